@@ -1,0 +1,2 @@
+export { CONFIG_DEFAULTS, ConfigError, loadConfig } from "./config.ts";
+export type { Config } from "./config.ts";

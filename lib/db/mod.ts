@@ -1,0 +1,10 @@
+export { openDatabase, transaction } from "./database.ts";
+export { migrate, MigrationError, schemaVersion } from "./migration.ts";
+export type { Migration } from "./migration.ts";
+export { MIGRATIONS } from "./migrations/list.ts";
+export { InstanceRepository } from "./instance_repository.ts";
+export { rowProblem } from "./instance_record.ts";
+export type { InstanceConfig, InstanceRecord, InstanceRuntime } from "./instance_record.ts";
+export { SettingsRepository } from "./settings_repository.ts";
+export { AuditRepository } from "./audit_repository.ts";
+export type { AuditEntry, AuditInput } from "./audit_repository.ts";

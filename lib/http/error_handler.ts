@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "../log/mod.ts";
+import type { ApiErrorBody } from "../shared/api_error.ts";
+import { HttpError } from "./http_error.ts";
+
+function body(code: string, message: string, details: ApiErrorBody["error"]["details"] = null) {
+  return { error: { code, message, details } } satisfies ApiErrorBody;
+}
+
+function isDiskFull(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : "";
+  return /ENOSPC|No space left|SQLITE_FULL|database or disk is full/i.test(text);
+}
+
+/** The single place where errors become HTTP responses; internals are logged, never sent. */
+export function errorResponder(logger: Logger) {
+  return (error: unknown, c: Context): Response => {
+    if (error instanceof HttpError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(body(error.code, error.message, error.details), error.status);
+    }
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      if (status === 413) return c.json(body("payload_too_large", "Request body too large"), 413);
+      if (status < 500) return c.json(body("bad_request", error.message || "Bad request"), status);
+    }
+    if (isDiskFull(error)) {
+      logger.error("disk full", { path: c.req.path, error });
+      return c.json(
+        body("insufficient_storage", "The data disk is full; free space and retry"),
+        507,
+      );
+    }
+    logger.error("unhandled error", {
+      method: c.req.method,
+      path: c.req.path,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    return c.json(body("internal_error", "Internal server error"), 500);
+  };
+}
