@@ -1,0 +1,122 @@
+/**
+ * The libc symbols the PTY layer needs, opened lazily on first use so that importing this
+ * module has no side effects (and needs no --allow-ffi until a PTY is actually spawned).
+ */
+
+const SYMBOLS = {
+  posix_openpt: { parameters: ["i32"], result: "i32" },
+  grantpt: { parameters: ["i32"], result: "i32" },
+  unlockpt: { parameters: ["i32"], result: "i32" },
+  ptsname_r: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // ioctl is variadic; a fixed three-argument declaration matches the x86-64/aarch64 ABI.
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  __errno_location: { parameters: [], result: "pointer" },
+  // Blocking calls run on Deno's worker pool so they never stall the event loop.
+  read_nb: {
+    name: "read",
+    parameters: ["i32", "buffer", "usize"],
+    result: "isize",
+    nonblocking: true,
+  },
+  write_nb: {
+    name: "write",
+    parameters: ["i32", "buffer", "usize"],
+    result: "isize",
+    nonblocking: true,
+  },
+  waitpid_nb: {
+    name: "waitpid",
+    parameters: ["i32", "buffer", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
+  posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
+  posix_spawn_file_actions_addopen: {
+    parameters: ["buffer", "i32", "buffer", "i32", "u32"],
+    result: "i32",
+  },
+  posix_spawn_file_actions_adddup2: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  posix_spawn_file_actions_addclosefrom_np: { parameters: ["buffer", "i32"], result: "i32" },
+  posix_spawn_file_actions_addchdir_np: { parameters: ["buffer", "buffer"], result: "i32" },
+  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
+  posix_spawnattr_destroy: { parameters: ["buffer"], result: "i32" },
+  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
+  posix_spawnattr_setsigdefault: { parameters: ["buffer", "buffer"], result: "i32" },
+  posix_spawnattr_setsigmask: { parameters: ["buffer", "buffer"], result: "i32" },
+  sigfillset: { parameters: ["buffer"], result: "i32" },
+  sigemptyset: { parameters: ["buffer"], result: "i32" },
+  posix_spawnp: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The opened libc symbol table. */
+export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+/** Constants from the Linux/glibc headers (x86-64 and aarch64 agree on these). */
+export const C = {
+  O_RDWR: 0x2,
+  O_NOCTTY: 0x100,
+  O_NONBLOCK: 0x800,
+  O_CLOEXEC: 0x80000,
+  TIOCSWINSZ: 0x5414n,
+  POSIX_SPAWN_SETSIGDEF: 0x04,
+  POSIX_SPAWN_SETSIGMASK: 0x08,
+  POSIX_SPAWN_SETSID: 0x80,
+  /** Generous sizes for opaque glibc structs (real: 80, 336 and 128 bytes). */
+  FILE_ACTIONS_SIZE: 256,
+  SPAWNATTR_SIZE: 512,
+  SIGSET_SIZE: 128,
+} as const;
+
+let library: Deno.DynamicLibrary<typeof SYMBOLS> | null = null;
+
+/** Opens libc on first call and returns its symbols; throws a clear error without --allow-ffi. */
+export function libc(): Libc {
+  if (library === null) {
+    try {
+      library = Deno.dlopen("libc.so.6", SYMBOLS);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`Cannot open libc.so.6 for the PTY layer (needs --allow-ffi): ${why}`);
+    }
+  }
+  return library.symbols;
+}
+
+/** Reads errno; valid only right after a synchronous (not `nonblocking`) libc call. */
+export function lastErrno(): number {
+  const pointer = libc().__errno_location();
+  if (pointer === null) return 0;
+  return new Deno.UnsafePointerView(pointer).getInt32();
+}
+
+const encoder = new TextEncoder();
+
+/** A NUL-terminated copy of `text` for passing to C. */
+export function cString(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = encoder.encode(text);
+  const buffer = new Uint8Array(bytes.length + 1);
+  buffer.set(bytes);
+  return buffer;
+}
+
+/**
+ * A NULL-terminated `char *[]` pointing at `strings`. The returned `keep` array must stay
+ * referenced until C is done with the pointers, or the GC may free the strings.
+ */
+export function cStringArray(
+  strings: readonly string[],
+): { array: BigUint64Array<ArrayBuffer>; keep: Uint8Array[] } {
+  const keep = strings.map(cString);
+  const array = new BigUint64Array(keep.length + 1);
+  keep.forEach((bytes, index) => {
+    array[index] = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
+  });
+  return { array, keep };
+}

@@ -1,0 +1,15 @@
+/**
+ * Pseudo-terminals over libc FFI: spawn a program on a pty in its own session, share it
+ * between viewers with scrollback and flow control, and bridge it to a WebSocket.
+ */
+export { spawnPty } from "./spawn_pty.ts";
+export type { ExitStatus, Pty, PtySpawnOptions } from "./pty.ts";
+export { PtySession } from "./pty_session.ts";
+export type { PtySessionOptions, PtyViewer } from "./pty_session.ts";
+export { bridgeSocket } from "./socket_bridge.ts";
+export type { SocketBridge, SocketBridgeOptions, SocketSink } from "./socket_bridge.ts";
+export { decodeWaitStatus, describeExit } from "./wait_status.ts";
+export { listLiveProcesses, parseProcStat, readProcStat } from "./proc_stat.ts";
+export type { ProcStat } from "./proc_stat.ts";
+export { assertSignalTarget, signalGroup, signalProcess } from "./safe_signal.ts";
+export { settleWithin } from "./settle_within.ts";

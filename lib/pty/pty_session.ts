@@ -1,0 +1,259 @@
+import { ByteRing } from "./byte_ring.ts";
+import { settleWithin } from "./settle_within.ts";
+import type { ExitStatus, Pty } from "./pty.ts";
+
+/** One consumer of a session's output: a terminal socket, a console viewer, a test. */
+export interface PtyViewer {
+  id: string;
+  send(chunk: Uint8Array): void;
+  onExit(status: ExitStatus): void;
+  /** Called when the pty's effective size changes (the smallest viewer wins). */
+  onResize?(cols: number, rows: number): void;
+  cols: number;
+  rows: number;
+}
+
+/** Tuning of a PtySession; every field has a default. */
+export interface PtySessionOptions {
+  /** Bytes of output kept for replay on attach (default 1 MiB). */
+  scrollbackBytes?: number;
+  /** Unacknowledged bytes at which a viewer counts as slow (default 512 KiB). */
+  highWaterBytes?: number;
+  /** Unacknowledged bytes below which a slow viewer is caught up again (default 128 KiB). */
+  lowWaterBytes?: number;
+  /**
+   * What a slow viewer does: "pause" stops reading the pty (the program blocks; right for an
+   * interactive terminal), "drop" skips that viewer and later resyncs it from the scrollback
+   * (right for an instance console, whose program must never wait for a browser).
+   */
+  slowViewer?: "pause" | "drop";
+  /** After the leader exits, how long to wait for the rest of the output (default 500 ms). */
+  exitDrainMs?: number;
+  /** Close the pty (hang up what is left of its session) once the exit is reported (default true). */
+  closeOnExit?: boolean;
+}
+
+interface ViewerState {
+  viewer: PtyViewer;
+  cols: number;
+  rows: number;
+  sent: number;
+  acked: number;
+  clientPaused: boolean;
+  lagging: boolean;
+}
+
+/** Clears the screen and scrollback before a resync replay (ED 2, ED 3, cursor home). */
+const RESYNC_PREFIX = new TextEncoder().encode("\x1b[H\x1b[2J\x1b[3J");
+
+/**
+ * A pty shared by many viewers: bounded scrollback replayed on attach, resize to the smallest
+ * viewer, ack-based flow control with high/low water marks, and one exit notification.
+ */
+export class PtySession {
+  readonly pid: number;
+  /** Resolves once the leader exited and its output was drained (or the drain timed out). */
+  readonly exited: Promise<ExitStatus>;
+  #pty: Pty;
+  #ring: ByteRing;
+  #viewers = new Map<string, ViewerState>();
+  #listeners = new Set<(chunk: Uint8Array) => void>();
+  #high: number;
+  #low: number;
+  #mode: "pause" | "drop";
+  #ptyPaused = false;
+  #leaderExited = false;
+  #status: ExitStatus | null = null;
+  #cols = 0;
+  #rows = 0;
+
+  constructor(pty: Pty, options: PtySessionOptions = {}) {
+    this.#pty = pty;
+    this.pid = pty.pid;
+    this.#ring = new ByteRing(options.scrollbackBytes ?? 1024 * 1024);
+    this.#high = options.highWaterBytes ?? 512 * 1024;
+    this.#low = Math.min(options.lowWaterBytes ?? 128 * 1024, this.#high);
+    this.#mode = options.slowViewer ?? "pause";
+    pty.onData((chunk) => this.#onChunk(chunk));
+    this.exited = pty.exited.then(async (status) => {
+      this.#leaderExited = true;
+      this.#setPtyPaused(false); // the rest is bounded by the kernel buffer: read it all
+      await settleWithin(pty.ended, options.exitDrainMs ?? 500);
+      this.#status = status;
+      for (const state of [...this.#viewers.values()]) state.viewer.onExit(status);
+      if (options.closeOnExit ?? true) await pty.close();
+      return status;
+    });
+  }
+
+  /** The exit status once `exited` has resolved, else null. */
+  get exitStatus(): ExitStatus | null {
+    return this.#status;
+  }
+
+  get viewerCount(): number {
+    return this.#viewers.size;
+  }
+
+  /** True while flow control holds the pty's read loop. */
+  get readPaused(): boolean {
+    return this.#ptyPaused;
+  }
+
+  /** The pty's current size as set by the viewers (0×0 before the first viewer). */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.#cols, rows: this.#rows };
+  }
+
+  /** Adds a viewer, replays the scrollback to it, and returns the function that detaches it. */
+  attach(viewer: PtyViewer): () => void {
+    if (this.#viewers.has(viewer.id)) {
+      throw new Error(`Cannot attach viewer "${viewer.id}": that id is already attached`);
+    }
+    const state: ViewerState = {
+      viewer,
+      cols: viewer.cols,
+      rows: viewer.rows,
+      sent: 0,
+      acked: 0,
+      clientPaused: false,
+      lagging: false,
+    };
+    this.#viewers.set(viewer.id, state);
+    const replay = this.#ring.snapshot();
+    if (replay.length) this.#deliver(state, replay);
+    this.#applySize();
+    this.#updateFlow();
+    if (this.#status !== null) viewer.onExit(this.#status);
+    return () => {
+      if (this.#viewers.get(viewer.id) !== state) return;
+      this.#viewers.delete(viewer.id);
+      this.#applySize();
+      this.#updateFlow();
+    };
+  }
+
+  /** A viewer reports that it has processed `bytes` more bytes of output. */
+  ack(viewerId: string, bytes: number): void {
+    const state = this.#viewers.get(viewerId);
+    if (!state || !Number.isFinite(bytes) || bytes <= 0) return;
+    state.acked = Math.min(state.sent, state.acked + Math.trunc(bytes));
+    this.#updateFlow();
+  }
+
+  /** A viewer asks to stop (or restart) receiving output, e.g. its user scrolled back. */
+  setViewerPaused(viewerId: string, paused: boolean): void {
+    const state = this.#viewers.get(viewerId);
+    if (!state) return;
+    state.clientPaused = paused;
+    this.#updateFlow();
+  }
+
+  resizeViewer(viewerId: string, cols: number, rows: number): void {
+    const state = this.#viewers.get(viewerId);
+    if (!state) return;
+    state.cols = cols;
+    state.rows = rows;
+    this.#applySize();
+  }
+
+  /** Sends input to the program (ignored after it exited). */
+  write(data: Uint8Array | string): void {
+    if (!this.#leaderExited) this.#pty.write(data);
+  }
+
+  /** Every output byte, never throttled by flow control (for log files and health checks). */
+  onOutput(listener: (chunk: Uint8Array) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The scrollback (the last `maxBytes` bytes, all by default). */
+  scrollback(maxBytes?: number): Uint8Array {
+    return this.#ring.snapshot(maxBytes);
+  }
+
+  /** Signals every process of the pty's session. */
+  kill(signal: Deno.Signal = "SIGTERM"): void {
+    this.#pty.kill(signal);
+  }
+
+  /** Hangs up the session and releases the pty. */
+  close(): Promise<void> {
+    return this.#pty.close();
+  }
+
+  #onChunk(chunk: Uint8Array): void {
+    this.#ring.push(chunk);
+    for (const listener of this.#listeners) listener(chunk);
+    for (const state of this.#viewers.values()) {
+      if (this.#mode === "drop" && (state.lagging || state.clientPaused)) {
+        state.lagging = true;
+        continue;
+      }
+      this.#deliver(state, chunk);
+    }
+    this.#updateFlow();
+  }
+
+  #deliver(state: ViewerState, chunk: Uint8Array): void {
+    state.sent += chunk.length;
+    try {
+      state.viewer.send(chunk);
+    } catch {
+      // A viewer whose socket broke is detached by its own close handler; never stop the pump.
+    }
+  }
+
+  #updateFlow(): void {
+    if (this.#mode === "drop") {
+      for (const state of this.#viewers.values()) this.#updateDropViewer(state);
+      return;
+    }
+    let worst = 0;
+    let clientPaused = false;
+    for (const state of this.#viewers.values()) {
+      worst = Math.max(worst, state.sent - state.acked);
+      clientPaused ||= state.clientPaused;
+    }
+    if (this.#leaderExited) this.#setPtyPaused(false);
+    else if (clientPaused || worst > this.#high) this.#setPtyPaused(true);
+    else if (worst <= this.#low) this.#setPtyPaused(false);
+  }
+
+  #updateDropViewer(state: ViewerState): void {
+    const unacked = state.sent - state.acked;
+    if (!state.lagging && unacked > this.#high) state.lagging = true;
+    if (state.lagging && !state.clientPaused && unacked <= this.#low) {
+      state.lagging = false;
+      // Replay a tail that fits in the window, after clearing what the viewer shows.
+      const tail = this.#ring.snapshot(Math.max(1, this.#high - this.#low));
+      const replay = new Uint8Array(RESYNC_PREFIX.length + tail.length);
+      replay.set(RESYNC_PREFIX);
+      replay.set(tail, RESYNC_PREFIX.length);
+      this.#deliver(state, replay);
+    }
+  }
+
+  #setPtyPaused(paused: boolean): void {
+    if (paused === this.#ptyPaused) return;
+    this.#ptyPaused = paused;
+    if (paused) this.#pty.pause();
+    else this.#pty.resume();
+  }
+
+  #applySize(): void {
+    let cols = Infinity;
+    let rows = Infinity;
+    for (const state of this.#viewers.values()) {
+      if (state.cols > 0) cols = Math.min(cols, state.cols);
+      if (state.rows > 0) rows = Math.min(rows, state.rows);
+    }
+    if (!Number.isFinite(cols) || !Number.isFinite(rows)) return;
+    if (cols === this.#cols && rows === this.#rows) return;
+    this.#cols = cols;
+    this.#rows = rows;
+    if (!this.#leaderExited) this.#pty.resize(cols, rows);
+    for (const state of this.#viewers.values()) state.viewer.onResize?.(cols, rows);
+  }
+}

@@ -1,0 +1,159 @@
+import {
+  decodeClientMessage,
+  encodeServerMessage,
+  TERMINAL_LIMITS,
+  TERMINAL_PROTOCOL_VERSION,
+  type TerminalClientMessage,
+  type TerminalServerMessage,
+} from "../shared/terminal_protocol.ts";
+import type { PtySession } from "./pty_session.ts";
+
+/** The part of a WebSocket the bridge writes to. */
+export interface SocketSink {
+  send(data: string | Uint8Array | ArrayBuffer): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Handlers to call from the socket's message and close events. */
+export interface SocketBridge {
+  onMessage(data: string | ArrayBuffer | Uint8Array | Blob): void;
+  onClose(): void;
+}
+
+/** How a socket takes part in a session. */
+export interface SocketBridgeOptions {
+  /** Unique per session; a random UUID by default. */
+  viewerId?: string;
+  /** This viewer may never send input. */
+  readOnly?: boolean;
+  /** Asked on every input: consoles accept typing only while the user has switched it on. */
+  allowInput?: () => boolean;
+  /** Initial size; 0 means "does not constrain the pty until the first resize". */
+  cols?: number;
+  rows?: number;
+  /** Close the socket (code 1000) after sending the exit message (default true). */
+  closeOnExit?: boolean;
+  /** Ack interval suggested to the client (default 64 KiB). */
+  ackEveryBytes?: number;
+}
+
+/**
+ * Connects a socket to a session using the terminal protocol: hello, scrollback replay, binary
+ * output, input/resize/ack/pause/resume from the client, and the exit message.
+ */
+export function bridgeSocket(
+  session: PtySession,
+  sink: SocketSink,
+  options: SocketBridgeOptions = {},
+): SocketBridge {
+  const id = options.viewerId ?? crypto.randomUUID();
+  const readOnly = options.readOnly ?? false;
+  const allowInput = options.allowInput ?? (() => true);
+  let open = true;
+  let refusalSent = false;
+  let pending: Promise<void> | null = null;
+
+  const send = (data: string | Uint8Array) => {
+    if (!open) return;
+    try {
+      sink.send(data);
+    } catch {
+      open = false; // the socket is gone; its close event will detach us
+    }
+  };
+  const control = (message: TerminalServerMessage) => send(encodeServerMessage(message));
+
+  const input = (bytes: Uint8Array | string) => {
+    if (readOnly || !allowInput()) {
+      if (!refusalSent) control({ type: "error", message: "Input is switched off for this view" });
+      refusalSent = true;
+      return;
+    }
+    refusalSent = false;
+    try {
+      session.write(bytes);
+    } catch (error) {
+      control({ type: "error", message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const handle = (message: TerminalClientMessage) => {
+    switch (message.type) {
+      case "input":
+        return input(message.data);
+      case "resize":
+        return session.resizeViewer(id, message.cols, message.rows);
+      case "ack":
+        return session.ack(id, message.bytes);
+      case "pause":
+      case "resume":
+        return session.setViewerPaused(id, message.type === "pause");
+    }
+  };
+
+  const handleFrame = (data: string | Uint8Array) => {
+    if (!open) return;
+    if (typeof data !== "string") {
+      if (data.length > TERMINAL_LIMITS.maxInputLength) {
+        return control({ type: "error", message: `Input frame too large (${data.length} bytes)` });
+      }
+      return input(data);
+    }
+    const decoded = decodeClientMessage(data);
+    if (decoded.ok) handle(decoded.message);
+    else control({ type: "error", message: `Bad message: ${decoded.error}` });
+  };
+
+  const ackEveryBytes = options.ackEveryBytes ?? TERMINAL_LIMITS.ackEveryBytes;
+  control({
+    type: "hello",
+    protocol: TERMINAL_PROTOCOL_VERSION,
+    readOnly,
+    cols: session.size.cols,
+    rows: session.size.rows,
+    ackEveryBytes,
+  });
+  const detach = session.attach({
+    id,
+    cols: options.cols ?? 0,
+    rows: options.rows ?? 0,
+    send: (chunk) => send(chunk),
+    onResize: (cols, rows) => control({ type: "resize", cols, rows }),
+    onExit: (status) => {
+      control({ type: "exit", code: status.code, signal: status.signal });
+      if (options.closeOnExit ?? true) {
+        open = false;
+        try {
+          sink.close(1000, "process exited");
+        } catch {
+          // already closed
+        }
+      }
+    },
+  });
+
+  return {
+    onMessage(data) {
+      if (data instanceof Blob || pending !== null) {
+        // Blobs are read asynchronously; later frames wait so input keeps its order.
+        const bytes = data instanceof Blob
+          ? data.arrayBuffer().then((buffer) => new Uint8Array(buffer))
+          : Promise.resolve(data);
+        const run = (pending ?? Promise.resolve()).then(() => bytes).then(
+          (frame) => handleFrame(frame instanceof ArrayBuffer ? new Uint8Array(frame) : frame),
+          () => control({ type: "error", message: "Could not read a binary frame" }),
+        );
+        const tracked: Promise<void> = run.finally(() => {
+          if (pending === tracked) pending = null;
+        });
+        pending = tracked;
+        return;
+      }
+      handleFrame(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+    },
+    onClose() {
+      open = false;
+      detach();
+    },
+  };
+}
