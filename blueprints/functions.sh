@@ -1,0 +1,305 @@
+# shellcheck shell=bash
+# AiKore blueprint helper library.
+#
+# Source it from a blueprint (AiKore exports the path in AIKORE_FUNCTIONS):
+#   source "${AIKORE_FUNCTIONS}"
+#
+# Every helper returns non-zero with a message on stderr instead of exiting, works under
+# `set -euo pipefail`, and never changes the caller's shell options. See blueprints/README.md.
+
+# Regex (extended, matched against normalized package names) of packages that must never be
+# installed from an app's requirements because they would replace the CUDA/torch stack that the
+# blueprint installed on purpose. Override with AIKORE_PIP_EXCLUDE.
+AIKORE_DEFAULT_PIP_EXCLUDE='^(torch|torchvision|torchaudio|xformers|triton|flash-attn|sageattention|bitsandbytes|nvidia-.*)$'
+
+aikore_log() {
+  printf '[aikore] %s\n' "$*" >&2
+}
+
+aikore_fail() {
+  printf '[aikore] ERROR: %s\n' "$*" >&2
+  return 1
+}
+
+# Absolute path of $1 without resolving its last component (so a symlink stays itself).
+_aikore_abs() {
+  local parent
+  parent="$(realpath -m -- "$(dirname -- "$1")")" || return 1
+  printf '%s/%s\n' "${parent%/}" "$(basename -- "$1")"
+}
+
+# Moves every entry of directory $1 into directory $2 without overwriting anything there;
+# sub-directories present on both sides are merged. Entries that clash stay in $1.
+_aikore_merge_into() {
+  local src="$1" dst="$2" entry name
+  while IFS= read -r -d '' entry; do
+    name="$(basename -- "$entry")"
+    if [[ ! -e "$dst/$name" && ! -L "$dst/$name" ]]; then
+      mv -- "$entry" "$dst/$name" || return 1
+    elif [[ -d "$entry" && ! -L "$entry" && -d "$dst/$name" && ! -L "$dst/$name" ]]; then
+      _aikore_merge_into "$entry" "$dst/$name" || return 1
+      rmdir -- "$entry" 2>/dev/null || true
+    fi
+  done < <(find "$src" -mindepth 1 -maxdepth 1 -print0)
+}
+
+# link_shared_folder LINK STORAGE
+# Makes LINK a symlink to the folder STORAGE (created if missing). When LINK is a real folder,
+# its content is moved into STORAGE first; anything that would overwrite a file already in
+# STORAGE is kept aside in LINK.aikore-conflicts-<time> and reported, never deleted.
+link_shared_folder() {
+  local link="${1-}" storage="${2-}" link_abs storage_abs aside
+  [[ -n "$link" && -n "$storage" ]] || { aikore_fail "usage: link_shared_folder LINK STORAGE"; return 1; }
+  link_abs="$(_aikore_abs "$link")" || return 1
+  storage_abs="$(realpath -m -- "$storage")" || return 1
+  if [[ "$storage_abs" == "$link_abs" || "$storage_abs" == "$link_abs"/* ]]; then
+    aikore_fail "link_shared_folder: storage $storage_abs is inside $link_abs"
+    return 1
+  fi
+  mkdir -p -- "$storage_abs" "$(dirname -- "$link_abs")" || return 1
+  if [[ -L "$link_abs" ]]; then
+    if [[ "$(readlink -- "$link_abs")" == "$storage_abs" ]]; then return 0; fi
+    rm -f -- "$link_abs" || return 1
+  elif [[ -d "$link_abs" ]]; then
+    _aikore_merge_into "$link_abs" "$storage_abs" || return 1
+    if ! rmdir -- "$link_abs" 2>/dev/null; then
+      aside="$link_abs.aikore-conflicts-$(date +%Y%m%d-%H%M%S)"
+      mv -- "$link_abs" "$aside" || return 1
+      aikore_log "kept files that already exist in $storage_abs aside in $aside"
+    fi
+  elif [[ -e "$link_abs" ]]; then
+    aside="$link_abs.aikore-conflicts-$(date +%Y%m%d-%H%M%S)"
+    mv -- "$link_abs" "$aside" || return 1
+    aikore_log "moved the file $link_abs aside to $aside"
+  fi
+  ln -s -- "$storage_abs" "$link_abs"
+}
+
+# link_model_folder LINK SUBFOLDER
+# link_shared_folder into the shared model store: LINK -> $AIKORE_DATA_MODELS/SUBFOLDER.
+link_model_folder() {
+  local link="${1-}" sub="${2-}"
+  [[ -n "$link" && -n "$sub" ]] || { aikore_fail "usage: link_model_folder LINK SUBFOLDER"; return 1; }
+  [[ -n "${AIKORE_DATA_MODELS-}" ]] || { aikore_fail "AIKORE_DATA_MODELS is not set"; return 1; }
+  if [[ "$sub" == /* || "/$sub/" == */../* || "/$sub/" == */./* ]]; then
+    aikore_fail "link_model_folder: \"$sub\" must be a relative folder without . or .. parts"
+    return 1
+  fi
+  link_shared_folder "$link" "$AIKORE_DATA_MODELS/$sub"
+}
+
+# sl_folder LINK_PARENT LINK_NAME STORAGE_PARENT STORAGE_NAME  (Python-AiKore compatible form)
+sl_folder() {
+  [[ $# -eq 4 ]] || { aikore_fail "usage: sl_folder LINK_PARENT LINK_NAME STORAGE_PARENT STORAGE_NAME"; return 1; }
+  link_shared_folder "$1/$2" "$3/$4"
+}
+
+# clean_env ENV_DIR
+# Consumes the rebuild marker: when $INSTANCE_CONF_DIR/.rebuild-env exists (the instance folder;
+# the parent of ENV_DIR when INSTANCE_CONF_DIR is unset), deletes ENV_DIR, then the marker.
+# ENV_DIR must lie inside the instance folder; anything else is refused.
+clean_env() {
+  local env_dir="${1-}" instance env_abs instance_abs marker
+  [[ -n "$env_dir" ]] || { aikore_fail "usage: clean_env ENV_DIR"; return 1; }
+  instance="${INSTANCE_CONF_DIR:-$(dirname -- "$env_dir")}"
+  marker="$instance/.rebuild-env"
+  [[ -e "$marker" ]] || return 0
+  env_abs="$(_aikore_abs "$env_dir")" || return 1
+  instance_abs="$(realpath -m -- "$instance")" || return 1
+  if [[ "$env_abs" != "$instance_abs"/?* ]]; then
+    aikore_fail "clean_env: refusing to delete $env_abs, which is not inside $instance_abs"
+    return 1
+  fi
+  aikore_log "rebuild requested: deleting the environment $env_abs"
+  rm -rf -- "$env_abs" || return 1
+  rm -f -- "$marker"
+}
+
+_aikore_ref_ok() {
+  local ref="$1"
+  [[ -n "$ref" && "$ref" != -* && "$ref" != *..* && "$ref" =~ ^[A-Za-z0-9._/@+-]+$ ]] &&
+    git check-ref-format --allow-onelevel "$ref" >/dev/null 2>&1
+}
+
+# Prints the remote's default branch (remote HEAD, else main/master, else the upstream).
+_aikore_default_branch() {
+  local dir="$1" remote="$2" head=""
+  if ! head="$(git -C "$dir" symbolic-ref -q --short "refs/remotes/$remote/HEAD")"; then
+    head=""
+    if git -C "$dir" remote set-head "$remote" --auto >/dev/null 2>&1; then
+      head="$(git -C "$dir" symbolic-ref -q --short "refs/remotes/$remote/HEAD")" || head=""
+    fi
+  fi
+  if [[ -n "$head" ]]; then
+    printf '%s\n' "${head#"$remote"/}"
+    return 0
+  fi
+  for head in main master; do
+    if git -C "$dir" show-ref --verify --quiet "refs/remotes/$remote/$head"; then
+      printf '%s\n' "$head"
+      return 0
+    fi
+  done
+  head="$(git -C "$dir" rev-parse --abbrev-ref --symbolic-full-name '@{u}' 2>/dev/null)" || return 1
+  printf '%s\n' "${head#"$remote"/}"
+}
+
+# sync_repo [VAR_NAME] [DIR]
+# Brings the git checkout DIR (default: current folder) to the ref named by the value of the
+# environment variable VAR_NAME (branch, tag or commit), or to the remote's default branch.
+# Fetches first. Local edits to tracked files are saved with `git stash` (never thrown away);
+# untracked files are left alone. Refs that look like options or are malformed are refused.
+sync_repo() {
+  local var="${1-}" dir="${2:-.}" ref="" remote r sha
+  local -a remotes=()
+  if [[ -n "$var" ]]; then
+    [[ "$var" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { aikore_fail "sync_repo: bad variable name \"$var\""; return 1; }
+    ref="${!var-}"
+  fi
+  git -C "$dir" rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+    { aikore_fail "sync_repo: $dir is not a git checkout"; return 1; }
+  mapfile -t remotes < <(git -C "$dir" remote)
+  remote="${remotes[0]-}"
+  for r in "${remotes[@]}"; do if [[ "$r" == origin ]]; then remote=origin; fi; done
+  [[ -n "$remote" ]] || { aikore_fail "sync_repo: $dir has no git remote"; return 1; }
+  git -C "$dir" fetch --quiet --prune --tags --force "$remote" ||
+    { aikore_fail "sync_repo: fetching $remote failed"; return 1; }
+  if [[ -z "$ref" ]]; then
+    ref="$(_aikore_default_branch "$dir" "$remote")" ||
+      { aikore_fail "sync_repo: cannot tell the default branch of $remote"; return 1; }
+  fi
+  _aikore_ref_ok "$ref" || { aikore_fail "sync_repo: \"$ref\" is not a valid git ref"; return 1; }
+  if ! git -C "$dir" diff --quiet HEAD -- 2>/dev/null; then
+    git -C "$dir" stash push --quiet -m "aikore sync_repo $(date -u +%Y-%m-%dT%H:%M:%SZ)" ||
+      { aikore_fail "sync_repo: could not stash local changes"; return 1; }
+    aikore_log "local changes in $dir were saved with git stash (see: git stash list)"
+  fi
+  if git -C "$dir" show-ref --verify --quiet "refs/remotes/$remote/$ref"; then
+    git -C "$dir" checkout --quiet -B "$ref" --track "$remote/$ref" || return 1
+  elif git -C "$dir" show-ref --verify --quiet "refs/tags/$ref"; then
+    git -C "$dir" checkout --quiet --detach "refs/tags/$ref" || return 1
+  elif sha="$(git -C "$dir" rev-parse --verify --quiet "$ref^{commit}")"; then
+    git -C "$dir" checkout --quiet --detach "$sha" || return 1
+  else
+    aikore_fail "sync_repo: \"$ref\" is neither a branch of $remote, a tag nor a commit"
+    return 1
+  fi
+  aikore_log "$dir is at $ref ($(git -C "$dir" rev-parse --short HEAD))"
+}
+
+# check_remote VAR_NAME  (Python-AiKore compatible name for sync_repo in the current folder)
+check_remote() {
+  sync_repo "${1-}" .
+}
+
+# ensure_repo URL DIR [VAR_NAME]
+# Clones URL into DIR when DIR is not a checkout yet, then sync_repo DIR to $VAR_NAME.
+ensure_repo() {
+  local url="${1-}" dir="${2-}" var="${3-}"
+  [[ -n "$url" && -n "$dir" ]] || { aikore_fail "usage: ensure_repo URL DIR [VAR_NAME]"; return 1; }
+  [[ "$url" != -* ]] || { aikore_fail "ensure_repo: bad URL \"$url\""; return 1; }
+  if [[ ! -e "$dir/.git" ]]; then
+    git clone --quiet -- "$url" "$dir" || { aikore_fail "ensure_repo: cloning $url failed"; return 1; }
+  fi
+  sync_repo "$var" "$dir"
+}
+
+# Normalized package name of one requirement line (PEP 503), or nothing.
+_aikore_requirement_name() {
+  local line="$1" name=""
+  local direct='^([A-Za-z0-9][A-Za-z0-9._-]*)[[:space:]]*(\[[^]]*\])?[[:space:]]*@'
+  if [[ "$line" =~ $direct ]]; then
+    name="${BASH_REMATCH[1]}"
+  elif [[ "$line" == *://* || "$line" == git+* ]]; then
+    [[ "$line" =~ [\#\&]egg=([A-Za-z0-9._-]+) ]] && name="${BASH_REMATCH[1]}"
+  elif [[ "$line" =~ ^([A-Za-z0-9][A-Za-z0-9._-]*) ]]; then
+    name="${BASH_REMATCH[1]}"
+  fi
+  name="${name,,}"
+  printf '%s\n' "${name//[._]/-}" | tr -s '-'
+}
+
+# filter_requirements IN OUT
+# Writes IN to OUT with every requirement matching AIKORE_PIP_EXCLUDE (default: the torch/CUDA
+# stack) commented out; nested -r files are inlined (filtered too), -c paths made absolute.
+# Prints the excluded package names, one per line, on stdout.
+filter_requirements() {
+  local in="${1-}" out="${2-}"
+  [[ -n "$in" && -n "$out" ]] || { aikore_fail "usage: filter_requirements IN OUT"; return 1; }
+  : >"$out" || return 1
+  _aikore_filter_into "$in" "$out" "${AIKORE_PIP_EXCLUDE:-$AIKORE_DEFAULT_PIP_EXCLUDE}" 0
+}
+
+_aikore_filter_into() {
+  local in="$1" out="$2" exclude="$3" depth="$4" raw line name base opt rest
+  [[ "$depth" -lt 10 ]] || { aikore_fail "filter_requirements: -r nesting deeper than 10 at $in"; return 1; }
+  [[ -f "$in" ]] || { aikore_fail "filter_requirements: $in does not exist"; return 1; }
+  base="$(cd -- "$(dirname -- "$in")" && pwd)" || return 1
+  while IFS= read -r raw || [[ -n "$raw" ]]; do
+    raw="${raw%$'\r'}"
+    line="${raw%%[[:space:]]#*}"
+    [[ "$line" == \#* ]] && line=""
+    line="${line#"${line%%[![:space:]]*}"}"
+    line="${line%"${line##*[![:space:]]}"}"
+    if [[ "$line" =~ ^(-r|--requirement|-c|--constraint)(=|[[:space:]]+)?(.+)$ ]]; then
+      opt="${BASH_REMATCH[1]}"
+      rest="${BASH_REMATCH[3]}"
+      [[ "$rest" == /* ]] || rest="$base/$rest"
+      if [[ "$opt" == -r || "$opt" == --requirement ]]; then
+        _aikore_filter_into "$rest" "$out" "$exclude" $((depth + 1)) || return 1
+      else
+        printf '%s %s\n' "$opt" "$rest" >>"$out"
+      fi
+      continue
+    fi
+    name=""
+    [[ -n "$line" && "$line" != -* ]] && name="$(_aikore_requirement_name "$line")"
+    if [[ -n "$name" && "$name" =~ $exclude ]]; then
+      printf '# excluded by AiKore (keeps the installed torch stack): %s\n' "$line" >>"$out"
+      printf '%s\n' "$name"
+    else
+      printf '%s\n' "$raw" >>"$out"
+    fi
+  done <"$in"
+}
+
+# install_requirements TARGET [PIP_ARGS...]
+# pip-installs TARGET (a requirements file, or a folder: its requirements.txt and those of its
+# direct sub-folders) in one resolver run, without the packages filter_requirements excludes.
+# The pip command is $AIKORE_PIP (default: python -m pip, the active environment's pip).
+install_requirements() {
+  local target="${1-}" work file n=0 excluded status=0
+  local -a files=() args=() pip=()
+  [[ -n "$target" ]] || { aikore_fail "usage: install_requirements FILE|DIR [PIP_ARGS...]"; return 1; }
+  shift
+  if [[ -d "$target" ]]; then
+    [[ -f "$target/requirements.txt" ]] && files+=("$target/requirements.txt")
+    while IFS= read -r -d '' file; do files+=("$file"); done < <(
+      find "$target" -mindepth 2 -maxdepth 2 -name requirements.txt -type f -print0 | sort -z
+    )
+  elif [[ -f "$target" ]]; then
+    files=("$target")
+  else
+    aikore_fail "install_requirements: $target does not exist"
+    return 1
+  fi
+  if [[ ${#files[@]} -eq 0 ]]; then
+    aikore_log "install_requirements: no requirements.txt under $target"
+    return 0
+  fi
+  work="$(mktemp -d "${TMPDIR:-/tmp}/aikore-req.XXXXXX")" || return 1
+  for file in "${files[@]}"; do
+    n=$((n + 1))
+    excluded="$(filter_requirements "$file" "$work/$n.txt")" || { rm -rf -- "$work"; return 1; }
+    [[ -z "$excluded" ]] || aikore_log "not installing from $file: $(printf '%s' "$excluded" | tr '\n' ' ')"
+    if grep -qvE '^[[:space:]]*(#.*)?$' "$work/$n.txt"; then args+=(-r "$work/$n.txt"); fi
+  done
+  if [[ ${#args[@]} -gt 0 ]]; then
+    read -r -a pip <<<"${AIKORE_PIP:-python -m pip}"
+    "${pip[@]}" install "${args[@]}" "$@" || status=$?
+  else
+    aikore_log "install_requirements: nothing left to install from $target"
+  fi
+  rm -rf -- "$work"
+  return "$status"
+}
