@@ -1,0 +1,23 @@
+import { assertEquals } from "../../tests/helpers/assert.ts";
+import { parseAuxv, parsePidStat } from "./pid_stat.ts";
+
+Deno.test("parsePidStat handles a comm with spaces and parentheses", () => {
+  const text =
+    "77 (my (odd) cmd) S 12 77 77 0 -1 4194560 100 0 0 0 30 20 5 1 20 0 3 0 9999 1000000 2048 184467\n";
+  assertEquals(parsePidStat(text), {
+    ppid: 12,
+    ticks: 56,
+    startTime: 9999,
+    rssPages: 2048,
+    comm: "my (odd) cmd",
+  });
+  assertEquals(parsePidStat(""), null);
+});
+
+Deno.test("parseAuxv reads AT_PAGESZ and AT_CLKTCK up to AT_NULL", () => {
+  const words = [6n, 16384n, 17n, 250n, 0n, 0n, 6n, 1n];
+  const bytes = new Uint8Array(words.length * 8);
+  words.forEach((w, i) => new DataView(bytes.buffer).setBigUint64(i * 8, w, true));
+  assertEquals(parseAuxv(bytes), { pageSize: 16384, clockTicks: 250 });
+  assertEquals(parseAuxv(new Uint8Array(0)), { pageSize: 4096, clockTicks: 100 });
+});
