@@ -1,0 +1,55 @@
+import type { GatewayModel, RenderSettings } from "./gateway_model.ts";
+import type { NginxPaths } from "./nginx_paths.ts";
+import { directiveMultiset, parseNginxConfig } from "./parse_nginx_config.ts";
+import { renderNginxConfig } from "./render_nginx_config.ts";
+
+/**
+ * A model with the same shape as `model` (same instances, routes, kinds, counts and optional
+ * fields) but fixed, plain values. Its rendering is the template `model` must match.
+ */
+export function canonicalGatewayModel(model: GatewayModel): GatewayModel {
+  const canonical: GatewayModel = {
+    listenHost: "127.0.0.1",
+    dashboardPort: 10000,
+    backendPort: 10001,
+    serverNames: model.serverNames.map((_, index) => `n${index}.test`),
+    instances: model.instances.map((instance, index) => ({
+      slug: `s${index}`,
+      publicPort: 20000 + index,
+      upstreamPort: 30000 + index,
+      customHostname: instance.customHostname === null ? null : `h${index}.test`,
+      proxy: instance.proxy,
+      kind: instance.kind,
+    })),
+  };
+  if (model.maxUploadBytes !== undefined) canonical.maxUploadBytes = 1;
+  if (model.sessionCookieName !== undefined) canonical.sessionCookieName = "c";
+  return canonical;
+}
+
+/**
+ * Why `text` (the rendering of `model`) differs in structure from the template, or null.
+ * Defence in depth behind validation: an injected directive, block or include shows here.
+ */
+export function configShapeProblem(
+  text: string,
+  model: GatewayModel,
+  paths: NginxPaths,
+  settings: RenderSettings = {},
+): string | null {
+  const template = renderNginxConfig(canonicalGatewayModel(model), paths, settings);
+  let actual: string[];
+  try {
+    actual = directiveMultiset(parseNginxConfig(text));
+  } catch (error) {
+    return `rendered config does not parse: ${(error as Error).message}`;
+  }
+  const expected = directiveMultiset(parseNginxConfig(template));
+  if (actual.length !== expected.length) {
+    return `rendered config has ${actual.length} directives, the template ${expected.length}`;
+  }
+  const index = actual.findIndex((entry, i) => entry !== expected[i]);
+  return index < 0
+    ? null
+    : `rendered config has ${actual[index]} where the template has ${expected[index]}`;
+}

@@ -1,0 +1,12 @@
+export type { GatewayInstance, GatewayModel, RenderSettings } from "./gateway_model.ts";
+export { renderNginxConfig } from "./render_nginx_config.ts";
+export { type NginxPaths, nginxPaths } from "./nginx_paths.ts";
+export { gatewayModelProblems, InvalidGatewayModelError } from "./validate_gateway_model.ts";
+export {
+  type ApplyResult,
+  type GatewayStatus,
+  NginxGateway,
+  type NginxGatewayOptions,
+} from "./nginx_gateway.ts";
+export { findNginx, nginxBuildProblem } from "./find_nginx.ts";
+export { instancePathPrefix } from "./render_routes.ts";
