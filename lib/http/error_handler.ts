@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "../log/mod.ts";
 import type { ApiErrorBody } from "../shared/api_error.ts";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../shared/http_error.ts";
 
 function body(code: string, message: string, details: ApiErrorBody["error"]["details"] = null) {
   return { error: { code, message, details } } satisfies ApiErrorBody;

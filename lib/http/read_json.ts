@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { HttpError } from "./http_error.ts";
+import { HttpError } from "../shared/http_error.ts";
 
 /** Converts zod issues to field problems (`field` is the dotted path). */
 export function zodProblems(error: z.ZodError): Array<{ field: string; reason: string }> {

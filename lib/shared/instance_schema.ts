@@ -83,6 +83,8 @@ export const updateInstanceSchema = z.strictObject({
   cuda_version: nullableVersion,
   torch_version: nullableVersion,
   restart: z.boolean().optional(),
+  /** Confirms that a blueprint change replaces launch.sh (edits are lost). */
+  replace_script: z.boolean().optional(),
 });
 export type UpdateInstanceInput = z.infer<typeof updateInstanceSchema>;
 

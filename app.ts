@@ -1,0 +1,82 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { Services } from "./boot.ts";
+import type { InstanceRecord } from "./lib/db/mod.ts";
+import { createApp } from "./lib/http/mod.ts";
+import type { AppEnv } from "./lib/http/mod.ts";
+import { type Publication, toInstanceDto, urlContextOf } from "./lib/instances/mod.ts";
+import { registerBlueprintRoutes } from "./routes/api/blueprints.ts";
+import { registerInstanceRoutes } from "./routes/api/instances.ts";
+import { registerSystemRoutes } from "./routes/api/system.ts";
+import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
+import { registerTerminalRoutes } from "./routes/api/terminals.ts";
+import { registerEventRoutes, type StatsFeed } from "./routes/api/events.ts";
+import { registerSocketRoutes } from "./routes/ws/instance_sockets.ts";
+
+/** AiKore's version, shown in the OpenAPI document and the UI. */
+export const VERSION = "0.1.0";
+
+export interface AppOptions {
+  /** Security middleware (host allow-list, headers, auth, CSRF) in order. */
+  middleware?: MiddlewareHandler<AppEnv>[];
+  /** Session + exact Origin check for WebSocket upgrades (a Response refuses). */
+  guardUpgrade?: (c: Context<AppEnv>) => Response | null;
+  /** Live statistics for the event stream. */
+  stats?: StatsFeed | null;
+  /** How the gateway publishes an instance. */
+  publication?: (record: InstanceRecord) => Publication;
+}
+
+const unpublished: Publication = {
+  ok: false,
+  reason: "not published: the gateway is off",
+  portRoute: false,
+  pathRoute: false,
+};
+
+/** Composes every route of AiKore on top of the services. */
+export function buildApp(services: Services, options: AppOptions = {}) {
+  const publication = options.publication ?? (() => unpublished);
+  const present = (record: InstanceRecord, c: Context<AppEnv>) =>
+    toInstanceDto(
+      record,
+      urlContextOf(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto")),
+      publication(record),
+    );
+  return createApp({
+    logger: services.logger.child("http"),
+    version: VERSION,
+    middleware: options.middleware ?? [],
+    api: (router) => {
+      registerInstanceRoutes(router, { service: services.instances, present });
+      registerBlueprintRoutes(router, { catalog: services.catalog, audit: services.audit });
+      registerSystemRoutes(router, { instances: services.instances });
+      registerInstanceActionRoutes(router, {
+        service: services.instances,
+        lifecycle: services.lifecycle,
+        logs: services.logs,
+        paths: services.paths,
+        blueprints: services.catalog,
+        baseEnv: services.baseEnv,
+        present,
+      });
+      registerTerminalRoutes(router, {
+        service: services.instances,
+        terminals: services.terminals,
+        audit: services.audit,
+      });
+      registerEventRoutes(router, {
+        bus: services.bus,
+        service: services.instances,
+        present,
+        stats: options.stats ?? null,
+      });
+      registerSocketRoutes(router, {
+        service: services.instances,
+        lifecycle: services.lifecycle,
+        logs: services.logs,
+        terminals: services.terminals,
+        guardUpgrade: options.guardUpgrade ?? (() => null),
+      });
+    },
+  });
+}

@@ -1,0 +1,148 @@
+import type { DatabaseSync } from "node:sqlite";
+import { BlueprintCatalog } from "./lib/blueprints/mod.ts";
+import type { Config } from "./lib/config/mod.ts";
+import {
+  AuditRepository,
+  InstanceRepository,
+  openDatabase,
+  SettingsRepository,
+} from "./lib/db/mod.ts";
+import {
+  EventBus,
+  instanceBaseEnv,
+  InstanceLifecycle,
+  InstanceLogs,
+  InstancePaths,
+  InstanceService,
+  InstanceStore,
+  TerminalManager,
+  TrashStore,
+} from "./lib/instances/mod.ts";
+import type { Logger } from "./lib/log/mod.ts";
+import { portInUse } from "./lib/ports/mod.ts";
+
+/** Everything the HTTP layer and the CLI need, built from a resolved config. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: DatabaseSync;
+  settings: SettingsRepository;
+  audit: AuditRepository;
+  bus: EventBus;
+  store: InstanceStore;
+  paths: InstancePaths;
+  catalog: BlueprintCatalog;
+  instances: InstanceService;
+  lifecycle: InstanceLifecycle;
+  terminals: TerminalManager;
+  logs: InstanceLogs;
+  /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
+  baseEnv: Record<string, string>;
+  /** Hook the gateway sets to republish when an instance starts or stops serving. */
+  onServingChanged: () => void;
+  close(): Promise<void>;
+}
+
+export interface BootOptions {
+  /** Stop grace period (default 10 s). */
+  graceMs?: number;
+  gpuCount?: () => number | null;
+}
+
+/** Creates the data folders, opens and migrates the database and builds the services. */
+export async function openServices(
+  config: Config,
+  logger: Logger,
+  options: BootOptions = {},
+): Promise<Services> {
+  const paths = new InstancePaths(config.dataDir);
+  for (
+    const dir of [
+      config.dataDir,
+      paths.instancesRoot,
+      paths.outputsRoot,
+      paths.trashRoot,
+      paths.customBlueprintsDir,
+      paths.tmpRoot,
+    ]
+  ) {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o750 });
+  }
+  const db = openDatabase(`${config.dataDir}/aikore.db`);
+  const settings = new SettingsRepository(db);
+  const audit = new AuditRepository(db);
+  const bus = new EventBus();
+  const store = new InstanceStore(new InstanceRepository(db), bus);
+  const trash = new TrashStore(paths.trashRoot);
+  await trash.sweepInterruptedPurges();
+  const catalog = new BlueprintCatalog({
+    stockDir: config.stockBlueprintsDir,
+    customDir: paths.customBlueprintsDir,
+  });
+  const baseEnv = instanceBaseEnv();
+  const terminals = new TerminalManager({
+    paths,
+    blueprints: catalog,
+    logger: logger.child("terminals"),
+    baseEnv,
+    limit: config.terminalLimit,
+  });
+  const lifecycle = new InstanceLifecycle({
+    store,
+    paths,
+    blueprints: catalog,
+    audit,
+    logger: logger.child("lifecycle"),
+    installId: installIdOf(settings),
+    baseEnv,
+    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+    onServingChanged: () => services.onServingChanged(),
+  });
+  const instances = new InstanceService({
+    db,
+    store,
+    paths,
+    trash,
+    blueprints: catalog,
+    portRange: config.portRange,
+    portInUse,
+    gpuCount: options.gpuCount ?? (() => null),
+    audit,
+    logger: logger.child("instances"),
+    runtime: lifecycle,
+  });
+  const services: Services = {
+    config,
+    logger,
+    db,
+    settings,
+    audit,
+    bus,
+    store,
+    paths,
+    catalog,
+    instances,
+    lifecycle,
+    terminals,
+    logs: new InstanceLogs(paths),
+    baseEnv,
+    onServingChanged: () => {},
+    async close() {
+      await instances.settled();
+      await terminals.closeAll();
+      await lifecycle.stopAll();
+      db.close();
+    },
+  };
+  return services;
+}
+
+/** A random id per data dir, so that two AiKores on one host never touch each other's processes. */
+function installIdOf(settings: SettingsRepository): string {
+  const existing = settings.get("install_id");
+  if (existing && /^[0-9a-f]{16}$/.test(existing)) return existing;
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  settings.set("install_id", id);
+  return id;
+}

@@ -1,0 +1,425 @@
+import type { AuditRepository, InstanceRecord } from "../db/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { ephemeralPort } from "../ports/mod.ts";
+import {
+  findMarkedProcesses,
+  type HealthCheck,
+  isSameProcess,
+  RestartTracker,
+  type RunningProcess,
+  runPlan,
+  stopProcessTree,
+  waitUntilHealthy,
+} from "../process/mod.ts";
+import type { ExitStatus } from "../pty/mod.ts";
+import { conflict, HttpError } from "../shared/http_error.ts";
+import type { Actor } from "./actor.ts";
+import { SYSTEM_ACTOR } from "./actor.ts";
+import type { BlueprintSource } from "./blueprint_source.ts";
+import { exists, type InstancePaths, writeFileAtomic } from "./instance_paths.ts";
+import type { InstanceStore } from "./instance_store.ts";
+import { buildLaunchPlan, inheritedEnv, type InstanceLaunchPlan } from "./launch_plan.ts";
+import type { RuntimeControl } from "./service.ts";
+import { ACTIVE_STATUSES, STARTABLE_STATUSES } from "./state_machine.ts";
+
+export interface LifecycleDeps {
+  store: InstanceStore;
+  paths: InstancePaths;
+  blueprints: BlueprintSource;
+  audit: AuditRepository;
+  logger: Logger;
+  /** Distinguishes this data dir's processes from another AiKore's on the same host. */
+  installId: string;
+  baseEnv: Record<string, string>;
+  graceMs?: number;
+  /** Called after an instance starts or stops serving (the gateway republishes). */
+  onServingChanged?: () => void;
+  now?: () => number;
+}
+
+interface Run {
+  id: number;
+  process: RunningProcess;
+  stopping: boolean;
+  health: AbortController;
+  exitHandled: Promise<void>;
+}
+
+function describe(status: ExitStatus): string {
+  return status.signal !== null ? `killed by signal ${status.signal}` : `exit code ${status.code}`;
+}
+
+/**
+ * Runs instances: start (launch plan → process on a PTY), health, exit, restart policy, stop,
+ * and boot reconciliation. Every status change goes through the instance store.
+ */
+export class InstanceLifecycle implements RuntimeControl {
+  readonly #d: LifecycleDeps;
+  readonly #runs = new Map<number, Run>();
+  readonly #restartTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  readonly #trackers = new Map<number, RestartTracker>();
+  readonly #starting = new Set<number>();
+
+  constructor(deps: LifecycleDeps) {
+    this.#d = deps;
+  }
+
+  /** The marker every process of instance `id` carries in `AIKORE_INSTANCE_ID`. */
+  marker(id: number): string {
+    return `${this.#d.installId}.${id}`;
+  }
+
+  /** The live process of an instance, if AiKore runs it. */
+  running(id: number): RunningProcess | null {
+    return this.#runs.get(id)?.process ?? null;
+  }
+
+  /** Instances with a live process: id → leader pid. */
+  runningPids(): Array<{ instanceId: number; pid: number }> {
+    return [...this.#runs.values()].map((run) => ({ instanceId: run.id, pid: run.process.pid }));
+  }
+
+  async start(id: number, actor: Actor): Promise<InstanceRecord> {
+    const record = this.#valid(id);
+    if (!STARTABLE_STATUSES.has(record.status) || this.#runs.has(id) || this.#starting.has(id)) {
+      throw conflict(`"${record.name}" cannot be started while ${record.status}`);
+    }
+    this.#cancelRestart(id);
+    this.#trackers.delete(id);
+    this.#starting.add(id);
+    try {
+      const started = await this.#launch(record);
+      this.#audit(actor, "instance.start", record.slug);
+      return started;
+    } finally {
+      this.#starting.delete(id);
+    }
+  }
+
+  async #launch(record: InstanceRecord): Promise<InstanceRecord> {
+    const parent = record.parentId === null ? null : this.#valid(record.parentId);
+    if (parent && (parent.status === "starting" || parent.status === "installing")) {
+      throw conflict(
+        `The parent "${parent.name}" is ${parent.status} (it may be installing); start the satellite once it is started`,
+      );
+    }
+    if (record.persistentMode) {
+      throw new HttpError(
+        503,
+        "Desktop (persistent) mode is not available in this build yet; turn it off to start",
+      );
+    }
+    const owner = parent ?? record;
+    const blueprint = await this.#d.blueprints.find(owner.blueprint);
+    await this.#provisionScript(owner, blueprint !== null);
+    const plan = buildLaunchPlan({
+      record,
+      parent,
+      blueprint,
+      paths: this.#d.paths,
+      appPort: ephemeralPort(),
+      marker: this.marker(record.id),
+      baseEnv: this.#d.baseEnv,
+    });
+    for (const dir of plan.ensureDirs) await Deno.mkdir(dir, { recursive: true });
+    let process: RunningProcess;
+    try {
+      process = runPlan(
+        {
+          argv: plan.argv,
+          env: plan.env,
+          cwd: plan.cwd,
+          logPath: plan.logPath,
+          marker: plan.marker,
+        },
+        { logger: this.#d.logger },
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#d.store.transition(record.id, "error", {
+        statusMessage: `Could not start: ${message}`,
+      });
+      throw new HttpError(500, `Could not start "${record.name}": ${message}`);
+    }
+    if (record.restartPolicy === "on-failure") {
+      let tracker = this.#trackers.get(record.id);
+      if (!tracker) {
+        tracker = new RestartTracker({}, this.#d.now ?? (() => performance.now()));
+        this.#trackers.set(record.id, tracker);
+      }
+      tracker.started();
+    }
+    const run: Run = {
+      id: record.id,
+      process,
+      stopping: false,
+      health: new AbortController(),
+      exitHandled: Promise.resolve(),
+    };
+    this.#runs.set(record.id, run);
+    const starting = this.#d.store.transition(record.id, "starting", {
+      pid: process.pid,
+      pidStartTicks: process.startTicks,
+      startedAt: new Date().toISOString(),
+      appPort: plan.health.kind === "http" ? plan.health.port : Number(plan.env.WEBUI_PORT),
+      exitCode: null,
+      exitSignal: null,
+      statusMessage: null,
+    });
+    run.exitHandled = process.exited.then((status) => this.#onExit(run, status));
+    this.#watchHealth(run, plan);
+    return starting;
+  }
+
+  /** Copies the blueprint to launch.sh when an owner has none yet (lazy provisioning). */
+  async #provisionScript(owner: InstanceRecord, blueprintExists: boolean): Promise<void> {
+    const script = this.#d.paths.launchScript(owner.slug);
+    if (await exists(script)) return;
+    if (!blueprintExists) {
+      throw conflict(
+        `"${owner.name}" has no launch.sh and its blueprint "${owner.blueprint}" is gone`,
+      );
+    }
+    await Deno.mkdir(this.#d.paths.instanceDir(owner.slug), { recursive: true });
+    await writeFileAtomic(script, await this.#d.blueprints.read(owner.blueprint), 0o755);
+  }
+
+  #watchHealth(run: Run, plan: InstanceLaunchPlan): void {
+    const check: HealthCheck = plan.health.kind === "log"
+      ? { kind: "log", pattern: new RegExp(plan.health.pattern) }
+      : plan.health;
+    const timer = setTimeout(() => {
+      if (this.#runs.get(run.id) !== run || run.stopping) return;
+      if (this.#d.store.get(run.id)?.status === "starting") {
+        this.#d.store.transition(run.id, "stalled", {
+          statusMessage: `Not healthy after ${Math.round(plan.startTimeoutMs / 1000)} s`,
+        });
+      }
+    }, plan.startTimeoutMs);
+    waitUntilHealthy(check, {
+      session: run.process.session,
+      exited: run.process.exited,
+      signal: run.health.signal,
+    }).then((result) => {
+      clearTimeout(timer);
+      if (result !== "healthy" || this.#runs.get(run.id) !== run || run.stopping) return;
+      const status = this.#d.store.get(run.id)?.status;
+      if (status === "starting" || status === "stalled") {
+        this.#d.store.transition(run.id, "started", { statusMessage: null });
+        this.#d.onServingChanged?.();
+      }
+    }).catch((error) => {
+      clearTimeout(timer);
+      this.#d.logger.warn("health check failed", { id: run.id, error });
+    });
+  }
+
+  async #onExit(run: Run, status: ExitStatus): Promise<void> {
+    run.health.abort();
+    if (run.stopping) return;
+    // The leader is gone; anything it left in its group or session is cleaned up.
+    await stopProcessTree({ pid: null, marker: this.marker(run.id) }, { graceMs: 2000 }).catch(
+      (error) => this.#d.logger.warn("cleanup after exit failed", { id: run.id, error }),
+    );
+    await run.process.session.close().catch(() => {});
+    this.#runs.delete(run.id);
+    if (!this.#d.store.get(run.id)) return;
+    this.#d.store.transition(run.id, "exited", {
+      pid: null,
+      pidStartTicks: null,
+      exitCode: status.code,
+      exitSignal: status.signal,
+      statusMessage: `The app ended by itself (${describe(status)})`,
+    });
+    this.#d.onServingChanged?.();
+    this.#applyRestartPolicy(run.id, status);
+  }
+
+  #applyRestartPolicy(id: number, status: ExitStatus): void {
+    const record = this.#d.store.get(id);
+    const tracker = this.#trackers.get(id);
+    if (!record || !tracker || record.restartPolicy !== "on-failure") return;
+    const decision = tracker.ended(status.code !== 0 || status.signal !== null);
+    if (decision.action === "none") return;
+    if (decision.action === "give-up") {
+      this.#d.store.transition(id, "error", {
+        statusMessage: `Gave up after ${decision.failures} quick failures (${describe(status)})`,
+      });
+      return;
+    }
+    this.#d.store.updateRuntime(id, {
+      statusMessage: `The app ended (${describe(status)}); restarting in ${
+        Math.round(decision.delayMs / 1000)
+      } s`,
+    });
+    const timer = setTimeout(() => {
+      this.#restartTimers.delete(id);
+      const current = this.#d.store.get(id);
+      if (!current || current.status !== "exited") return;
+      this.#launch(current).catch((error) =>
+        this.#d.logger.warn("restart failed", {
+          id,
+          error: error instanceof Error ? error.message : error,
+        })
+      );
+    }, decision.delayMs);
+    this.#restartTimers.set(id, timer);
+  }
+
+  #cancelRestart(id: number): boolean {
+    const timer = this.#restartTimers.get(id);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    this.#restartTimers.delete(id);
+    return true;
+  }
+
+  /** Stops an instance: whole process tree, grace, kill, marker sweep; returns when nothing is left. */
+  async stop(id: number, actor: Actor): Promise<InstanceRecord> {
+    const record = this.#d.store.get(id);
+    if (!record) throw new HttpError(404, "Instance not found");
+    const hadTimer = this.#cancelRestart(id);
+    this.#trackers.delete(id);
+    const run = this.#runs.get(id);
+    if (!run && !ACTIVE_STATUSES.has(record.status)) {
+      if (record.status === "stopped" && !hadTimer) {
+        throw conflict(`"${record.name}" is already stopped`);
+      }
+      await this.#sweep(record);
+      const stopped = this.#d.store.transition(id, "stopped", {
+        pid: null,
+        pidStartTicks: null,
+        statusMessage: null,
+      });
+      this.#audit(actor, "instance.stop", record.slug);
+      return stopped;
+    }
+    if (record.status !== "stopping") this.#d.store.transition(id, "stopping", {});
+    if (run) {
+      run.stopping = true;
+      run.health.abort();
+      await stopProcessTree({ pid: run.process.pid, marker: this.marker(id) }, {
+        graceMs: this.#d.graceMs ?? 10_000,
+      });
+      await run.process.exited;
+      await run.process.session.close().catch(() => {});
+      this.#runs.delete(id);
+    } else {
+      await this.#sweep(record);
+    }
+    const stopped = this.#d.store.transition(id, "stopped", {
+      pid: null,
+      pidStartTicks: null,
+      statusMessage: null,
+    });
+    this.#d.onServingChanged?.();
+    this.#audit(actor, "instance.stop", record.slug);
+    return stopped;
+  }
+
+  /** Stop then start. */
+  async restart(id: number, actor: Actor): Promise<InstanceRecord> {
+    const record = this.#valid(id);
+    if (ACTIVE_STATUSES.has(record.status) || this.#runs.has(id)) await this.stop(id, actor);
+    return await this.start(id, actor);
+  }
+
+  /** Kills what is left of an instance that AiKore does not run (a previous life's processes). */
+  async #sweep(record: InstanceRecord): Promise<void> {
+    const marker = this.marker(record.id);
+    const pid = record.pid !== null && record.pidStartTicks !== null &&
+        isSameProcess(record.pid, record.pidStartTicks, marker)
+      ? record.pid
+      : null;
+    await stopProcessTree({ pid, marker }, { graceMs: this.#d.graceMs ?? 10_000 });
+  }
+
+  /**
+   * At start-up: processes left by a previous AiKore lost their terminal with it, so they are
+   * stopped (never an unrelated process that reused a pid), statuses made truthful, then
+   * instances with autostart (or on-failure that were running) are started.
+   */
+  async reconcile(): Promise<{ cleaned: number; started: number }> {
+    let cleaned = 0;
+    const restart: number[] = [];
+    for (const record of this.#d.store.repo.list()) {
+      const leftovers = findMarkedProcesses(this.marker(record.id));
+      const wasActive = ACTIVE_STATUSES.has(record.status);
+      if (wasActive && record.status !== "stopping") {
+        this.#d.store.transition(record.id, "stopping");
+      }
+      if (leftovers.length > 0 || record.pid !== null) {
+        await this.#sweep(record);
+        cleaned += leftovers.length;
+      }
+      if (record.status === "installing") {
+        this.#d.store.transition(record.id, "error", {
+          statusMessage:
+            "The copy was interrupted by a restart of AiKore; delete this instance and clone again",
+        });
+      } else if (wasActive) {
+        this.#d.store.transition(record.id, "stopped", {
+          pid: null,
+          pidStartTicks: null,
+          statusMessage: "Stopped: AiKore restarted while it ran",
+        });
+        if (record.restartPolicy === "on-failure") restart.push(record.id);
+      } else if (record.pid !== null) {
+        this.#d.store.updateRuntime(record.id, { pid: null, pidStartTicks: null });
+      }
+      if (record.autostart && record.invalidReason === null && !restart.includes(record.id)) {
+        restart.push(record.id);
+      }
+    }
+    let started = 0;
+    for (const id of restart) {
+      try {
+        await this.start(id, SYSTEM_ACTOR);
+        started++;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.#d.logger.warn("autostart failed", { id, error: message });
+        const current = this.#d.store.get(id);
+        if (current && current.status !== "error") {
+          this.#d.store.transition(id, "error", { statusMessage: `Autostart failed: ${message}` });
+        }
+      }
+    }
+    return { cleaned, started };
+  }
+
+  /** Stops every running instance (AiKore shutdown). */
+  async stopAll(): Promise<void> {
+    for (const id of this.#restartTimers.keys()) this.#cancelRestart(id);
+    await Promise.allSettled([...this.#runs.keys()].map((id) => this.stop(id, SYSTEM_ACTOR)));
+  }
+
+  #valid(id: number): InstanceRecord {
+    const record = this.#d.store.get(id);
+    if (!record) throw new HttpError(404, "Instance not found");
+    if (record.invalidReason) {
+      throw new HttpError(
+        409,
+        `Instance ${id} has an invalid stored value (${record.invalidReason}); fix or delete the row`,
+        { invalid: record.invalidReason },
+        "invalid_stored_instance",
+      );
+    }
+    return record;
+  }
+
+  #audit(actor: Actor, action: string, target: string): void {
+    this.#d.audit.record({
+      actor: actor.actor,
+      client: actor.client,
+      action,
+      target,
+      detail: null,
+    });
+  }
+}
+
+/** Builds the base environment passed to instances from AiKore's own. */
+export function instanceBaseEnv(): Record<string, string> {
+  return inheritedEnv(Deno.env.toObject());
+}

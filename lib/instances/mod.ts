@@ -1,0 +1,27 @@
+export { InstanceService } from "./service.ts";
+export type { InstanceServiceDeps, RuntimeControl } from "./service.ts";
+export {
+  INSTANCE_EVENT,
+  INSTANCE_REMOVED_EVENT,
+  InstanceStore,
+  ORDER_EVENT,
+} from "./instance_store.ts";
+export { EventBus } from "./event_bus.ts";
+export type { BusEvent, BusListener } from "./event_bus.ts";
+export { InstancePaths, writeFileAtomic } from "./instance_paths.ts";
+export { TrashStore } from "./trash_store.ts";
+export type { TrashEntry } from "./trash_store.ts";
+export { toInstanceDto, urlContextOf } from "./instance_dto.ts";
+export type { Publication, UrlContext } from "./instance_dto.ts";
+export type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
+export { SYSTEM_ACTOR } from "./actor.ts";
+export type { Actor } from "./actor.ts";
+export { ACTIVE_STATUSES, canTransition, STARTABLE_STATUSES } from "./state_machine.ts";
+export { instanceBaseEnv, InstanceLifecycle } from "./lifecycle.ts";
+export type { LifecycleDeps } from "./lifecycle.ts";
+export { buildLaunchPlan } from "./launch_plan.ts";
+export type { InstanceLaunchPlan } from "./launch_plan.ts";
+export { TerminalManager } from "./terminals.ts";
+export type { Terminal, TerminalInfo } from "./terminals.ts";
+export { InstanceLogs } from "./instance_logs.ts";
+export { runVersionCheck } from "./version_check.ts";

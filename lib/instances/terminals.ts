@@ -1,0 +1,205 @@
+import type { InstanceRecord } from "../db/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { PtySession, spawnPty } from "../pty/mod.ts";
+import { HttpError } from "../shared/http_error.ts";
+import type { BlueprintSource } from "./blueprint_source.ts";
+import type { InstancePaths } from "./instance_paths.ts";
+import { writeFileAtomic } from "./instance_paths.ts";
+
+/** A live shell in an instance's environment, owned by AiKore (survives page reloads). */
+export interface Terminal {
+  id: string;
+  instanceId: number;
+  session: PtySession;
+  createdAt: number;
+  lastActiveAt: number;
+}
+
+/** What the API lists about a terminal. */
+export interface TerminalInfo {
+  id: string;
+  instance_id: number;
+  created_at: string;
+  last_active_at: string;
+  viewers: number;
+}
+
+export interface TerminalManagerDeps {
+  paths: InstancePaths;
+  blueprints: BlueprintSource;
+  logger: Logger;
+  baseEnv: Record<string, string>;
+  /** Most terminals alive at once; beyond it a clear refusal. */
+  limit: number;
+  /** A terminal nobody watched for this long is closed (default 30 min). */
+  idleMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The shell start-up file: the user's bashrc, then the instance environment (venv or conda),
+ * values read from variables so nothing is pasted into shell text.
+ */
+const TERMINAL_RC = `# Written by AiKore: start-up file of instance terminals.
+[ -f "$HOME/.bashrc" ] && . "$HOME/.bashrc"
+case "$AIKORE_VENV_TYPE" in
+  python) [ -f "$AIKORE_VENV_DIR/bin/activate" ] && . "$AIKORE_VENV_DIR/bin/activate" ;;
+  conda)
+    if command -v conda >/dev/null 2>&1 && [ -d "$AIKORE_VENV_DIR" ]; then
+      eval "$(conda shell.bash hook)" && conda activate "$AIKORE_VENV_DIR"
+    fi ;;
+esac
+cd "$INSTANCE_DIR" 2>/dev/null || true
+PS1="(\${INSTANCE_SLUG}) \\w \\$ "
+`;
+
+/** Interactive terminals of instances: capped, reattachable, reaped when idle. */
+export class TerminalManager {
+  readonly #d: TerminalManagerDeps;
+  readonly #terminals = new Map<string, Terminal>();
+  #reaper: ReturnType<typeof setInterval> | null = null;
+
+  constructor(deps: TerminalManagerDeps) {
+    this.#d = deps;
+  }
+
+  get count(): number {
+    return this.#terminals.size;
+  }
+
+  /** Opens a shell in the environment of `record` (its parent's for a satellite). */
+  async open(record: InstanceRecord, parent: InstanceRecord | null): Promise<Terminal> {
+    if (this.#terminals.size >= this.#d.limit) {
+      throw new HttpError(
+        429,
+        `Too many terminals open (${this.#d.limit}); close one before opening another`,
+        { limit: this.#d.limit },
+        "terminal_limit",
+      );
+    }
+    const owner = parent ?? record;
+    const blueprint = await this.#d.blueprints.find(owner.blueprint).catch(() => null);
+    const venvPath = blueprint?.metadata?.venvPath ?? "./env";
+    const ownerDir = this.#d.paths.instanceDir(owner.slug);
+    const ownDir = this.#d.paths.instanceDir(record.slug);
+    await Deno.mkdir(ownDir, { recursive: true });
+    const rcFile = `${this.#d.paths.tmpRoot}/terminal.rc`;
+    await Deno.mkdir(this.#d.paths.tmpRoot, { recursive: true });
+    await writeFileAtomic(rcFile, TERMINAL_RC);
+    const id = crypto.randomUUID();
+    const env: Record<string, string> = {
+      ...this.#d.baseEnv,
+      TERM: "xterm-256color",
+      COLORTERM: "truecolor",
+      INSTANCE_NAME: record.name,
+      INSTANCE_SLUG: record.slug,
+      INSTANCE_DIR: ownDir,
+      INSTANCE_CONF_DIR: ownerDir,
+      INSTANCE_OUTPUT_DIR: this.#d.paths.outputDir(record.outputPath),
+      AIKORE_VENV_TYPE: blueprint?.metadata?.venvType ?? "none",
+      AIKORE_VENV_DIR: `${ownerDir}/${venvPath.replace(/^\.\//, "")}`,
+      AIKORE_TERMINAL_ID: id,
+      CUDA_DEVICE_ORDER: "PCI_BUS_ID",
+    };
+    if (record.gpuIds !== "") env.CUDA_VISIBLE_DEVICES = record.gpuIds;
+    const pty = spawnPty({
+      file: "bash",
+      args: ["--rcfile", rcFile, "-i"],
+      env,
+      cwd: ownDir,
+      cols: 80,
+      rows: 24,
+    });
+    const session = new PtySession(pty, { slowViewer: "pause", scrollbackBytes: 512 * 1024 });
+    const now = this.#now();
+    const terminal: Terminal = {
+      id,
+      instanceId: record.id,
+      session,
+      createdAt: now,
+      lastActiveAt: now,
+    };
+    this.#terminals.set(id, terminal);
+    session.exited.then(() => this.#forget(id));
+    session.onOutput(() => terminal.lastActiveAt = this.#now());
+    this.#startReaper();
+    return terminal;
+  }
+
+  /** A live terminal of `instanceId`, or null. */
+  get(id: string, instanceId: number): Terminal | null {
+    const terminal = this.#terminals.get(id);
+    return terminal && terminal.instanceId === instanceId ? terminal : null;
+  }
+
+  list(instanceId?: number): TerminalInfo[] {
+    return [...this.#terminals.values()]
+      .filter((t) => instanceId === undefined || t.instanceId === instanceId)
+      .map((t) => ({
+        id: t.id,
+        instance_id: t.instanceId,
+        created_at: new Date(t.createdAt).toISOString(),
+        last_active_at: new Date(t.lastActiveAt).toISOString(),
+        viewers: t.session.viewerCount,
+      }));
+  }
+
+  /** Ends a terminal's shell and everything it started. */
+  async close(id: string): Promise<boolean> {
+    const terminal = this.#terminals.get(id);
+    if (!terminal) return false;
+    this.#forget(id);
+    terminal.session.kill("SIGHUP");
+    await terminal.session.close();
+    return true;
+  }
+
+  /** Closes the terminals of one instance (deleted or renamed). */
+  async closeFor(instanceId: number): Promise<void> {
+    const ids = [...this.#terminals.values()].filter((t) => t.instanceId === instanceId).map((t) =>
+      t.id
+    );
+    await Promise.all(ids.map((id) => this.close(id)));
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#terminals.keys()].map((id) => this.close(id)));
+    if (this.#reaper !== null) clearInterval(this.#reaper);
+    this.#reaper = null;
+  }
+
+  /** Closes terminals nobody has watched for the idle time; returns how many. */
+  async reapIdle(): Promise<number> {
+    const idleMs = this.#d.idleMs ?? 30 * 60_000;
+    const now = this.#now();
+    const idle = [...this.#terminals.values()].filter((t) =>
+      t.session.viewerCount === 0 && now - t.lastActiveAt >= idleMs
+    );
+    await Promise.all(idle.map((t) => this.close(t.id)));
+    return idle.length;
+  }
+
+  /** Marks a terminal as used (a viewer attached or typed). */
+  touch(terminal: Terminal): void {
+    terminal.lastActiveAt = this.#now();
+  }
+
+  #forget(id: string): void {
+    this.#terminals.delete(id);
+    if (this.#terminals.size === 0 && this.#reaper !== null) {
+      clearInterval(this.#reaper);
+      this.#reaper = null;
+    }
+  }
+
+  #startReaper(): void {
+    if (this.#reaper !== null) return;
+    this.#reaper = setInterval(() => {
+      this.reapIdle().catch((error) => this.#d.logger.warn("terminal reaping failed", { error }));
+    }, 60_000);
+  }
+
+  #now(): number {
+    return this.#d.now?.() ?? Date.now();
+  }
+}

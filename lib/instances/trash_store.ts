@@ -1,0 +1,144 @@
+import type { InstanceConfig } from "../db/mod.ts";
+import { slugProblem } from "../shared/identifiers.ts";
+import { exists, writeFileAtomic } from "./instance_paths.ts";
+
+/** What is remembered about a deleted instance so it can be restored. */
+export interface TrashManifest {
+  instanceId: number;
+  deletedAt: string;
+  config: InstanceConfig;
+}
+
+/** One entry of the trash, as listed to users. */
+export interface TrashEntry {
+  /** Folder name under the trash root, e.g. `comfy-20261125T120000Z`. */
+  id: string;
+  slug: string;
+  name: string;
+  blueprint: string;
+  deletedAt: string;
+  satellite: boolean;
+}
+
+const MANIFEST = ".aikore-trash.json";
+const ENTRY_RE = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)-(\d{8}T\d{6}\d{3}Z)$/;
+const PURGE_PREFIX = ".purge-";
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:.]/g, "");
+}
+
+/** The trash folder: deleted instance dirs with a manifest, restorable and purgeable. */
+export class TrashStore {
+  constructor(readonly root: string, private readonly now = () => new Date()) {}
+
+  /** Validates a trash entry id from a request (never a path). */
+  static entryProblem(id: string): string | null {
+    return ENTRY_RE.test(id) ? null : "not a trash entry name";
+  }
+
+  /** Writes the manifest into `dir` and moves `dir` into the trash in one rename. */
+  async moveIn(dir: string, manifest: TrashManifest): Promise<string> {
+    await Deno.mkdir(this.root, { recursive: true });
+    const id = `${manifest.config.slug}-${stamp(this.now())}`;
+    await writeFileAtomic(`${dir}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
+    await Deno.rename(dir, `${this.root}/${id}`);
+    return id;
+  }
+
+  /** Stores a manifest-only entry (a satellite that never ran has no folder). */
+  async storeManifestOnly(manifest: TrashManifest): Promise<string> {
+    const id = `${manifest.config.slug}-${stamp(this.now())}`;
+    const staging = `${this.root}/${PURGE_PREFIX}${id}`;
+    await Deno.mkdir(staging, { recursive: true });
+    await writeFileAtomic(`${staging}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
+    await Deno.rename(staging, `${this.root}/${id}`);
+    return id;
+  }
+
+  async list(): Promise<TrashEntry[]> {
+    const entries: TrashEntry[] = [];
+    if (!(await exists(this.root))) return entries;
+    for await (const item of Deno.readDir(this.root)) {
+      if (!item.isDirectory || TrashStore.entryProblem(item.name)) continue;
+      const manifest = await this.manifest(item.name);
+      if (!manifest) continue;
+      entries.push({
+        id: item.name,
+        slug: manifest.config.slug,
+        name: manifest.config.name,
+        blueprint: manifest.config.blueprint,
+        deletedAt: manifest.deletedAt,
+        satellite: manifest.config.parentId !== null,
+      });
+    }
+    return entries.sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
+  }
+
+  /** The manifest of entry `id`, or null when missing or unreadable. */
+  async manifest(id: string): Promise<TrashManifest | null> {
+    if (TrashStore.entryProblem(id)) return null;
+    try {
+      const parsed = JSON.parse(await Deno.readTextFile(`${this.root}/${id}/${MANIFEST}`));
+      if (
+        typeof parsed?.instanceId !== "number" || typeof parsed?.config?.slug !== "string" ||
+        slugProblem(parsed.config.slug)
+      ) return null;
+      return parsed as TrashManifest;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Entries holding the same slug. */
+  async entriesFor(slug: string): Promise<TrashEntry[]> {
+    return (await this.list()).filter((entry) => entry.slug === slug);
+  }
+
+  /** Moves entry `id` back to `target` and drops its manifest. */
+  async moveOut(id: string, target: string): Promise<void> {
+    await Deno.rename(`${this.root}/${id}`, target);
+    await Deno.remove(`${target}/${MANIFEST}`).catch(() => {});
+  }
+
+  /** Deletes entry `id` for good: renamed aside first so a crash never leaves half an entry. */
+  async purge(id: string): Promise<void> {
+    const aside = `${this.root}/${PURGE_PREFIX}${id}-${crypto.randomUUID()}`;
+    await Deno.rename(`${this.root}/${id}`, aside);
+    await removeTree(aside);
+  }
+
+  /** Deletes an instance folder for good (permanent delete), renamed aside first. */
+  async purgeDir(dir: string, slug: string): Promise<void> {
+    await Deno.mkdir(this.root, { recursive: true });
+    const aside = `${this.root}/${PURGE_PREFIX}${slug}-${crypto.randomUUID()}`;
+    await Deno.rename(dir, aside);
+    await removeTree(aside);
+  }
+
+  /** Finishes purges interrupted by a crash. */
+  async sweepInterruptedPurges(): Promise<number> {
+    if (!(await exists(this.root))) return 0;
+    let swept = 0;
+    for await (const item of Deno.readDir(this.root)) {
+      if (item.name.startsWith(PURGE_PREFIX)) {
+        await removeTree(`${this.root}/${item.name}`);
+        swept++;
+      }
+    }
+    return swept;
+  }
+}
+
+/** Removes a tree, making read-only folders writable first (installed envs often have them). */
+async function removeTree(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    if (!(error instanceof Deno.errors.PermissionDenied)) throw error;
+    const chmod = new Deno.Command("chmod", { args: ["-R", "u+rwX", "--", path] });
+    await chmod.output();
+    await Deno.remove(path, { recursive: true });
+  }
+}

@@ -1,0 +1,76 @@
+import type { InstanceRecord } from "../db/mod.ts";
+import type { BlueprintSource } from "./blueprint_source.ts";
+import type { InstancePaths } from "./instance_paths.ts";
+
+const SEPARATOR = "---AIKORE-SEPARATOR---";
+
+/** Static script: values arrive through the environment, never pasted into the text. */
+const VERSION_SCRIPT = `
+case "$AIKORE_VENV_TYPE" in
+  python) [ -f "$AIKORE_VENV_DIR/bin/activate" ] && . "$AIKORE_VENV_DIR/bin/activate" ;;
+  conda)
+    if command -v conda >/dev/null 2>&1 && [ -d "$AIKORE_VENV_DIR" ]; then
+      eval "$(conda shell.bash hook)" && conda activate "$AIKORE_VENV_DIR"
+    fi ;;
+esac
+PY=$(command -v python || command -v python3)
+if [ -z "$PY" ]; then echo "No Python found in this environment"; echo "${SEPARATOR}"; exit 0; fi
+"$PY" - <<'PYEOF'
+import importlib, platform, sys
+print(f"Python {platform.python_version()} ({sys.executable})")
+for name in ("torch", "torchvision", "torchaudio", "xformers", "numpy", "diffusers", "transformers", "gradio"):
+    try:
+        module = importlib.import_module(name)
+        print(f"{name} {getattr(module, '__version__', '?')}")
+    except Exception:
+        pass
+try:
+    import torch
+    print(f"CUDA (torch) {torch.version.cuda} available={torch.cuda.is_available()}")
+except Exception:
+    pass
+PYEOF
+echo "${SEPARATOR}"
+"$PY" -m pip check 2>&1 || true
+`;
+
+export interface VersionReport {
+  versions: string;
+  conflicts: string;
+}
+
+/** Runs the version check in the instance environment (parent's for a satellite). */
+export async function runVersionCheck(options: {
+  record: InstanceRecord;
+  owner: InstanceRecord;
+  paths: InstancePaths;
+  blueprints: BlueprintSource;
+  baseEnv: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<VersionReport> {
+  const blueprint = await options.blueprints.find(options.owner.blueprint).catch(() => null);
+  const venvPath = (blueprint?.metadata?.venvPath ?? "./env").replace(/^\.\//, "");
+  const ownerDir = options.paths.instanceDir(options.owner.slug);
+  const command = new Deno.Command("bash", {
+    args: ["-c", VERSION_SCRIPT],
+    cwd: await Deno.stat(ownerDir).then(() => ownerDir).catch(() => options.paths.dataDir),
+    env: {
+      ...options.baseEnv,
+      AIKORE_VENV_TYPE: blueprint?.metadata?.venvType ?? "none",
+      AIKORE_VENV_DIR: `${ownerDir}/${venvPath}`,
+      ...(options.record.gpuIds ? { CUDA_VISIBLE_DEVICES: options.record.gpuIds } : {}),
+    },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
+  });
+  const output = await command.output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  const [versions = "", conflicts = ""] = text.split(SEPARATOR);
+  const cleaned = conflicts.trim().replace(
+    /^No broken requirements found\.?$/m,
+    "No dependency conflicts found.",
+  );
+  return { versions: versions.trim(), conflicts: cleaned };
+}

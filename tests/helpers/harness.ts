@@ -1,0 +1,130 @@
+/**
+ * A real AiKore in process for tests: a temp data dir, a real SQLite file, the real services
+ * and the real Hono app. Requests go through `app.request()` (tier 1) or a real server.
+ */
+import { buildApp } from "../../app.ts";
+import { openServices, type Services } from "../../boot.ts";
+import { type Config, loadConfig } from "../../lib/config/mod.ts";
+import { silentLogger } from "../../lib/log/mod.ts";
+
+export const FIXTURE_BLUEPRINTS = new URL("../fixtures/blueprints", import.meta.url).pathname;
+
+export interface Harness {
+  dataDir: string;
+  config: Config;
+  services: Services;
+  app: ReturnType<typeof buildApp>["app"];
+  routes: ReturnType<typeof buildApp>["router"];
+  /** Sends a request with JSON body (when given) and the harness's credentials. */
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  /** Like request, returning status and parsed JSON. */
+  // deno-lint-ignore no-explicit-any
+  json<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  gpuCount?: number | null;
+  graceMs?: number;
+}
+
+/** Starts a harness; always `await harness.close()` in a finally block. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = await Deno.makeTempDir({ prefix: "aikore-test-" });
+  const config = loadConfig({
+    AIKORE_DATA_DIR: dataDir,
+    AIKORE_BLUEPRINTS_DIR: FIXTURE_BLUEPRINTS,
+    AIKORE_NGINX: "off",
+    AIKORE_INSTANCE_PORT_RANGE: options.env?.AIKORE_INSTANCE_PORT_RANGE ?? await freeRange(20),
+    ...options.env,
+  }, { cwd: Deno.cwd(), stockBlueprintsDir: FIXTURE_BLUEPRINTS });
+  const gpuCount = options.gpuCount === undefined ? 2 : options.gpuCount;
+  const services = await openServices(config, silentLogger, {
+    gpuCount: () => gpuCount,
+    graceMs: options.graceMs ?? 2000,
+  });
+  const { app, router } = buildApp(services);
+  const request = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    Promise.resolve(app.request(path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        host: "127.0.0.1:9000",
+        ...headers,
+      },
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    }));
+  return {
+    dataDir,
+    config,
+    services,
+    app,
+    routes: router,
+    request,
+    async json(method, path, body) {
+      const response = await request(method, path, body);
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async close() {
+      await services.close();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * A port range of `size` consecutive free ports (tests run in parallel: each harness gets its
+ * own pool so they never compete).
+ */
+export async function freeRange(size: number): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const start = 20000 + Math.floor(Math.random() * 40000);
+    let free = true;
+    for (let port = start; port < start + size && free; port++) {
+      try {
+        Deno.listen({ hostname: "0.0.0.0", port }).close();
+      } catch {
+        free = false;
+      }
+    }
+    if (free) return `${start}-${start + size - 1}`;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  throw new Error("no free port range found");
+}
+
+/** A blueprint file text with a metadata block. */
+export function blueprintText(name: string, body = "echo hello\nsleep 1000\n", extra = ""): string {
+  return `#!/bin/bash
+### AIKORE-METADATA-START ###
+# aikore.name = ${name}
+# aikore.category = Test
+# aikore.venv_type = none
+${extra}### AIKORE-METADATA-END ###
+${body}`;
+}
+
+/** Lists a folder's entries, sorted (missing folder → []). */
+export async function listDir(path: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(path)) names.push(entry.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort();
+}
