@@ -11,5 +11,10 @@ export type { SocketBridge, SocketBridgeOptions, SocketSink } from "./socket_bri
 export { decodeWaitStatus, describeExit } from "./wait_status.ts";
 export { listLiveProcesses, parseProcStat, readProcStat } from "./proc_stat.ts";
 export type { ProcStat } from "./proc_stat.ts";
-export { assertSignalTarget, signalGroup, signalProcess } from "./safe_signal.ts";
+export {
+  assertGroupTarget,
+  assertSignalTarget,
+  signalGroup,
+  signalProcess,
+} from "./safe_signal.ts";
 export { settleWithin } from "./settle_within.ts";

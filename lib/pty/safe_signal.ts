@@ -26,15 +26,20 @@ export function signalProcess(pid: number, signal: Deno.Signal): boolean {
 
 /** Sends `signal` to a whole process group; false when the group is empty. */
 export function signalGroup(pgid: number, signal: Deno.Signal): boolean {
-  assertSignalTarget(pgid, "process group");
-  if (pgid === ownProcessGroup()) {
-    throw new RangeError(`Refusing to signal process group ${pgid}: it is AiKore's own group`);
-  }
+  assertGroupTarget(pgid);
   try {
     Deno.kill(-pgid, signal);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Throws a RangeError when the group `pgid` must never be signalled (≤ 1, AiKore's own). */
+export function assertGroupTarget(pgid: number): void {
+  assertSignalTarget(pgid, "process group");
+  if (pgid === ownProcessGroup()) {
+    throw new RangeError(`Refusing to signal process group ${pgid}: it is AiKore's own group`);
   }
 }
 
