@@ -165,3 +165,21 @@ Deno.test("a failing field becomes null and is logged once; a GPU whose memory f
     gpu.close();
   }
 });
+
+Deno.test("a slow NVML call does not block the event loop", async () => {
+  await using fake = await fakeNvml({ delay: "nvmlDeviceGetTemperature@0=400" });
+  const gpu = openGpuProvider({ library: fake.library, logger: silentLogger });
+  try {
+    const started = performance.now();
+    const sampling = gpu.sample();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const timerLatency = performance.now() - started;
+    const [gpu0] = await sampling;
+    const sampleTime = performance.now() - started;
+    assert(timerLatency < 200, `a 20 ms timer fired after ${timerLatency} ms while NVML was busy`);
+    assert(sampleTime >= 400, `the sample waited for the slow call (${sampleTime} ms)`);
+    assertEquals(gpu0?.temperatureC, 67);
+  } finally {
+    gpu.close();
+  }
+});

@@ -28,7 +28,11 @@ function startTree(script: string) {
     },
     async stop() {
       await new Deno.Command("pkill", { args: ["-KILL", "-P", String(child.pid)] }).output();
-      child.kill("SIGKILL");
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // bash already exited after its children were killed.
+      }
       await child.status;
       await child.stdin.close();
       await reader.cancel();

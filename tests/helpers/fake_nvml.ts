@@ -15,6 +15,8 @@ export interface FakeNvmlOptions {
   pids?: Array<{ pid: number; bytes: number | null }>;
   /** "symbol@index=code,…", index "*" for every GPU. */
   fail?: string;
+  /** "symbol@index=ms,…": the call sleeps that long first, like a driver in trouble. */
+  delay?: string;
   /** nvmlInit returns this code. */
   initError?: number;
   /** Build without any _v2/_v3 symbol, like a pre-510 driver. */
@@ -77,6 +79,7 @@ function settings(options: FakeNvmlOptions): string {
     lines.push(`FAKE_NVML_PIDS=${pids.join(",")}`);
   }
   if (options.fail) lines.push(`FAKE_NVML_FAIL=${options.fail}`);
+  if (options.delay) lines.push(`FAKE_NVML_DELAY=${options.delay}`);
   if (options.initError !== undefined) lines.push(`FAKE_NVML_INIT_ERROR=${options.initError}`);
   if (options.countFile) lines.push(`FAKE_NVML_COUNT_FILE=${options.countFile}`);
   return lines.map((line) => line + "\n").join("");
