@@ -596,6 +596,9 @@ export class InstanceService {
   }
 
   #gpuIds(text: string | null | undefined): string {
+    if (text === "") {
+      throw invalidField("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
+    }
     const parsed = parseGpuIds(text ?? "", this.#d.gpuCount());
     if (!parsed.ok) throw invalidField("gpu_ids", parsed.reason);
     return parsed.value;

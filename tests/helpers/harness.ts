@@ -128,3 +128,48 @@ export async function listDir(path: string): Promise<string[]> {
   }
   return names.sort();
 }
+
+/** Resolves when instance `id` reaches `status` (via the event bus), or rejects after `timeoutMs`. */
+export function waitForStatus(
+  h: Harness,
+  id: number,
+  status: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => h.services.store.get(id)?.status === status;
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(
+        new Error(
+          `instance ${id} did not reach ${status} (is ${h.services.store.get(id)?.status})`,
+        ),
+      );
+    }, timeoutMs);
+    const unsubscribe = h.services.bus.subscribe(() => {
+      if (!check()) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/** Pids of live processes carrying instance `id`'s marker. */
+export function markedPids(h: Harness, id: number): number[] {
+  const marker = h.services.lifecycle.marker(id);
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
+      if (environ.split("\0").includes(`AIKORE_INSTANCE_ID=${marker}`)) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // gone or not readable
+    }
+  }
+  return pids;
+}
