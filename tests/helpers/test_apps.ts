@@ -24,7 +24,7 @@ export interface FakeBackend extends TestServer {
   checks: AuthCheckCall[];
 }
 
-function listen(handler: Deno.ServeHandler, port = 0): Promise<TestServer> {
+function listen(handler: Deno.ServeHandler, port = 0, beforeClose = () => {}): Promise<TestServer> {
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve({
     hostname: "127.0.0.1",
@@ -36,6 +36,7 @@ function listen(handler: Deno.ServeHandler, port = 0): Promise<TestServer> {
     port: bound,
     url: `http://127.0.0.1:${bound}`,
     close: async () => {
+      beforeClose();
       await server.shutdown().catch(() => {});
       await server.finished;
     },
@@ -80,50 +81,71 @@ function echoSocket(request: Request, greeting: string): Response {
   return response;
 }
 
-function sseStream(count: number, intervalMs: number): Response {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let sent = 0;
-      const tick = () => {
-        controller.enqueue(new TextEncoder().encode(`data: tick ${sent}\n\n`));
-        sent += 1;
-        if (sent >= count) controller.close();
-        else timer = setTimeout(tick, intervalMs);
-      };
-      tick();
-    },
-    cancel() {
-      clearTimeout(timer);
-    },
-  });
-  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+/**
+ * Server-sent events that prove nothing buffers them: `tick 0` is sent at once, `tick 1`
+ * only after `release()` is called (the test calls it after reading `tick 0`), then the end.
+ */
+class GatedEvents {
+  private gates: Array<() => void> = [];
+
+  stream(): Response {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        controller.enqueue(encoder.encode("data: tick 0\n\n"));
+        this.gates.push(() => {
+          try {
+            controller.enqueue(encoder.encode("data: tick 1\n\n"));
+            controller.close();
+          } catch {
+            // The client went away first.
+          }
+        });
+      },
+    });
+    return new Response(body, {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
+    });
+  }
+
+  release(): Response {
+    const gates = this.gates.splice(0);
+    gates.forEach((open) => open());
+    return Response.json({ released: gates.length });
+  }
 }
 
 /**
  * An app that echoes what reached it: `GET *` → JSON (method, path, query, headers),
  * `POST *` → byte count and SHA-256 of the body, `/ws` → WebSocket echo (first message
- * `hello path=<path>`), `/sse` → 3 events 300 ms apart, `/small` → a fixed 13-byte body.
+ * `hello path=<path>`), `/sse` → gated events (`/sse/release` sends the rest), `/small` → a
+ * fixed 13-byte body.
  */
 export function startEchoApp(port = 0): Promise<TestServer> {
-  return listen(async (request) => {
-    const url = new URL(request.url);
-    if (url.pathname === "/small") return new Response("hello, world\n");
-    if (url.pathname.endsWith("/ws") && request.headers.get("upgrade") === "websocket") {
-      return echoSocket(request, `hello path=${url.pathname}`);
-    }
-    if (url.pathname === "/sse") return sseStream(3, 300);
-    if (request.method === "POST" || request.method === "PUT") {
-      const digest = await digestBody(request.body);
-      return Response.json({ method: request.method, path: url.pathname, ...digest });
-    }
-    return Response.json({
-      method: request.method,
-      path: url.pathname,
-      query: url.search,
-      headers: headerRecord(request.headers),
-    });
-  }, port);
+  const events = new GatedEvents();
+  return listen(
+    async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/sse/release") return events.release();
+      if (url.pathname === "/small") return new Response("hello, world\n");
+      if (url.pathname.endsWith("/ws") && request.headers.get("upgrade") === "websocket") {
+        return echoSocket(request, `hello path=${url.pathname}`);
+      }
+      if (url.pathname === "/sse") return events.stream();
+      if (request.method === "POST" || request.method === "PUT") {
+        const digest = await digestBody(request.body);
+        return Response.json({ method: request.method, path: url.pathname, ...digest });
+      }
+      return Response.json({
+        method: request.method,
+        path: url.pathname,
+        query: url.search,
+        headers: headerRecord(request.headers),
+      });
+    },
+    port,
+    () => events.release(),
+  );
 }
 
 /** The asset script served by the Gradio-like app. */
@@ -161,8 +183,9 @@ export function startGradioLikeApp(port = 0): Promise<TestServer> {
 /**
  * A stand-in for AiKore's own server: `/api/auth/check` answers 204 when the request carries
  * cookie `<cookieName>=<secret>` or `Authorization: Bearer <secret>`, else 401 (every call is
- * recorded); `/api/ws` is a WebSocket echo; `/api/events` streams 3 SSE events; everything
- * else answers `backend <path>` with the forwarded headers as JSON.
+ * recorded); `/api/ws` is a WebSocket echo; `/api/events` streams gated SSE events
+ * (`/api/events/release` sends the rest); everything else answers JSON with the path and
+ * the forwarded headers.
  */
 export function startFakeBackend(
   secret: string,
@@ -170,24 +193,30 @@ export function startFakeBackend(
 ): Promise<FakeBackend> {
   const cookieName = options.cookieName ?? "aikore_session";
   const checks: AuthCheckCall[] = [];
-  return listen(async (request) => {
-    const url = new URL(request.url);
-    if (url.pathname === "/api/auth/check") {
-      const bodyBytes = (await digestBody(request.body)).bytes;
-      checks.push({ method: request.method, headers: headerRecord(request.headers), bodyBytes });
-      const cookies = (request.headers.get("cookie") ?? "").split(/;\s*/);
-      const allowed = cookies.includes(`${cookieName}=${secret}`) ||
-        request.headers.get("authorization") === `Bearer ${secret}`;
-      return new Response(null, { status: allowed ? 204 : 401 });
-    }
-    if (url.pathname === "/api/ws" && request.headers.get("upgrade") === "websocket") {
-      return echoSocket(request, "backend ws");
-    }
-    if (url.pathname === "/api/events") return sseStream(3, 300);
-    return Response.json({
-      backend: url.pathname,
-      query: url.search,
-      headers: headerRecord(request.headers),
-    });
-  }, options.port ?? 0).then((server) => ({ ...server, checks }));
+  const events = new GatedEvents();
+  return listen(
+    async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/events/release") return events.release();
+      if (url.pathname === "/api/auth/check") {
+        const bodyBytes = (await digestBody(request.body)).bytes;
+        checks.push({ method: request.method, headers: headerRecord(request.headers), bodyBytes });
+        const cookies = (request.headers.get("cookie") ?? "").split(/;\s*/);
+        const allowed = cookies.includes(`${cookieName}=${secret}`) ||
+          request.headers.get("authorization") === `Bearer ${secret}`;
+        return new Response(null, { status: allowed ? 204 : 401 });
+      }
+      if (url.pathname === "/api/ws" && request.headers.get("upgrade") === "websocket") {
+        return echoSocket(request, "backend ws");
+      }
+      if (url.pathname === "/api/events") return events.stream();
+      return Response.json({
+        backend: url.pathname,
+        query: url.search,
+        headers: headerRecord(request.headers),
+      });
+    },
+    options.port ?? 0,
+    () => events.release(),
+  ).then((server) => ({ ...server, checks }));
 }
