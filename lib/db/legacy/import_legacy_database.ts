@@ -29,8 +29,11 @@ export interface ImportReport {
   imported: Array<{ oldId: number; newId: number; slug: string; name: string }>;
   invalid: ImportProblem[];
   warnings: string[];
+  /** Copy of the old files taken before importing; empty on a dry run. */
   backupPath: string;
   directories: LegacyDirectory[];
+  /** True when nothing was written (`dryRun`): ids are the ones an import would have given. */
+  dryRun: boolean;
 }
 
 export interface ImportOptions {
@@ -42,6 +45,14 @@ export interface ImportOptions {
   portRange: { start: number; end: number };
   /** Import into a database that already has instances (slugs and ports stay unique). */
   merge?: boolean;
+  /** Run every step, inserts included, then roll back: a faithful preview. No backup is made. */
+  dryRun?: boolean;
+}
+
+class RollBack extends Error {
+  constructor(readonly imported: ImportReport["imported"]) {
+    super("dry run");
+  }
 }
 
 function backup(source: string, backupDir: string): string {
@@ -75,31 +86,43 @@ function directories(
   });
 }
 
-function execute(target: DatabaseSync, plan: ImportPlan, merge: boolean): ImportReport["imported"] {
+function execute(
+  target: DatabaseSync,
+  plan: ImportPlan,
+  options: { merge: boolean; dryRun: boolean },
+): ImportReport["imported"] {
   const repository = new InstanceRepository(target);
-  return transaction(target, () => {
-    const count = repository.count();
-    if (count > 0 && !merge) {
-      throw new LegacyImportError(
-        `the target database already has ${count} instance(s); import into an empty database or merge`,
-      );
-    }
-    const newIds = new Map<number, number>();
-    return plan.instances.map(({ oldId, parentOldId, config }) => {
-      const parentId = parentOldId === null ? null : newIds.get(parentOldId);
-      if (parentId === undefined) {
-        throw new Error(`parent of legacy instance ${oldId} was not inserted`);
-      }
-      const record = repository.insert({ ...config, parentId });
-      if (record.invalidReason) {
-        throw new Error(
-          `imported instance "${config.slug}" breaks a rule: ${record.invalidReason}`,
+  const { merge, dryRun } = options;
+  try {
+    return transaction(target, () => {
+      const count = repository.count();
+      if (count > 0 && !merge) {
+        throw new LegacyImportError(
+          `the target database already has ${count} instance(s); import into an empty database or merge`,
         );
       }
-      newIds.set(oldId, record.id);
-      return { oldId, newId: record.id, slug: record.slug, name: record.name };
+      const newIds = new Map<number, number>();
+      const imported = plan.instances.map(({ oldId, parentOldId, config }) => {
+        const parentId = parentOldId === null ? null : newIds.get(parentOldId);
+        if (parentId === undefined) {
+          throw new Error(`parent of legacy instance ${oldId} was not inserted`);
+        }
+        const record = repository.insert({ ...config, parentId });
+        if (record.invalidReason) {
+          throw new Error(
+            `imported instance "${config.slug}" breaks a rule: ${record.invalidReason}`,
+          );
+        }
+        newIds.set(oldId, record.id);
+        return { oldId, newId: record.id, slug: record.slug, name: record.name };
+      });
+      if (dryRun) throw new RollBack(imported);
+      return imported;
     });
-  });
+  } catch (error) {
+    if (error instanceof RollBack) return error.imported;
+    throw error;
+  }
 }
 
 /**
@@ -122,7 +145,8 @@ export function importLegacyDatabase(options: ImportOptions): ImportReport {
       `the target database already has ${repository.count()} instance(s); import into an empty database or merge`,
     );
   }
-  const backupPath = backup(source, options.backupDir);
+  const dryRun = options.dryRun ?? false;
+  const backupPath = dryRun ? "" : backup(source, options.backupDir);
   const rows = withScratchCopy(source, readLegacyInstances);
   const existing = repository.list();
   const plan = planLegacyImport(rows, {
@@ -145,7 +169,7 @@ export function importLegacyDatabase(options: ImportOptions): ImportReport {
       warnings.push(`"${dir.name}": its old folder ${dir.path} does not exist`);
     }
   }
-  const imported = execute(target, plan, options.merge ?? false);
+  const imported = execute(target, plan, { merge: options.merge ?? false, dryRun });
   return {
     source,
     schemaVersion: detection.schemaVersion,
@@ -154,5 +178,6 @@ export function importLegacyDatabase(options: ImportOptions): ImportReport {
     warnings,
     backupPath,
     directories: dirs,
+    dryRun,
   };
 }

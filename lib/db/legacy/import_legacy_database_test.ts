@@ -448,3 +448,24 @@ Deno.test("a schema newer than V6 still imports, with a warning", async () => {
     assertEquals(report.imported.length, 6);
   });
 });
+
+Deno.test("a dry run reports exactly what an import does and writes nothing", async () => {
+  await withLegacy(6, ({ source, target, repo, backupDir }) => {
+    const preview = importLegacyDatabase({
+      source,
+      target,
+      backupDir,
+      portRange: POOL,
+      dryRun: true,
+    });
+    assertEquals([preview.dryRun, preview.backupPath, repo.count()], [true, "", 0]);
+    assertEquals(
+      [...Deno.readDirSync(backupDir)].some((e) => e.name.startsWith("aikore-python")),
+      false,
+    );
+    const real = importLegacyDatabase({ source, target, backupDir, portRange: POOL });
+    assertEquals(real.dryRun, false);
+    assertEquals(real.imported, preview.imported);
+    assertEquals(real.invalid, preview.invalid);
+  });
+});
