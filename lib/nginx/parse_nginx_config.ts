@@ -41,11 +41,14 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: "word", text: quoted.text });
       i = quoted.end;
     } else {
-      // Like NGINX: a word ends at space or ; { } — except `${` which opens a variable name.
+      // Like NGINX: a word ends at space or ; { } — except inside `${name}`.
       let word = "";
+      let inBraces = false;
       while (i < text.length) {
         const c = text[i] ?? "";
-        if (/\s/.test(c) || c === ";" || c === "}" || (c === "{" && !word.endsWith("$"))) break;
+        if (c === "{" && word.endsWith("$")) inBraces = true;
+        else if (c === "}" && inBraces) inBraces = false;
+        else if (/\s/.test(c) || c === ";" || c === "{" || c === "}") break;
         word += c;
         i += 1;
       }
