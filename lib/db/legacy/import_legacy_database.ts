@@ -164,11 +164,6 @@ export function importLegacyDatabase(options: ImportOptions): ImportReport {
   const dirs = options.oldInstancesDir === undefined
     ? []
     : directories(rows, plan, options.oldInstancesDir);
-  for (const dir of dirs) {
-    if (dir.slug !== null && dir.path !== null && !dir.exists) {
-      warnings.push(`"${dir.name}": its old folder ${dir.path} does not exist`);
-    }
-  }
   const imported = execute(target, plan, { merge: options.merge ?? false, dryRun });
   return {
     source,

@@ -429,11 +429,6 @@ Deno.test("oldInstancesDir: each instance's old folder is reported, never probed
     });
     assertEquals(dirs.get("lmstudio")?.exists, false);
     assertEquals(report.directories.length, 13);
-    assert(
-      report.warnings.includes(
-        `"lmstudio": its old folder ${join(old, "lmstudio")} does not exist`,
-      ),
-    );
   });
 });
 

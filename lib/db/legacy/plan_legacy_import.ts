@@ -72,7 +72,7 @@ function assignSlugs(rows: readonly LegacyInstanceRow[], options: PlanOptions, r
     taken.add(proposal);
     const problem = slugProblem(row.name);
     const reason = problem
-      ? `"${row.name}" cannot be a slug: it ${problem}`
+      ? `"${row.name}" cannot be a slug (${problem})`
       : `slug "${row.name}" is already used by another instance`;
     const applied = options.acceptProposedSlugs ? `; imported as "${proposal}"` : "";
     report(row, "name", reason + applied, !options.acceptProposedSlugs, proposal);

@@ -55,7 +55,7 @@ Deno.test("without acceptProposedSlugs invalid names are skipped but still reser
     name: "Bad Name",
     field: "name",
     reason:
-      `"Bad Name" cannot be a slug: it must use only a-z, 0-9 and '-', and start and end with a letter or digit`,
+      `"Bad Name" cannot be a slug (must use only a-z, 0-9 and '-', and start and end with a letter or digit)`,
     proposedSlug: "bad-name",
     skipped: true,
   }]);
