@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { fakeNvml } from "../../tests/helpers/fake_nvml.ts";
 import { createLogger, silentLogger } from "../log/mod.ts";
 import { openGpuProvider } from "./open_gpu_provider.ts";
@@ -111,7 +111,8 @@ Deno.test("an nvmlInit error and a machine without GPUs are unavailable with NVM
 });
 
 Deno.test("NVML is initialised once across many samples and nothing is called after close", async () => {
-  await using fake = await fakeNvml();
+  const countDir = await Deno.makeTempDir();
+  await using fake = await fakeNvml({ countFile: `${countDir}/counts` });
   const gpu = openGpuProvider({ library: fake.library, logger: silentLogger });
   for (let i = 0; i < 20; i++) await gpu.sample();
   assertEquals(fake.initCount(), 1);
@@ -126,6 +127,22 @@ Deno.test("NVML is initialised once across many samples and nothing is called af
   assertEquals(await gpu.sample(), []);
   assertEquals(fake.callCount(), closed);
   assertEquals(fake.initCount(), 1);
+  // Child-process tests read the same counts from the count file.
+  const counts = await Deno.readTextFile(`${countDir}/counts`);
+  assertMatch(counts, new RegExp(`^total ${closed}\n`));
+  assertMatch(counts, /^nvmlInit_v2 1$/m);
+  assertMatch(counts, /^nvmlShutdown 1$/m);
+  await Deno.remove(countDir, { recursive: true });
+});
+
+Deno.test("close() during a sample lets the sample finish before NVML shuts down", async () => {
+  await using fake = await fakeNvml({ delay: "nvmlDeviceGetPowerUsage@0=150" });
+  const gpu = openGpuProvider({ library: fake.library, logger: silentLogger });
+  const sampling = gpu.sample();
+  gpu.close();
+  const samples = await sampling;
+  assertEquals(samples.map((s) => s.powerWatts), [612.345, 101]);
+  assertEquals(await gpu.sample(), []);
 });
 
 Deno.test("a process list larger than the buffer is read after growing it", async () => {
