@@ -48,19 +48,24 @@ Deno.test("empty.sh prints its environment and serves an escaped page on 127.0.0
     stderr: "null",
   }).spawn();
   try {
-    const response = await fetchUntilUp(`http://127.0.0.1:${port}/`, 10_000);
-    const page = await response.text();
-    assertEquals(response.status, 200);
-    assert(page.includes("&lt;b&gt;&quot;Mine&quot; &amp; co&#39;s&lt;/b&gt;"), page);
-    assert(!page.includes("<b>"), page);
+    try {
+      const response = await fetchUntilUp(`http://127.0.0.1:${port}/`, 10_000);
+      const page = await response.text();
+      assertEquals(response.status, 200);
+      assert(page.includes("&lt;b&gt;&quot;Mine&quot; &amp; co&#39;s&lt;/b&gt;"), page);
+      assert(!page.includes("<b>"), page);
+    } finally {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* it already exited; output() below still collects it */ }
+    }
+    const output = new TextDecoder().decode((await child.output()).stdout);
+    assertMatch(output, new RegExp(`WEBUI_PORT\\s+${port}`));
+    assertMatch(output, /INSTANCE_SLUG\s+\(unset\)/);
+    assert(Deno.statSync(join(dir, "empty-www/index.html")).isFile);
   } finally {
-    child.kill("SIGTERM");
+    await Deno.remove(dir, { recursive: true });
   }
-  const output = new TextDecoder().decode((await child.output()).stdout);
-  assertMatch(output, new RegExp(`WEBUI_PORT\\s+${port}`));
-  assertMatch(output, /INSTANCE_SLUG\s+\(unset\)/);
-  assert(Deno.statSync(join(dir, "empty-www/index.html")).isFile);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("empty.sh refuses to run without WEBUI_PORT", async () => {
