@@ -27,6 +27,24 @@ export function canonicalGatewayModel(model: GatewayModel): GatewayModel {
   return canonical;
 }
 
+// Templates depend only on the shape, and few shapes occur; remember the latest ones.
+const templates = new Map<string, string[]>();
+
+function templateMultiset(
+  canonical: GatewayModel,
+  paths: NginxPaths,
+  settings: RenderSettings,
+): string[] {
+  const key = JSON.stringify([canonical, paths, settings]);
+  let multiset = templates.get(key);
+  if (!multiset) {
+    multiset = directiveMultiset(parseNginxConfig(renderNginxConfig(canonical, paths, settings)));
+    if (templates.size >= 64) templates.delete(templates.keys().next().value ?? "");
+    templates.set(key, multiset);
+  }
+  return multiset;
+}
+
 /**
  * Why `text` (the rendering of `model`) differs in structure from the template, or null.
  * Defence in depth behind validation: an injected directive, block or include shows here.
@@ -37,14 +55,13 @@ export function configShapeProblem(
   paths: NginxPaths,
   settings: RenderSettings = {},
 ): string | null {
-  const template = renderNginxConfig(canonicalGatewayModel(model), paths, settings);
+  const expected = templateMultiset(canonicalGatewayModel(model), paths, settings);
   let actual: string[];
   try {
     actual = directiveMultiset(parseNginxConfig(text));
   } catch (error) {
     return `rendered config does not parse: ${(error as Error).message}`;
   }
-  const expected = directiveMultiset(parseNginxConfig(template));
   if (actual.length !== expected.length) {
     return `rendered config has ${actual.length} directives, the template ${expected.length}`;
   }

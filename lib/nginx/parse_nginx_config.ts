@@ -7,32 +7,40 @@ export interface NginxDirective {
 
 type Token = { kind: "word"; text: string } | { kind: ";" | "{" | "}" };
 
+const SPACE = new Set([" ", "\t", "\n", "\r", "\f", "\v"]);
+
 function readQuoted(text: string, start: number): { text: string; end: number } {
   const quote = text[start];
-  let value = "";
   let i = start + 1;
-  while (i < text.length && text[i] !== quote) {
-    if (text[i] === "\\" && i + 1 < text.length) {
-      value += text.slice(i, i + 2);
-      i += 2;
-    } else {
-      value += text[i];
-      i += 1;
-    }
-  }
+  while (i < text.length && text[i] !== quote) i += text[i] === "\\" ? 2 : 1;
   if (i >= text.length) throw new SyntaxError(`unterminated ${quote} string`);
-  return { text: value, end: i + 1 };
+  return { text: text.slice(start + 1, i), end: i + 1 };
+}
+
+/** End of the bare word starting at `start`: space or ; { } ends it, except inside `${name}`. */
+function wordEnd(text: string, start: number): number {
+  let i = start;
+  let inBraces = false;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === "{" && text[i - 1] === "$" && i > start) inBraces = true;
+    else if (c === "}" && inBraces) inBraces = false;
+    else if (SPACE.has(c) || c === ";" || c === "{" || c === "}") break;
+    i += 1;
+  }
+  return i;
 }
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const ch = text[i] ?? "";
-    if (/\s/.test(ch)) {
+    const ch = text[i] as string;
+    if (SPACE.has(ch)) {
       i += 1;
     } else if (ch === "#") {
-      while (i < text.length && text[i] !== "\n") i += 1;
+      const newline = text.indexOf("\n", i);
+      i = newline < 0 ? text.length : newline;
     } else if (ch === ";" || ch === "{" || ch === "}") {
       tokens.push({ kind: ch });
       i += 1;
@@ -41,18 +49,9 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: "word", text: quoted.text });
       i = quoted.end;
     } else {
-      // Like NGINX: a word ends at space or ; { } — except inside `${name}`.
-      let word = "";
-      let inBraces = false;
-      while (i < text.length) {
-        const c = text[i] ?? "";
-        if (c === "{" && word.endsWith("$")) inBraces = true;
-        else if (c === "}" && inBraces) inBraces = false;
-        else if (/\s/.test(c) || c === ";" || c === "{" || c === "}") break;
-        word += c;
-        i += 1;
-      }
-      tokens.push({ kind: "word", text: word });
+      const end = wordEnd(text, i);
+      tokens.push({ kind: "word", text: text.slice(i, end) });
+      i = end;
     }
   }
   return tokens;

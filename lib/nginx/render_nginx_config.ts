@@ -129,6 +129,9 @@ export function renderNginxConfig(
       d("server_tokens", "off"),
       d("absolute_redirect", "off"),
       d("default_type", "application/octet-stream"),
+      // Host names may be 253 characters and there may be hundreds of them.
+      d("server_names_hash_bucket_size", 512),
+      d("server_names_hash_max_size", 8192),
       d("client_max_body_size", model.maxUploadBytes ?? 0),
       d("client_body_temp_path", temp("body")),
       d("proxy_temp_path", temp("proxy")),
