@@ -23,6 +23,7 @@ export class FfiPty implements Pty {
   #leaderStartTicks: number | null;
   #status = new Int32Array(1);
   #buffer = new Uint8Array(READ_BUFFER_BYTES);
+  #available = new Int32Array(1);
   #listeners: ((chunk: Uint8Array) => void)[] = [];
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
@@ -106,11 +107,31 @@ export class FfiPty implements Pty {
           return;
         }
         if (this.#closing !== null) return;
-        const chunk = this.#buffer.slice(0, count);
+        const chunk = this.#buffer.slice(0, count + this.#drainAvailable(count));
         for (const listener of this.#listeners) listener(chunk);
         this.#pump();
       },
     );
+  }
+
+  /**
+   * The tty layer hands out about 4 KiB per read. What is already buffered can be read
+   * synchronously without blocking (FIONREAD says how much; this loop is the only reader), so
+   * one wake-up yields up to 64 KiB: fewer thread hand-offs and bigger WebSocket frames.
+   */
+  #drainAvailable(offset: number): number {
+    const c = libc();
+    let total = 0;
+    while (offset + total < this.#buffer.length) {
+      if (c.ioctl(this.#fd, C.FIONREAD, this.#available) !== 0) break;
+      const available = this.#available[0] ?? 0;
+      if (available <= 0) break;
+      const room = this.#buffer.subarray(offset + total);
+      const count = Number(c.read(this.#fd, room, BigInt(Math.min(available, room.length))));
+      if (count <= 0) break;
+      total += count;
+    }
+    return total;
   }
 
   #flush(): void {

@@ -13,6 +13,7 @@ const SYMBOLS = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   __errno_location: { parameters: [], result: "pointer" },
   // Blocking calls run on Deno's worker pool so they never stall the event loop.
   read_nb: {
@@ -65,6 +66,7 @@ export const C = {
   O_NONBLOCK: 0x800,
   O_CLOEXEC: 0x80000,
   TIOCSWINSZ: 0x5414n,
+  FIONREAD: 0x541bn,
   POSIX_SPAWN_SETSIGDEF: 0x04,
   POSIX_SPAWN_SETSIGMASK: 0x08,
   POSIX_SPAWN_SETSID: 0x80,

@@ -6,6 +6,7 @@ import {
   type TerminalClientMessage,
   type TerminalServerMessage,
 } from "../shared/terminal_protocol.ts";
+import { OutputBatcher } from "./output_batcher.ts";
 import type { PtySession } from "./pty_session.ts";
 
 /** The part of a WebSocket the bridge writes to. */
@@ -61,7 +62,11 @@ export function bridgeSocket(
       open = false; // the socket is gone; its close event will detach us
     }
   };
-  const control = (message: TerminalServerMessage) => send(encodeServerMessage(message));
+  const output = new OutputBatcher((frame) => send(frame));
+  const control = (message: TerminalServerMessage) => {
+    output.flush(); // keep output and control messages in order
+    send(encodeServerMessage(message));
+  };
 
   const input = (bytes: Uint8Array | string) => {
     if (readOnly || !allowInput()) {
@@ -117,12 +122,13 @@ export function bridgeSocket(
     id,
     cols: options.cols ?? 0,
     rows: options.rows ?? 0,
-    send: (chunk) => send(chunk),
+    send: (chunk) => output.push(chunk),
     onResize: (cols, rows) => control({ type: "resize", cols, rows }),
     onExit: (status) => {
       control({ type: "exit", code: status.code, signal: status.signal });
       if (options.closeOnExit ?? true) {
         open = false;
+        output.dispose();
         try {
           sink.close(1000, "process exited");
         } catch {
@@ -153,6 +159,7 @@ export function bridgeSocket(
     },
     onClose() {
       open = false;
+      output.dispose();
       detach();
     },
   };

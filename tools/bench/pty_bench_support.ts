@@ -1,0 +1,58 @@
+/** Shared pieces of the PTY benchmarks: printing, a bridged session server, percentiles. */
+import { bridgeSocket, PtySession, type PtySessionOptions, spawnPty } from "../../lib/pty/mod.ts";
+
+const encoder = new TextEncoder();
+
+/** Prints one line to stdout (benchmarks report figures; the logger is for the server). */
+export function print(line = ""): void {
+  Deno.stdout.writeSync(encoder.encode(line + "\n"));
+}
+
+/** The environment benchmark programs run with. */
+export const BENCH_ENV: Record<string, string> = {
+  PATH: "/usr/local/bin:/usr/bin:/bin",
+  HOME: "/tmp",
+  LANG: "C.UTF-8",
+  PS1: "$ ",
+};
+
+/**
+ * A loopback WebSocket server: each connection spawns `argv` on a new pty, wraps it in a
+ * PtySession and bridges it with the production socket bridge.
+ */
+export function serveBridged(argv: string[], sessionOptions: PtySessionOptions = {}) {
+  const sessions: PtySession[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.binaryType = "arraybuffer";
+    socket.onopen = () => {
+      const [file = "bash", ...args] = argv;
+      const pty = spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp", cols: 120, rows: 40 });
+      const session = new PtySession(pty, sessionOptions);
+      sessions.push(session);
+      const bridge = bridgeSocket(session, socket, { cols: 120, rows: 40 });
+      socket.onmessage = (event) => bridge.onMessage(event.data);
+      socket.onclose = () => bridge.onClose();
+    };
+    return response;
+  });
+  return {
+    url: `ws://127.0.0.1:${server.addr.port}/`,
+    async close() {
+      await Promise.all(sessions.map((s) => s.close()));
+      await server.shutdown();
+    },
+  };
+}
+
+/** The p-th percentile (0–100) of `values`, nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? NaN;
+}
+
+/** MiB/s for `bytes` in `ms`. */
+export function mibPerSecond(bytes: number, ms: number): number {
+  return bytes / (1024 * 1024) / (ms / 1000);
+}
