@@ -29,7 +29,8 @@ const LOG_TAIL_CHARS = 8192;
  * Resolves "healthy" once the check passes, "exited" as soon as the process ends, or
  * "aborted" when `signal` fires — whichever comes first. http: any answer below 500 on
  * 127.0.0.1:port (polled every ~50 ms); log: the regex matches the output so far (colours
- * stripped); process: still alive after one interval.
+ * stripped); process: still alive after one interval. Rejects with a RangeError for an
+ * http path that is not a plain request target.
  */
 export function waitUntilHealthy(
   check: HealthCheck,
@@ -37,7 +38,13 @@ export function waitUntilHealthy(
 ): Promise<HealthOutcome> {
   const { signal, session } = context;
   const interval = context.intervalMs ?? 50;
-  if (check.kind === "http") assertProbePath(check.path);
+  if (check.kind === "http") {
+    try {
+      assertProbePath(check.path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   if (signal.aborted) return Promise.resolve("aborted");
   return new Promise((resolve) => {
     const cleanups: (() => void)[] = [];

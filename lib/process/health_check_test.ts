@@ -1,4 +1,4 @@
-import { equal, ok, throws } from "node:assert/strict";
+import { equal, ok, rejects } from "node:assert/strict";
 import { waitUntilHealthy } from "./health_check.ts";
 import { probeHttp } from "./http_probe.ts";
 import { stopProcessTree } from "./stop_process_tree.ts";
@@ -74,8 +74,8 @@ Deno.test("http: answers of 500 and above are not healthy, below 500 are", async
     const started = performance.now();
     equal(await waitUntilHealthy({ kind: "http", port, path: "/" }, context(run)), "healthy");
     ok(performance.now() - started >= 150);
-    throws(
-      () => waitUntilHealthy({ kind: "http", port, path: "/ HTTP/1.1\r\nX: y" }, context(run)),
+    await rejects(
+      waitUntilHealthy({ kind: "http", port, path: "/ HTTP/1.1\r\nX: y" }, context(run)),
       RangeError,
     );
   } finally {

@@ -1,8 +1,10 @@
 import { C, cString, cStringArray, libc } from "./libc.ts";
 import { describeErrno } from "./errno_name.ts";
 
-/** What `spawnOnTerminal` starts: argv[0] is looked up in PATH (posix_spawnp). */
+/** What `spawnOnTerminal` starts. */
 export interface ChildSpec {
+  /** The executable to run (a name without "/" is looked up in AiKore's PATH). */
+  program: string;
   argv: readonly string[];
   env: Record<string, string>;
   cwd: string;
@@ -18,8 +20,8 @@ export interface ChildSpec {
  */
 export function spawnOnTerminal(spec: ChildSpec): number {
   const c = libc();
-  const program = spec.argv[0];
-  if (program === undefined || program === "") throw new TypeError("Cannot spawn: argv is empty");
+  const program = spec.program;
+  if (program === "" || spec.argv.length === 0) throw new TypeError("Cannot spawn: argv is empty");
   const actions = new Uint8Array(C.FILE_ACTIONS_SIZE);
   const attr = new Uint8Array(C.SPAWNATTR_SIZE);
   const allSignals = new Uint8Array(C.SIGSET_SIZE);

@@ -2,6 +2,7 @@ import { C, lastErrno, libc } from "./libc.ts";
 import { describeErrno } from "./errno_name.ts";
 import { spawnOnTerminal } from "./spawn_child.ts";
 import { clampDimension, FfiPty } from "./ffi_pty.ts";
+import { resolveProgram } from "./resolve_program.ts";
 import type { Pty, PtySpawnOptions } from "./pty.ts";
 
 /**
@@ -23,6 +24,7 @@ export function spawnPty(options: PtySpawnOptions): Pty {
     c.ioctl(master, C.TIOCSWINSZ, new Uint16Array([rows, cols, 0, 0]));
     const env = { TERM: "xterm-256color", ...options.env };
     const pid = spawnOnTerminal({
+      program: resolveProgram(options.file, env, options.cwd),
       argv: [options.file, ...options.args],
       env,
       cwd: options.cwd,
