@@ -34,7 +34,7 @@ export interface GatewayFixture {
 export async function startGatewayFixture(
   options: Partial<NginxGatewayOptions> & { serverNames?: string[] } = {},
 ): Promise<GatewayFixture> {
-  const dir = await Deno.makeTempDir({ prefix: "aikore-nginx-" });
+  const dir = options.dataDir ?? await Deno.makeTempDir({ prefix: "aikore-nginx-" });
   const [backend, echo, gradio] = await Promise.all([
     startFakeBackend(SECRET),
     startEchoApp(),
@@ -86,7 +86,7 @@ export async function startGatewayFixture(
     close: async () => {
       await gateway.stop();
       await Promise.all([backend.close(), echo.close(), gradio.close()]);
-      await Deno.remove(dir, { recursive: true });
+      if (!options.dataDir) await Deno.remove(dir, { recursive: true });
     },
   };
 }
