@@ -164,9 +164,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
   const idle = cpuSeconds() - idle0;
   print(
-    `  same process, no subscriber: ${
-      idle.toFixed(3)
-    } s CPU over ${idleSeconds} s (kernel ticks: ~10 ms steps)`,
+    `  same process, no subscriber: ${idle.toFixed(3)} s CPU over ${idleSeconds} s`,
   );
 } finally {
   await hub.close();
