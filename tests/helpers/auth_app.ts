@@ -7,7 +7,12 @@ import { Hono } from "hono";
 import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { PageShell } from "../../components/PageShell.tsx";
-import { AuthService, type PasswordHasher, scryptHasher } from "../../lib/auth/mod.ts";
+import {
+  AuthService,
+  hashPassword,
+  type PasswordHasher,
+  scryptHasher,
+} from "../../lib/auth/mod.ts";
 import { AuditRepository, openDatabase, SettingsRepository } from "../../lib/db/mod.ts";
 import { type AppEnv, errorResponder } from "../../lib/http/mod.ts";
 import {
@@ -73,6 +78,11 @@ export interface AuthTestAppOptions {
   authEnabled?: boolean;
   now?: () => number;
   allowedHosts?: string[];
+  /**
+   * scrypt cost: "owasp" (production, ~0.7 s a hash here) for tests about hashing; "test"
+   * (N=2^12, the default) keeps flow tests fast on a 2-core CI machine.
+   */
+  hashCost?: "owasp" | "test";
 }
 
 /** Builds the test app in a fresh temp data dir. */
@@ -84,7 +94,9 @@ export async function createAuthTestApp(options: AuthTestAppOptions = {}): Promi
   const logger = createLogger("debug", "aikore", (line) => logs.push(line));
   const verifications = { count: 0 };
   const hasher: PasswordHasher = {
-    hash: scryptHasher.hash,
+    hash: options.hashCost === "owasp"
+      ? scryptHasher.hash
+      : (password) => hashPassword(password, { N: 2 ** 12, r: 8, p: 1 }),
     verify: (password, encoded) => {
       verifications.count++;
       return scryptHasher.verify(password, encoded);
