@@ -9,7 +9,8 @@ import { registerInstanceRoutes } from "./routes/api/instances.ts";
 import { registerSystemRoutes } from "./routes/api/system.ts";
 import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
 import { registerTerminalRoutes } from "./routes/api/terminals.ts";
-import { registerEventRoutes, type StatsFeed } from "./routes/api/events.ts";
+import { registerEventRoutes } from "./routes/api/events.ts";
+import type { GpuProvider, StatsHub } from "./lib/gpu/mod.ts";
 import { registerSocketRoutes } from "./routes/ws/instance_sockets.ts";
 
 /** AiKore's version, shown in the OpenAPI document and the UI. */
@@ -20,8 +21,11 @@ export interface AppOptions {
   middleware?: MiddlewareHandler<AppEnv>[];
   /** Session + exact Origin check for WebSocket upgrades (a Response refuses). */
   guardUpgrade?: (c: Context<AppEnv>) => Response | null;
-  /** Live statistics for the event stream. */
-  stats?: StatsFeed | null;
+  /** Live statistics for the event stream and /api/system/stats. */
+  stats?: StatsHub | null;
+  gpu?: GpuProvider | null;
+  /** A Python-AiKore database found at first start, offered for import. */
+  legacyDatabase?: string | null;
   /** How the gateway publishes an instance. */
   publication?: (record: InstanceRecord) => Publication;
 }
@@ -49,7 +53,15 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     api: (router) => {
       registerInstanceRoutes(router, { service: services.instances, present });
       registerBlueprintRoutes(router, { catalog: services.catalog, audit: services.audit });
-      registerSystemRoutes(router, { instances: services.instances });
+      registerSystemRoutes(router, {
+        instances: services.instances,
+        gpu: options.gpu ?? null,
+        stats: options.stats ?? null,
+        db: services.db,
+        audit: services.audit,
+        config: services.config,
+        legacyDatabase: options.legacyDatabase ?? null,
+      });
       registerInstanceActionRoutes(router, {
         service: services.instances,
         lifecycle: services.lifecycle,
@@ -69,6 +81,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         service: services.instances,
         present,
         stats: options.stats ?? null,
+        lifetime: services.lifetime,
       });
       registerSocketRoutes(router, {
         service: services.instances,

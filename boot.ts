@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { BlueprintCatalog } from "./lib/blueprints/mod.ts";
-import type { Config } from "./lib/config/mod.ts";
+import { assetPaths, type Config } from "./lib/config/mod.ts";
 import {
   AuditRepository,
   InstanceRepository,
@@ -38,6 +38,8 @@ export interface Services {
   logs: InstanceLogs;
   /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
   baseEnv: Record<string, string>;
+  /** Aborted when AiKore shuts down: long-lived streams end on it. */
+  lifetime: AbortSignal;
   /** Hook the gateway sets to republish when an instance starts or stops serving. */
   onServingChanged: () => void;
   close(): Promise<void>;
@@ -95,6 +97,7 @@ export async function openServices(
     logger: logger.child("lifecycle"),
     installId: installIdOf(settings),
     baseEnv,
+    functionsScript: `${assetPaths.stockBlueprints}/functions.sh`,
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     onServingChanged: () => services.onServingChanged(),
   });
@@ -111,7 +114,9 @@ export async function openServices(
     logger: logger.child("instances"),
     runtime: lifecycle,
   });
+  const lifetime = new AbortController();
   const services: Services = {
+    lifetime: lifetime.signal,
     config,
     logger,
     db,
@@ -128,6 +133,7 @@ export async function openServices(
     baseEnv,
     onServingChanged: () => {},
     async close() {
+      lifetime.abort();
       await instances.settled();
       await terminals.closeAll();
       await lifecycle.stopAll();

@@ -28,6 +28,8 @@ export interface LaunchPlanInput {
   marker: string;
   /** Variables inherited from AiKore's own environment (PATH, HOME, LANG …). */
   baseEnv: Record<string, string>;
+  /** The blueprint helper library (`functions.sh`) shipped with AiKore. */
+  functionsScript: string;
 }
 
 /** Variables passed from AiKore's environment to instances; nothing else leaks through. */
@@ -90,6 +92,8 @@ export function buildLaunchPlan(input: LaunchPlanInput): InstanceLaunchPlan {
     AIKORE_INSTANCE_ID: input.marker,
     AIKORE_DATA_DIR: paths.dataDir,
     AIKORE_MODELS_DIR: paths.modelsRoot,
+    AIKORE_DATA_MODELS: paths.modelsRoot,
+    AIKORE_FUNCTIONS: input.functionsScript,
     AIKORE_SATELLITE: parent ? "1" : "0",
     AIKORE_SKIP_INSTALL: parent ? "1" : "0",
   };

@@ -31,6 +31,8 @@ export interface LifecycleDeps {
   /** Distinguishes this data dir's processes from another AiKore's on the same host. */
   installId: string;
   baseEnv: Record<string, string>;
+  /** The blueprint helper library passed to blueprints as `AIKORE_FUNCTIONS`. */
+  functionsScript: string;
   graceMs?: number;
   /** Called after an instance starts or stops serving (the gateway republishes). */
   onServingChanged?: () => void;
@@ -120,6 +122,7 @@ export class InstanceLifecycle implements RuntimeControl {
       appPort: ephemeralPort(),
       marker: this.marker(record.id),
       baseEnv: this.#d.baseEnv,
+      functionsScript: this.#d.functionsScript,
     });
     for (const dir of plan.ensureDirs) await Deno.mkdir(dir, { recursive: true });
     let process: RunningProcess;
@@ -168,6 +171,7 @@ export class InstanceLifecycle implements RuntimeControl {
     });
     run.exitHandled = process.exited.then((status) => this.#onExit(run, status));
     this.#watchHealth(run, plan);
+    this.#d.onServingChanged?.();
     return starting;
   }
 
@@ -298,7 +302,11 @@ export class InstanceLifecycle implements RuntimeControl {
     if (run) {
       run.stopping = true;
       run.health.abort();
-      await stopProcessTree({ pid: run.process.pid, marker: this.marker(id) }, {
+      await stopProcessTree({
+        pid: run.process.pid,
+        marker: this.marker(id),
+        startTicks: run.process.startTicks,
+      }, {
         graceMs: this.#d.graceMs ?? 10_000,
       });
       await run.process.exited;
@@ -327,11 +335,14 @@ export class InstanceLifecycle implements RuntimeControl {
   /** Kills what is left of an instance that AiKore does not run (a previous life's processes). */
   async #sweep(record: InstanceRecord): Promise<void> {
     const marker = this.marker(record.id);
-    const pid = record.pid !== null && record.pidStartTicks !== null &&
-        isSameProcess(record.pid, record.pidStartTicks, marker)
-      ? record.pid
-      : null;
-    await stopProcessTree({ pid, marker }, { graceMs: this.#d.graceMs ?? 10_000 });
+    const same = record.pid !== null && record.pidStartTicks !== null &&
+      isSameProcess(record.pid, record.pidStartTicks, marker);
+    await stopProcessTree(
+      same && record.pid !== null && record.pidStartTicks !== null
+        ? { pid: record.pid, marker, startTicks: record.pidStartTicks }
+        : { pid: null, marker },
+      { graceMs: this.#d.graceMs ?? 10_000 },
+    );
   }
 
   /**

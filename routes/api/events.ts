@@ -20,6 +20,8 @@ export interface EventRouteDeps {
   service: InstanceService;
   present: (record: InstanceRecord, c: Context<AppEnv>) => InstanceDto;
   stats: StatsFeed | null;
+  /** Ends every stream when AiKore shuts down. */
+  lifetime: AbortSignal;
   heartbeatMs?: number;
 }
 
@@ -63,11 +65,13 @@ export function registerEventRoutes(router: ApiRouter, deps: EventRouteDeps): vo
             notify();
           })
           : () => {};
-        let closed = false;
-        stream.onAbort(() => {
+        let closed = deps.lifetime.aborted;
+        const close = () => {
           closed = true;
           notify();
-        });
+        };
+        stream.onAbort(close);
+        deps.lifetime.addEventListener("abort", close, { once: true });
         const heartbeat = setInterval(notify, deps.heartbeatMs ?? 15_000);
         const toData = (event: BusEvent) =>
           event.type === INSTANCE_EVENT
@@ -121,6 +125,7 @@ export function registerEventRoutes(router: ApiRouter, deps: EventRouteDeps): vo
             }
           }
         } finally {
+          deps.lifetime.removeEventListener("abort", close);
           clearInterval(heartbeat);
           unsubscribe();
           unsubscribeStats();

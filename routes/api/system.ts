@@ -1,18 +1,142 @@
+import type { DatabaseSync } from "node:sqlite";
+import { z } from "zod";
+import type { Config } from "../../lib/config/mod.ts";
+import { importLegacyDatabase, LegacyImportError } from "../../lib/db/mod.ts";
+import type { GpuProvider, StatsHub } from "../../lib/gpu/mod.ts";
+import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
 import type { InstanceService } from "../../lib/instances/mod.ts";
-import { type ApiRouter } from "../../lib/http/mod.ts";
+import type { AuditRepository } from "../../lib/db/mod.ts";
+import { HttpError } from "../../lib/shared/http_error.ts";
 
-/** System information routes: ports (GPU info and stats come with telemetry). */
-export function registerSystemRoutes(
-  router: ApiRouter,
-  deps: { instances: InstanceService },
-): void {
-  router.route(
-    {
-      method: "get",
-      path: "/api/system/available-ports",
-      summary: "Pool ports held by no instance and used by no other program",
-      tag: "system",
-    },
-    (c) => c.json({ available_ports: deps.instances.availablePorts() }),
-  );
+export interface SystemRouteDeps {
+  instances: InstanceService;
+  gpu: GpuProvider | null;
+  stats: StatsHub | null;
+  db: DatabaseSync;
+  audit: AuditRepository;
+  config: Config;
+  /** A Python-AiKore database found at first start (moved aside), offered for import. */
+  legacyDatabase: string | null;
+}
+
+const legacyImportSchema = z.strictObject({
+  accept_proposed_slugs: z.boolean().optional(),
+  dry_run: z.boolean().optional(),
+});
+
+/** System information: ports, GPUs, live stats, and the legacy-import offer. */
+export function registerSystemRoutes(router: ApiRouter, deps: SystemRouteDeps): void {
+  router
+    .route(
+      {
+        method: "get",
+        path: "/api/system/available-ports",
+        summary: "Pool ports held by no instance and used by no other program",
+        tag: "system",
+      },
+      (c) => c.json({ available_ports: deps.instances.availablePorts() }),
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/info",
+        summary: "GPUs (read once at start), driver and telemetry state",
+        tag: "system",
+      },
+      (c) => {
+        const gpu = deps.gpu;
+        const devices = gpu?.available ? gpu.devices : [];
+        return c.json({
+          gpu_count: devices.length,
+          gpus: devices.map((d) => ({
+            id: d.index,
+            name: d.name,
+            uuid: d.uuid,
+            memory_total: d.memoryTotalBytes,
+            compute_capability: d.computeCapability,
+          })),
+          driver_version: gpu?.driverVersion ?? null,
+          gpu_telemetry: {
+            available: gpu?.available ?? false,
+            reason: gpu?.available ? null : (gpu?.reason ?? "no GPU telemetry"),
+          },
+          port_range: deps.config.portRange,
+        });
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/stats",
+        summary: "CPU, RAM, disk, GPUs and per-instance resources (at most one sample per second)",
+        tag: "system",
+      },
+      async (c) => {
+        const stats = await deps.stats?.current(1000);
+        if (!stats) throw new HttpError(503, "Statistics are not available right now");
+        return c.json(stats);
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/legacy-import",
+        summary: "Whether a Python-AiKore database waits to be imported, with a dry-run preview",
+        tag: "system",
+      },
+      (c) => {
+        if (!deps.legacyDatabase) return c.json({ available: false, path: null, preview: null });
+        const preview = runImport(deps, { dryRun: true, acceptProposedSlugs: false });
+        return c.json({ available: true, path: deps.legacyDatabase, preview });
+      },
+    )
+    .route(
+      {
+        method: "post",
+        path: "/api/system/legacy-import",
+        summary: "Import the Python-AiKore database found at first start",
+        tag: "system",
+        body: legacyImportSchema,
+        responses: { 404: "No legacy database", 409: "Import conflict" },
+      },
+      async (c) => {
+        const input = await readJson(c, legacyImportSchema);
+        if (!deps.legacyDatabase) throw new HttpError(404, "No Python-AiKore database was found");
+        const report = runImport(deps, {
+          dryRun: input.dry_run ?? false,
+          acceptProposedSlugs: input.accept_proposed_slugs ?? false,
+        });
+        if (!report.dryRun) {
+          const actor = actorOf(c);
+          deps.audit.record({
+            actor: actor.actor,
+            client: actor.client,
+            action: "legacy.import",
+            target: deps.legacyDatabase,
+            detail: { imported: report.imported.length, invalid: report.invalid.length },
+          });
+        }
+        return c.json(report);
+      },
+    );
+}
+
+function runImport(
+  deps: SystemRouteDeps,
+  options: { dryRun: boolean; acceptProposedSlugs: boolean },
+) {
+  try {
+    return importLegacyDatabase({
+      source: deps.legacyDatabase ?? "",
+      target: deps.db,
+      backupDir: `${deps.config.dataDir}/backups`,
+      portRange: deps.config.portRange,
+      merge: true,
+      dryRun: options.dryRun,
+      acceptProposedSlugs: options.acceptProposedSlugs,
+    });
+  } catch (error) {
+    if (error instanceof LegacyImportError) throw new HttpError(409, error.message);
+    throw error;
+  }
 }

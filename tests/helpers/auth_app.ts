@@ -31,6 +31,8 @@ import { registerAuthRoutes } from "../../routes/api/auth.ts";
 import { ApiRouter } from "../../lib/http/mod.ts";
 import { authPages } from "../../routes/pages/auth_pages.tsx";
 
+const STATIC_DIR = new URL("../../static/", import.meta.url);
+
 /** The password the helper sets unless told otherwise. */
 export const TEST_PASSWORD = "correct horse battery staple";
 
@@ -129,7 +131,21 @@ export async function createAuthTestApp(options: AuthTestAppOptions = {}): Promi
   app.use(csrfGuard({ dashboardOrigins: sameOriginAsHost }));
   app.use(requestBodyLimit());
   app.get("/healthz", (c) => c.text("ok"));
-  app.get("/static/app.css", (c) => c.body("body{}", 200, { "Content-Type": "text/css" }));
+  // The real stylesheet and icon, so browser tests load them under the real CSP.
+  app.get(
+    "/static/app.css",
+    async (c) =>
+      c.body(await Deno.readTextFile(new URL("app.css", STATIC_DIR)), 200, {
+        "Content-Type": "text/css; charset=utf-8",
+      }),
+  );
+  app.get(
+    "/static/favicon.svg",
+    async (c) =>
+      c.body(await Deno.readTextFile(new URL("favicon.svg", STATIC_DIR)), 200, {
+        "Content-Type": "image/svg+xml",
+      }),
+  );
   app.get("/", (c) =>
     c.html(
       "<!DOCTYPE html>" +

@@ -1,0 +1,159 @@
+import { buildApp } from "./app.ts";
+import { openServices, type Services } from "./boot.ts";
+import type { Config } from "./lib/config/mod.ts";
+import { listMovedLegacyDatabases, prepareLegacyDatabaseAtStart } from "./lib/db/mod.ts";
+import {
+  type GpuProvider,
+  HostSampler,
+  openGpuProvider,
+  ProcessTreeSampler,
+  StatsHub,
+} from "./lib/gpu/mod.ts";
+import { GatewayPublisher } from "./lib/instances/mod.ts";
+import type { Logger } from "./lib/log/mod.ts";
+import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
+
+/** A running AiKore: its services and where it listens. */
+export interface RunningServer {
+  services: Services;
+  /** Where browsers reach the dashboard (nginx when managed, else AiKore itself). */
+  dashboardUrl: string;
+  /** AiKore's own HTTP server. */
+  backendUrl: string;
+  gateway: GatewayPublisher;
+  stats: StatsHub;
+  gpu: GpuProvider;
+  legacyDatabase: string | null;
+  /** Lines to show the operator at start (setup link, legacy import offer, warnings). */
+  startupNotices: string[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Stop grace period (default 10 s). */
+  graceMs?: number;
+}
+
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
+
+async function resolveGateway(config: Config, logger: Logger): Promise<
+  { gateway: NginxGateway | null; offReason: string }
+> {
+  if (config.nginxMode === "off") {
+    return { gateway: null, offReason: "not published: the gateway is off (AIKORE_NGINX=off)" };
+  }
+  const binary = await findNginx(config.nginxBinary);
+  if (!binary) {
+    const reason = "not published: nginx is not installed (apt-get install nginx-light)";
+    if (config.nginxMode === "managed") logger.error(`AIKORE_NGINX=managed but ${reason}`);
+    return { gateway: null, offReason: reason };
+  }
+  return {
+    gateway: new NginxGateway({ binary, dataDir: config.dataDir, logger: logger.child("nginx") }),
+    offReason: "",
+  };
+}
+
+/**
+ * Starts AiKore: database (with a first-start offer to import a Python-AiKore database),
+ * services, telemetry, HTTP server, the managed nginx gateway, boot reconciliation and
+ * autostart.
+ */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  await Deno.mkdir(config.dataDir, { recursive: true, mode: 0o750 });
+  const moved = prepareLegacyDatabaseAtStart(config.dataDir).legacyPath;
+  const legacyDatabase = moved ?? listMovedLegacyDatabases(config.dataDir).at(-1) ?? null;
+  if (moved) {
+    logger.warn("found a Python-AiKore database; moved it aside and started a new one", { moved });
+  }
+  const gpu = openGpuProvider({ library: config.nvmlLibrary, logger: logger.child("gpu") });
+  if (!gpu.available) logger.warn(gpu.reason ?? "no GPU telemetry");
+  const services = await openServices(config, logger, {
+    gpuCount: () => (gpu.available ? gpu.devices.length : null),
+    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+  });
+  const stats = new StatsHub({
+    gpu,
+    host: new HostSampler({ dataDir: config.dataDir }),
+    processes: new ProcessTreeSampler(),
+    roots: () => services.lifecycle.runningPids(),
+    logger,
+  });
+  const { gateway, offReason } = await resolveGateway(config, logger);
+  const listenHost = config.listen.hostname;
+  const serverNames = [...new Set([...LOOPBACK_NAMES, ...config.allowedHosts.map(hostOnly)])];
+
+  let backendPort = 0;
+  const publisher = new GatewayPublisher({
+    gateway,
+    offReason,
+    store: services.store,
+    blueprints: services.catalog,
+    logger: logger.child("gateway"),
+    base: {
+      listenHost,
+      dashboardPort: config.listen.port,
+      get backendPort() {
+        return backendPort;
+      },
+      serverNames,
+      sessionCookieName: "aikore_session",
+    },
+  });
+  const { app } = buildApp(services, {
+    publication: (record) => publisher.publication(record),
+    stats,
+    gpu,
+    legacyDatabase,
+  });
+  const server = Deno.serve({
+    hostname: gateway ? "127.0.0.1" : listenHost,
+    port: gateway ? config.backendPort : config.listen.port,
+    onListen: () => {},
+  }, app.fetch);
+  backendPort = server.addr.port;
+  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  services.onServingChanged = () => void publisher.sync();
+  if (gateway) {
+    const result = await publisher.start();
+    if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
+  }
+  await services.lifecycle.reconcile();
+  const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
+  const dashboardUrl = `http://${
+    shownHost.includes(":") ? `[${shownHost}]` : shownHost
+  }:${config.listen.port}`;
+  const startupNotices: string[] = [];
+  if (legacyDatabase && services.store.repo.count() === 0) {
+    startupNotices.push(
+      `A Python-AiKore database is waiting to be imported: open the dashboard, or run "deno task cli import-db ${legacyDatabase}"`,
+    );
+  }
+  return {
+    services,
+    dashboardUrl,
+    startupNotices,
+    backendUrl,
+    gateway: publisher,
+    stats,
+    gpu,
+    legacyDatabase,
+    async close() {
+      await stats.close();
+      const closing = services.close();
+      await server.shutdown();
+      await closing;
+      await publisher.stop();
+      gpu.close();
+    },
+  };
+}
+
+function hostOnly(host: string): string {
+  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
+  return host.split(":")[0] ?? host;
+}

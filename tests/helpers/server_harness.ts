@@ -1,0 +1,89 @@
+/**
+ * A real AiKore HTTP server in process (tier 2): real sockets for SSE, WebSockets, nginx and
+ * Chromium tests.
+ */
+import { loadConfig } from "../../lib/config/mod.ts";
+import { silentLogger } from "../../lib/log/mod.ts";
+import { type RunningServer, startServer } from "../../server.ts";
+import { FIXTURE_BLUEPRINTS, freeRange } from "./harness.ts";
+
+export interface ServerHarness {
+  server: RunningServer;
+  dataDir: string;
+  /** The dashboard URL (nginx when managed). */
+  url: string;
+  /** fetch() against the dashboard with the harness's credentials. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Headers that authenticate a WebSocket or fetch made by hand. */
+  authHeaders(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Starts AiKore on free ports with a temp data dir; `env` overrides the configuration. */
+export async function startServerHarness(env: Record<string, string> = {}): Promise<ServerHarness> {
+  const dataDir = await Deno.makeTempDir({ prefix: "aikore-srv-" });
+  const port = (await freeRange(1)).split("-")[0];
+  const config = loadConfig({
+    AIKORE_DATA_DIR: dataDir,
+    AIKORE_LISTEN: `127.0.0.1:${port}`,
+    AIKORE_BLUEPRINTS_DIR: FIXTURE_BLUEPRINTS,
+    AIKORE_NGINX: "off",
+    AIKORE_INSTANCE_PORT_RANGE: await freeRange(10),
+    AIKORE_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
+    ...env,
+  }, { cwd: Deno.cwd(), stockBlueprintsDir: FIXTURE_BLUEPRINTS });
+  const server = await startServer(config, silentLogger, { graceMs: 2000 });
+  const authHeaders = (): Record<string, string> => ({});
+  return {
+    server,
+    dataDir,
+    url: server.dashboardUrl,
+    authHeaders,
+    fetch(path, init = {}) {
+      const headers = new Headers(init.headers);
+      for (const [name, value] of Object.entries(authHeaders())) headers.set(name, value);
+      if (init.body !== undefined && !headers.has("content-type")) {
+        headers.set("content-type", "application/json");
+      }
+      return fetch(`${server.dashboardUrl}${path}`, { ...init, headers });
+    },
+    async close() {
+      await server.close();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Reads server-sent events from a response body. */
+export async function* readSse(
+  response: Response,
+): AsyncGenerator<{ event: string; id: string | null; data: string }> {
+  const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+  if (!reader) return;
+  let buffer = "";
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = "message";
+        let id: string | null = null;
+        const data: string[] = [];
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event:")) event = line.slice(6).trim();
+          else if (line.startsWith("id:")) id = line.slice(3).trim();
+          else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+        }
+        if (data.length) yield { event, id, data: data.join("\n") };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === "AbortError")) throw error;
+  } finally {
+    reader.releaseLock();
+  }
+}
