@@ -125,8 +125,9 @@ export async function createAuthTestApp(options: AuthTestAppOptions = {}): Promi
     if (c.req.path.startsWith("/api/")) throw new HttpError(404, "No such API route");
     return c.text("Not found", 404);
   });
-  app.use(hostAllowList({ allowedHosts: options.allowedHosts ?? ["aikore.lan"] }));
+  // Headers first: it wraps the others, so their refusals (403 Host, 401, 403 CSRF) get them too.
   app.use(securityHeaders());
+  app.use(hostAllowList({ allowedHosts: options.allowedHosts ?? ["aikore.lan"] }));
   app.use(requireAuth(auth, { publicPaths: defaultPublicPaths }));
   app.use(csrfGuard({ dashboardOrigins: sameOriginAsHost }));
   app.use(requestBodyLimit());

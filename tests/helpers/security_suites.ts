@@ -201,7 +201,8 @@ export async function assertCsrfMatrix(
 const STACK_RE = /\bat [^\n]*\.tsx?:\d+|\.tsx?:\d+:\d+|node_modules|file:\/\//;
 
 /**
- * T09: every GET route, with and without the session, plus an unknown page and API path:
+ * T09: every GET route, with and without the session, plus an unknown page and API path and a
+ * refused Host:
  * nosniff everywhere; HTML carries a CSP with `frame-ancestors 'none'` and no `unsafe-inline`
  * in script-src; /api answers carry `Cache-Control: no-store`; no body shows a stack trace.
  */
@@ -243,5 +244,12 @@ export async function assertSecurityHeaders(
     }
   }
   assert(html > 0, "no HTML page was crawled");
+  // Refusals made by middleware before routing carry the headers too.
+  const refused = await app.request("/", { headers: { Host: "attacker.example" } }, options.env);
+  assert(refused.status === 403, `Host attacker.example answered ${refused.status}`);
+  assert(refused.headers.get("x-content-type-options") === "nosniff", "Host refusal: no nosniff");
+  assert(/frame-ancestors 'none'/.test(refused.headers.get("content-security-policy") ?? ""));
+  await refused.body?.cancel();
+  checked++;
   return checked;
 }
