@@ -29,17 +29,33 @@ function assignments<K extends string>(
   return { sql: parts.join(", "), values };
 }
 
-/** Reads and writes instance rows. Every read is validated (`invalidReason`). */
+/**
+ * Reads and writes instance rows. Every read is validated (`invalidReason`). The full list is
+ * cached until anything writes through this connection (SQLite's `total_changes()`), so
+ * dashboards polling the list cost a lookup, not a scan plus validation of every row.
+ */
 export class InstanceRepository {
+  #listCache: readonly InstanceRecord[] | null = null;
+  #listCacheChanges = -1;
+
   constructor(private readonly db: DatabaseSync, private readonly now = () => new Date()) {}
 
-  /** Every instance in display order (unordered ones last, by id). */
-  list(): InstanceRecord[] {
+  /** Every instance in display order (unordered ones last, by id). Records are frozen. */
+  list(): readonly InstanceRecord[] {
+    const changes = this.#totalChanges();
+    if (this.#listCache && this.#listCacheChanges === changes) return this.#listCache;
     const rows = this.db.prepare(
       `SELECT i.* FROM instances i LEFT JOIN display_order o ON o.instance_id = i.id
        ORDER BY o.position IS NULL, o.position, i.id`,
     ).all() as unknown as InstanceRow[];
-    return rows.map(rowToRecord);
+    this.#listCache = Object.freeze(rows.map((row) => Object.freeze(rowToRecord(row))));
+    this.#listCacheChanges = changes;
+    return this.#listCache;
+  }
+
+  #totalChanges(): number {
+    const row = this.db.prepare("SELECT total_changes() AS n").get() as { n: number };
+    return row.n;
   }
 
   get(id: number): InstanceRecord | null {

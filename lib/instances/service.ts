@@ -80,7 +80,7 @@ export class InstanceService {
     this.#d = deps;
   }
 
-  list(): InstanceRecord[] {
+  list(): readonly InstanceRecord[] {
     return this.#d.store.repo.list();
   }
 
