@@ -15,16 +15,7 @@ import {
 } from "../../lib/auth/mod.ts";
 import { AuditRepository, openDatabase, SettingsRepository } from "../../lib/db/mod.ts";
 import { type AppEnv, errorResponder } from "../../lib/http/mod.ts";
-import {
-  csrfGuard,
-  defaultPublicPaths,
-  hostAllowList,
-  requestBodyLimit,
-  requireAuth,
-  sameOriginAsHost,
-  securityHeaders,
-  wsUpgradeGuard,
-} from "../../lib/http/security/mod.ts";
+import { securityMiddleware, upgradeCheck } from "../../lib/http/security/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
 import { HttpError } from "../../lib/shared/http_error.ts";
 import { registerAuthRoutes } from "../../routes/api/auth.ts";
@@ -125,12 +116,11 @@ export async function createAuthTestApp(options: AuthTestAppOptions = {}): Promi
     if (c.req.path.startsWith("/api/")) throw new HttpError(404, "No such API route");
     return c.text("Not found", 404);
   });
-  // Headers first: it wraps the others, so their refusals (403 Host, 401, 403 CSRF) get them too.
-  app.use(securityHeaders());
-  app.use(hostAllowList({ allowedHosts: options.allowedHosts ?? ["aikore.lan"] }));
-  app.use(requireAuth(auth, { publicPaths: defaultPublicPaths }));
-  app.use(csrfGuard({ dashboardOrigins: sameOriginAsHost }));
-  app.use(requestBodyLimit());
+  for (
+    const middleware of securityMiddleware(auth, {
+      allowedHosts: options.allowedHosts ?? ["aikore.lan"],
+    })
+  ) app.use(middleware);
   app.get("/healthz", (c) => c.text("ok"));
   // The real stylesheet and icon, so browser tests load them under the real CSP.
   app.get(
@@ -217,10 +207,10 @@ function registerDummyApi(
   app.get("/api/boom", () => {
     throw new Error("secret internal detail at boom (/work/main/lib/x.ts:12:3)");
   });
-  const guard = wsUpgradeGuard(auth, { dashboardOrigins: sameOriginAsHost });
+  const guard = upgradeCheck(auth);
   app.get("/api/things/:id/socket", (c) => {
-    const verdict = guard(c);
-    if (verdict instanceof Response) return verdict;
+    const refused = guard(c);
+    if (refused) return refused;
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new HttpError(400, "This endpoint needs a WebSocket upgrade");
     }

@@ -21,3 +21,5 @@ export {
 export { canonicalOrigin, exactOrigin, originAllowed, sameOriginAsHost } from "./origin.ts";
 export { API_BODY_LIMIT, FORM_BODY_LIMIT, requestBodyLimit } from "./body_limit.ts";
 export { requestContext } from "./request_context.ts";
+export { securityMiddleware, upgradeCheck } from "./security_middleware.ts";
+export type { SecurityOptions } from "./security_middleware.ts";
