@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { AuditInput, AuditRepository, SettingsRepository } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import { ConcurrencyLimit } from "./concurrency_limit.ts";
 import { type PasswordHasher, passwordProblem, scryptHasher } from "./password_hash.ts";
 import { ANONYMOUS_AUTH_OFF, type Principal, type RequestContext } from "./principal.ts";
 import { LOGIN_LIMITS, RateLimiter, type RateLimits } from "./rate_limiter.ts";
@@ -54,8 +55,8 @@ export class AuthService {
   readonly #setup: SetupTokenIssuer;
   readonly #now: () => number;
   readonly #lastRateAudit = new Map<string, number>();
-  #hashSlots = MAX_PARALLEL_HASHES;
-  readonly #waiting: Array<() => void> = [];
+  /** Each scrypt call takes ~128 MiB of memory: at most two run at once. */
+  readonly #hashSlots = new ConcurrencyLimit(MAX_PARALLEL_HASHES);
 
   constructor(deps: AuthServiceDeps) {
     this.#deps = deps;
@@ -266,7 +267,7 @@ export class AuthService {
       };
     }
     const valid = password.length <= 1024 &&
-      await this.#withHashSlot(() => this.#hasher.verify(password, stored));
+      await this.#hashSlots.run(() => this.#hasher.verify(password, stored));
     if (!valid) {
       this.recordEvent("login_failed", context);
       this.#deps.logger.warn("wrong password", { client: context.client });
@@ -287,20 +288,7 @@ export class AuthService {
   }
 
   #hash(password: string): Promise<string> {
-    return this.#withHashSlot(() => this.#hasher.hash(password));
-  }
-
-  /** Each scrypt call takes ~128 MiB; at most two run at once. */
-  async #withHashSlot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#hashSlots === 0) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    else this.#hashSlots--;
-    try {
-      return await work();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#hashSlots++;
-    }
+    return this.#hashSlots.run(() => this.#hasher.hash(password));
   }
 }
 
