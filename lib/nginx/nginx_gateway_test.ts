@@ -297,6 +297,24 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
       },
     );
 
+    await t.step("concurrent applies run one at a time and the latest model wins", async () => {
+      const variants = [1, 2, 3, 4, 5].map((n) => ({
+        ...f.model,
+        instances: [{ ...echo, customHostname: `echo${n}.test` }, gradio],
+      }));
+      const results = await Promise.all(variants.map((model) => f.gateway.apply(model)));
+      assertEquals(results.map((r) => r.ok), [true, true, true, true, true]);
+      const live = await Deno.readTextFile(f.gateway.paths.confFile);
+      assertMatch(live, /server_name echo5\.test;/);
+      assertEquals(/echo[1-4]\.test/.test(live), false);
+      assertEquals(
+        (await rawGet(f.model.dashboardPort, "/x", "echo5.test", [`Cookie: ${AUTH.cookie}`]))
+          .status,
+        200,
+      );
+      assertEquals((await f.gateway.apply(f.model)).ok, true);
+    });
+
     await t.step("an invalid model is refused and the live routes stay", async () => {
       const live = await Deno.readTextFile(f.gateway.paths.confFile);
       for (const slug of ["a;}server{", "$host", "x\nlisten 80"]) {

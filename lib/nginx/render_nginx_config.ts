@@ -62,13 +62,16 @@ function maps(sessionCookieName: string | undefined): string[] {
 function upstreams(model: GatewayModel): string[] {
   const lines = block("upstream aikore_backend", [
     d("server", `127.0.0.1:${model.backendPort}`),
-    d("keepalive", 32),
+    // Idle connections kept per worker; fewer than the concurrent requests means churn.
+    d("keepalive", 128),
+    d("keepalive_requests", 100000),
   ]);
   for (const instance of model.instances) {
     lines.push(
       ...block(`upstream ${appUpstream(instance.slug)}`, [
         d("server", `127.0.0.1:${instance.upstreamPort}`),
-        d("keepalive", 16),
+        d("keepalive", 128),
+        d("keepalive_requests", 100000),
         // Below the 5 s idle timeout of common Python servers, so a reused connection is alive.
         d("keepalive_timeout", "4s"),
       ]),
@@ -118,6 +121,7 @@ export function renderNginxConfig(
     "# Managed by AiKore: rewritten on every change, edits are lost.",
     d("daemon", "off"),
     d("worker_processes", resolved.workerProcesses),
+    d("pcre_jit", "on"),
     ...(resolved.workerUser === null ? [] : [d("user", resolved.workerUser)]),
     d("pid", quotedPath(paths.pidFile)),
     d("error_log", quotedPath(paths.errorLog), "notice"),
