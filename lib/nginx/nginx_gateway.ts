@@ -1,10 +1,8 @@
 import type { Logger } from "../log/mod.ts";
 import { ConfigStore } from "./config_store.ts";
-import { nginxBuildProblem } from "./find_nginx.ts";
 import type { GatewayModel, RenderSettings } from "./gateway_model.ts";
-import { NginxMaster } from "./nginx_master.ts";
+import { MasterSupervisor } from "./master_supervisor.ts";
 import { type NginxPaths, nginxPaths } from "./nginx_paths.ts";
-import { findNginxProcesses, killProcesses, nginxGroupMembers } from "./nginx_processes.ts";
 import { unbindablePorts } from "./port_check.ts";
 import {
   newListenPorts,
@@ -12,6 +10,7 @@ import {
   prepareConfig,
   type PreparedConfig,
 } from "./prepare_config.ts";
+import { preparePrefix } from "./prepare_prefix.ts";
 import { SerialRunner } from "./serial_runner.ts";
 
 /** Outcome of one `apply`. */
@@ -51,7 +50,6 @@ export interface NginxGatewayOptions {
 type Outcome = Omit<ApplyResult, "durationMs">;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const LOG_ROTATE_BYTES = 16 * 1024 * 1024;
 
 /**
  * AiKore's gateway: one NGINX master under `<dataDir>/nginx`, configured from a
@@ -65,14 +63,11 @@ export class NginxGateway {
   private readonly settings: RenderSettings;
   private readonly runner = new SerialRunner();
   private readonly log: Logger;
-  private master: NginxMaster | null = null;
+  private readonly supervisor: MasterSupervisor;
   private live: GatewayModel | null = null;
   private liveText: string | null = null;
   private state: "new" | "running" | "stopped" = "new";
   private lastError: string | null = null;
-  private restarts = 0;
-  private quickFailures = 0;
-  private restartTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: NginxGatewayOptions) {
     this.paths = nginxPaths(options.dataDir);
@@ -82,15 +77,26 @@ export class NginxGateway {
       shutdownTimeoutSec: options.shutdownTimeoutSec ?? 10,
       workerProcesses: options.workerProcesses ?? 2,
     };
+    this.supervisor = new MasterSupervisor(
+      options.binary,
+      this.paths,
+      this.runner,
+      this.log,
+      (error) => {
+        this.lastError = error;
+        this.log.error(error);
+      },
+    );
   }
 
   /** Whether the master runs, its pid, the last error and the restart count. */
   get status(): GatewayStatus {
+    const master = this.supervisor.master;
     return {
-      running: this.master?.alive ?? false,
-      pid: this.master?.alive ? this.master.pid : null,
+      running: master !== null,
+      pid: master?.pid ?? null,
       lastError: this.lastError,
-      restarts: this.restarts,
+      restarts: this.supervisor.restarts,
     };
   }
 
@@ -104,12 +110,7 @@ export class NginxGateway {
     const startedAt = performance.now();
     return this.runner.run(async () => {
       if (this.state !== "new") throw new Error("The gateway was already started");
-      const buildProblem = await nginxBuildProblem(this.options.binary);
-      if (buildProblem) throw new Error(`Cannot use nginx: ${buildProblem}`);
-      await this.store.ensureDirs();
-      await this.rotateLog();
-      await this.stopLeftovers();
-      await this.quarantineBrokenLive();
+      await preparePrefix(this.options.binary, this.store, this.log);
       let installed: PreparedConfig | null = null;
       let outcome: Outcome;
       try {
@@ -136,7 +137,7 @@ export class NginxGateway {
         outcome = { ...outcome, instanceErrors: {} };
       }
       try {
-        await this.spawn();
+        await this.supervisor.spawn();
       } catch (error) {
         this.lastError = describe(error);
         throw error;
@@ -161,13 +162,8 @@ export class NginxGateway {
   /** Stops NGINX (graceful, then forced) and stops supervising it. No process is left. */
   async stop(): Promise<void> {
     this.state = "stopped";
-    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
-    await this.runner.run(async () => {
-      const master = this.master;
-      this.master = null;
-      if (master) await master.stop((this.settings.shutdownTimeoutSec ?? 10) * 1000 + 1000);
-    });
+    const graceMs = (this.settings.shutdownTimeoutSec ?? 10) * 1000 + 1000;
+    await this.runner.run(() => this.supervisor.stop(graceMs));
   }
 
   private async applyNow(
@@ -185,7 +181,7 @@ export class NginxGateway {
       return { ok: false, error: describe(error), instanceErrors: {} };
     }
     const done: Outcome = { ok: true, error: null, instanceErrors: prepared.instanceErrors };
-    if (prepared.text === this.liveText && this.master?.alive) return done;
+    if (prepared.text === this.liveText && this.supervisor.master) return done;
     const t0 = performance.now();
     const failure = await this.install(prepared.text);
     if (failure) return this.failed(failure);
@@ -210,16 +206,17 @@ export class NginxGateway {
 
   /** Reloads the running master, or starts one if it is down; null on success. */
   private async activate(): Promise<string | null> {
-    if (this.master?.alive) {
-      const reloaded = await this.master.reload(
+    const master = this.supervisor.master;
+    if (master) {
+      const reloaded = await master.reload(
         this.settings.workerProcesses ?? 2,
         this.options.reloadTimeoutMs ?? 5000,
       );
       return reloaded.ok ? null : reloaded.message;
     }
     try {
-      await this.spawn();
-      this.restarts += 1;
+      await this.supervisor.spawn();
+      this.supervisor.restarts += 1;
       return null;
     } catch (error) {
       return describe(error);
@@ -264,75 +261,5 @@ export class NginxGateway {
   private setLive(prepared: PreparedConfig): void {
     this.live = prepared.model;
     this.liveText = prepared.text;
-  }
-
-  private async spawn(): Promise<void> {
-    const master = await NginxMaster.spawn(this.options.binary, this.paths, 5000);
-    this.master = master;
-    this.log.info("nginx started", { pid: master.pid });
-    master.exited.then((status) => this.onExit(master, status));
-  }
-
-  private async onExit(master: NginxMaster, status: Deno.CommandStatus): Promise<void> {
-    if (this.master !== master || this.state !== "running") return;
-    this.master = null;
-    const upMs = Date.now() - master.startedAt;
-    this.quickFailures = upMs > 60_000 ? 1 : this.quickFailures + 1;
-    this.lastError = `nginx exited unexpectedly (code ${status.code}${
-      status.signal ? `, ${status.signal}` : ""
-    })`;
-    this.log.error(this.lastError);
-    // Orphaned workers would keep serving the old config and hold the ports.
-    await killProcesses(await nginxGroupMembers(master.pid));
-    this.scheduleRestart();
-  }
-
-  private scheduleRestart(): void {
-    if (this.state !== "running" || this.restartTimer !== null) return;
-    const delay = Math.min(30_000, 250 * 2 ** Math.max(0, this.quickFailures - 1));
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      this.runner.run(async () => {
-        if (this.state !== "running" || this.master?.alive) return;
-        try {
-          await this.spawn();
-          this.restarts += 1;
-        } catch (error) {
-          this.lastError = describe(error);
-          this.log.error("nginx restart failed", { error: this.lastError });
-          this.quickFailures += 1;
-          this.scheduleRestart();
-        }
-      });
-    }, delay);
-  }
-
-  private async stopLeftovers(): Promise<void> {
-    const text = await Deno.readTextFile(this.paths.pidFile).catch(() => "");
-    const stalePid = /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
-    const leftovers = await findNginxProcesses(this.paths.prefix, stalePid);
-    if (leftovers.length > 0) {
-      this.log.warn("stopping nginx left over from a previous run", {
-        pids: leftovers.map((p) => p.pid),
-      });
-      await killProcesses(leftovers);
-    }
-    await Deno.remove(this.paths.pidFile).catch(() => {});
-  }
-
-  /** A live config left by an earlier run that no longer passes `nginx -t` is set aside. */
-  private async quarantineBrokenLive(): Promise<void> {
-    if ((await this.store.readLive()) === null) return;
-    const test = await this.store.test(this.paths.confFile);
-    if (test.ok) return;
-    this.log.warn("the previous gateway config fails nginx -t; kept as nginx.conf.err", {
-      error: test.message,
-    });
-    await this.store.quarantineLive();
-  }
-
-  private async rotateLog(): Promise<void> {
-    const size = await Deno.stat(this.paths.errorLog).then((info) => info.size, () => 0);
-    if (size > LOG_ROTATE_BYTES) await Deno.rename(this.paths.errorLog, `${this.paths.errorLog}.1`);
   }
 }
