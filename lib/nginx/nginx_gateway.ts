@@ -89,7 +89,10 @@ export class NginxGateway {
     );
   }
 
-  /** Whether the master runs, its pid, the last error and the restart count. */
+  /**
+   * Whether the master runs, its pid, the restart count, and the last error (cleared by the
+   * next apply that succeeds; a master crash stays visible until then).
+   */
   get status(): GatewayStatus {
     const master = this.supervisor.master;
     return {
@@ -178,10 +181,13 @@ export class NginxGateway {
     try {
       prepared = this.prepare(model, this.live, excluded);
     } catch (error) {
-      return { ok: false, error: describe(error), instanceErrors: {} };
+      return this.failed(describe(error));
     }
     const done: Outcome = { ok: true, error: null, instanceErrors: prepared.instanceErrors };
-    if (prepared.text === this.liveText && this.supervisor.master) return done;
+    if (prepared.text === this.liveText && this.supervisor.master) {
+      this.lastError = null;
+      return done;
+    }
     const t0 = performance.now();
     const failure = await this.install(prepared.text);
     if (failure) return this.failed(failure);
@@ -189,6 +195,7 @@ export class NginxGateway {
     const activated = await this.activate();
     if (activated === null) {
       this.setLive(prepared);
+      this.lastError = null;
       this.log.debug("gateway config applied", {
         testMs: Math.round(t1 - t0),
         reloadMs: Math.round(performance.now() - t1),

@@ -330,6 +330,8 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         (await json(await fetch(`${echoPort}/still`, { headers: AUTH }))).path,
         "/still",
       );
+      assertMatch(f.gateway.status.lastError ?? "", /^Invalid gateway model: /);
+      assertEquals((await f.gateway.apply(f.model)).ok, true);
       assertEquals(f.gateway.status.lastError, null);
     });
   } finally {
