@@ -1,4 +1,7 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
+import { securityMiddleware, upgradeCheck } from "./lib/http/security/mod.ts";
+import { registerAuthRoutes } from "./routes/api/auth.ts";
+import { authPages } from "./routes/pages/auth_pages.tsx";
 import type { Services } from "./boot.ts";
 import type { InstanceRecord } from "./lib/db/mod.ts";
 import { createApp } from "./lib/http/mod.ts";
@@ -17,10 +20,6 @@ import { registerSocketRoutes } from "./routes/ws/instance_sockets.ts";
 export const VERSION = "0.1.0";
 
 export interface AppOptions {
-  /** Security middleware (host allow-list, headers, auth, CSRF) in order. */
-  middleware?: MiddlewareHandler<AppEnv>[];
-  /** Session + exact Origin check for WebSocket upgrades (a Response refuses). */
-  guardUpgrade?: (c: Context<AppEnv>) => Response | null;
   /** Live statistics for the event stream and /api/system/stats. */
   stats?: StatsHub | null;
   gpu?: GpuProvider | null;
@@ -46,11 +45,19 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       urlContextOf(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto")),
       publication(record),
     );
+  const config = services.config;
   return createApp({
     logger: services.logger.child("http"),
     version: VERSION,
-    middleware: options.middleware ?? [],
+    middleware: securityMiddleware(services.auth, {
+      allowedHosts: config.allowedHosts,
+      listenHostname: config.listen.hostname,
+    }),
+    other: (app) => {
+      app.route("/", authPages({ auth: services.auth }));
+    },
     api: (router) => {
+      registerAuthRoutes(router, { auth: services.auth, audit: services.audit });
       registerInstanceRoutes(router, { service: services.instances, present });
       registerBlueprintRoutes(router, { catalog: services.catalog, audit: services.audit });
       registerSystemRoutes(router, {
@@ -88,7 +95,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         lifecycle: services.lifecycle,
         logs: services.logs,
         terminals: services.terminals,
-        guardUpgrade: options.guardUpgrade ?? (() => null),
+        guardUpgrade: upgradeCheck(services.auth),
       });
     },
   });

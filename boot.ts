@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { AuthService, type PasswordHasher } from "./lib/auth/mod.ts";
 import { BlueprintCatalog } from "./lib/blueprints/mod.ts";
 import { assetPaths, type Config } from "./lib/config/mod.ts";
 import {
@@ -33,6 +34,7 @@ export interface Services {
   paths: InstancePaths;
   catalog: BlueprintCatalog;
   instances: InstanceService;
+  auth: AuthService;
   lifecycle: InstanceLifecycle;
   terminals: TerminalManager;
   logs: InstanceLogs;
@@ -46,6 +48,8 @@ export interface Services {
 }
 
 export interface BootOptions {
+  /** Password hashing (tests pass a cheaper scrypt; production uses OWASP parameters). */
+  authHasher?: PasswordHasher;
   /** Stop grace period (default 10 s). */
   graceMs?: number;
   gpuCount?: () => number | null;
@@ -114,6 +118,15 @@ export async function openServices(
     logger: logger.child("instances"),
     runtime: lifecycle,
   });
+  const auth = new AuthService({
+    db,
+    settings,
+    audit,
+    logger: logger.child("auth"),
+    authEnabled: config.authEnabled,
+    ...(options.authHasher ? { hasher: options.authHasher } : {}),
+  });
+  await auth.applyInitialPassword(config.initialPassword);
   const lifetime = new AbortController();
   const services: Services = {
     lifetime: lifetime.signal,
@@ -127,6 +140,7 @@ export async function openServices(
     paths,
     catalog,
     instances,
+    auth,
     lifecycle,
     terminals,
     logs: new InstanceLogs(paths),

@@ -12,6 +12,7 @@ import {
 import { GatewayPublisher } from "./lib/instances/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
 import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
+import type { PasswordHasher } from "./lib/auth/mod.ts";
 
 /** A running AiKore: its services and where it listens. */
 export interface RunningServer {
@@ -32,6 +33,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Stop grace period (default 10 s). */
   graceMs?: number;
+  /** Password hashing (tests pass a cheaper scrypt). */
+  authHasher?: PasswordHasher;
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
@@ -75,6 +78,7 @@ export async function startServer(
   const services = await openServices(config, logger, {
     gpuCount: () => (gpu.available ? gpu.devices.length : null),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+    ...(options.authHasher ? { authHasher: options.authHasher } : {}),
   });
   const stats = new StatsHub({
     gpu,
@@ -114,7 +118,7 @@ export async function startServer(
     hostname: gateway ? "127.0.0.1" : listenHost,
     port: gateway ? config.backendPort : config.listen.port,
     onListen: () => {},
-  }, app.fetch);
+  }, (request, info) => app.fetch(request, info));
   backendPort = server.addr.port;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   services.onServingChanged = () => void publisher.sync();
@@ -128,6 +132,18 @@ export async function startServer(
     shownHost.includes(":") ? `[${shownHost}]` : shownHost
   }:${config.listen.port}`;
   const startupNotices: string[] = [];
+  if (!config.authEnabled) {
+    startupNotices.push(
+      "AUTHENTICATION IS OFF (AIKORE_AUTH=off): anyone who reaches this port controls this server. " +
+        "Use it only behind your own authenticating proxy.",
+    );
+  }
+  const setupToken = services.auth.issueSetupToken();
+  if (setupToken) {
+    startupNotices.push(
+      `First start: set the password at ${dashboardUrl}/setup?token=${setupToken} (valid 30 minutes, once)`,
+    );
+  }
   if (legacyDatabase && services.store.repo.count() === 0) {
     startupNotices.push(
       `A Python-AiKore database is waiting to be imported: open the dashboard, or run "deno task cli import-db ${legacyDatabase}"`,

@@ -4,6 +4,9 @@ import { MIGRATIONS } from "./migrations/list.ts";
 
 /** Opens (creating if needed) an AiKore database with WAL, foreign keys and a busy timeout. */
 export function openDatabase(path: string, options: { migrate?: boolean } = {}): DatabaseSync {
+  // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode, and they
+  // hold password and session hashes.
+  if (path !== ":memory:") Deno.openSync(path, { create: true, write: true, mode: 0o600 }).close();
   const db = new DatabaseSync(path);
   try {
     db.exec("PRAGMA journal_mode = WAL");

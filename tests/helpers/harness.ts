@@ -6,6 +6,13 @@ import { buildApp } from "../../app.ts";
 import { openServices, type Services } from "../../boot.ts";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
+import { hashPassword, type PasswordHasher, scryptHasher } from "../../lib/auth/mod.ts";
+
+/** scrypt at a test cost (the OWASP cost takes ~0.7 s per hash on CI machines). */
+export const FAST_HASHER: PasswordHasher = {
+  hash: (password) => hashPassword(password, { N: 2 ** 12, r: 8, p: 1 }),
+  verify: (password, encoded) => scryptHasher.verify(password, encoded),
+};
 
 export const FIXTURE_BLUEPRINTS = new URL("../fixtures/blueprints", import.meta.url).pathname;
 
@@ -48,8 +55,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const services = await openServices(config, silentLogger, {
     gpuCount: () => gpuCount,
     graceMs: options.graceMs ?? 2000,
+    authHasher: FAST_HASHER,
   });
   const { app, router } = buildApp(services);
+  // API tokens skip CSRF (no cookie): the natural credential for API-level tests.
+  const token = services.auth.createToken("tests", { client: "127.0.0.1" }).token;
   const request = (
     method: string,
     path: string,
@@ -61,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       headers: {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         host: "127.0.0.1:9000",
+        authorization: `Bearer ${token}`,
         ...headers,
       },
       ...(body === undefined

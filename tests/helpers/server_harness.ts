@@ -5,7 +5,26 @@
 import { loadConfig } from "../../lib/config/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
 import { type RunningServer, startServer } from "../../server.ts";
-import { FIXTURE_BLUEPRINTS, freeRange } from "./harness.ts";
+import { FAST_HASHER, FIXTURE_BLUEPRINTS, freeRange } from "./harness.ts";
+
+/** The password the server harness sets (AIKORE_PASSWORD). */
+export const TEST_PASSWORD = "correct horse battery staple";
+
+/** Logs in through the API: the session cookie and its CSRF token. */
+export async function login(
+  baseUrl: string,
+  password: string,
+): Promise<{ cookie: string; csrfToken: string }> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ password }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${JSON.stringify(body)}`);
+  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  return { cookie, csrfToken: body.csrfToken };
+}
 
 export interface ServerHarness {
   server: RunningServer;
@@ -30,10 +49,19 @@ export async function startServerHarness(env: Record<string, string> = {}): Prom
     AIKORE_NGINX: "off",
     AIKORE_INSTANCE_PORT_RANGE: await freeRange(10),
     AIKORE_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
+    AIKORE_PASSWORD: TEST_PASSWORD,
     ...env,
   }, { cwd: Deno.cwd(), stockBlueprintsDir: FIXTURE_BLUEPRINTS });
-  const server = await startServer(config, silentLogger, { graceMs: 2000 });
-  const authHeaders = (): Record<string, string> => ({});
+  const server = await startServer(config, silentLogger, {
+    graceMs: 2000,
+    authHasher: FAST_HASHER,
+  });
+  const credentials = await login(server.dashboardUrl, config.initialPassword ?? TEST_PASSWORD);
+  const authHeaders = (): Record<string, string> => ({
+    cookie: credentials.cookie,
+    "x-csrf-token": credentials.csrfToken,
+    origin: server.dashboardUrl,
+  });
   return {
     server,
     dataDir,
