@@ -37,7 +37,7 @@ export interface StartOptions {
   authHasher?: PasswordHasher;
 }
 
-const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
 
 async function resolveGateway(config: Config, logger: Logger): Promise<
   { gateway: NginxGateway | null; offReason: string }
@@ -89,7 +89,11 @@ export async function startServer(
   });
   const { gateway, offReason } = await resolveGateway(config, logger);
   const listenHost = config.listen.hostname;
-  const serverNames = [...new Set([...LOOPBACK_NAMES, ...config.allowedHosts.map(hostOnly)])];
+  const serverNames = [
+    ...new Set(
+      [...LOOPBACK_NAMES, ...config.allowedHosts.map(hostOnly)].filter((h) => !h.includes(":")),
+    ),
+  ];
 
   let backendPort = 0;
   const publisher = new GatewayPublisher({
@@ -123,8 +127,14 @@ export async function startServer(
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   services.onServingChanged = () => void publisher.sync();
   if (gateway) {
-    const result = await publisher.start();
-    if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
+    try {
+      const result = await publisher.start();
+      if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error("the gateway could not start; instances are not published", { error: message });
+      publisher.markFailed(message);
+    }
   }
   await services.lifecycle.reconcile();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;

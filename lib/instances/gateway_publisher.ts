@@ -48,13 +48,19 @@ export class GatewayPublisher {
   #lastError: string | null = null;
   #pending: Promise<void> | null = null;
   #again = false;
+  #failed: string | null = null;
 
   constructor(deps: GatewayPublisherDeps) {
     this.#d = deps;
   }
 
   get enabled(): boolean {
-    return this.#d.gateway !== null;
+    return this.#d.gateway !== null && this.#failed === null;
+  }
+
+  /** The gateway could not run at all: nothing is published, each instance says why. */
+  markFailed(reason: string): void {
+    this.#failed = reason;
   }
 
   /** The model for the current rows. */
@@ -79,7 +85,7 @@ export class GatewayPublisher {
 
   /** Asks for a re-apply; concurrent requests collapse into one more run. */
   sync(): Promise<void> {
-    if (!this.#d.gateway) return Promise.resolve();
+    if (!this.#d.gateway || this.#failed) return Promise.resolve();
     if (this.#pending) {
       this.#again = true;
       return this.#pending;
@@ -105,6 +111,13 @@ export class GatewayPublisher {
     const proxy = this.#proxyOf.get(record.blueprint) ?? "both";
     const routes = { portRoute: proxy !== "path", pathRoute: proxy !== "port" };
     if (!this.#d.gateway) return { ok: false, reason: this.#d.offReason, ...routes };
+    if (this.#failed) {
+      return {
+        ok: false,
+        reason: `not published: the gateway failed (${this.#failed})`,
+        ...routes,
+      };
+    }
     if (!SERVING.has(record.status)) return { ok: false, reason: "not running", ...routes };
     const error = this.#instanceErrors[record.slug];
     if (error) return { ok: false, reason: `proxy error: ${error}`, ...routes };
