@@ -102,7 +102,7 @@ export async function openServices(
     installId: installIdOf(settings),
     baseEnv,
     functionsScript: `${assetPaths.stockBlueprints}/functions.sh`,
-    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+    graceMs: options.graceMs ?? config.stopGraceMs,
     onServingChanged: () => services.onServingChanged(),
   });
   const instances = new InstanceService({

@@ -74,7 +74,6 @@ export async function startServer(
     logger.warn("found a Python-AiKore database; moved it aside and started a new one", { moved });
   }
   const gpu = openGpuProvider({ library: config.nvmlLibrary, logger: logger.child("gpu") });
-  if (!gpu.available) logger.warn(gpu.reason ?? "no GPU telemetry");
   const services = await openServices(config, logger, {
     gpuCount: () => (gpu.available ? gpu.devices.length : null),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),

@@ -26,6 +26,8 @@ export interface Config {
   backendPort: number;
   /** Most interactive terminals alive at once. */
   terminalLimit: number;
+  /** How long a stop waits after SIGTERM before SIGKILL. */
+  stopGraceMs: number;
 }
 
 /** Thrown for a bad environment value; the message names the variable. */
@@ -120,6 +122,7 @@ export const CONFIG_DEFAULTS = {
   AIKORE_NVML_LIBRARY: "libnvidia-ml.so.1",
   AIKORE_BACKEND_PORT: "0",
   AIKORE_TERMINAL_LIMIT: "16",
+  AIKORE_STOP_GRACE: "10",
 } as const;
 
 /**
@@ -154,5 +157,6 @@ export function loadConfig(env: Env, options: { cwd: string; stockBlueprintsDir:
       ? 0
       : parsePort("AIKORE_BACKEND_PORT", env.AIKORE_BACKEND_PORT),
     terminalLimit: parseCount("AIKORE_TERMINAL_LIMIT", get("AIKORE_TERMINAL_LIMIT"), 1, 256),
+    stopGraceMs: parseCount("AIKORE_STOP_GRACE", get("AIKORE_STOP_GRACE"), 1, 600) * 1000,
   };
 }
