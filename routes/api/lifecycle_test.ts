@@ -223,3 +223,43 @@ Deno.test("stop during the back-off cancels the pending restart at once", async 
     await h.close();
   }
 });
+
+Deno.test("version check runs in the instance environment; rebuild leaves the marker for the next start", async () => {
+  const h = await startHarness();
+  try {
+    const inst = await create(h, "venvy", "log_ready.sh");
+    const dir = `${h.dataDir}/instances/venvy`;
+    await Deno.mkdir(`${dir}/env/bin`, { recursive: true });
+    // A fake environment: its python is found first on PATH once the venv is activated.
+    await Deno.writeTextFile(`${dir}/env/bin/activate`, `export PATH="${dir}/env/bin:$PATH"\n`);
+    await Deno.writeTextFile(
+      `${dir}/env/bin/python`,
+      `#!/bin/bash\nif [ "$1" = "-m" ]; then echo "No broken requirements found."; else echo "Python 3.99.0 (fake env)"; fi\n`,
+    );
+    await Deno.chmod(`${dir}/env/bin/python`, 0o755);
+    await Deno.writeTextFile(
+      `${dir}/launch.sh`,
+      (await Deno.readTextFile(`${dir}/launch.sh`)).replace(
+        "venv_type = none",
+        "venv_type = python",
+      ),
+    );
+    await h.json("POST", "/api/system/blueprints/custom", {
+      filename: "log_ready.sh",
+      content: await Deno.readTextFile(`${dir}/launch.sh`),
+    });
+    const check = await h.json("POST", `/api/instances/${inst.id}/version-check`);
+    assertEquals(check.status, 200);
+    assert(check.body.versions.includes("Python 3.99.0 (fake env)"), check.body.versions);
+    assertEquals(check.body.conflicts, "No dependency conflicts found.");
+
+    const rebuild = await h.json("POST", `/api/instances/${inst.id}/rebuild`);
+    assertEquals(rebuild.status, 200);
+    assertEquals(await Deno.readTextFile(`${dir}/.rebuild-env`), "requested\n");
+    const sat =
+      (await h.json("POST", `/api/instances/${inst.id}/instantiate`, { new_name: "sat" })).body;
+    assertEquals((await h.json("POST", `/api/instances/${sat.id}/rebuild`)).status, 403);
+  } finally {
+    await h.close();
+  }
+});
