@@ -1,0 +1,51 @@
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { fakeNvml } from "../../tests/helpers/fake_nvml.ts";
+import { startServerHarness } from "../../tests/helpers/server_harness.ts";
+
+Deno.test("GPU info and stats come from NVML read once; requests never call NVML per request", async () => {
+  await using nvml = await fakeNvml({ gpuCount: 2 });
+  const h = await startServerHarness({ AIKORE_NVML_LIBRARY: nvml.library });
+  try {
+    assertEquals(nvml.initCount(), 1);
+    const info = await (await h.fetch("/api/system/info")).json();
+    assertEquals(info.gpu_count, 2);
+    assertEquals(info.gpus[0].name, "NVIDIA H100 80GB HBM3");
+    assert(info.gpus[0].uuid.startsWith("GPU-"));
+    assertEquals(info.gpu_telemetry.available, true);
+    const afterInfo = nvml.callCount();
+    for (let i = 0; i < 20; i++) await (await h.fetch("/api/system/info")).json();
+    assertEquals(nvml.callCount(), afterInfo, "GPU info is static: no NVML call per request");
+
+    const stats = await (await h.fetch("/api/system/stats")).json();
+    assertEquals(stats.gpus.length, 2);
+    assert(stats.gpus[0].vram.total > 0 && stats.gpus[0].temperature_c !== null);
+    const afterOne = nvml.callCount();
+    for (let i = 0; i < 20; i++) await (await h.fetch("/api/system/stats")).json();
+    assert(nvml.callCount() - afterOne <= (afterOne - afterInfo) * 2, "stats requests share one sample per second");
+
+    const badGpu = await h.fetch("/api/instances", {
+      method: "POST",
+      body: JSON.stringify({ name: "gpu", base_blueprint: "http_app.sh", gpu_ids: "2" }),
+    });
+    assertEquals(badGpu.status, 422, "GPU ids are checked against the real GPU count");
+    await badGpu.body?.cancel();
+    assertEquals(nvml.initCount(), 1, "NVML was initialised once");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("without NVML the server says why and everything else works", async () => {
+  const h = await startServerHarness();
+  try {
+    const info = await (await h.fetch("/api/system/info")).json();
+    assertEquals(info.gpu_count, 0);
+    assertEquals(info.gpu_telemetry.available, false);
+    assert(info.gpu_telemetry.reason.startsWith("no GPU telemetry"), info.gpu_telemetry.reason);
+    const stats = await (await h.fetch("/api/system/stats")).json();
+    assertEquals(stats.gpus, []);
+    assert(stats.ram.total > 0 && stats.disk.total > 0);
+  } finally {
+    await h.close();
+  }
+});
