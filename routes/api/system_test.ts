@@ -21,7 +21,10 @@ Deno.test("GPU info and stats come from NVML read once; requests never call NVML
     assert(stats.gpus[0].vram.total > 0 && stats.gpus[0].temperature_c !== null);
     const afterOne = nvml.callCount();
     for (let i = 0; i < 20; i++) await (await h.fetch("/api/system/stats")).json();
-    assert(nvml.callCount() - afterOne <= (afterOne - afterInfo) * 2, "stats requests share one sample per second");
+    assert(
+      nvml.callCount() - afterOne <= (afterOne - afterInfo) * 2,
+      "stats requests share one sample per second",
+    );
 
     const badGpu = await h.fetch("/api/instances", {
       method: "POST",
