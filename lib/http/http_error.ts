@@ -1,1 +1,0 @@
-export * from "../shared/http_error.ts";
