@@ -6,6 +6,8 @@ export interface PageShellProps {
   /** Extra stylesheet and module script URLs (served from /static or /build). */
   styles?: string[];
   scripts?: string[];
+  /** Module chunks the page will import at once (fetched in parallel with the entry). */
+  preload?: string[];
   /** Shown on every page when authentication is off (`AIKORE_AUTH=off`). */
   authDisabledBanner?: boolean;
   bodyClass?: string;
@@ -23,6 +25,7 @@ export function PageShell(props: PageShellProps) {
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         {props.styles?.map((href) => <link rel="stylesheet" href={href} key={href} />)}
+        {props.preload?.map((href) => <link rel="modulepreload" href={href} key={href} />)}
         {props.scripts?.map((src) => <script type="module" src={src} key={src} />)}
       </head>
       <body class={props.bodyClass}>

@@ -1,0 +1,54 @@
+/** Deleting an instance: trash or permanent, the real refusal shown, trash overwrite asked. */
+import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import { ApiError, errorText } from "../core/api_client.ts";
+import type { Dashboard } from "../core/dashboard_context.ts";
+
+async function send(d: Dashboard, dto: InstanceDto, mode: string, overwrite: boolean) {
+  await d.api.del(`/api/instances/${dto.id}`, { mode, overwrite });
+  d.store.applyRemoved(dto.id);
+  d.tools.forgetInstance(dto.id);
+  d.ui.toast(
+    "success",
+    mode === "trash" ? `"${dto.name}" moved to the trash.` : `"${dto.name}" deleted permanently.`,
+  );
+}
+
+/** Asks how to delete, then deletes; a trash name conflict offers to overwrite. */
+export async function deleteInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
+  const mode = await d.ui.choose({
+    title: `Delete "${dto.name}"?`,
+    message: (
+      <>
+        <p>
+          Move it to the trash (restorable from the Trash view) or delete its folder for good.
+        </p>
+        <p class="muted">Outputs in "{dto.output_path}" are never deleted.</p>
+      </>
+    ),
+    choices: [
+      { id: "trash", label: "Move to trash", tone: "primary" },
+      { id: "permanent", label: "Delete permanently", tone: "danger" },
+    ],
+  });
+  if (!mode) return;
+  try {
+    await send(d, dto, mode, false);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.code === "trash_conflict")) {
+      d.ui.toast("error", `Cannot delete "${dto.name}": ${errorText(error)}`);
+      return;
+    }
+    const overwrite = await d.ui.confirm({
+      title: "Overwrite the trash entry?",
+      message: error.message,
+      confirmLabel: "Overwrite",
+      danger: true,
+    });
+    if (!overwrite) return;
+    try {
+      await send(d, dto, mode, true);
+    } catch (again) {
+      d.ui.toast("error", `Cannot delete "${dto.name}": ${errorText(again)}`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/** Opening and closing server-side terminals (tabs survive reloads through localStorage). */
+import { ApiError, errorText } from "../core/api_client.ts";
+import type { Dashboard } from "../core/dashboard_context.ts";
+
+/** Opens a new terminal of `instanceId` and shows it. */
+export async function openTerminal(d: Dashboard, instanceId: number): Promise<void> {
+  const name = d.store.row(instanceId)?.dto.value.name ?? `#${instanceId}`;
+  try {
+    const opened = await d.api.post<{ id: string }>(`/api/instances/${instanceId}/terminals`);
+    d.tools.addTerminal({ id: opened.id, instanceId });
+  } catch (error) {
+    const limit = error instanceof ApiError && error.code === "terminal_limit";
+    d.ui.toast(
+      "error",
+      limit
+        ? `No terminal opened for "${name}": ${error.message}`
+        : `Cannot open a terminal for "${name}": ${errorText(error)}`,
+    );
+  }
+}
+
+/** Shows the newest terminal of `instanceId`, or opens one. */
+export function showTerminal(d: Dashboard, instanceId: number): Promise<void> {
+  const existing = d.tools.terminals.value.filter((t) => t.instanceId === instanceId).at(-1);
+  if (!existing) return openTerminal(d, instanceId);
+  d.tools.activeTerminal.value = existing.id;
+  d.tools.open({ kind: "terminals" });
+  return Promise.resolve();
+}
+
+/** Closes a terminal on the server and removes its tab. */
+export async function closeTerminal(d: Dashboard, id: string): Promise<void> {
+  try {
+    await d.api.del(`/api/terminals/${id}`);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) {
+      d.ui.toast("error", `Cannot close the terminal: ${errorText(error)}`);
+      return;
+    }
+  }
+  d.tools.removeTerminal(id);
+}
+
+/** Drops remembered tabs whose terminals ended (after a server restart, idle reaping …). */
+export async function pruneEndedTerminals(d: Dashboard): Promise<void> {
+  const tabs = d.tools.terminals.value;
+  const instances = [...new Set(tabs.map((t) => t.instanceId))];
+  const alive = new Set<string>();
+  for (const id of instances) {
+    try {
+      const list = await d.api.get<{ terminals: Array<{ id: string }> }>(
+        `/api/instances/${id}/terminals`,
+      );
+      for (const terminal of list.terminals) alive.add(terminal.id);
+    } catch {
+      // the instance is gone: its tabs go too
+    }
+  }
+  const kept = d.tools.terminals.value.filter((t) => alive.has(t.id));
+  if (kept.length !== d.tools.terminals.value.length) {
+    d.tools.setTerminals(kept);
+    if (!kept.some((t) => t.id === d.tools.activeTerminal.value)) {
+      d.tools.activeTerminal.value = kept.at(-1)?.id ?? null;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What the tools pane shows, and the open terminal tabs. Both are remembered in localStorage
+ * so that after a reload the pane comes back, with its terminals reattached.
+ */
+import { signal } from "@preact/signals";
+import { loadJson, saveJson, STORAGE_KEYS } from "./storage.ts";
+
+export type ToolsView =
+  | { kind: "welcome" }
+  | { kind: "console"; id: number }
+  | { kind: "terminals" }
+  | { kind: "editor"; id: number }
+  | { kind: "app"; id: number }
+  | { kind: "versions"; id: number }
+  | { kind: "trash" };
+
+/** One terminal tab: a server-side terminal of an instance. */
+export interface TerminalTab {
+  id: string;
+  instanceId: number;
+}
+
+const KINDS = new Set(["welcome", "console", "terminals", "editor", "app", "versions", "trash"]);
+
+function isView(value: unknown): boolean {
+  const view = value as { kind?: unknown; id?: unknown } | null;
+  if (!view || typeof view.kind !== "string" || !KINDS.has(view.kind)) return false;
+  const needsId = !["welcome", "terminals", "trash"].includes(view.kind);
+  return !needsId || (typeof view.id === "number" && Number.isInteger(view.id));
+}
+
+function isTabList(value: unknown): boolean {
+  return Array.isArray(value) &&
+    value.every((tab) =>
+      typeof tab?.id === "string" && /^[0-9a-f-]{36}$/.test(tab.id) &&
+      typeof tab?.instanceId === "number"
+    );
+}
+
+/** The tools pane's state. */
+export class ToolsState {
+  readonly view = signal<ToolsView>({ kind: "welcome" });
+  readonly terminals = signal<TerminalTab[]>([]);
+  readonly activeTerminal = signal<string | null>(null);
+
+  /** Loads the remembered view and tabs (browser only, after hydration). */
+  restore(): void {
+    this.terminals.value = loadJson<TerminalTab[]>(STORAGE_KEYS.terminals, [], isTabList);
+    this.activeTerminal.value = this.terminals.value.at(-1)?.id ?? null;
+    this.view.value = loadJson<ToolsView>(STORAGE_KEYS.toolsView, { kind: "welcome" }, isView);
+  }
+
+  open(view: ToolsView): void {
+    this.view.value = view;
+    saveJson(STORAGE_KEYS.toolsView, view);
+  }
+
+  close(): void {
+    this.open({ kind: "welcome" });
+  }
+
+  addTerminal(tab: TerminalTab): void {
+    this.setTerminals([...this.terminals.value.filter((t) => t.id !== tab.id), tab]);
+    this.activeTerminal.value = tab.id;
+    this.open({ kind: "terminals" });
+  }
+
+  removeTerminal(id: string): void {
+    const rest = this.terminals.value.filter((t) => t.id !== id);
+    this.setTerminals(rest);
+    if (this.activeTerminal.value === id) this.activeTerminal.value = rest.at(-1)?.id ?? null;
+  }
+
+  setTerminals(tabs: TerminalTab[]): void {
+    this.terminals.value = tabs;
+    saveJson(STORAGE_KEYS.terminals, tabs);
+  }
+
+  /** Views that show an instance that no longer exists fall back to the welcome view. */
+  forgetInstance(id: number): void {
+    const view = this.view.value;
+    if ("id" in view && view.id === id) this.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { formatBytes, formatPercent } from "../../lib/shared/stats.ts";
+import { useDashboard } from "../core/dashboard_context.ts";
+import { GpuCard } from "./GpuCard.tsx";
+import { Meter } from "./Meter.tsx";
+
+/** CPU, RAM, disk and one card per GPU, from the `stats` events (1 Hz, no polling). */
+export function SystemMonitor() {
+  const { store } = useDashboard();
+  const stats = store.stats.value;
+  const telemetry = stats?.gpu_telemetry ?? store.system.gpu_telemetry;
+  return (
+    <>
+      <div class="pane-header">
+        <h2>System</h2>
+        {stats && (
+          <span class="muted" title="Load average (1, 5, 15 min)">
+            load {stats.load_average.map((n) => n.toFixed(2)).join(" ")}
+          </span>
+        )}
+      </div>
+      <div class="pane-body monitor-body" data-monitor>
+        <section class="monitor-block" aria-label="Host">
+          <Meter
+            label={`CPU${stats ? ` (${stats.cpu_count} cores)` : ""}`}
+            percent={stats?.cpu_percent ?? null}
+            text={stats ? formatPercent(stats.cpu_percent) : "–"}
+          />
+          <Meter
+            label="RAM"
+            percent={stats?.ram.percent ?? null}
+            text={stats
+              ? `${formatBytes(stats.ram.used, 1)} / ${formatBytes(stats.ram.total, 1)}`
+              : "–"}
+            hint={stats?.memory_source === "host" ? "Whole host" : "Container limit (cgroup)"}
+          />
+          <Meter
+            label="Disk (data)"
+            percent={stats?.disk.percent ?? null}
+            text={stats
+              ? `${formatBytes(stats.disk.free, 1)} free of ${formatBytes(stats.disk.total, 1)}`
+              : "–"}
+          />
+        </section>
+        {!telemetry.available && (
+          <p class="monitor-note" data-no-gpu>
+            No GPU telemetry:{" "}
+            {(telemetry.reason ?? "unknown reason").replace(/^no GPU telemetry:\s*/i, "")}
+          </p>
+        )}
+        {stats?.gpus.map((gpu) => <GpuCard key={gpu.id} gpu={gpu} />)}
+        {stats && stats.attribution.status !== "ok" && stats.gpus.length > 0 && (
+          <p class="muted small">Per-instance VRAM: {stats.attribution.reason}</p>
+        )}
+      </div>
+    </>
+  );
+}

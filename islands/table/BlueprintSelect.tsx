@@ -1,0 +1,67 @@
+import type { BlueprintList, BlueprintOption } from "../core/types.ts";
+
+function groupsOf(list: BlueprintList): Array<{ label: string; items: BlueprintOption[] }> {
+  const groups: Array<{ label: string; items: BlueprintOption[] }> = [];
+  for (const [source, items] of [["Stock", list.stock], ["Custom", list.custom]] as const) {
+    const byCategory = new Map<string, BlueprintOption[]>();
+    for (const item of items) {
+      byCategory.set(item.category, [...(byCategory.get(item.category) ?? []), item]);
+    }
+    for (const [category, entries] of [...byCategory].sort((a, b) => a[0].localeCompare(b[0]))) {
+      groups.push({
+        label: `${source} · ${category}`,
+        items: entries.sort((a, b) => a.name.localeCompare(b.name)),
+      });
+    }
+  }
+  return groups;
+}
+
+/** Props of {@link BlueprintSelect}. */
+export interface BlueprintSelectProps {
+  list: BlueprintList;
+  value: string;
+  onChange: (file: string) => void;
+  disabled?: boolean | undefined;
+  title?: string | undefined;
+  class?: string | undefined;
+  label: string;
+  /** Adds an empty "Choose…" option (new rows). */
+  placeholder?: boolean;
+}
+
+/** Blueprint picker grouped Stock/Custom by category (optgroups). */
+export function BlueprintSelect(props: BlueprintSelectProps) {
+  const groups = groupsOf(props.list);
+  const known = groups.some((g) => g.items.some((i) => i.filename === props.value));
+  return (
+    <select
+      class={props.class}
+      aria-label={props.label}
+      value={props.value}
+      disabled={props.disabled}
+      title={props.title}
+      onChange={(event) => props.onChange(event.currentTarget.value)}
+    >
+      {props.placeholder && <option value="">Choose a blueprint…</option>}
+      {!known && props.value && <option value={props.value}>{props.value} (missing)</option>}
+      {groups.map((group) => (
+        <optgroup label={group.label} key={group.label}>
+          {group.items.map((item) => (
+            <option
+              value={item.filename}
+              key={item.filename}
+              title={item.error ??
+                (item.description ? `${item.filename}: ${item.description}` : item.filename)}
+              disabled={item.error !== null}
+            >
+              {item.source === "custom" && item.name !== item.filename
+                ? `${item.name} · ${item.filename}`
+                : item.name}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,127 @@
+import type { ComponentChildren } from "preact";
+import { useDashboard } from "../core/dashboard_context.ts";
+import type { RowState } from "../core/dashboard_store.ts";
+import {
+  dirtyFields,
+  type EditableField,
+  type EditableValues,
+  shownValue,
+} from "../core/editable.ts";
+import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { GpuPicker } from "./GpuPicker.tsx";
+import { HostnameEditor } from "./HostnameEditor.tsx";
+import { PortSelect } from "./PortSelect.tsx";
+import { RowActions } from "./RowActions.tsx";
+import { StatusCell } from "./StatusCell.tsx";
+
+const INHERITED = "Inherited from the parent instance";
+
+/** One instance: inline-editable fields over the live server values, and its actions. */
+export function InstanceRow(props: { row: RowState; handle: ComponentChildren }) {
+  const { store } = useDashboard();
+  const { row } = props;
+  const dto = row.dto.value;
+  const draft = row.draft.value;
+  const satellite = dto.parent_instance_id !== null;
+  const dirty = new Set(dirtyFields(dto, draft));
+  const value = <F extends EditableField>(field: F) => shownValue(dto, draft, field);
+  const set = <F extends EditableField>(field: F, next: EditableValues[F]) => {
+    row.draft.value = { ...row.draft.peek(), [field]: next };
+  };
+  const mark = (field: EditableField) => (dirty.has(field) ? "field-dirty" : undefined);
+  const classes = ["instance-row", dirty.size ? "row-dirty" : "", satellite ? "satellite" : ""];
+  return (
+    <tr class={classes.join(" ").trim()} data-instance-id={dto.id} data-slug={dto.slug}>
+      <td class="cell-handle">{props.handle}</td>
+      <td class="cell-name">
+        {satellite && <span class="tree-connector" aria-hidden="true" />}
+        <div class="name-stack">
+          <input
+            class={mark("name")}
+            aria-label={`Name of ${dto.name}`}
+            data-field="name"
+            value={value("name")}
+            spellcheck={false}
+            onInput={(event) => set("name", event.currentTarget.value)}
+          />
+          <small class="slug mono" title="Slug: folder and URL name">{dto.slug}</small>
+        </div>
+      </td>
+      <td>
+        <BlueprintSelect
+          list={store.blueprints.value}
+          label={`Blueprint of ${dto.name}`}
+          class={mark("base_blueprint")}
+          value={value("base_blueprint")}
+          disabled={satellite}
+          title={satellite ? INHERITED : undefined}
+          onChange={(file) => set("base_blueprint", file)}
+        />
+      </td>
+      <td>
+        <input
+          class={mark("output_path")}
+          aria-label={`Output path of ${dto.name}`}
+          data-field="output_path"
+          value={value("output_path")}
+          disabled={satellite}
+          title={satellite ? INHERITED : "Folder under the outputs folder"}
+          spellcheck={false}
+          onInput={(event) => set("output_path", event.currentTarget.value)}
+        />
+      </td>
+      <td>
+        <GpuPicker
+          label={`GPUs of ${dto.name}`}
+          value={value("gpu_ids")}
+          dirty={dirty.has("gpu_ids")}
+          onChange={(ids) => set("gpu_ids", ids)}
+        />
+      </td>
+      <td class="cell-check">
+        <input
+          type="checkbox"
+          class={mark("autostart")}
+          aria-label={`Autostart ${dto.name}`}
+          checked={value("autostart")}
+          onChange={(event) => set("autostart", event.currentTarget.checked)}
+        />
+      </td>
+      <td class="cell-check">
+        <input
+          type="checkbox"
+          class={mark("persistent_mode")}
+          aria-label={`Desktop mode of ${dto.name}`}
+          checked={value("persistent_mode")}
+          onChange={(event) => set("persistent_mode", event.currentTarget.checked)}
+        />
+      </td>
+      <td>
+        <StatusCell dto={dto} />
+      </td>
+      <td>
+        <HostnameEditor
+          name={dto.name}
+          enabled={value("use_custom_hostname")}
+          hostname={value("hostname")}
+          dirtyEnabled={dirty.has("use_custom_hostname")}
+          dirtyHostname={dirty.has("hostname")}
+          onEnabled={(on) => set("use_custom_hostname", on)}
+          onHostname={(text) => set("hostname", text)}
+        />
+      </td>
+      <td>
+        <PortSelect
+          label={`Port of ${dto.name}`}
+          class={mark("port")}
+          value={value("port")}
+          ownId={dto.id}
+          onChange={(port) => set("port", port)}
+        />
+      </td>
+      <td>
+        <RowActions row={row} dirty={dirty.size > 0} />
+      </td>
+    </tr>
+  );
+}

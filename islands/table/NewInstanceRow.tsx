@@ -1,0 +1,151 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { cancelNewRow, createFromNewRow } from "../actions/new_row_actions.ts";
+import { useDashboard } from "../core/dashboard_context.ts";
+import {
+  type NewInstanceDraft,
+  newInstanceProblems,
+  withName,
+  withSlug,
+} from "../core/new_instance.ts";
+import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { GpuPicker } from "./GpuPicker.tsx";
+import { HostnameEditor } from "./HostnameEditor.tsx";
+import { PortSelect } from "./PortSelect.tsx";
+
+/** The row that creates an instance; live updates never touch it (it is local state). */
+export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
+  const d = useDashboard();
+  const { draft } = props;
+  const [creating, setCreating] = useState(false);
+  const nameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    nameInput.current?.scrollIntoView({ block: "nearest" });
+    nameInput.current?.focus();
+  }, []);
+  const update = (next: NewInstanceDraft) => (d.store.newRow.value = next);
+  const set = <K extends keyof NewInstanceDraft>(key: K, value: NewInstanceDraft[K]) =>
+    update({ ...draft, [key]: value });
+  const problems = newInstanceProblems(draft);
+  const blocked = Object.keys(problems).length > 0;
+  const create = async () => {
+    setCreating(true);
+    const done = await createFromNewRow(d);
+    if (!done) setCreating(false);
+  };
+  return (
+    <tr class="instance-row new-row" data-new-row>
+      <td class="cell-handle" />
+      <td class="cell-name">
+        <div class="name-stack">
+          <input
+            ref={nameInput}
+            aria-label="Name of the new instance"
+            placeholder="Name"
+            value={draft.name}
+            aria-invalid={draft.name && problems.name ? "true" : undefined}
+            title={problems.name}
+            spellcheck={false}
+            onInput={(e) => update(withName(draft, e.currentTarget.value))}
+          />
+          <input
+            class="slug-input mono"
+            aria-label="Slug of the new instance"
+            placeholder="slug"
+            value={draft.slug}
+            aria-invalid={draft.slug && problems.slug ? "true" : undefined}
+            title={problems.slug ?? "Slug: folder and URL name"}
+            spellcheck={false}
+            onInput={(e) => update(withSlug(draft, e.currentTarget.value))}
+          />
+        </div>
+      </td>
+      <td>
+        <BlueprintSelect
+          list={d.store.blueprints.value}
+          label="Blueprint of the new instance"
+          placeholder
+          value={draft.base_blueprint}
+          onChange={(file) => set("base_blueprint", file)}
+        />
+      </td>
+      <td>
+        <input
+          aria-label="Output path of the new instance"
+          placeholder="output folder"
+          value={draft.output_path}
+          aria-invalid={draft.output_path && problems.output_path ? "true" : undefined}
+          title={problems.output_path ?? "Folder under the outputs folder"}
+          spellcheck={false}
+          onInput={(e) =>
+            update({ ...draft, output_path: e.currentTarget.value, outputEdited: true })}
+        />
+      </td>
+      <td>
+        <GpuPicker
+          label="GPUs of the new instance"
+          value={draft.gpu_ids}
+          onChange={(ids) => set("gpu_ids", ids)}
+        />
+      </td>
+      <td class="cell-check">
+        <input
+          type="checkbox"
+          aria-label="Autostart the new instance"
+          checked={draft.autostart}
+          onChange={(e) => set("autostart", e.currentTarget.checked)}
+        />
+      </td>
+      <td class="cell-check">
+        <input
+          type="checkbox"
+          aria-label="Desktop mode of the new instance"
+          checked={draft.persistent_mode}
+          onChange={(e) => set("persistent_mode", e.currentTarget.checked)}
+        />
+      </td>
+      <td>
+        <span class="badge badge-idle">new</span>
+      </td>
+      <td>
+        <HostnameEditor
+          name="the new instance"
+          enabled={draft.use_custom_hostname}
+          hostname={draft.hostname}
+          onEnabled={(on) => set("use_custom_hostname", on)}
+          onHostname={(text) => set("hostname", text)}
+        />
+      </td>
+      <td>
+        <PortSelect
+          label="Port of the new instance"
+          auto
+          value={draft.port}
+          ownId={null}
+          onChange={(port) => set("port", port)}
+        />
+      </td>
+      <td>
+        <div class="row-actions">
+          <button
+            type="button"
+            class="btn btn-sm btn-primary"
+            data-action="create"
+            disabled={blocked || creating}
+            title={blocked ? Object.values(problems)[0] : "Create the instance"}
+            onClick={() => void create()}
+          >
+            Create
+          </button>
+          <button
+            type="button"
+            class="btn btn-sm"
+            data-action="cancel-new"
+            onClick={() => cancelNewRow(d)}
+          >
+            Cancel
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,183 @@
+import { useRef, useState } from "preact/hooks";
+import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import { deleteInstance } from "../actions/delete_flow.tsx";
+import { rebuildInstance, startInstance, stopInstance } from "../actions/lifecycle_actions.ts";
+import { cloneInstance, instantiateSatellite } from "../actions/name_flows.ts";
+import { showTerminal } from "../actions/terminal_actions.ts";
+import { type Dashboard, useDashboard } from "../core/dashboard_context.ts";
+import type { RowState } from "../core/dashboard_store.ts";
+import { appUrl, canDelete, canStart, canStop, openBlocker } from "../core/status.ts";
+import { type MenuItem, ToolsMenu } from "./ToolsMenu.tsx";
+
+function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
+  const satellite = dto.parent_instance_id !== null ? "A satellite uses its parent's" : null;
+  const installing = dto.status === "installing" ? "Wait until the copy has finished" : null;
+  return [
+    {
+      id: "terminal",
+      label: "Terminal",
+      disabledReason: installing,
+      run: () => void showTerminal(d, dto.id),
+    },
+    {
+      id: "editor",
+      label: "Edit script",
+      disabledReason: installing ?? (satellite && `${satellite} script; edit the parent`),
+      run: () => d.tools.open({ kind: "editor", id: dto.id }),
+    },
+    {
+      id: "versions",
+      label: "Version check",
+      disabledReason: installing,
+      run: () => d.tools.open({ kind: "versions", id: dto.id }),
+    },
+    {
+      id: "rebuild",
+      label: "Rebuild environment",
+      disabledReason: installing ?? (satellite && `${satellite} environment; rebuild the parent`),
+      run: () => void rebuildInstance(d, dto),
+    },
+    {
+      id: "clone",
+      label: "Clone",
+      disabledReason: installing ?? (satellite && "Clone the parent instead"),
+      run: () => void cloneInstance(d, dto),
+    },
+    {
+      id: "instantiate",
+      label: "Instantiate satellite",
+      disabledReason: installing ?? (satellite && "A satellite cannot have satellites"),
+      run: () => void instantiateSatellite(d, dto),
+    },
+  ];
+}
+
+/** Start, stop, logs, tools menu, delete, view in the pane and open in a new tab. */
+export function RowActions(props: { row: RowState; dirty: boolean }) {
+  const d = useDashboard();
+  const dto = props.row.dto.value;
+  const [menuOpen, setMenuOpen] = useState(false);
+  const toolsButton = useRef<HTMLButtonElement>(null);
+  const busy = dto.status === "installing";
+  const blocker = openBlocker(dto);
+  const tabUrl = blocker ? null : appUrl(dto, "tab");
+  const name = dto.name;
+  return (
+    <div class="row-actions">
+      <button
+        type="button"
+        class="btn btn-sm btn-go"
+        data-action="start"
+        aria-label={`Start ${name}`}
+        title="Start"
+        disabled={busy || !canStart(dto.status)}
+        onClick={() => void startInstance(d, dto)}
+      >
+        ▶
+      </button>
+      <button
+        type="button"
+        class="btn btn-sm"
+        data-action="stop"
+        aria-label={`Stop ${name}`}
+        title="Stop"
+        disabled={busy || !canStop(dto.status)}
+        onClick={() => void stopInstance(d, dto)}
+      >
+        ■
+      </button>
+      <button
+        type="button"
+        class="btn btn-sm"
+        data-action="logs"
+        aria-label={`Logs of ${name}`}
+        title="Logs"
+        disabled={busy}
+        onClick={() => d.tools.open({ kind: "console", id: dto.id })}
+      >
+        Logs
+      </button>
+      <button
+        type="button"
+        ref={toolsButton}
+        class="btn btn-sm"
+        data-action="tools"
+        aria-haspopup="menu"
+        aria-expanded={menuOpen}
+        aria-label={`Tools for ${name}`}
+        title="Tools"
+        onClick={() => setMenuOpen(!menuOpen)}
+      >
+        Tools ▾
+      </button>
+      <button
+        type="button"
+        class="btn btn-sm"
+        data-action="view"
+        aria-label={`View ${name} in the pane`}
+        title={blocker ?? "View in the tools pane"}
+        disabled={blocker !== null}
+        onClick={() => d.tools.open({ kind: "app", id: dto.id })}
+      >
+        View
+      </button>
+      {tabUrl
+        ? (
+          <a
+            class="btn btn-sm"
+            data-action="open"
+            aria-label={`Open ${name} in a new tab`}
+            title="Open in a new tab"
+            href={tabUrl}
+            target="_blank"
+            rel="noopener"
+          >
+            Open ↗
+          </a>
+        )
+        : (
+          <a
+            class="btn btn-sm disabled"
+            data-action="open"
+            aria-label={`Open ${name} in a new tab`}
+            title={blocker ?? "Not published"}
+            aria-disabled="true"
+            role="link"
+          >
+            Open ↗
+          </a>
+        )}
+      <button
+        type="button"
+        class="btn btn-sm btn-danger-quiet"
+        data-action="delete"
+        aria-label={`Delete ${name}`}
+        title={canDelete(dto.status) ? "Delete" : "Stop it before deleting"}
+        disabled={!canDelete(dto.status)}
+        onClick={() => void deleteInstance(d, dto)}
+      >
+        ✕
+      </button>
+      {props.dirty && (
+        <button
+          type="button"
+          class="btn btn-sm"
+          data-action="revert"
+          aria-label={`Discard changes to ${name}`}
+          title="Discard changes"
+          onClick={() => (props.row.draft.value = {})}
+        >
+          ↺
+        </button>
+      )}
+      {menuOpen && toolsButton.current && (
+        <ToolsMenu
+          anchor={toolsButton.current}
+          label={`Tools for ${name}`}
+          items={menuItems(d, dto)}
+          onClose={() => setMenuOpen(false)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import { formatBytes, formatPercent } from "../../lib/shared/stats.ts";
+import { useDashboard } from "../core/dashboard_context.ts";
+import { statusTone } from "../core/status.ts";
+
+function Usage(props: { id: number }) {
+  const { store } = useDashboard();
+  const usage = store.stats.value?.instances[String(props.id)];
+  if (!usage) return null;
+  const vram = usage.vram_bytes === null ? null : formatBytes(usage.vram_bytes, 1);
+  return (
+    <small class="usage muted" data-usage>
+      CPU {formatPercent(usage.cpu_percent, 0)} · RAM {formatBytes(usage.rss_bytes, 1)}
+      {vram !== null && ` · VRAM ${vram}`}
+    </small>
+  );
+}
+
+/** The live status badge (message as tooltip) and the instance's CPU/RAM/VRAM. */
+export function StatusCell(props: { dto: InstanceDto }) {
+  const { dto } = props;
+  const detail = dto.status === "exited" && dto.exit_code !== null ? ` (${dto.exit_code})` : "";
+  return (
+    <div class="status-cell">
+      <span
+        class={`badge badge-${statusTone(dto.status)}`}
+        title={dto.status_message ?? undefined}
+        data-status={dto.status}
+      >
+        {dto.status}
+        {detail}
+      </span>
+      <Usage id={dto.id} />
+    </div>
+  );
+}

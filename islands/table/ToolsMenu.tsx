@@ -1,0 +1,90 @@
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+
+/** One entry of the tools menu. */
+export interface MenuItem {
+  id: string;
+  label: string;
+  disabledReason?: string | null;
+  run: () => void;
+}
+
+/** Props of {@link ToolsMenu}. */
+export interface ToolsMenuProps {
+  anchor: HTMLElement;
+  items: MenuItem[];
+  onClose: () => void;
+  label: string;
+}
+
+function items(menu: HTMLElement): HTMLButtonElement[] {
+  return [...menu.querySelectorAll<HTMLButtonElement>("button[role=menuitem]:not([disabled])")];
+}
+
+/**
+ * A popup menu under its button (fixed position so the table's scroll box never clips it).
+ * Arrow keys move, Escape or a click outside closes, focus returns to the button.
+ */
+export function ToolsMenu(props: ToolsMenuProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const menu = ref.current;
+    if (!menu) return;
+    const box = props.anchor.getBoundingClientRect();
+    const height = menu.offsetHeight;
+    const below = box.bottom + 4 + height <= innerHeight;
+    menu.style.top = `${below ? box.bottom + 4 : Math.max(4, box.top - 4 - height)}px`;
+    menu.style.left = `${
+      Math.max(4, Math.min(box.right - menu.offsetWidth, innerWidth - menu.offsetWidth - 4))
+    }px`;
+    items(menu)[0]?.focus();
+  }, []);
+  useEffect(() => {
+    const outside = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (!ref.current?.contains(target) && !props.anchor.contains(target)) props.onClose();
+    };
+    document.addEventListener("pointerdown", outside);
+    return () => document.removeEventListener("pointerdown", outside);
+  }, []);
+  const close = () => {
+    props.onClose();
+    props.anchor.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    const menu = ref.current;
+    if (!menu) return;
+    const list = items(menu);
+    const index = list.indexOf(document.activeElement as HTMLButtonElement);
+    if (event.key === "Escape" || event.key === "Tab") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      list[(index + step + list.length) % list.length]?.focus();
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      (event.key === "Home" ? list[0] : list.at(-1))?.focus();
+    }
+  };
+  return (
+    <div ref={ref} class="menu" role="menu" aria-label={props.label} onKeyDown={onKeyDown}>
+      {props.items.map((item) => (
+        <button
+          type="button"
+          role="menuitem"
+          key={item.id}
+          data-menu-item={item.id}
+          disabled={Boolean(item.disabledReason)}
+          title={item.disabledReason ?? undefined}
+          onClick={() => {
+            close();
+            item.run();
+          }}
+        >
+          {item.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,203 @@
+/**
+ * The whole dashboard journey in Chromium against a real AiKore with managed nginx and a fake
+ * NVML (two GPUs): log in, create an instance from http_app.sh, start it and watch the status
+ * turn "started" live, read its console, open the app through the gateway, run a command in a
+ * terminal that survives a reload, edit the script and restart, create a satellite, change
+ * two rows and save them through the modal, stop, delete to the trash and restore. No console
+ * error and no CSP violation is allowed on the way; screenshots go to tests/artifacts/.
+ */
+import type { Page } from "playwright-core";
+import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
+import { type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
+import { fakeNvml } from "../helpers/fake_nvml.ts";
+import {
+  modal,
+  row,
+  rowAction,
+  toolsMenu,
+  waitForStatus,
+  waitForTerminalText,
+  waitForToast,
+} from "./dashboard_page.ts";
+
+type Dto = Record<string, unknown> & { id: number; slug: string };
+
+async function api(b: BrowserHarness, path: string): Promise<Dto> {
+  return await (await b.harness.fetch(path)).json();
+}
+
+async function createFromNewRow(page: Page): Promise<void> {
+  await page.click('[data-action="add-instance"]');
+  const fresh = page.locator("tr[data-new-row]");
+  await fresh.getByLabel("Name of the new instance").fill("Web App");
+  assertEquals(await fresh.getByLabel("Slug of the new instance").inputValue(), "web-app");
+  assertEquals(await fresh.getByLabel("Output path of the new instance").inputValue(), "web-app");
+  // The GPU with the most free VRAM is preselected (the fake's GPUs report free memory).
+  assertEquals(await fresh.locator(".gpu-box input:checked").count(), 1);
+  await fresh.getByLabel("Blueprint of the new instance").selectOption("http_app.sh");
+  await fresh.locator('[data-action="create"]').click();
+  await row(page, "web-app").waitFor();
+  await waitForToast(page, 'Instance "Web App" created.');
+}
+
+async function consoleAndApp(b: BrowserHarness, page: Page): Promise<void> {
+  await rowAction(page, "web-app", "start");
+  await waitForStatus(page, "web-app", "started");
+  await rowAction(page, "web-app", "logs");
+  await waitForTerminalText(page, "[data-console]", "http_app: listening");
+  const open = row(page, "web-app").locator('[data-action="open"]');
+  await page.waitForFunction(
+    () => document.querySelector('tr[data-slug="web-app"] a[data-action="open"][href]') !== null,
+  );
+  const href = await open.getAttribute("href");
+  assert(href && /^http:\/\/127\.0\.0\.1:\d+\/$/.test(href), `open link ${href}`);
+  const [tab] = await Promise.all([b.context.waitForEvent("page"), open.click()]);
+  await tab.waitForLoadState();
+  assertEquals((await tab.textContent("body"))?.trim(), "ok");
+  await tab.close();
+  await rowAction(page, "web-app", "view");
+  const frame = page.frameLocator("iframe.app-frame");
+  assertEquals((await frame.locator("body").textContent())?.trim(), "ok");
+}
+
+async function terminalSurvivesReload(b: BrowserHarness, page: Page): Promise<void> {
+  await toolsMenu(page, "web-app", "terminal");
+  await page.locator("[data-terminal] .xterm-rows").waitFor();
+  await waitForTerminalText(page, "[data-terminal]", "(web-app)");
+  await page.locator("[data-terminal] .xterm-helper-textarea").focus();
+  await page.keyboard.type("echo $((6*7))\n");
+  await waitForTerminalText(page, "[data-terminal]", /^42\s*$/m);
+  await b.screenshot("terminal", page);
+  await page.reload();
+  await page.waitForSelector("[data-island][data-hydrated]");
+  await waitForTerminalText(page, "[data-terminal]", "echo $((6*7))");
+  await waitForTerminalText(page, "[data-terminal]", /^42\s*$/m);
+}
+
+async function editScriptAndRestart(b: BrowserHarness, page: Page): Promise<void> {
+  await toolsMenu(page, "web-app", "editor");
+  const content = page.locator("[data-editor] .cm-content");
+  await content.waitFor();
+  await page.waitForFunction(() =>
+    (document.querySelector("[data-editor] .cm-content")?.textContent ?? "").includes("http_app")
+  );
+  await content.click();
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.press("End");
+  await page.keyboard.type("\necho edited-marker-7");
+  await b.screenshot("editor", page);
+  await page.click('[data-action="update-script"]');
+  await modal(page).locator('[data-choice="restart"]').click();
+  await waitForToast(page, 'Script of "Web App" saved; restarted.');
+  await waitForStatus(page, "web-app", "started");
+  await rowAction(page, "web-app", "logs");
+  await waitForTerminalText(page, "[data-console]", "edited-marker-7");
+}
+
+async function addSatellite(page: Page): Promise<void> {
+  await toolsMenu(page, "web-app", "instantiate");
+  const dialog = modal(page);
+  await dialog.locator("input[name=new_name]").fill("Sat One");
+  assertEquals(await dialog.locator("input[name=new_slug]").inputValue(), "sat-one");
+  await dialog.getByRole("button", { name: "Create satellite" }).click();
+  const satellite = row(page, "sat-one");
+  await satellite.waitFor();
+  // Grouped under its parent, with the inherited fields locked.
+  assertEquals(
+    await page.locator("tbody[data-group] tr").evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute("data-slug"), r.classList.contains("satellite")])
+    ),
+    [["web-app", false], ["sat-one", true]],
+  );
+  assert(await satellite.getByLabel("Blueprint of Sat One").isDisabled());
+  assert(await satellite.getByLabel("Output path of Sat One").isDisabled());
+}
+
+async function saveTwoRows(b: BrowserHarness, page: Page): Promise<void> {
+  const web = row(page, "web-app");
+  await web.getByLabel("Autostart Web App").check();
+  await web.locator(".gpu-box", { hasText: "1" }).locator("input").check();
+  const sat = row(page, "sat-one");
+  await sat.getByLabel("Name of Sat One").fill("Sat Uno");
+  await sat.getByLabel("Custom address of Sat One on").check();
+  await sat.getByLabel("Custom address of Sat One", { exact: true }).fill("sat.lan");
+  assertEquals(await page.locator("tr.row-dirty").count(), 2);
+  await page.click('[data-action="save-changes"]');
+  const dialog = modal(page);
+  assertMatch(await dialog.locator('[data-change-row="web-app"]').innerText(), /GPUs: 0 → 0,1/);
+  assertEquals(
+    await dialog.locator('[data-change-row="web-app"] [data-restart-warning]').count(),
+    1,
+  );
+  assertMatch(
+    await dialog.locator('[data-change-row="sat-one"]').innerText(),
+    /Name: Sat One → Sat Uno/,
+  );
+  await b.screenshot("save-changes", page);
+  await dialog.locator('[data-action="apply-changes"]').click();
+  await waitForToast(page, "2 instances updated.");
+  assertEquals(await page.locator("tr.row-dirty").count(), 0);
+  const [webDto, satDto] = await Promise.all([
+    api(b, `/api/instances/${await web.getAttribute("data-instance-id")}`),
+    api(b, `/api/instances/${await sat.getAttribute("data-instance-id")}`),
+  ]);
+  assertEquals([webDto.autostart, webDto.gpu_ids], [true, "0,1"]);
+  assertEquals([satDto.name, satDto.use_custom_hostname, satDto.hostname], [
+    "Sat Uno",
+    true,
+    "sat.lan",
+  ]);
+  await waitForStatus(page, "web-app", "started");
+}
+
+async function stopDeleteRestore(page: Page): Promise<void> {
+  await rowAction(page, "web-app", "stop");
+  await waitForStatus(page, "web-app", "stopped");
+  await rowAction(page, "web-app", "delete");
+  await modal(page).locator('[data-choice="trash"]').click();
+  await waitForToast(page, /is the parent of 1 satellite/);
+  await rowAction(page, "sat-one", "delete");
+  await modal(page).locator('[data-choice="trash"]').click();
+  await row(page, "sat-one").waitFor({ state: "detached" });
+  await rowAction(page, "web-app", "delete");
+  await modal(page).locator('[data-choice="trash"]').click();
+  await row(page, "web-app").waitFor({ state: "detached" });
+  await page.click('[data-action="trash"]');
+  await page.locator('[data-trash-entry="web-app"] [data-action="restore"]').click();
+  await row(page, "web-app").waitFor();
+  await waitForToast(page, '"Web App" restored.');
+}
+
+Deno.test({
+  name: "dashboard journey: create, start, console, app, terminal, editor, satellite, save, trash",
+  // playwright-core keeps pipes and timers between calls; everything is closed in finally.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using nvml = await fakeNvml({ gpuCount: 2, pids: [] });
+    const b = await startBrowserHarness({
+      AIKORE_NGINX: "managed",
+      AIKORE_NVML_LIBRARY: nvml.library,
+    });
+    try {
+      const { page } = b;
+      await b.login();
+      await createFromNewRow(page);
+      await consoleAndApp(b, page);
+      await terminalSurvivesReload(b, page);
+      await editScriptAndRestart(b, page);
+      await addSatellite(page);
+      await saveTwoRows(b, page);
+      await b.screenshot("dashboard", page);
+      await stopDeleteRestore(page);
+      assertEquals(await b.collectProblems(), []);
+      const created = await api(b, "/api/instances");
+      assertMatch(JSON.stringify(created), /web-app/);
+    } catch (error) {
+      await b.screenshot("journey-failure").catch(() => {});
+      throw error;
+    } finally {
+      await b.close();
+    }
+  },
+});
