@@ -1,5 +1,5 @@
 import type { Logger } from "../log/mod.ts";
-import { exists } from "./instance_paths.ts";
+import { exists } from "../fs/mod.ts";
 
 export interface CloneOptions {
   sourceDir: string;

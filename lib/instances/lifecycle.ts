@@ -16,11 +16,13 @@ import { conflict, HttpError } from "../shared/http_error.ts";
 import type { Actor } from "./actor.ts";
 import { SYSTEM_ACTOR } from "./actor.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
-import { exists, type InstancePaths, writeFileAtomic } from "./instance_paths.ts";
+import { exists, writeFileAtomic } from "../fs/mod.ts";
+import type { InstancePaths } from "./instance_paths.ts";
 import type { InstanceStore } from "./instance_store.ts";
 import { buildLaunchPlan, inheritedEnv, type InstanceLaunchPlan } from "./launch_plan.ts";
 import type { RuntimeControl } from "./service.ts";
 import { ACTIVE_STATUSES, STARTABLE_STATUSES } from "./state_machine.ts";
+import { requireValid } from "./valid_record.ts";
 
 export interface LifecycleDeps {
   store: InstanceStore;
@@ -406,17 +408,7 @@ export class InstanceLifecycle implements RuntimeControl {
   }
 
   #valid(id: number): InstanceRecord {
-    const record = this.#d.store.get(id);
-    if (!record) throw new HttpError(404, "Instance not found");
-    if (record.invalidReason) {
-      throw new HttpError(
-        409,
-        `Instance ${id} has an invalid stored value (${record.invalidReason}); fix or delete the row`,
-        { invalid: record.invalidReason },
-        "invalid_stored_instance",
-      );
-    }
-    return record;
+    return requireValid(this.#d.store.get(id), id);
   }
 
   #audit(actor: Actor, action: string, target: string): void {

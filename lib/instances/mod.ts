@@ -8,7 +8,7 @@ export {
 } from "./instance_store.ts";
 export { EventBus } from "./event_bus.ts";
 export type { BusEvent, BusListener } from "./event_bus.ts";
-export { InstancePaths, writeFileAtomic } from "./instance_paths.ts";
+export { InstancePaths } from "./instance_paths.ts";
 export { TrashStore } from "./trash_store.ts";
 export type { TrashEntry } from "./trash_store.ts";
 export { toInstanceDto, urlContextOf } from "./instance_dto.ts";

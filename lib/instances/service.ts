@@ -14,9 +14,11 @@ import type {
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
 import { cloneInstanceFiles } from "./clone_files.ts";
-import { exists, type InstancePaths, writeFileAtomic } from "./instance_paths.ts";
+import { exists, writeFileAtomic } from "../fs/mod.ts";
+import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
 import { ACTIVE_STATUSES } from "./state_machine.ts";
+import { requireValid } from "./valid_record.ts";
 import { type TrashEntry, TrashStore } from "./trash_store.ts";
 
 /** Start/stop as the configuration service needs them (implemented by the lifecycle). */
@@ -93,16 +95,7 @@ export class InstanceService {
 
   /** The instance, refusing rows that break a validation rule (T11). */
   getValid(id: number): InstanceRecord {
-    const record = this.get(id);
-    if (record.invalidReason) {
-      throw new HttpError(
-        409,
-        `Instance ${id} has an invalid stored value (${record.invalidReason}); fix or delete the row`,
-        { invalid: record.invalidReason },
-        "invalid_stored_instance",
-      );
-    }
-    return record;
+    return requireValid(this.#d.store.get(id), id);
   }
 
   async create(input: CreateInstanceInput, actor: Actor): Promise<InstanceRecord> {

@@ -3,8 +3,9 @@ import type { Logger } from "../log/mod.ts";
 import { PtySession, spawnPty } from "../pty/mod.ts";
 import { HttpError } from "../shared/http_error.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
+import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
 import type { InstancePaths } from "./instance_paths.ts";
-import { writeFileAtomic } from "./instance_paths.ts";
+import { writeFileAtomic } from "../fs/mod.ts";
 
 /** A live shell in an instance's environment, owned by AiKore (survives page reloads). */
 export interface Terminal {
@@ -42,14 +43,7 @@ export interface TerminalManagerDeps {
  */
 const TERMINAL_RC = `# Written by AiKore: start-up file of instance terminals.
 [ -f "$HOME/.bashrc" ] && . "$HOME/.bashrc"
-case "$AIKORE_VENV_TYPE" in
-  python) [ -f "$AIKORE_VENV_DIR/bin/activate" ] && . "$AIKORE_VENV_DIR/bin/activate" ;;
-  conda)
-    if command -v conda >/dev/null 2>&1 && [ -d "$AIKORE_VENV_DIR" ]; then
-      eval "$(conda shell.bash hook)" && conda activate "$AIKORE_VENV_DIR"
-    fi ;;
-esac
-cd "$INSTANCE_DIR" 2>/dev/null || true
+${ACTIVATE_ENVIRONMENT}cd "$INSTANCE_DIR" 2>/dev/null || true
 PS1="(\${INSTANCE_SLUG}) \\w \\$ "
 `;
 
@@ -79,7 +73,6 @@ export class TerminalManager {
     }
     const owner = parent ?? record;
     const blueprint = await this.#d.blueprints.find(owner.blueprint).catch(() => null);
-    const venvPath = blueprint?.metadata?.venvPath ?? "./env";
     const ownerDir = this.#d.paths.instanceDir(owner.slug);
     const ownDir = this.#d.paths.instanceDir(record.slug);
     await Deno.mkdir(ownDir, { recursive: true });
@@ -96,8 +89,7 @@ export class TerminalManager {
       INSTANCE_DIR: ownDir,
       INSTANCE_CONF_DIR: ownerDir,
       INSTANCE_OUTPUT_DIR: this.#d.paths.outputDir(record.outputPath),
-      AIKORE_VENV_TYPE: blueprint?.metadata?.venvType ?? "none",
-      AIKORE_VENV_DIR: `${ownerDir}/${venvPath.replace(/^\.\//, "")}`,
+      ...environmentVariables(blueprint, ownerDir),
       AIKORE_TERMINAL_ID: id,
       CUDA_DEVICE_ORDER: "PCI_BUS_ID",
     };

@@ -1,6 +1,6 @@
 import type { InstanceConfig } from "../db/mod.ts";
 import { slugProblem } from "../shared/identifiers.ts";
-import { exists, writeFileAtomic } from "./instance_paths.ts";
+import { exists, writeFileAtomic } from "../fs/mod.ts";
 
 /** What is remembered about a deleted instance so it can be restored. */
 export interface TrashManifest {

@@ -1,19 +1,12 @@
 import type { InstanceRecord } from "../db/mod.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
+import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 
 const SEPARATOR = "---AIKORE-SEPARATOR---";
 
 /** Static script: values arrive through the environment, never pasted into the text. */
-const VERSION_SCRIPT = `
-case "$AIKORE_VENV_TYPE" in
-  python) [ -f "$AIKORE_VENV_DIR/bin/activate" ] && . "$AIKORE_VENV_DIR/bin/activate" ;;
-  conda)
-    if command -v conda >/dev/null 2>&1 && [ -d "$AIKORE_VENV_DIR" ]; then
-      eval "$(conda shell.bash hook)" && conda activate "$AIKORE_VENV_DIR"
-    fi ;;
-esac
-PY=$(command -v python || command -v python3)
+const VERSION_SCRIPT = `${ACTIVATE_ENVIRONMENT}PY=$(command -v python || command -v python3)
 if [ -z "$PY" ]; then echo "No Python found in this environment"; echo "${SEPARATOR}"; exit 0; fi
 "$PY" - <<'PYEOF'
 import importlib, platform, sys
@@ -49,15 +42,13 @@ export async function runVersionCheck(options: {
   timeoutMs?: number;
 }): Promise<VersionReport> {
   const blueprint = await options.blueprints.find(options.owner.blueprint).catch(() => null);
-  const venvPath = (blueprint?.metadata?.venvPath ?? "./env").replace(/^\.\//, "");
   const ownerDir = options.paths.instanceDir(options.owner.slug);
   const command = new Deno.Command("bash", {
     args: ["-c", VERSION_SCRIPT],
     cwd: await Deno.stat(ownerDir).then(() => ownerDir).catch(() => options.paths.dataDir),
     env: {
       ...options.baseEnv,
-      AIKORE_VENV_TYPE: blueprint?.metadata?.venvType ?? "none",
-      AIKORE_VENV_DIR: `${ownerDir}/${venvPath}`,
+      ...environmentVariables(blueprint, ownerDir),
       ...(options.record.gpuIds ? { CUDA_VISIBLE_DEVICES: options.record.gpuIds } : {}),
     },
     clearEnv: true,

@@ -1,3 +1,4 @@
+import { exists } from "../fs/mod.ts";
 import type { NginxPaths } from "./nginx_paths.ts";
 
 /** Outcome of `nginx -t` on one file. */
@@ -9,16 +10,6 @@ export interface ConfigTest {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 async function syncDir(path: string): Promise<void> {

@@ -67,21 +67,7 @@ export const createInstanceSchema = z.strictObject({
 export type CreateInstanceInput = z.infer<typeof createInstanceSchema>;
 
 /** Body of `PUT /api/instances/{id}`: every field optional; `restart` confirms stop→apply→start. */
-export const updateInstanceSchema = z.strictObject({
-  name: displayNameSchema.optional(),
-  slug: slugSchema.optional(),
-  base_blueprint: blueprintFileSchema.optional(),
-  gpu_ids: gpuIdsSchema.nullable().optional(),
-  output_path: outputPathSchema.nullable().optional(),
-  autostart: z.boolean().optional(),
-  persistent_mode: z.boolean().optional(),
-  hostname: hostnameSchema.nullable().optional(),
-  use_custom_hostname: z.boolean().optional(),
-  port: portSchema.nullable().optional(),
-  restart_policy: z.enum(RESTART_POLICIES).optional(),
-  python_version: nullableVersion,
-  cuda_version: nullableVersion,
-  torch_version: nullableVersion,
+export const updateInstanceSchema = createInstanceSchema.partial().extend({
   restart: z.boolean().optional(),
   /** Confirms that a blueprint change replaces launch.sh (edits are lost). */
   replace_script: z.boolean().optional(),

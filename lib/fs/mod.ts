@@ -1,0 +1,1 @@
+export { exists, writeFileAtomic } from "./files.ts";
