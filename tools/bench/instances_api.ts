@@ -14,7 +14,9 @@ const print = (line: string) => Deno.stdout.writeSync(new TextEncoder().encode(l
 function summary(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return `median ${at(0.5).toFixed(3)} ms, p90 ${at(0.9).toFixed(3)} ms, p99 ${at(0.99).toFixed(3)} ms`;
+  return `median ${at(0.5).toFixed(3)} ms, p90 ${at(0.9).toFixed(3)} ms, p99 ${
+    at(0.99).toFixed(3)
+  } ms`;
 }
 
 const h = await startHarness({ env: { AIKORE_INSTANCE_PORT_RANGE: "20000-20999" } });
@@ -45,7 +47,11 @@ try {
     list.push(performance.now() - started);
     bytes = text.length;
   }
-  print(`GET /api/instances with ${INSTANCES} instances (${(bytes / 1024).toFixed(0)} KiB): ${summary(list.slice(20))} (target median < 2 ms)`);
+  print(
+    `GET /api/instances with ${INSTANCES} instances (${(bytes / 1024).toFixed(0)} KiB): ${
+      summary(list.slice(20))
+    } (target median < 2 ms)`,
+  );
   print(`POST /api/instances (one create): ${summary(creates)}`);
   print("re-run: deno run --allow-all tools/bench/instances_api.ts");
 } finally {
