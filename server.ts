@@ -117,12 +117,14 @@ export async function startServer(
     gpu,
     legacyDatabase,
   });
-  const server = Deno.serve({
+  const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
+    app.fetch(request, info);
+  const servers = [Deno.serve({
     hostname: gateway ? "127.0.0.1" : listenHost,
     port: gateway ? config.backendPort : config.listen.port,
     onListen: () => {},
-  }, (request, info) => app.fetch(request, info));
-  backendPort = server.addr.port;
+  }, handler)];
+  backendPort = servers[0]?.addr.port ?? 0;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   services.onServingChanged = () => void publisher.sync();
   if (gateway) {
@@ -133,6 +135,10 @@ export async function startServer(
       const message = error instanceof Error ? error.message : String(error);
       logger.error("the gateway could not start; instances are not published", { error: message });
       publisher.markFailed(message);
+      // The dashboard must stay reachable: AiKore serves it itself on the public address.
+      servers.push(
+        Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
+      );
     }
   }
   await services.lifecycle.reconcile();
@@ -170,7 +176,7 @@ export async function startServer(
     async close() {
       await stats.close();
       const closing = services.close();
-      await server.shutdown();
+      await Promise.all(servers.map((server) => server.shutdown()));
       await closing;
       await publisher.stop();
       gpu.close();

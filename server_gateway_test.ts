@@ -143,3 +143,34 @@ Deno.test("T08: a page served from an instance port cannot drive the dashboard A
     await h.close();
   }
 });
+
+Deno.test("when nginx cannot start, AiKore serves the dashboard itself and instances say why", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aikore-broken-nginx-" });
+  const fake = `${dir}/nginx`;
+  // Looks like a capable nginx (-V) but cannot run a master.
+  await Deno.writeTextFile(
+    fake,
+    `#!/bin/sh\nif [ "$1" = "-V" ]; then echo "configure arguments: --with-http_auth_request_module" >&2; exit 0; fi\necho "nginx: [emerg] broken on purpose" >&2\nexit 1\n`,
+  );
+  await Deno.chmod(fake, 0o755);
+  const h = await startServerHarness({ AIKORE_NGINX: "managed", AIKORE_NGINX_BIN: fake });
+  try {
+    assertEquals(h.server.gateway.enabled, false);
+    const health = await fetch(`${h.url}/healthz`);
+    assertEquals(await health.text(), "ok", "the dashboard address answers");
+    const created = await (await h.fetch("/api/instances", {
+      method: "POST",
+      body: JSON.stringify({ name: "web", base_blueprint: "http_app.sh" }),
+    })).json();
+    await h.fetch(`/api/instances/${created.id}/start`, { method: "POST" });
+    const dto = await waitFor("started", async () => {
+      const current = await (await h.fetch(`/api/instances/${created.id}`)).json();
+      return current.status === "started" ? current : null;
+    });
+    assertEquals(dto.published.ok, false);
+    assert(dto.published.reason.includes("the gateway failed"), dto.published.reason);
+  } finally {
+    await h.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
