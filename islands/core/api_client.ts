@@ -85,7 +85,8 @@ export function createApi(options: ApiOptions): Api {
     if (response.status === 403 && code === "csrf_token" && !retried && await refreshCsrf()) {
       return call<T>(method, path, body, true);
     }
-    if (response.status === 401) unauthorized();
+    // A wrong password (invalid_credentials) is not the end of the session.
+    if (response.status === 401 && code === "unauthorized") unauthorized();
     const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
     const details = (parsed as { error?: { details?: unknown } } | null)?.error?.details ?? null;
     throw new ApiError(apiErrorMessage(parsed, fallback), response.status, code, details);

@@ -22,14 +22,16 @@ export interface TerminalTab {
 
 const KINDS = new Set(["welcome", "console", "terminals", "editor", "app", "versions", "trash"]);
 
-function isView(value: unknown): boolean {
+/** Whether a stored value is a tools view (storage is user-editable: never trust it). */
+export function isToolsView(value: unknown): boolean {
   const view = value as { kind?: unknown; id?: unknown } | null;
   if (!view || typeof view.kind !== "string" || !KINDS.has(view.kind)) return false;
   const needsId = !["welcome", "terminals", "trash"].includes(view.kind);
   return !needsId || (typeof view.id === "number" && Number.isInteger(view.id));
 }
 
-function isTabList(value: unknown): boolean {
+/** Whether a stored value is a list of terminal tabs. */
+export function isTabList(value: unknown): boolean {
   return Array.isArray(value) &&
     value.every((tab) =>
       typeof tab?.id === "string" && /^[0-9a-f-]{36}$/.test(tab.id) &&
@@ -47,7 +49,7 @@ export class ToolsState {
   restore(): void {
     this.terminals.value = loadJson<TerminalTab[]>(STORAGE_KEYS.terminals, [], isTabList);
     this.activeTerminal.value = this.terminals.value.at(-1)?.id ?? null;
-    this.view.value = loadJson<ToolsView>(STORAGE_KEYS.toolsView, { kind: "welcome" }, isView);
+    this.view.value = loadJson<ToolsView>(STORAGE_KEYS.toolsView, { kind: "welcome" }, isToolsView);
   }
 
   open(view: ToolsView): void {

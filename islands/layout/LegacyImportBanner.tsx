@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 
@@ -31,6 +32,12 @@ export function LegacyImportBanner() {
       );
       d.ui.toast("success", `Imported ${report.imported.length} instance(s) from the old AiKore.`);
       setOffer(null);
+      // The import writes the database directly (no instance events): load the new rows once.
+      const [instances, order] = await Promise.all([
+        d.api.get<InstanceDto[]>("/api/instances"),
+        d.api.get<{ order: number[] }>("/api/display-order"),
+      ]);
+      d.store.applySnapshot(instances, order.order);
     } catch (error) {
       d.ui.toast("error", `Import failed: ${errorText(error)}`);
     } finally {

@@ -13,6 +13,15 @@ interface AuditEntry {
 
 const PAGE = 100;
 
+/** `key=value` pairs, without the browser's user agent (long and rarely useful here). */
+function detailText(detail: Record<string, unknown> | null): string {
+  if (!detail) return "";
+  return Object.entries(detail)
+    .filter(([key]) => key !== "userAgent")
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(" ");
+}
+
 /** The audit log, newest first, with an action filter and "Load older". */
 export function AuditLog(props: { api: Api }) {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
@@ -54,7 +63,7 @@ export function AuditLog(props: { api: Api }) {
         </form>
       </div>
       {failure && <p class="form-error" role="alert">{failure}</p>}
-      <table class="data-table" aria-label="Audit log">
+      <table class="data-table audit-table" aria-label="Audit log">
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -69,11 +78,11 @@ export function AuditLog(props: { api: Api }) {
           {entries.map((entry) => (
             <tr key={entry.id} data-audit-action={entry.action}>
               <td>{new Date(entry.at).toLocaleString()}</td>
-              <td class="mono">{entry.actor}</td>
+              <td class="mono wrap">{entry.actor}</td>
               <td>{entry.action}</td>
-              <td>{entry.target ?? ""}</td>
+              <td class="wrap">{entry.target ?? ""}</td>
               <td class="mono">{entry.client ?? ""}</td>
-              <td class="mono small">{entry.detail ? JSON.stringify(entry.detail) : ""}</td>
+              <td class="mono small wrap">{detailText(entry.detail)}</td>
             </tr>
           ))}
         </tbody>

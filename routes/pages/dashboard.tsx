@@ -12,7 +12,7 @@ import type { GpuProvider } from "../../lib/gpu/mod.ts";
 import type { AppEnv } from "../../lib/http/mod.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { blueprintView } from "../api/blueprints.ts";
-import { loadBuildManifest } from "./island_assets.ts";
+import { type BuildManifest, loadBuildManifest } from "./island_assets.ts";
 
 /** What the dashboard and settings pages need. */
 export interface DashboardPageDeps {
@@ -23,6 +23,8 @@ export interface DashboardPageDeps {
   portRange: { start: number; end: number };
   authEnabled: boolean;
   version: string;
+  /** The island bundle's manifest (default: build/manifest.json). */
+  manifest?: () => Promise<BuildManifest | null>;
 }
 
 /** The system facts the dashboard shows before the first `stats` event. */
@@ -62,9 +64,10 @@ export async function dashboardProps(
 
 async function page(
   c: Context<AppEnv>,
-  options: { title: string; island: string; body: VNode; authEnabled: boolean },
+  deps: DashboardPageDeps,
+  options: { title: string; island: string; body: VNode },
 ): Promise<Response> {
-  const manifest = await loadBuildManifest();
+  const manifest = await (deps.manifest ?? loadBuildManifest)();
   c.header("Cache-Control", "no-store");
   if (!manifest) {
     return c.text("The browser bundle is not built: run `deno task build`.", 503);
@@ -75,7 +78,7 @@ async function page(
       styles={["/static/dashboard.css", manifest.xtermCss]}
       scripts={[manifest.entry]}
       preload={[...manifest.entryPreload, ...(manifest.islands[options.island] ?? [])]}
-      authDisabledBanner={!options.authEnabled}
+      authDisabledBanner={!deps.authEnabled}
       bodyClass={`page-${options.island.toLowerCase()}`}
     >
       {options.body}
@@ -87,17 +90,15 @@ async function page(
 /** GET / (the dashboard) and GET /settings, server-rendered with hydrated islands. */
 export function registerDashboardPages(app: Hono<AppEnv>, deps: DashboardPageDeps): void {
   app.get("/", async (c) =>
-    page(c, {
+    page(c, deps, {
       title: "AiKore",
       island: "Dashboard",
-      authEnabled: deps.authEnabled,
       body: <Island name="Dashboard" component={Dashboard} props={await dashboardProps(deps, c)} />,
     }));
   app.get("/settings", (c) =>
-    page(c, {
+    page(c, deps, {
       title: "Settings · AiKore",
       island: "Settings",
-      authEnabled: deps.authEnabled,
       body: (
         <main class="settings-page">
           <header class="app-header">

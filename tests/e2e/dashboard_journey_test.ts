@@ -8,7 +8,7 @@
  */
 import type { Page } from "playwright-core";
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
-import { type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
+import { ARTIFACTS, type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
 import { fakeNvml } from "../helpers/fake_nvml.ts";
 import {
   modal,
@@ -184,6 +184,8 @@ Deno.test({
       await b.login();
       await createFromNewRow(page);
       await consoleAndApp(b, page);
+      await page.locator("[data-gpu='1']").waitFor();
+      await page.locator("#pane-monitor").screenshot({ path: `${ARTIFACTS}system-monitor.png` });
       await terminalSurvivesReload(b, page);
       await editScriptAndRestart(b, page);
       await addSatellite(page);

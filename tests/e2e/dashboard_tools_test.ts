@@ -1,0 +1,143 @@
+/**
+ * Tools and side features in Chromium: the legacy-import banner, the terminal cap answered
+ * with a clear message, closing a terminal, console search / download / "allow input", the
+ * version check, View disabled with the gateway's reason, and the settings page (API tokens,
+ * password change with the renewed CSRF token, audit log).
+ */
+import type { Page } from "playwright-core";
+import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
+import { type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
+import { buildLegacyDb } from "../fixtures/legacy/build_legacy_db.ts";
+import { TEST_PASSWORD } from "../helpers/server_harness.ts";
+import {
+  modal,
+  row,
+  rowAction,
+  toolsMenu,
+  waitForStatus,
+  waitForTerminalText,
+  waitForToast,
+} from "./dashboard_page.ts";
+
+async function legacyImport(page: Page): Promise<void> {
+  const banner = page.getByRole("region", { name: "Import from the Python AiKore" });
+  await banner.waitFor();
+  assertMatch(await banner.innerText(), /\d+ instance\(s\) can be imported/);
+  await banner.getByRole("button", { name: "Import" }).click();
+  await waitForToast(page, /Imported \d+ instance\(s\)/);
+  await banner.waitFor({ state: "detached" });
+  assert((await page.locator("tr.instance-row").count()) > 1, "imported rows did not appear");
+}
+
+async function terminals(page: Page): Promise<void> {
+  await toolsMenu(page, "logs", "terminal");
+  await waitForTerminalText(page, "[data-terminal]", "(logs)");
+  await page.click('[data-action="new-terminal"]');
+  const toast = await waitForToast(page, "No terminal opened");
+  assertMatch(await toast.innerText(), /Too many terminals open \(1\)/);
+  await page.getByRole("button", { name: "Close terminal logs" }).click();
+  await page.getByText("No terminal is open.").waitFor();
+}
+
+async function consoleFeatures(page: Page, sockets: string[]): Promise<void> {
+  await rowAction(page, "logs", "start");
+  await waitForStatus(page, "logs", "started");
+  await rowAction(page, "logs", "logs");
+  await waitForTerminalText(page, "[data-console]", "READY on port");
+  const find = page.getByLabel("Find in output");
+  await find.fill("READY");
+  await find.press("Enter");
+  assertEquals(await find.getAttribute("aria-invalid"), null);
+  await find.fill("no such text anywhere");
+  await find.press("Enter");
+  assertEquals(await find.getAttribute("aria-invalid"), "true");
+  const id = await row(page, "logs").getAttribute("data-instance-id");
+  assertEquals(
+    await page.locator('[data-action="download-log"]').getAttribute("href"),
+    `/api/instances/${id}/logs/download`,
+  );
+  await page.locator('[data-action="allow-input"]').check();
+  await page.locator('[data-console-state="open"]').waitFor();
+  assert(sockets.some((url) => url.endsWith(`/api/instances/${id}/console?input=1`)), "input=1");
+  assertMatch(await page.locator("[data-console-state]").innerText(), /input on/);
+  // Not published (AIKORE_NGINX=off): View and Open say why.
+  const view = row(page, "logs").locator('[data-action="view"]');
+  assert(await view.isDisabled());
+  assertMatch((await view.getAttribute("title")) ?? "", /not published/);
+}
+
+async function versionCheck(page: Page): Promise<void> {
+  await toolsMenu(page, "logs", "versions");
+  await page.locator("[data-versions]").waitFor({ timeout: 30_000 });
+  assertMatch(await page.locator("[data-versions]").innerText(), /Python 3\./);
+}
+
+async function settings(b: BrowserHarness, page: Page): Promise<void> {
+  await page.goto(`${b.base}/settings`);
+  await page.waitForSelector("[data-island][data-hydrated]");
+  const createToken = async (name: string) => {
+    await page.click('[data-action="new-token"]');
+    await modal(page).locator("input[name=name]").fill(name);
+    await modal(page).getByRole("button", { name: "Create token" }).click();
+    const shown = modal(page).getByLabel("New API token");
+    assertMatch(await shown.inputValue(), /^aik_/);
+    await modal(page).getByRole("button", { name: "Done" }).click();
+    await page.locator(`tr[data-token="${name}"]`).waitFor();
+  };
+  await createToken("ci");
+  const form = page.locator("form.settings-form");
+  await form.locator("input[name=current]").fill("wrong password");
+  await form.locator("input[name=new]").fill("a brand new password");
+  await form.locator("input[name=repeat]").fill("a brand new password");
+  await form.getByRole("button", { name: "Change password" }).click();
+  assertMatch(await form.getByRole("alert").innerText(), /Wrong password/);
+  await form.locator("input[name=current]").fill(TEST_PASSWORD);
+  await form.getByRole("button", { name: "Change password" }).click();
+  await waitForToast(page, "Password changed");
+  // The session was renewed: the next change uses the new CSRF token.
+  await page.locator('tr[data-token="ci"]').getByRole("button", { name: "Revoke" }).click();
+  await modal(page).locator('[data-choice="yes"]').click();
+  await waitForToast(page, 'Token "ci" revoked.');
+  await page.locator('tr[data-token="ci"]').waitFor({ state: "detached" });
+  await page.locator('tr[data-audit-action="instance.start"]').first().waitFor();
+  await b.screenshot("settings", page);
+}
+
+Deno.test({
+  name: "dashboard tools: legacy import, terminal cap, console, version check, settings",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dataDir = await Deno.makeTempDir({ prefix: "aikore-ui-legacy-" });
+    buildLegacyDb(`${dataDir}/aikore.db`, 6);
+    const b = await startBrowserHarness({
+      AIKORE_DATA_DIR: dataDir,
+      AIKORE_TERMINAL_LIMIT: "1",
+    });
+    try {
+      await b.harness.fetch("/api/instances", {
+        method: "POST",
+        body: JSON.stringify({ name: "logs", base_blueprint: "log_ready.sh" }),
+      }).then((r) => r.body?.cancel());
+      const { page } = b;
+      const sockets: string[] = [];
+      page.on("websocket", (socket) => sockets.push(socket.url()));
+      await b.login();
+      await legacyImport(page);
+      await terminals(page);
+      await consoleFeatures(page, sockets);
+      await versionCheck(page);
+      await settings(b, page);
+      // Chromium logs the one refused request of the wrong-password attempt; nothing else.
+      assertEquals(await b.collectProblems(), [
+        "console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)",
+      ]);
+    } catch (error) {
+      await b.screenshot("tools-failure").catch(() => {});
+      throw error;
+    } finally {
+      await b.close();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    }
+  },
+});
