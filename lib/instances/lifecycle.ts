@@ -2,10 +2,8 @@ import type { AuditRepository, InstanceRecord } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { ephemeralPort } from "../ports/mod.ts";
 import {
-  findMarkedProcesses,
   type HealthCheck,
   isSameProcess,
-  RestartTracker,
   type RunningProcess,
   runPlan,
   stopProcessTree,
@@ -13,8 +11,9 @@ import {
 } from "../process/mod.ts";
 import type { ExitStatus } from "../pty/mod.ts";
 import { conflict, HttpError } from "../shared/http_error.ts";
-import type { Actor } from "./actor.ts";
-import { SYSTEM_ACTOR } from "./actor.ts";
+import { type Actor, SYSTEM_ACTOR } from "./actor.ts";
+import { reconcileAtBoot } from "./boot_reconciliation.ts";
+import { RestartScheduler } from "./restart_scheduler.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import { exists, writeFileAtomic } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
@@ -60,12 +59,12 @@ function describe(status: ExitStatus): string {
 export class InstanceLifecycle implements RuntimeControl {
   readonly #d: LifecycleDeps;
   readonly #runs = new Map<number, Run>();
-  readonly #restartTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  readonly #trackers = new Map<number, RestartTracker>();
+  readonly #restarts: RestartScheduler;
   readonly #starting = new Set<number>();
 
   constructor(deps: LifecycleDeps) {
     this.#d = deps;
+    this.#restarts = new RestartScheduler(deps.now ?? (() => performance.now()));
   }
 
   /** The marker every process of instance `id` carries in `AIKORE_INSTANCE_ID`. */
@@ -88,8 +87,8 @@ export class InstanceLifecycle implements RuntimeControl {
     if (!STARTABLE_STATUSES.has(record.status) || this.#runs.has(id) || this.#starting.has(id)) {
       throw conflict(`"${record.name}" cannot be started while ${record.status}`);
     }
-    this.#cancelRestart(id);
-    this.#trackers.delete(id);
+    this.#restarts.cancel(id);
+    this.#restarts.reset(id);
     this.#starting.add(id);
     try {
       const started = await this.#launch(record);
@@ -146,14 +145,7 @@ export class InstanceLifecycle implements RuntimeControl {
       });
       throw new HttpError(500, `Could not start "${record.name}": ${message}`);
     }
-    if (record.restartPolicy === "on-failure") {
-      let tracker = this.#trackers.get(record.id);
-      if (!tracker) {
-        tracker = new RestartTracker({}, this.#d.now ?? (() => performance.now()));
-        this.#trackers.set(record.id, tracker);
-      }
-      tracker.started();
-    }
+    if (record.restartPolicy === "on-failure") this.#restarts.started(record.id);
     const run: Run = {
       id: record.id,
       process,
@@ -243,10 +235,9 @@ export class InstanceLifecycle implements RuntimeControl {
 
   #applyRestartPolicy(id: number, status: ExitStatus): void {
     const record = this.#d.store.get(id);
-    const tracker = this.#trackers.get(id);
-    if (!record || !tracker || record.restartPolicy !== "on-failure") return;
-    const decision = tracker.ended(status.code !== 0 || status.signal !== null);
-    if (decision.action === "none") return;
+    if (!record || record.restartPolicy !== "on-failure") return;
+    const decision = this.#restarts.ended(id, status.code !== 0 || status.signal !== null);
+    if (!decision || decision.action === "none") return;
     if (decision.action === "give-up") {
       this.#d.store.transition(id, "error", {
         statusMessage: `Gave up after ${decision.failures} quick failures (${describe(status)})`,
@@ -258,8 +249,7 @@ export class InstanceLifecycle implements RuntimeControl {
         Math.round(decision.delayMs / 1000)
       } s`,
     });
-    const timer = setTimeout(() => {
-      this.#restartTimers.delete(id);
+    this.#restarts.schedule(id, decision.delayMs, () => {
       const current = this.#d.store.get(id);
       if (!current || current.status !== "exited") return;
       this.#launch(current).catch((error) =>
@@ -268,30 +258,21 @@ export class InstanceLifecycle implements RuntimeControl {
           error: error instanceof Error ? error.message : error,
         })
       );
-    }, decision.delayMs);
-    this.#restartTimers.set(id, timer);
-  }
-
-  #cancelRestart(id: number): boolean {
-    const timer = this.#restartTimers.get(id);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
-    this.#restartTimers.delete(id);
-    return true;
+    });
   }
 
   /** Stops an instance: whole process tree, grace, kill, marker sweep; returns when nothing is left. */
   async stop(id: number, actor: Actor): Promise<InstanceRecord> {
     const record = this.#d.store.get(id);
     if (!record) throw new HttpError(404, "Instance not found");
-    const hadTimer = this.#cancelRestart(id);
-    this.#trackers.delete(id);
+    const hadTimer = this.#restarts.cancel(id);
+    this.#restarts.reset(id);
     const run = this.#runs.get(id);
     if (!run && !ACTIVE_STATUSES.has(record.status)) {
       if (record.status === "stopped" && !hadTimer) {
         throw conflict(`"${record.name}" is already stopped`);
       }
-      await this.#sweep(record);
+      await this.sweepLeftovers(record);
       const stopped = this.#d.store.transition(id, "stopped", {
         pid: null,
         pidStartTicks: null,
@@ -315,7 +296,7 @@ export class InstanceLifecycle implements RuntimeControl {
       await run.process.session.close().catch(() => {});
       this.#runs.delete(id);
     } else {
-      await this.#sweep(record);
+      await this.sweepLeftovers(record);
     }
     const stopped = this.#d.store.transition(id, "stopped", {
       pid: null,
@@ -335,7 +316,7 @@ export class InstanceLifecycle implements RuntimeControl {
   }
 
   /** Kills what is left of an instance that AiKore does not run (a previous life's processes). */
-  async #sweep(record: InstanceRecord): Promise<void> {
+  async sweepLeftovers(record: InstanceRecord): Promise<void> {
     const marker = this.marker(record.id);
     const same = record.pid !== null && record.pidStartTicks !== null &&
       isSameProcess(record.pid, record.pidStartTicks, marker);
@@ -347,63 +328,14 @@ export class InstanceLifecycle implements RuntimeControl {
     );
   }
 
-  /**
-   * At start-up: processes left by a previous AiKore lost their terminal with it, so they are
-   * stopped (never an unrelated process that reused a pid), statuses made truthful, then
-   * instances with autostart (or on-failure that were running) are started.
-   */
-  async reconcile(): Promise<{ cleaned: number; started: number }> {
-    let cleaned = 0;
-    const restart: number[] = [];
-    for (const record of this.#d.store.repo.list()) {
-      const leftovers = findMarkedProcesses(this.marker(record.id));
-      const wasActive = ACTIVE_STATUSES.has(record.status);
-      if (wasActive && record.status !== "stopping") {
-        this.#d.store.transition(record.id, "stopping");
-      }
-      if (leftovers.length > 0 || record.pid !== null) {
-        await this.#sweep(record);
-        cleaned += leftovers.length;
-      }
-      if (record.status === "installing") {
-        this.#d.store.transition(record.id, "error", {
-          statusMessage:
-            "The copy was interrupted by a restart of AiKore; delete this instance and clone again",
-        });
-      } else if (wasActive) {
-        this.#d.store.transition(record.id, "stopped", {
-          pid: null,
-          pidStartTicks: null,
-          statusMessage: "Stopped: AiKore restarted while it ran",
-        });
-        if (record.restartPolicy === "on-failure") restart.push(record.id);
-      } else if (record.pid !== null) {
-        this.#d.store.updateRuntime(record.id, { pid: null, pidStartTicks: null });
-      }
-      if (record.autostart && record.invalidReason === null && !restart.includes(record.id)) {
-        restart.push(record.id);
-      }
-    }
-    let started = 0;
-    for (const id of restart) {
-      try {
-        await this.start(id, SYSTEM_ACTOR);
-        started++;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.#d.logger.warn("autostart failed", { id, error: message });
-        const current = this.#d.store.get(id);
-        if (current && current.status !== "error") {
-          this.#d.store.transition(id, "error", { statusMessage: `Autostart failed: ${message}` });
-        }
-      }
-    }
-    return { cleaned, started };
+  /** Boot reconciliation: see boot_reconciliation.ts. */
+  reconcile(): Promise<{ cleaned: number; started: number }> {
+    return reconcileAtBoot(this.#d.store, this, this.#d.logger);
   }
 
   /** Stops every running instance (AiKore shutdown). */
   async stopAll(): Promise<void> {
-    for (const id of this.#restartTimers.keys()) this.#cancelRestart(id);
+    this.#restarts.cancelAll();
     await Promise.allSettled([...this.#runs.keys()].map((id) => this.stop(id, SYSTEM_ACTOR)));
   }
 
