@@ -3,8 +3,8 @@ import type { AuditRepository, InstanceConfig, InstanceRecord } from "../db/mod.
 import { transaction } from "../db/mod.ts";
 import { conflict, HttpError, invalidField, notFound } from "../shared/http_error.ts";
 import type { Logger } from "../log/mod.ts";
-import { pickFreePort, poolPortProblem, type PortProbe, type PortRange } from "../ports/mod.ts";
-import { parseGpuIds, slugProblem } from "../shared/identifiers.ts";
+import type { PortProbe, PortRange } from "../ports/mod.ts";
+import { parseGpuIds } from "../shared/identifiers.ts";
 import type {
   CreateInstanceInput,
   DeleteInstanceInput,
@@ -19,7 +19,10 @@ import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
 import { ACTIVE_STATUSES } from "./state_machine.ts";
 import { requireValid } from "./valid_record.ts";
-import { type TrashEntry, TrashStore } from "./trash_store.ts";
+import { InstanceRemoval } from "./instance_removal.ts";
+import { LaunchScripts } from "./launch_scripts.ts";
+import { configOf, RowReservation } from "./row_reservation.ts";
+import type { TrashEntry, TrashStore } from "./trash_store.ts";
 
 /** Start/stop as the configuration service needs them (implemented by the lifecycle). */
 export interface RuntimeControl {
@@ -64,11 +67,6 @@ const INHERITED_FIELDS = [
   "torch_version",
 ] as const;
 
-function isUniqueViolation(error: unknown, column: string): boolean {
-  return error instanceof Error && /UNIQUE constraint failed/.test(error.message) &&
-    error.message.includes(`instances.${column}`);
-}
-
 /**
  * The orchestrator of instance configuration: create, update, copy, instantiate, delete,
  * trash, launch script and display order. Validation happens before anything is written;
@@ -77,9 +75,21 @@ function isUniqueViolation(error: unknown, column: string): boolean {
 export class InstanceService {
   readonly #d: InstanceServiceDeps;
   readonly #copies = new Set<Promise<void>>();
+  readonly #rows: RowReservation;
+  readonly #removal: InstanceRemoval;
+  readonly #scripts: LaunchScripts;
 
   constructor(deps: InstanceServiceDeps) {
     this.#d = deps;
+    this.#rows = new RowReservation(deps.db, deps.store.repo, deps.portRange, deps.portInUse);
+    this.#removal = new InstanceRemoval({
+      store: deps.store,
+      paths: deps.paths,
+      trash: deps.trash,
+      rows: this.#rows,
+      audit: deps.audit,
+    });
+    this.#scripts = new LaunchScripts(deps.paths, deps.blueprints);
   }
 
   list(): readonly InstanceRecord[] {
@@ -99,7 +109,7 @@ export class InstanceService {
   }
 
   async create(input: CreateInstanceInput, actor: Actor): Promise<InstanceRecord> {
-    const slug = this.#resolveSlug(
+    const slug = this.#rows.resolveSlug(
       input.slug,
       input.name,
       input.slug === undefined ? "name" : "slug",
@@ -130,7 +140,7 @@ export class InstanceService {
     if (await exists(dir)) {
       throw conflict(`A folder for "${slug}" already exists in the instances folder`);
     }
-    const record = this.#insertWithPort(config, input.port ?? null);
+    const record = this.#rows.insert(config, input.port ?? null);
     try {
       await Deno.mkdir(dir, { recursive: true });
       await writeFileAtomic(this.#d.paths.launchScript(slug), script, 0o755);
@@ -156,7 +166,7 @@ export class InstanceService {
     const patch: Partial<InstanceConfig> = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.slug !== undefined && input.slug !== current.slug) {
-      patch.slug = this.#resolveSlug(input.slug, input.slug, "slug");
+      patch.slug = this.#rows.resolveSlug(input.slug, input.slug, "slug");
     }
     let newScript: string | null = null;
     if (input.base_blueprint !== undefined && input.base_blueprint !== current.blueprint) {
@@ -231,8 +241,8 @@ export class InstanceService {
       await Deno.rename(oldDir, newDir);
     }
     try {
-      const updated = transaction(this.#d.db, () => {
-        if (newPort !== undefined) patch.port = this.#choosePort(newPort, current.id);
+      const updated = this.#rows.update(patch.slug ?? current.slug, () => {
+        if (newPort !== undefined) patch.port = this.#rows.choosePort(newPort, current.id);
         return this.#d.store.repo.updateConfig(current.id, patch);
       });
       if (!updated) throw notFound("Instance");
@@ -247,7 +257,7 @@ export class InstanceService {
       return updated;
     } catch (error) {
       if (moved) await Deno.rename(newDir, oldDir).catch(() => {});
-      throw this.#translateUnique(error, patch.slug ?? current.slug);
+      throw error;
     }
   }
 
@@ -272,12 +282,12 @@ export class InstanceService {
     if (parent.parentId !== null) {
       throw conflict(`"${parent.name}" is a satellite; a satellite cannot have satellites`);
     }
-    const slug = this.#resolveSlug(
+    const slug = this.#rows.resolveSlug(
       input.new_slug,
       input.new_name,
       input.new_slug === undefined ? "new_name" : "new_slug",
     );
-    const record = this.#insertWithPort({
+    const record = this.#rows.insert({
       parentId: parent.id,
       name: input.new_name,
       slug,
@@ -304,7 +314,7 @@ export class InstanceService {
     if (source.parentId !== null) {
       throw conflict(`"${source.name}" is a satellite; clone its parent instead`);
     }
-    const slug = this.#resolveSlug(
+    const slug = this.#rows.resolveSlug(
       input.new_slug,
       input.new_name,
       input.new_slug === undefined ? "new_name" : "new_slug",
@@ -313,9 +323,9 @@ export class InstanceService {
       throw conflict(`A folder for "${slug}" already exists in the instances folder`);
     }
     const blueprint = await this.#d.blueprints.find(source.blueprint);
-    const record = this.#insertWithPort(
+    const record = this.#rows.insert(
       {
-        ...this.#configOf(source),
+        ...configOf(source),
         name: input.new_name,
         slug,
         autostart: false,
@@ -363,118 +373,15 @@ export class InstanceService {
     while (this.#copies.size) await Promise.allSettled([...this.#copies]);
   }
 
-  /** Deletes a stopped instance to the trash or permanently; outputs are never touched. */
-  async remove(
-    id: number,
-    input: DeleteInstanceInput,
-    actor: Actor,
-  ): Promise<{ trashId: string | null }> {
-    const record = this.getValid(id);
-    if (ACTIVE_STATUSES.has(record.status) || record.status === "installing") {
-      throw conflict(`"${record.name}" is ${record.status}; stop it before deleting`);
-    }
-    const children = this.#d.store.repo.childrenOf(id);
-    if (children.length > 0) {
-      throw conflict(
-        `"${record.name}" is the parent of ${children.length} satellite(s): ${
-          children.map((c) => c.name).join(", ")
-        }; delete them first`,
-        { satellites: children.map((c) => c.id) },
-      );
-    }
-    const dir = this.#d.paths.instanceDir(record.slug);
-    const hasDir = await exists(dir);
-    let trashId: string | null = null;
-    if (input.mode === "trash") {
-      const previous = await this.#d.trash.entriesFor(record.slug);
-      if (previous.length > 0 && !input.overwrite) {
-        throw new HttpError(
-          409,
-          `The trash already holds "${record.slug}" (deleted ${
-            previous[0]?.deletedAt
-          }); overwrite it?`,
-          { confirm: "overwrite", trash: previous.map((p) => p.id) },
-          "trash_conflict",
-        );
-      }
-      for (const entry of previous) await this.#d.trash.purge(entry.id);
-      const manifest = {
-        instanceId: id,
-        deletedAt: new Date().toISOString(),
-        config: this.#configOf(record),
-      };
-      trashId = hasDir
-        ? await this.#d.trash.moveIn(dir, manifest)
-        : await this.#d.trash.storeManifestOnly(manifest);
-    } else if (hasDir) {
-      await this.#d.trash.purgeDir(dir, record.slug);
-    }
-    this.#d.store.repo.delete(id);
-    this.#d.store.removed(id);
-    this.#audit(actor, "instance.delete", record.slug, { mode: input.mode });
-    return { trashId };
-  }
-
-  listTrash(): Promise<TrashEntry[]> {
-    return this.#d.trash.list();
-  }
-
-  /** Brings a trash entry back as an instance (its old port if still free). */
-  async restore(trashId: string, actor: Actor): Promise<InstanceRecord> {
-    const problem = TrashStore.entryProblem(trashId);
-    const manifest = problem ? null : await this.#d.trash.manifest(trashId);
-    if (!manifest) throw notFound("Trash entry");
-    const config = manifest.config;
-    if (config.parentId !== null && !this.#d.store.get(config.parentId)) {
-      throw conflict(`The parent of satellite "${config.name}" no longer exists`);
-    }
-    this.#resolveSlug(config.slug, config.slug, "slug");
-    const target = this.#d.paths.instanceDir(config.slug);
-    if (await exists(target)) throw conflict(`A folder for "${config.slug}" already exists`);
-    const held = this.#d.store.repo.usedPorts();
-    const port = config.port !== null && !held.has(config.port) &&
-        !poolPortProblem(this.#d.portRange, config.port) && !this.#d.portInUse(config.port)
-      ? config.port
-      : null;
-    const record = this.#insertWithPort({ ...config, port: null }, port);
-    try {
-      const hasFolder = await exists(`${this.#d.trash.root}/${trashId}/launch.sh`) ||
-        config.parentId === null;
-      if (hasFolder) await this.#d.trash.moveOut(trashId, target);
-      else await this.#d.trash.purge(trashId);
-    } catch (error) {
-      this.#d.store.repo.delete(record.id);
-      throw error;
-    }
-    this.#audit(actor, "instance.restore", config.slug, { trash: trashId });
-    return this.#d.store.published(record);
-  }
-
-  async purge(trashId: string, actor: Actor): Promise<void> {
-    if (TrashStore.entryProblem(trashId) || !(await this.#d.trash.manifest(trashId))) {
-      throw notFound("Trash entry");
-    }
-    await this.#d.trash.purge(trashId);
-    this.#audit(actor, "trash.purge", trashId, null);
-  }
-
   /** The script an instance runs: its own launch.sh, the parent's for a satellite, else the blueprint. */
-  async readScript(
+  readScript(
     id: number,
   ): Promise<{ content: string; source: "instance" | "parent" | "blueprint" }> {
     const record = this.getValid(id);
-    const owner = record.parentId === null ? record : this.getValid(record.parentId);
-    const path = this.#d.paths.launchScript(owner.slug);
-    await this.#guardScriptPath(path);
-    try {
-      const content = await Deno.readTextFile(path);
-      return { content, source: record.parentId === null ? "instance" : "parent" };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const blueprint = await this.#d.blueprints.find(owner.blueprint);
-    if (!blueprint) throw notFound("Launch script");
-    return { content: await this.#d.blueprints.read(owner.blueprint), source: "blueprint" };
+    return this.#scripts.read(
+      record,
+      record.parentId === null ? null : this.getValid(record.parentId),
+    );
   }
 
   /** Replaces launch.sh (not for satellites); restarts when asked and running. */
@@ -485,14 +392,7 @@ export class InstanceService {
     actor: Actor,
   ): Promise<InstanceRecord> {
     const record = this.getValid(id);
-    if (record.parentId !== null) {
-      throw new HttpError(403, "A satellite runs its parent's script; edit the parent instead");
-    }
-    const dir = this.#d.paths.instanceDir(record.slug);
-    await Deno.mkdir(dir, { recursive: true });
-    const path = this.#d.paths.launchScript(record.slug);
-    await this.#guardScriptPath(path);
-    await writeFileAtomic(path, content, 0o755);
+    await this.#scripts.write(record, content);
     this.#audit(actor, "instance.script_edit", record.slug, { bytes: content.length });
     if (restart && ACTIVE_STATUSES.has(record.status)) {
       await this.#d.runtime.stop(id, actor);
@@ -501,31 +401,30 @@ export class InstanceService {
     return this.get(id);
   }
 
-  /** Refuses a launch.sh that is a symlink or sits outside the instances root (T15). */
-  async #guardScriptPath(path: string): Promise<void> {
-    try {
-      const info = await Deno.lstat(path);
-      if (info.isSymlink || !info.isFile) {
-        throw new HttpError(409, "launch.sh is not a regular file; refusing to follow it");
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const root = await Deno.realPath(this.#d.paths.instancesRoot).catch(() => null);
-    const parent = await Deno.realPath(path.slice(0, path.lastIndexOf("/"))).catch(() => null);
-    if (root && parent && parent !== root && !parent.startsWith(root + "/")) {
-      throw new HttpError(409, "The instance folder resolves outside the instances folder");
-    }
+  /** Deletes a stopped instance to the trash or permanently; outputs are never touched. */
+  async remove(
+    id: number,
+    input: DeleteInstanceInput,
+    actor: Actor,
+  ): Promise<{ trashId: string | null }> {
+    return { trashId: await this.#removal.remove(this.getValid(id), input, actor) };
+  }
+
+  listTrash(): Promise<TrashEntry[]> {
+    return this.#removal.list();
+  }
+
+  restore(trashId: string, actor: Actor): Promise<InstanceRecord> {
+    return this.#removal.restore(trashId, actor);
+  }
+
+  purge(trashId: string, actor: Actor): Promise<void> {
+    return this.#removal.purge(trashId, actor);
   }
 
   /** Public pool ports not held by an instance nor used by another process. */
   availablePorts(): number[] {
-    const held = this.#d.store.repo.usedPorts();
-    const free: number[] = [];
-    for (let port = this.#d.portRange.start; port <= this.#d.portRange.end; port++) {
-      if (!held.has(port) && !this.#d.portInUse(port)) free.push(port);
-    }
-    return free;
+    return this.#rows.availablePorts();
   }
 
   displayOrder(): number[] {
@@ -545,42 +444,6 @@ export class InstanceService {
     return order;
   }
 
-  #configOf(record: InstanceRecord): InstanceConfig {
-    return {
-      parentId: record.parentId,
-      name: record.name,
-      slug: record.slug,
-      blueprint: record.blueprint,
-      gpuIds: record.gpuIds,
-      autostart: record.autostart,
-      persistentMode: record.persistentMode,
-      hostname: record.hostname,
-      useCustomHostname: record.useCustomHostname,
-      outputPath: record.outputPath,
-      port: record.port,
-      restartPolicy: record.restartPolicy,
-      pythonVersion: record.pythonVersion,
-      cudaVersion: record.cudaVersion,
-      torchVersion: record.torchVersion,
-    };
-  }
-
-  #resolveSlug(slug: string | undefined, name: string, field: string): string {
-    const candidate = slug ?? name;
-    const problem = slugProblem(candidate);
-    if (problem) {
-      throw invalidField(
-        field,
-        slug === undefined ? `${problem} (or give a separate "slug")` : problem,
-      );
-    }
-    const holder = this.#d.store.repo.getBySlug(candidate);
-    if (holder) {
-      throw conflict(`An instance with slug "${candidate}" already exists ("${holder.name}")`);
-    }
-    return candidate;
-  }
-
   async #requireBlueprint(file: string): Promise<BlueprintFacts> {
     const blueprint = await this.#d.blueprints.find(file);
     if (!blueprint) throw invalidField("base_blueprint", `no blueprint named "${file}"`);
@@ -595,54 +458,6 @@ export class InstanceService {
     const parsed = parseGpuIds(text ?? "", this.#d.gpuCount());
     if (!parsed.ok) throw invalidField("gpu_ids", parsed.reason);
     return parsed.value;
-  }
-
-  /** Picks or checks the public port; call inside the transaction that writes the row. */
-  #choosePort(requested: number | null, selfId: number | null): number {
-    const repo = this.#d.store.repo;
-    if (requested !== null) {
-      const problem = poolPortProblem(this.#d.portRange, requested);
-      if (problem) throw invalidField("port", problem);
-      const holder = repo.list().find((r) => r.port === requested && r.id !== selfId);
-      if (holder) throw conflict(`Port ${requested} is already used by instance "${holder.name}"`);
-      if (this.#d.portInUse(requested)) {
-        throw conflict(`Port ${requested} is used by another program on this host`);
-      }
-      return requested;
-    }
-    const held = repo.usedPorts();
-    const port = pickFreePort(this.#d.portRange, held, this.#d.portInUse);
-    if (port === null) {
-      throw new HttpError(
-        503,
-        `No free port left in the pool ${this.#d.portRange.start}-${this.#d.portRange.end}`,
-      );
-    }
-    return port;
-  }
-
-  /** Inserts the row and reserves its port in one transaction (the UNIQUE constraint is the lock). */
-  #insertWithPort(
-    config: InstanceConfig,
-    requestedPort: number | null,
-    status: "stopped" | "installing" = "stopped",
-  ): InstanceRecord {
-    try {
-      return transaction(this.#d.db, () => {
-        const port = this.#choosePort(requestedPort, null);
-        return this.#d.store.repo.insert({ ...config, port }, { status });
-      });
-    } catch (error) {
-      throw this.#translateUnique(error, config.slug);
-    }
-  }
-
-  #translateUnique(error: unknown, slug: string): unknown {
-    if (isUniqueViolation(error, "slug")) {
-      return conflict(`An instance with slug "${slug}" already exists`);
-    }
-    if (isUniqueViolation(error, "port")) return conflict("That port was just taken; retry");
-    return error;
   }
 
   #audit(

@@ -362,3 +362,39 @@ Deno.test("the OpenAPI document lists every API route the router knows", async (
     await h.close();
   }
 });
+
+Deno.test("T15: the script editor never follows a symlink out of the instances folder", async () => {
+  const h = await startHarness();
+  const canary = await Deno.makeTempFile({ prefix: "aikore-canary-" });
+  await Deno.writeTextFile(canary, "secret");
+  try {
+    const a =
+      (await h.json("POST", "/api/instances", { name: "linked", base_blueprint: HTTP_APP })).body;
+    const script = `${h.dataDir}/instances/linked/launch.sh`;
+    await Deno.remove(script);
+    await Deno.symlink(canary, script);
+    const read = await h.json("GET", `/api/instances/${a.id}/file`);
+    assertEquals(read.status, 409);
+    assert(!JSON.stringify(read.body).includes("secret"));
+    const write = await h.json("PUT", `/api/instances/${a.id}/file`, { content: "pwned" });
+    assertEquals(write.status, 409);
+
+    const b =
+      (await h.json("POST", "/api/instances", { name: "moved", base_blueprint: HTTP_APP })).body;
+    const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
+    await Deno.writeTextFile(`${outside}/launch.sh`, "outside");
+    await Deno.remove(`${h.dataDir}/instances/moved`, { recursive: true });
+    await Deno.symlink(outside, `${h.dataDir}/instances/moved`);
+    assertEquals((await h.json("GET", `/api/instances/${b.id}/file`)).status, 409);
+    assertEquals(
+      (await h.json("PUT", `/api/instances/${b.id}/file`, { content: "pwned" })).status,
+      409,
+    );
+    assertEquals(await Deno.readTextFile(`${outside}/launch.sh`), "outside");
+    assertEquals(await Deno.readTextFile(canary), "secret");
+    await Deno.remove(outside, { recursive: true });
+  } finally {
+    await Deno.remove(canary);
+    await h.close();
+  }
+});

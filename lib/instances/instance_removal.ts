@@ -1,0 +1,118 @@
+import type { AuditRepository, InstanceRecord } from "../db/mod.ts";
+import { exists } from "../fs/mod.ts";
+import { conflict, HttpError, notFound } from "../shared/http_error.ts";
+import type { DeleteInstanceInput } from "../shared/instance_schema.ts";
+import type { Actor } from "./actor.ts";
+import type { InstancePaths } from "./instance_paths.ts";
+import type { InstanceStore } from "./instance_store.ts";
+import { configOf, type RowReservation } from "./row_reservation.ts";
+import { ACTIVE_STATUSES } from "./state_machine.ts";
+import { type TrashEntry, TrashStore } from "./trash_store.ts";
+
+export interface InstanceRemovalDeps {
+  store: InstanceStore;
+  paths: InstancePaths;
+  trash: TrashStore;
+  rows: RowReservation;
+  audit: AuditRepository;
+}
+
+/**
+ * Delete (to the trash or for good), list, restore and purge. Files move first and the row
+ * goes after, so a crash midway leaves a row whose folder is in the trash, never the reverse;
+ * outputs are never touched.
+ */
+export class InstanceRemoval {
+  constructor(private readonly d: InstanceRemovalDeps) {}
+
+  async remove(
+    record: InstanceRecord,
+    input: DeleteInstanceInput,
+    actor: Actor,
+  ): Promise<string | null> {
+    if (ACTIVE_STATUSES.has(record.status) || record.status === "installing") {
+      throw conflict(`"${record.name}" is ${record.status}; stop it before deleting`);
+    }
+    const children = this.d.store.repo.childrenOf(record.id);
+    if (children.length > 0) {
+      throw conflict(
+        `"${record.name}" is the parent of ${children.length} satellite(s): ${
+          children.map((c) => c.name).join(", ")
+        }; delete them first`,
+        { satellites: children.map((c) => c.id) },
+      );
+    }
+    const dir = this.d.paths.instanceDir(record.slug);
+    const hasDir = await exists(dir);
+    let trashId: string | null = null;
+    if (input.mode === "trash") {
+      const previous = await this.d.trash.entriesFor(record.slug);
+      if (previous.length > 0 && !input.overwrite) {
+        throw new HttpError(
+          409,
+          `The trash already holds "${record.slug}" (deleted ${
+            previous[0]?.deletedAt
+          }); overwrite it?`,
+          { confirm: "overwrite", trash: previous.map((p) => p.id) },
+          "trash_conflict",
+        );
+      }
+      for (const entry of previous) await this.d.trash.purge(entry.id);
+      const manifest = {
+        instanceId: record.id,
+        deletedAt: new Date().toISOString(),
+        config: configOf(record),
+      };
+      trashId = hasDir
+        ? await this.d.trash.moveIn(dir, manifest)
+        : await this.d.trash.storeManifestOnly(manifest);
+    } else if (hasDir) {
+      await this.d.trash.purgeDir(dir, record.slug);
+    }
+    this.d.store.repo.delete(record.id);
+    this.d.store.removed(record.id);
+    this.#audit(actor, "instance.delete", record.slug, { mode: input.mode });
+    return trashId;
+  }
+
+  list(): Promise<TrashEntry[]> {
+    return this.d.trash.list();
+  }
+
+  /** Brings a trash entry back as an instance (its old port when still free). */
+  async restore(trashId: string, actor: Actor): Promise<InstanceRecord> {
+    const manifest = TrashStore.entryProblem(trashId) ? null : await this.d.trash.manifest(trashId);
+    if (!manifest) throw notFound("Trash entry");
+    const config = manifest.config;
+    if (config.parentId !== null && !this.d.store.get(config.parentId)) {
+      throw conflict(`The parent of satellite "${config.name}" no longer exists`);
+    }
+    this.d.rows.resolveSlug(config.slug, config.slug, "slug");
+    const target = this.d.paths.instanceDir(config.slug);
+    if (await exists(target)) throw conflict(`A folder for "${config.slug}" already exists`);
+    const record = this.d.rows.insert(
+      { ...config, port: null },
+      this.d.rows.reusablePort(config.port),
+    );
+    try {
+      await this.d.trash.moveOut(trashId, target);
+    } catch (error) {
+      this.d.store.repo.delete(record.id);
+      throw error;
+    }
+    this.#audit(actor, "instance.restore", config.slug, { trash: trashId });
+    return this.d.store.published(record);
+  }
+
+  async purge(trashId: string, actor: Actor): Promise<void> {
+    if (TrashStore.entryProblem(trashId) || !(await this.d.trash.manifest(trashId))) {
+      throw notFound("Trash entry");
+    }
+    await this.d.trash.purge(trashId);
+    this.#audit(actor, "trash.purge", trashId, null);
+  }
+
+  #audit(actor: Actor, action: string, target: string, detail: Record<string, unknown> | null) {
+    this.d.audit.record({ actor: actor.actor, client: actor.client, action, target, detail });
+  }
+}
