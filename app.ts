@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { securityMiddleware, upgradeCheck } from "./lib/http/security/mod.ts";
 import { registerAuthRoutes } from "./routes/api/auth.ts";
 import { authPages } from "./routes/pages/auth_pages.tsx";
+import { registerDashboardPages } from "./routes/pages/dashboard.tsx";
+import { registerStaticAssets } from "./routes/pages/static_assets.ts";
 import type { Services } from "./boot.ts";
 import type { InstanceRecord } from "./lib/db/mod.ts";
 import { createApp } from "./lib/http/mod.ts";
@@ -55,6 +57,16 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     }),
     other: (app) => {
       app.route("/", authPages({ auth: services.auth }));
+      registerStaticAssets(app);
+      registerDashboardPages(app, {
+        service: services.instances,
+        present,
+        catalog: services.catalog,
+        gpu: options.gpu ?? null,
+        portRange: config.portRange,
+        authEnabled: config.authEnabled,
+        version: VERSION,
+      });
     },
     api: (router) => {
       registerAuthRoutes(router, { auth: services.auth, audit: services.audit });
