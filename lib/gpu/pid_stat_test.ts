@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { parseAuxv, parsePidStat } from "./pid_stat.ts";
+import { parseAuxv, parsePidStat, parsePidStatBytes } from "./pid_stat.ts";
 
 Deno.test("parsePidStat handles a comm with spaces and parentheses", () => {
   const text =
@@ -20,4 +20,40 @@ Deno.test("parseAuxv reads AT_PAGESZ and AT_CLKTCK up to AT_NULL", () => {
   words.forEach((w, i) => new DataView(bytes.buffer).setBigUint64(i * 8, w, true));
   assertEquals(parseAuxv(bytes), { pageSize: 16384, clockTicks: 250 });
   assertEquals(parseAuxv(new Uint8Array(0)), { pageSize: 4096, clockTicks: 100 });
+});
+
+Deno.test("parsePidStatBytes agrees with parsePidStat on every process of this machine", () => {
+  const encoder = new TextEncoder();
+  let compared = 0;
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+    } catch {
+      continue; // exited meanwhile
+    }
+    const bytes = encoder.encode(text);
+    const { comm: _, ...expected } = parsePidStat(text) ?? { comm: "" };
+    assertEquals(parsePidStatBytes(bytes, bytes.byteLength), expected, text);
+    compared++;
+  }
+  assertEquals(compared > 10, true, `compared ${compared} processes`);
+});
+
+Deno.test("parsePidStatBytes reads signed fields, an odd comm, and rejects short lines", () => {
+  const text =
+    "77 (a) b (c) S 12 77 77 0 -1 4194560 100 0 0 0 30 20 -5 1 20 0 3 0 9999 1000000 2048 18\n";
+  const bytes = new TextEncoder().encode(text + "garbage after the length");
+  assertEquals(parsePidStatBytes(bytes, text.length), {
+    ppid: 12,
+    ticks: 46,
+    startTime: 9999,
+    rssPages: 2048,
+  });
+  const short = new TextEncoder().encode("77 (a) S 12 77 77 0 -1 4194560 100 0 0 0 30 20\n");
+  assertEquals(parsePidStatBytes(short, short.byteLength), null);
+  const bad = new TextEncoder().encode(text.replace(" 2048 ", " 20x8 "));
+  assertEquals(parsePidStatBytes(bad, bad.byteLength), null);
+  assertEquals(parsePidStatBytes(new Uint8Array(0), 0), null);
 });

@@ -25,6 +25,14 @@ export function parseProcStat(text: string): CpuTimes {
   return { busy, total, cpuCount };
 }
 
+/** The `processes` line of /proc/stat: tasks (processes and threads) created since boot; null if absent. */
+export function parseForkCount(text: string): number | null {
+  const at = text.indexOf("\nprocesses ");
+  if (at < 0) return null;
+  const value = parseInt(text.slice(at + 11, at + 32), 10);
+  return Number.isFinite(value) ? value : null;
+}
+
 /** "Key value" lines (memory.stat, cpu.stat) and "Key: value kB" lines (meminfo) as numbers. */
 export function parseKeyValues(text: string): Map<string, number> {
   const values = new Map<string, number>();

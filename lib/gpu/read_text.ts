@@ -1,35 +1,25 @@
 /**
  * Small procfs/cgroupfs file reads, synchronous on purpose: these file systems are generated in
- * memory and never wait on a disk. Per /proc/<pid>/stat file (best medians, 2-core VM): libc
- * open/read/close over FFI 10 µs, Deno.openSync + readSync 16 µs, Deno.readTextFileSync 23 µs,
- * async reads 55 µs. libc is used when FFI is permitted, Deno's file API otherwise.
+ * memory and never wait on a disk. libc is used when FFI is permitted (see libc.ts), Deno's file
+ * API otherwise.
  */
-const O_RDONLY_CLOEXEC = 0o2000000;
+import { getLibc, type Libc, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";
+
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 let buffer = new Uint8Array(16 * 1024);
-const pathBuffer = new Uint8Array(4096);
 
-type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>;
-const LIBC_SYMBOLS = {
-  open: { parameters: ["buffer", "i32"], result: "i32" },
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  close: { parameters: ["i32"], result: "i32" },
-} as const;
-let libc: Libc | null | undefined;
-
-function openLibc(): Libc | null {
-  try {
-    return Deno.dlopen("libc.so.6", LIBC_SYMBOLS);
-  } catch {
-    return null;
-  }
+/** The file's bytes in a shared buffer valid until the next read, or null when missing or unreadable. */
+export function readBytes(path: string): Uint8Array | null {
+  const c = getLibc();
+  const fd = c ? openPath(c, path, O_RDONLY_CLOEXEC) : null;
+  if (c && fd !== null) return fd < 0 ? null : readFd(c, fd);
+  return readWithDeno(path);
 }
 
 /** The file's text, or null when it is missing or unreadable. */
 export function readText(path: string): string | null {
-  if (libc === undefined) libc = openLibc();
-  return libc ? readWithLibc(libc, path) : readWithDeno(path);
+  const bytes = readBytes(path);
+  return bytes && decoder.decode(bytes);
 }
 
 function grow(length: number): void {
@@ -39,29 +29,22 @@ function grow(length: number): void {
   buffer = bigger;
 }
 
-function readWithLibc(c: Libc, path: string): string | null {
-  const { written } = encoder.encodeInto(path, pathBuffer.subarray(0, pathBuffer.byteLength - 1));
-  if (written === undefined || written >= pathBuffer.byteLength - 1) return readWithDeno(path);
-  pathBuffer[written] = 0;
-  const fd = c.symbols.open(pathBuffer, O_RDONLY_CLOEXEC);
-  if (fd < 0) return null;
+function readFd(c: Libc, fd: number): Uint8Array | null {
   try {
     let length = 0;
     for (;;) {
       grow(length);
-      const n = Number(
-        c.symbols.read(fd, buffer.subarray(length), BigInt(buffer.byteLength - length)),
-      );
+      const n = Number(c.read(fd, buffer.subarray(length), BigInt(buffer.byteLength - length)));
       if (n < 0) return null;
-      if (n === 0) return decoder.decode(buffer.subarray(0, length));
+      if (n === 0) return buffer.subarray(0, length);
       length += n;
     }
   } finally {
-    c.symbols.close(fd);
+    c.close(fd);
   }
 }
 
-function readWithDeno(path: string): string | null {
+function readWithDeno(path: string): Uint8Array | null {
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path);
@@ -73,7 +56,7 @@ function readWithDeno(path: string): string | null {
     for (;;) {
       grow(length);
       const n = file.readSync(buffer.subarray(length));
-      if (n === null || n === 0) return decoder.decode(buffer.subarray(0, length));
+      if (n === null || n === 0) return buffer.subarray(0, length);
       length += n;
     }
   } catch {

@@ -81,11 +81,15 @@ export class StatsHub {
     return this.#samples;
   }
 
-  /** Stops sampling, drops subscribers and waits for a sample in flight. Leaves the GPU provider open. */
+  /**
+   * Stops sampling, drops subscribers, waits for a sample in flight and closes the files the process
+   * sampler keeps open. Leaves the GPU provider open.
+   */
   async close(): Promise<void> {
     this.#listeners.clear();
     this.#stop();
     await this.#inFlight;
+    this.#options.processes.release();
   }
 
   #start(): void {
@@ -135,10 +139,14 @@ export class StatsHub {
     const { host, processes, gpu } = this.#options;
     try {
       const roots = this.#options.roots();
-      const [hostSample, trees, gpus] = await Promise.all([
-        host.sample(),
+      // NVML calls run on Deno's thread pool, host and process reads mostly synchronously on this
+      // thread: start the GPUs first so they overlap.
+      const gpuSample = this.#sampleGpus();
+      const hostSample = host.sample();
+      const [trees, gpus, hostFigures] = await Promise.all([
         processes.sample(roots.map((r) => r.pid)),
-        this.#sampleGpus(),
+        gpuSample,
+        hostSample,
       ]);
       const attribution = attributeGpuMemory(trees, gpus, {
         livePids: processes.livePids,
@@ -147,7 +155,7 @@ export class StatsHub {
       const timestamp = Date.now();
       this.#latest = buildSystemStats({
         timestamp,
-        host: hostSample,
+        host: hostFigures,
         gpus,
         gpu,
         roots,
