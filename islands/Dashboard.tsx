@@ -8,6 +8,7 @@ import { LegacyImportBanner } from "./layout/LegacyImportBanner.tsx";
 import { useSplitPanes } from "./layout/use_split_panes.ts";
 import { SystemMonitor } from "./monitor/SystemMonitor.tsx";
 import { InstancesPane } from "./table/InstancesPane.tsx";
+import { MenuHost } from "./table/ToolsMenu.tsx";
 import { ToolsPane } from "./tools/ToolsPane.tsx";
 import { ModalHost } from "./ui/ModalHost.tsx";
 import { Toasts } from "./ui/Toasts.tsx";
@@ -51,6 +52,7 @@ export default function Dashboard(props: DashboardProps) {
       </div>
       <Toasts ui={d.ui} />
       <ModalHost ui={d.ui} />
+      <MenuHost ui={d.ui} />
     </DashboardContext.Provider>
   );
 }

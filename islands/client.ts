@@ -31,6 +31,8 @@ async function hydrateAll(): Promise<void> {
     hydrate(h(module.default, propsOf(root)), root);
     root.setAttribute("data-hydrated", "true");
   }
+  // Read by tests and tools/bench/ui_tti.ts: when the page became interactive.
+  performance.mark("aikore:hydrated");
 }
 
 void hydrateAll();

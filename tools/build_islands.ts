@@ -67,17 +67,27 @@ export async function buildIslands(
       if (entry.isFile) files[entry.name] = await Deno.readTextFile(`${staging}/${entry.name}`);
     }
     const manifest = manifestFrom({ entry: entryName, xtermCss: cssName, files });
+    const written: string[] = [];
     for (const name of Object.keys(files)) {
+      // Served instead of the file to browsers that accept gzip (a third of the bytes).
+      await gzipFile(`${staging}/${name}`, `${buildDir}/${name}.gz`);
       await Deno.rename(`${staging}/${name}`, `${buildDir}/${name}`);
+      written.push(name, `${name}.gz`);
     }
     const manifestTmp = `${buildDir}/.manifest-${crypto.randomUUID()}.json`;
     await Deno.writeTextFile(manifestTmp, JSON.stringify(manifest, null, 2));
     await Deno.rename(manifestTmp, `${buildDir}/manifest.json`);
-    await removeOldFiles(buildDir, new Set([...Object.keys(files), "manifest.json"]));
+    await removeOldFiles(buildDir, new Set([...written, "manifest.json"]));
     return manifest;
   } finally {
     await Deno.remove(staging, { recursive: true }).catch(() => {});
   }
+}
+
+async function gzipFile(from: string, to: string): Promise<void> {
+  const source = await Deno.open(from);
+  const target = await Deno.open(to, { write: true, create: true, truncate: true });
+  await source.readable.pipeThrough(new CompressionStream("gzip")).pipeTo(target.writable);
 }
 
 async function removeOldFiles(dir: string, keep: Set<string>): Promise<void> {

@@ -45,6 +45,9 @@ export function connectEvents(store: DashboardStore, options: EventStreamOptions
     source.addEventListener("open", () => {
       failures = 0;
       store.connection.value = "live";
+      if (performance.getEntriesByName("aikore:live").length === 0) {
+        performance.mark("aikore:live");
+      }
     });
     on("snapshot", (data) => {
       const snapshot = data as { instances: InstanceDto[]; order: number[] };

@@ -13,6 +13,21 @@ export interface Toast {
   text: string;
 }
 
+/** One entry of a popup menu. */
+export interface MenuItem {
+  id: string;
+  label: string;
+  disabledReason?: string | null;
+  run: () => void;
+}
+
+/** The open popup menu: its items, under the button that opened it. */
+export interface OpenMenu {
+  anchor: HTMLElement;
+  label: string;
+  items: MenuItem[];
+}
+
 /** A button of a choice dialog. */
 export interface Choice {
   id: string;
@@ -69,6 +84,8 @@ type PromptOptions = {
 export class UiState {
   readonly toasts = signal<Toast[]>([]);
   readonly modals = signal<ModalRequest[]>([]);
+  /** At most one popup menu is open. */
+  readonly menu = signal<OpenMenu | null>(null);
   #nextId = 1;
 
   toast(kind: ToastKind, text: string): void {

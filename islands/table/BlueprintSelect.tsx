@@ -1,7 +1,13 @@
 import type { BlueprintList, BlueprintOption } from "../core/types.ts";
 
-function groupsOf(list: BlueprintList): Array<{ label: string; items: BlueprintOption[] }> {
-  const groups: Array<{ label: string; items: BlueprintOption[] }> = [];
+type Group = { label: string; items: BlueprintOption[] };
+// Every row shows the same list: group it once per list.
+const grouped = new WeakMap<BlueprintList, Group[]>();
+
+function groupsOf(list: BlueprintList): Group[] {
+  const cached = grouped.get(list);
+  if (cached) return cached;
+  const groups: Group[] = [];
   for (const [source, items] of [["Stock", list.stock], ["Custom", list.custom]] as const) {
     const byCategory = new Map<string, BlueprintOption[]>();
     for (const item of items) {
@@ -14,6 +20,7 @@ function groupsOf(list: BlueprintList): Array<{ label: string; items: BlueprintO
       });
     }
   }
+  grouped.set(list, groups);
   return groups;
 }
 
@@ -33,26 +40,25 @@ export interface BlueprintSelectProps {
 /** Blueprint picker grouped Stock/Custom by category (optgroups). */
 export function BlueprintSelect(props: BlueprintSelectProps) {
   const groups = groupsOf(props.list);
-  const known = groups.some((g) => g.items.some((i) => i.filename === props.value));
+  const selected = groups.flatMap((g) => g.items).find((i) => i.filename === props.value);
   return (
     <select
       class={props.class}
       aria-label={props.label}
       value={props.value}
       disabled={props.disabled}
-      title={props.title}
+      title={props.title ??
+        (selected ? `${selected.filename}: ${selected.description}` : undefined)}
       onChange={(event) => props.onChange(event.currentTarget.value)}
     >
       {props.placeholder && <option value="">Choose a blueprint…</option>}
-      {!known && props.value && <option value={props.value}>{props.value} (missing)</option>}
+      {!selected && props.value && <option value={props.value}>{props.value} (missing)</option>}
       {groups.map((group) => (
         <optgroup label={group.label} key={group.label}>
           {group.items.map((item) => (
             <option
               value={item.filename}
               key={item.filename}
-              title={item.error ??
-                (item.description ? `${item.filename}: ${item.description}` : item.filename)}
               disabled={item.error !== null}
             >
               {item.source === "custom" && item.name !== item.filename

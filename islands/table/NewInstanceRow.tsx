@@ -121,6 +121,8 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           auto
           value={draft.port}
           ownId={null}
+          holders={d.store.portHolders.value}
+          range={d.store.system.port_range}
           onChange={(port) => set("port", port)}
         />
       </td>

@@ -1,6 +1,5 @@
-import { useDashboard } from "../core/dashboard_context.ts";
-
-const MOST_OPTIONS = 200;
+/** Free ports offered per row: enough to choose from, small enough for 100 rows of HTML. */
+const MOST_OPTIONS = 12;
 
 /** Props of {@link PortSelect}. */
 export interface PortSelectProps {
@@ -9,19 +8,39 @@ export interface PortSelectProps {
   ownId: number | null;
   onChange: (port: number | null) => void;
   auto?: boolean;
+  /** `store.portHolders.value`: "id:port" pairs of every instance. */
+  holders: string;
+  range: { start: number; end: number };
   class?: string | undefined;
   label: string;
 }
 
-/** Pool ports not held by another instance (the server re-checks and explains refusals). */
-export function PortSelect(props: PortSelectProps) {
-  const { store } = useDashboard();
-  const held = new Set<number>();
-  for (const pair of store.portHolders.value.split(",")) {
-    const [id, port] = pair.split(":");
-    if (port && Number(id) !== props.ownId) held.add(Number(port));
+let parsed: { text: string; pairs: Array<[number, number]> } = { text: "", pairs: [] };
+
+/** Parses "id:port,…" once per distinct value (every row asks for the same one). */
+function holdersOf(text: string): Array<[number, number]> {
+  if (parsed.text !== text) {
+    const pairs: Array<[number, number]> = [];
+    for (const pair of text.split(",")) {
+      const [id, port] = pair.split(":");
+      if (port) pairs.push([Number(id), Number(port)]);
+    }
+    parsed = { text, pairs };
   }
-  const { start, end } = store.system.port_range;
+  return parsed.pairs;
+}
+
+/**
+ * The row's port and the first free pool ports (not held by another instance); the server
+ * re-checks and explains refusals. Hook-free: rows call it as a function (one component less
+ * per row keeps server rendering of large tables fast).
+ */
+export function PortSelect(props: PortSelectProps) {
+  const held = new Set<number>();
+  for (const [id, port] of holdersOf(props.holders)) {
+    if (id !== props.ownId) held.add(port);
+  }
+  const { start, end } = props.range;
   const ports: number[] = [];
   for (let port = start; port <= end && ports.length < MOST_OPTIONS; port++) {
     if (!held.has(port) || port === props.value) ports.push(port);

@@ -1,13 +1,12 @@
-import { useRef, useState } from "preact/hooks";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { deleteInstance } from "../actions/delete_flow.tsx";
 import { rebuildInstance, startInstance, stopInstance } from "../actions/lifecycle_actions.ts";
 import { cloneInstance, instantiateSatellite } from "../actions/name_flows.ts";
 import { showTerminal } from "../actions/terminal_actions.ts";
-import { type Dashboard, useDashboard } from "../core/dashboard_context.ts";
+import type { Dashboard } from "../core/dashboard_context.ts";
 import type { RowState } from "../core/dashboard_store.ts";
 import { appUrl, canDelete, canStart, canStop, openBlocker } from "../core/status.ts";
-import { type MenuItem, ToolsMenu } from "./ToolsMenu.tsx";
+import type { MenuItem } from "../core/ui_state.ts";
 
 function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
   const satellite = dto.parent_instance_id !== null ? "A satellite uses its parent's" : null;
@@ -52,12 +51,20 @@ function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
   ];
 }
 
-/** Start, stop, logs, tools menu, delete, view in the pane and open in a new tab. */
-export function RowActions(props: { row: RowState; dirty: boolean }) {
-  const d = useDashboard();
+function toggleMenu(d: Dashboard, dto: InstanceDto, anchor: HTMLElement): void {
+  const open = d.ui.menu.value;
+  d.ui.menu.value = open?.anchor === anchor
+    ? null
+    : { anchor, label: `Tools for ${dto.name}`, items: menuItems(d, dto) };
+}
+
+/**
+ * Start, stop, logs, tools menu, delete, view in the pane and open in a new tab. Hook-free
+ * (the menu lives in the page's MenuHost), so rows call it as a function.
+ */
+export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean }) {
+  const { d } = props;
   const dto = props.row.dto.value;
-  const [menuOpen, setMenuOpen] = useState(false);
-  const toolsButton = useRef<HTMLButtonElement>(null);
   const busy = dto.status === "installing";
   const blocker = openBlocker(dto);
   const tabUrl = blocker ? null : appUrl(dto, "tab");
@@ -99,14 +106,13 @@ export function RowActions(props: { row: RowState; dirty: boolean }) {
       </button>
       <button
         type="button"
-        ref={toolsButton}
         class="btn btn-sm"
         data-action="tools"
         aria-haspopup="menu"
-        aria-expanded={menuOpen}
+        aria-expanded="false"
         aria-label={`Tools for ${name}`}
         title="Tools"
-        onClick={() => setMenuOpen(!menuOpen)}
+        onClick={(event) => toggleMenu(d, dto, event.currentTarget)}
       >
         Tools ▾
       </button>
@@ -169,14 +175,6 @@ export function RowActions(props: { row: RowState; dirty: boolean }) {
         >
           ↺
         </button>
-      )}
-      {menuOpen && toolsButton.current && (
-        <ToolsMenu
-          anchor={toolsButton.current}
-          label={`Tools for ${name}`}
-          items={menuItems(d, dto)}
-          onClose={() => setMenuOpen(false)}
-        />
       )}
     </div>
   );

@@ -1,12 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
-
-/** One entry of the tools menu. */
-export interface MenuItem {
-  id: string;
-  label: string;
-  disabledReason?: string | null;
-  run: () => void;
-}
+import type { MenuItem, UiState } from "../core/ui_state.ts";
 
 /** Props of {@link ToolsMenu}. */
 export interface ToolsMenuProps {
@@ -37,6 +30,8 @@ export function ToolsMenu(props: ToolsMenuProps) {
       Math.max(4, Math.min(box.right - menu.offsetWidth, innerWidth - menu.offsetWidth - 4))
     }px`;
     items(menu)[0]?.focus();
+    props.anchor.setAttribute("aria-expanded", "true");
+    return () => props.anchor.setAttribute("aria-expanded", "false");
   }, []);
   useEffect(() => {
     const outside = (event: PointerEvent) => {
@@ -86,5 +81,20 @@ export function ToolsMenu(props: ToolsMenuProps) {
         </button>
       ))}
     </div>
+  );
+}
+
+/** Renders the page's open popup menu, if any. */
+export function MenuHost(props: { ui: UiState }) {
+  const menu = props.ui.menu.value;
+  if (!menu) return null;
+  return (
+    <ToolsMenu
+      key={menu.label}
+      anchor={menu.anchor}
+      label={menu.label}
+      items={menu.items}
+      onClose={() => (props.ui.menu.value = null)}
+    />
   );
 }

@@ -16,6 +16,9 @@ import { XTERM_OPTIONS } from "./xterm_theme.ts";
 
 export type SessionState = "connecting" | "open" | "exited" | "closed";
 
+/** Reattach attempts after a dropped connection before the view shows "closed". */
+const MAX_RETRIES = 6;
+
 export interface XtermSessionOptions {
   /** Called on every state change, with the exit code when the process ended. */
   onState?: (state: SessionState, detail: string | null) => void;
@@ -43,6 +46,10 @@ export class XtermSession {
   #observer = new ResizeObserver(() => this.fit());
   #state: SessionState = "closed";
   #lockedLine: number | null = null;
+  #path: string | null = null;
+  #retries = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #attached = false;
 
   constructor(readonly options: XtermSessionOptions = {}) {
     this.element.className = "xterm-host";
@@ -78,9 +85,20 @@ export class XtermSession {
     }
   }
 
-  /** Connects to the socket at `path` (closing any previous one). */
+  /**
+   * Connects to the socket at `path` (closing any previous one). A connection that drops
+   * (the gateway reloaded, the network blinked) is reattached by itself; the server replays
+   * the scrollback, so the view is redrawn from it.
+   */
   connect(path: string): void {
     this.disconnect();
+    this.#path = path;
+    this.#retries = 0;
+    this.#attached = false;
+    this.#open(path);
+  }
+
+  #open(path: string): void {
     const socket = new WebSocket(socketUrl(path));
     socket.binaryType = "arraybuffer";
     this.#socket = socket;
@@ -93,13 +111,22 @@ export class XtermSession {
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
-      if (this.#state !== "exited") {
-        this.#setState("closed", event.reason || `connection closed (${event.code})`);
+      if (this.#state === "exited") return;
+      const path = this.#path;
+      if (path && this.#retries < MAX_RETRIES) {
+        this.#retries++;
+        this.#setState("connecting", "reconnecting");
+        const delay = Math.min(5000, 250 * 2 ** this.#retries);
+        this.#retryTimer = setTimeout(() => this.#open(path), delay);
+        return;
       }
+      this.#setState("closed", event.reason || `connection closed (${event.code})`);
     };
   }
 
   disconnect(): void {
+    clearTimeout(this.#retryTimer);
+    this.#path = null;
     const socket = this.#socket;
     this.#socket = null;
     socket?.close();
@@ -130,6 +157,10 @@ export class XtermSession {
     const message = decoded.message;
     switch (message.type) {
       case "hello":
+        // A reattach replays the scrollback: start from a clean screen so nothing doubles.
+        if (this.#attached) this.term.reset();
+        this.#attached = true;
+        this.#retries = 0;
         this.#acks = new AckCounter(message.ackEveryBytes);
         this.term.options.disableStdin = message.readOnly;
         this.#setState("open", message.readOnly ? "read-only" : null);

@@ -14,7 +14,7 @@ function describe(view: ViewState): string {
     case "loading":
       return "loading…";
     case "connecting":
-      return "connecting…";
+      return view.detail === "reconnecting" ? "reconnecting…" : "connecting…";
     case "open":
       return view.detail === "read-only" ? "live (read-only)" : "live, input on";
     case "exited":

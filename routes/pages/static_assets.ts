@@ -40,7 +40,13 @@ async function serve(c: Context<AppEnv>, root: string, prefix: string, hashed: b
     ETag: etag,
   };
   if (name === "manifest.json") headers["Cache-Control"] = "no-store";
+  if (hashed) headers.Vary = "Accept-Encoding";
   if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+  // The build writes a gzip copy of every bundle; send it to browsers that accept it.
+  if (hashed && /\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) {
+    const gzipped = await Deno.readFile(`${path}.gz`).catch(() => null);
+    if (gzipped) return c.body(gzipped, 200, { ...headers, "Content-Encoding": "gzip" });
+  }
   return c.body(await Deno.readFile(path), 200, headers);
 }
 

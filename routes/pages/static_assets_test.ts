@@ -32,13 +32,30 @@ Deno.test("static files revalidate; hashed bundles are cached for a year; manife
     const js = await app.request("/build/client-ABCDEF123456.js");
     assertEquals(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
     assertEquals(js.headers.get("content-type"), "text/javascript; charset=utf-8");
-    await js.body?.cancel();
+    assertEquals([js.headers.get("content-encoding"), await js.text()], [null, "export{}"]);
+    const gzipped = new Uint8Array(
+      await new Response(
+        new Blob(["export{}"]).stream().pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer(),
+    );
+    await Deno.writeFile(`${root}/build/client-ABCDEF123456.js.gz`, gzipped);
+    const packed = await app.request("/build/client-ABCDEF123456.js", {
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    });
+    assertEquals(packed.headers.get("content-encoding"), "gzip");
+    assertEquals(packed.headers.get("vary"), "Accept-Encoding");
+    assertEquals(new Uint8Array(await packed.arrayBuffer()), gzipped);
     const manifest = await app.request("/build/manifest.json");
     assertEquals(manifest.headers.get("cache-control"), "no-store");
     await manifest.body?.cancel();
 
     for (
-      const missing of ["/static/none.css", "/static/..%2fdeno.json", "/static/..%2f..%2fdeno.json"]
+      const missing of [
+        "/static/none.css",
+        "/build/client-ABCDEF123456.js.gz",
+        "/static/..%2fdeno.json",
+        "/static/..%2f..%2fdeno.json",
+      ]
     ) {
       const response = await app.request(missing);
       assertEquals(response.status, 404, missing);

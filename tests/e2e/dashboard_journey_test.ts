@@ -60,7 +60,11 @@ async function consoleAndApp(b: BrowserHarness, page: Page): Promise<void> {
   assertEquals((await frame.locator("body").textContent())?.trim(), "ok");
 }
 
-async function terminalSurvivesReload(b: BrowserHarness, page: Page): Promise<void> {
+async function terminalSurvivesReload(
+  b: BrowserHarness,
+  page: Page,
+  sockets: string[],
+): Promise<void> {
   await toolsMenu(page, "web-app", "terminal");
   await page.locator("[data-terminal] .xterm-rows").waitFor();
   await waitForTerminalText(page, "[data-terminal]", "(web-app)");
@@ -68,6 +72,7 @@ async function terminalSurvivesReload(b: BrowserHarness, page: Page): Promise<vo
   await page.keyboard.type("echo $((6*7))\n");
   await waitForTerminalText(page, "[data-terminal]", /^42\s*$/m);
   await b.screenshot("terminal", page);
+  sockets.length = 0;
   await page.reload();
   await page.waitForSelector("[data-island][data-hydrated]");
   await waitForTerminalText(page, "[data-terminal]", "echo $((6*7))");
@@ -90,6 +95,17 @@ async function editScriptAndRestart(b: BrowserHarness, page: Page): Promise<void
   await modal(page).locator('[data-choice="restart"]').click();
   await waitForToast(page, 'Script of "Web App" saved; restarted.');
   await waitForStatus(page, "web-app", "started");
+  for (const overwrite of [false, true]) {
+    await page.click('[data-action="save-blueprint"]');
+    const name = modal(page).locator("input[name=filename]");
+    assertEquals(await name.inputValue(), "http_app_custom.sh");
+    await modal(page).getByRole("button", { name: "Save blueprint" }).click();
+    if (overwrite) await modal(page).locator('[data-choice="yes"]').click();
+    await waitForToast(page, 'Blueprint "http_app_custom.sh" saved.');
+    await page.locator(".toast").first().getByRole("button", { name: "Dismiss" }).click();
+  }
+  const custom = await (await b.harness.fetch("/api/system/blueprints")).json();
+  assertEquals(custom.custom.map((c: { filename: string }) => c.filename), ["http_app_custom.sh"]);
   await rowAction(page, "web-app", "logs");
   await waitForTerminalText(page, "[data-console]", "edited-marker-7");
 }
@@ -150,6 +166,22 @@ async function saveTwoRows(b: BrowserHarness, page: Page): Promise<void> {
   await waitForStatus(page, "web-app", "started");
 }
 
+/**
+ * Each publish reloads nginx, which cuts the old workers' WebSockets 10 s later: the terminal
+ * reattaches by itself (a second socket) and keeps working.
+ */
+async function terminalReattaches(page: Page, sockets: string[]): Promise<void> {
+  const attaches = () => sockets.filter((url) => url.includes("/terminal?terminal=")).length;
+  const deadline = Date.now() + 30_000;
+  while (attaches() < 2 && Date.now() < deadline) await page.waitForTimeout(250);
+  assert(attaches() >= 2, `the terminal did not reattach (${attaches()} socket)`);
+  await page.click('[data-action="show-terminals"]');
+  await waitForTerminalText(page, "[data-terminal]", "echo $((6*7))");
+  await page.locator("[data-terminal] .xterm-helper-textarea").focus();
+  await page.keyboard.type("echo $((7*8))\n");
+  await waitForTerminalText(page, "[data-terminal]", /^56\s*$/m);
+}
+
 async function stopDeleteRestore(page: Page): Promise<void> {
   await rowAction(page, "web-app", "stop");
   await waitForStatus(page, "web-app", "stopped");
@@ -166,6 +198,10 @@ async function stopDeleteRestore(page: Page): Promise<void> {
   await page.locator('[data-trash-entry="web-app"] [data-action="restore"]').click();
   await row(page, "web-app").waitFor();
   await waitForToast(page, '"Web App" restored.');
+  await page.locator('[data-trash-entry="sat-one"] [data-action="purge"]').click();
+  await modal(page).locator('[data-choice="yes"]').click();
+  await page.locator('[data-trash-entry="sat-one"]').waitFor({ state: "detached" });
+  await page.getByText("The trash is empty.").waitFor();
 }
 
 Deno.test({
@@ -186,11 +222,14 @@ Deno.test({
       await consoleAndApp(b, page);
       await page.locator("[data-gpu='1']").waitFor();
       await page.locator("#pane-monitor").screenshot({ path: `${ARTIFACTS}system-monitor.png` });
-      await terminalSurvivesReload(b, page);
+      const sockets: string[] = [];
+      page.on("websocket", (socket) => sockets.push(socket.url()));
+      await terminalSurvivesReload(b, page, sockets);
       await editScriptAndRestart(b, page);
       await addSatellite(page);
       await saveTwoRows(b, page);
       await b.screenshot("dashboard", page);
+      await terminalReattaches(page, sockets);
       await stopDeleteRestore(page);
       assertEquals(await b.collectProblems(), []);
       const created = await api(b, "/api/instances");
