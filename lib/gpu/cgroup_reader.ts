@@ -1,11 +1,6 @@
-import {
-  countCpuList,
-  parseCgroupPaths,
-  parseCpuMax,
-  parseKeyValues,
-  quotaCores,
-} from "./proc_parse.ts";
-import { isDirectory, readNumber, readText } from "./read_text.ts";
+import { type CgroupLayout, type CgroupV1Dirs, resolveCgroupLayout } from "./cgroup_layout.ts";
+import { countCpuList, parseCpuMax, parseKeyValues, quotaCores } from "./proc_parse.ts";
+import { readNumber, readText } from "./read_text.ts";
 
 /** What the cgroup this process lives in limits and has used. */
 export interface CgroupFigures {
@@ -21,20 +16,28 @@ export interface CgroupFigures {
 // v1 reports "no limit" as PAGE_COUNTER_MAX pages, about 2^63 bytes.
 const V1_UNLIMITED = 2 ** 62;
 
-/** Reads cgroup v2 or v1 limits for this process, resolving its cgroup from /proc/self/cgroup. */
+// A process's cgroup is fixed in practice (container, systemd unit); re-resolve now and then anyway.
+const RESOLVE_EVERY = 60;
+
+/**
+ * Reads cgroup v2 or v1 limits for this process, resolving its cgroup from /proc/self/cgroup.
+ * Limits are read every time (`docker update` changes them); where they live is resolved once
+ * every 60 reads.
+ */
 export class CgroupReader {
+  #layout: CgroupLayout = null;
+  #reads = 0;
+
   constructor(private readonly cgroupRoot: string, private readonly procRoot: string) {}
 
   /** Null when no cgroup file system is mounted at the root. */
   read(): CgroupFigures | null {
-    const paths = parseCgroupPaths(readText(`${this.procRoot}/self/cgroup`) ?? "");
-    if (readText(`${this.cgroupRoot}/cgroup.controllers`) !== null) {
-      return this.#readV2(this.#chain(this.cgroupRoot, paths.unified ?? "/"));
+    if (this.#reads++ % RESOLVE_EVERY === 0) {
+      this.#layout = resolveCgroupLayout(this.cgroupRoot, this.procRoot);
     }
-    if (readText(`${this.cgroupRoot}/memory/memory.limit_in_bytes`) !== null) {
-      return this.#readV1(paths.controllers);
-    }
-    return null;
+    const layout = this.#layout;
+    if (layout?.version === "v2") return this.#readV2(layout.chain);
+    return layout ? this.#readV1(layout.dirs) : null;
   }
 
   #readV2(chain: string[]): CgroupFigures {
@@ -66,36 +69,33 @@ export class CgroupReader {
     return { version: "v2", memory, cpu, cpusetCount: cpuset ? countCpuList(cpuset) : null };
   }
 
-  #readV1(controllers: Map<string, string>): CgroupFigures {
-    const dir = (names: string[], controller: string) =>
-      this.#v1Dir(names, controllers.get(controller) ?? "/");
-    const memoryDir = dir(["memory"], "memory");
-    const cpuDir = dir(["cpu", "cpu,cpuacct", "cpuacct,cpu"], "cpu");
-    const cpuacctDir = dir(["cpuacct", "cpu,cpuacct", "cpuacct,cpu"], "cpuacct");
-    const cpusetDir = dir(["cpuset"], "cpuset");
+  #readV1(dirs: CgroupV1Dirs): CgroupFigures {
     let memory: CgroupFigures["memory"] = null;
-    if (memoryDir) {
-      const stat = parseKeyValues(readText(`${memoryDir}/memory.stat`) ?? "");
+    if (dirs.memory) {
+      const stat = parseKeyValues(readText(`${dirs.memory}/memory.stat`) ?? "");
       // hierarchical_memory_limit includes the limits of ancestor cgroups.
       const limitBytes = Math.min(
-        readNumber(`${memoryDir}/memory.limit_in_bytes`) ?? Infinity,
+        readNumber(`${dirs.memory}/memory.limit_in_bytes`) ?? Infinity,
         stat.get("hierarchical_memory_limit") ?? Infinity,
       );
-      const usage = readNumber(`${memoryDir}/memory.usage_in_bytes`);
+      const usage = limitBytes < V1_UNLIMITED
+        ? readNumber(`${dirs.memory}/memory.usage_in_bytes`)
+        : null;
       const inactive = stat.get("total_inactive_file") ?? stat.get("inactive_file") ?? 0;
-      if (limitBytes < V1_UNLIMITED && usage !== null) {
-        memory = { limitBytes, usedBytes: Math.max(0, usage - inactive) };
-      }
+      if (usage !== null) memory = { limitBytes, usedBytes: Math.max(0, usage - inactive) };
     }
-    const quota = cpuDir
+    const quota = dirs.cpu
       ? quotaCores(
-        readNumber(`${cpuDir}/cpu.cfs_quota_us`) ?? -1,
-        readNumber(`${cpuDir}/cpu.cfs_period_us`) ?? 0,
+        readNumber(`${dirs.cpu}/cpu.cfs_quota_us`) ?? -1,
+        readNumber(`${dirs.cpu}/cpu.cfs_period_us`) ?? 0,
       )
       : null;
-    const usageNs = cpuacctDir ? readNumber(`${cpuacctDir}/cpuacct.usage`) : null;
-    const cpuset = cpusetDir
-      ? readText(`${cpusetDir}/cpuset.effective_cpus`) ?? readText(`${cpusetDir}/cpuset.cpus`)
+    // Usage only matters against a quota.
+    const usageNs = quota !== null && dirs.cpuacct
+      ? readNumber(`${dirs.cpuacct}/cpuacct.usage`)
+      : null;
+    const cpuset = dirs.cpuset
+      ? readText(`${dirs.cpuset}/cpuset.effective_cpus`) ?? readText(`${dirs.cpuset}/cpuset.cpus`)
       : null;
     return {
       version: "v1",
@@ -106,30 +106,4 @@ export class CgroupReader {
       cpusetCount: cpuset ? countCpuList(cpuset) : null,
     };
   }
-
-  /** The process's cgroup directory when visible, else the mount root (a cgroup namespace). */
-  #v1Dir(names: string[], path: string): string | null {
-    for (const name of names) {
-      const mount = `${this.cgroupRoot}/${name}`;
-      for (const dir of [join(mount, path), mount]) {
-        if (isDirectory(dir)) return dir;
-      }
-    }
-    return null;
-  }
-
-  /** The cgroup directory and its ancestors up to the mount root, nearest first. */
-  #chain(mount: string, path: string): string[] {
-    const parts = path.split("/").filter(Boolean);
-    const chain: string[] = [];
-    for (let depth = parts.length; depth >= 0; depth--) {
-      chain.push(join(mount, "/" + parts.slice(0, depth).join("/")));
-    }
-    // Without a cgroup namespace the host path may not exist inside a container's mount.
-    return chain.filter((dir) => dir === mount || isDirectory(dir));
-  }
-}
-
-function join(root: string, path: string): string {
-  return path === "/" || path === "" ? root : `${root}${path.startsWith("/") ? "" : "/"}${path}`;
 }

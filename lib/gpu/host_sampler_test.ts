@@ -60,6 +60,21 @@ for (const c of cases) {
   });
 }
 
+Deno.test("limits changed at run time (docker update) show in the next sample", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const v2 = await copyFixtures(dir, "v2-limited");
+    const sampler = new HostSampler({ dataDir: dir, ...v2 });
+    assertEquals((await sampler.sample()).memoryTotalBytes, 4 * GIB);
+    await Deno.writeTextFile(`${v2.cgroupRoot}/memory.max`, `${8 * GIB}\n`);
+    await Deno.writeTextFile(`${v2.cgroupRoot}/cpu.max`, "max 100000\n");
+    const sample = await sampler.sample();
+    assertEquals([sample.memoryTotalBytes, sample.cpuCount], [8 * GIB, 4]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("CPU% comes from /proc/stat deltas without a quota", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -43,13 +43,16 @@ export function parseKeyValues(text: string): Map<string, number> {
   return values;
 }
 
-/** MemTotal and MemAvailable from /proc/meminfo, in bytes. */
+const MEMINFO_KEYS = /^(MemTotal|MemAvailable|MemFree|Cached|Buffers):\s+(\d+)/gm;
+
+/** MemTotal and MemAvailable from /proc/meminfo, in bytes (values are in KiB). */
 export function parseMeminfo(text: string): { totalBytes: number; availableBytes: number } {
-  const values = parseKeyValues(text);
-  const totalBytes = values.get("MemTotal") ?? 0;
+  const kib = new Map<string, number>();
+  for (const [, key = "", value] of text.matchAll(MEMINFO_KEYS)) kib.set(key, Number(value) * 1024);
+  const totalBytes = kib.get("MemTotal") ?? 0;
   // Kernels before 3.14 lack MemAvailable; free + page cache is the usual approximation.
-  const availableBytes = values.get("MemAvailable") ??
-    (values.get("MemFree") ?? 0) + (values.get("Cached") ?? 0) + (values.get("Buffers") ?? 0);
+  const availableBytes = kib.get("MemAvailable") ??
+    (kib.get("MemFree") ?? 0) + (kib.get("Cached") ?? 0) + (kib.get("Buffers") ?? 0);
   return { totalBytes, availableBytes };
 }
 

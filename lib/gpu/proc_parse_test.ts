@@ -3,6 +3,7 @@ import {
   countCpuList,
   parseCgroupPaths,
   parseCpuMax,
+  parseForkCount,
   parseKeyValues,
   parseMeminfo,
   parseProcStat,
@@ -50,4 +51,14 @@ Deno.test("countCpuList and parseCpuMax read cpuset ranges and quotas", () => {
   assertEquals(countCpuList("0-3,8,10-11\n"), 7);
   assertEquals(parseCpuMax("max 100000\n"), null);
   assertEquals(parseCpuMax("250000 100000\n"), 2.5);
+});
+
+Deno.test("parseForkCount reads the processes line of /proc/stat, null without one", () => {
+  assertEquals(parseForkCount("cpu  1 2 3\nctxt 99\nprocesses 123456\nprocs_running 2\n"), 123456);
+  assertEquals(parseForkCount("cpu  1 2 3\n"), null);
+  const real = parseForkCount(Deno.readTextFileSync("/proc/stat"));
+  if (real === null) throw new Error("this machine's /proc/stat has no processes line");
+  new Deno.Command("true").outputSync();
+  const after = parseForkCount(Deno.readTextFileSync("/proc/stat")) ?? 0;
+  assertEquals(after > real, true, `a new process moves the counter: ${real} → ${after}`);
 });
