@@ -2,11 +2,16 @@
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { ApiError, errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
+import { closeTerminal } from "./terminal_actions.ts";
 
 async function send(d: Dashboard, dto: InstanceDto, mode: string, overwrite: boolean) {
   await d.api.del(`/api/instances/${dto.id}`, { mode, overwrite });
   d.store.applyRemoved(dto.id);
   d.tools.forgetInstance(dto.id);
+  // Its shells would outlive it on the server: close them with it.
+  for (const tab of d.tools.terminals.value.filter((t) => t.instanceId === dto.id)) {
+    void closeTerminal(d, tab.id);
+  }
   d.ui.toast(
     "success",
     mode === "trash" ? `"${dto.name}" moved to the trash.` : `"${dto.name}" deleted permanently.`,
