@@ -36,6 +36,10 @@ _aikore_merge_into() {
     name="$(basename -- "$entry")"
     if [[ ! -e "$dst/$name" && ! -L "$dst/$name" ]]; then
       mv -- "$entry" "$dst/$name" || return 1
+    elif [[ -f "$entry" && ! -L "$entry" && -f "$dst/$name" && ! -L "$dst/$name" ]] &&
+      cmp -s -- "$entry" "$dst/$name"; then
+      # The same file is already in the store (an app's tracked placeholder): nothing is lost.
+      rm -f -- "$entry" || return 1
     elif [[ -d "$entry" && ! -L "$entry" && -d "$dst/$name" && ! -L "$dst/$name" ]]; then
       _aikore_merge_into "$entry" "$dst/$name" || return 1
       rmdir -- "$entry" 2>/dev/null || true
@@ -50,6 +54,8 @@ _aikore_merge_into() {
 link_shared_folder() {
   local link="${1-}" storage="${2-}" link_abs storage_abs aside
   [[ -n "$link" && -n "$storage" ]] || { aikore_fail "usage: link_shared_folder LINK STORAGE"; return 1; }
+  # Already linked (the usual case at every start): decided without spawning anything.
+  if [[ -L "$link" && -d "$storage" && "$link" -ef "$storage" ]]; then return 0; fi
   link_abs="$(_aikore_abs "$link")" || return 1
   storage_abs="$(realpath -m -- "$storage")" || return 1
   if [[ "$storage_abs" == "$link_abs" || "$storage_abs" == "$link_abs"/* ]]; then
@@ -80,12 +86,26 @@ link_shared_folder() {
 link_model_folder() {
   local link="${1-}" sub="${2-}"
   [[ -n "$link" && -n "$sub" ]] || { aikore_fail "usage: link_model_folder LINK SUBFOLDER"; return 1; }
-  [[ -n "${AIKORE_DATA_MODELS-}" ]] || { aikore_fail "AIKORE_DATA_MODELS is not set"; return 1; }
+  local models="${AIKORE_DATA_MODELS:-${AIKORE_MODELS_DIR-}}"
+  [[ -n "$models" ]] || { aikore_fail "AIKORE_DATA_MODELS is not set"; return 1; }
   if [[ "$sub" == /* || "/$sub/" == */../* || "/$sub/" == */./* ]]; then
     aikore_fail "link_model_folder: \"$sub\" must be a relative folder without . or .. parts"
     return 1
   fi
-  link_shared_folder "$link" "$AIKORE_DATA_MODELS/$sub"
+  link_shared_folder "$link" "$models/$sub"
+}
+
+# link_model_folders APP_MODELS_DIR LOCAL:SHARED...
+# link_model_folder for each pair: APP_MODELS_DIR/LOCAL -> the model store's SHARED folder,
+# e.g. link_model_folders app/models Stable-diffusion:checkpoints Lora:loras.
+link_model_folders() {
+  local base="${1-}" pair
+  [[ -n "$base" ]] || { aikore_fail "usage: link_model_folders APP_MODELS_DIR LOCAL:SHARED..."; return 1; }
+  shift
+  for pair in "$@"; do
+    [[ "$pair" == ?*:?* ]] || { aikore_fail "link_model_folders: \"$pair\" is not LOCAL:SHARED"; return 1; }
+    link_model_folder "$base/${pair%%:*}" "${pair#*:}" || return 1
+  done
 }
 
 # sl_folder LINK_PARENT LINK_NAME STORAGE_PARENT STORAGE_NAME  (Python-AiKore compatible form)
@@ -144,14 +164,60 @@ _aikore_default_branch() {
   printf '%s\n' "${head#"$remote"/}"
 }
 
+# Shared-folder links that replace a folder the checkout tracks (an app's models/checkpoints
+# with its placeholder file) hide tracked files, and git then refuses to stash or switch refs
+# ("beyond a symbolic link"). Removes each such link, restores the tracked files it hid and
+# appends "LINK<TAB>TARGET" to the array named by $2 so that _aikore_relink can put it back.
+_aikore_unhide_tracked() {
+  local dir="$1" top path prefix part link raw target
+  local -n _aikore_hidden_out="$2"
+  local -A links=()
+  local -a parts=()
+  top="$(git -C "$dir" rev-parse --show-toplevel)" || return 1
+  while IFS= read -r -d '' path; do
+    prefix=""
+    IFS=/ read -r -a parts <<<"$path"
+    for part in "${parts[@]}"; do
+      prefix="${prefix:+$prefix/}$part"
+      if [[ -L "$top/$prefix" ]]; then
+        links["$prefix"]=1
+        break
+      fi
+    done
+  done < <(git -C "$top" diff --name-only --diff-filter=D -z)
+  for link in "${!links[@]}"; do
+    raw="$(readlink -- "$top/$link")" || return 1
+    if [[ "$raw" == /* ]]; then target="$raw"; else target="$(dirname -- "$top/$link")/$raw"; fi
+    target="$(realpath -m -- "$target")" || return 1
+    rm -f -- "$top/$link" || return 1
+    git -C "$top" checkout --quiet -- "$link" || { aikore_fail "sync_repo: could not restore $link"; return 1; }
+    _aikore_hidden_out+=("$top/$link"$'\t'"$target")
+  done
+}
+
+# Puts back the links _aikore_unhide_tracked removed ("LINK<TAB>TARGET" arguments).
+_aikore_relink() {
+  local entry link target status=0
+  for entry in "$@"; do
+    link="${entry%%$'\t'*}"
+    target="${entry#*$'\t'}"
+    if [[ -L "$link" || (-e "$link" && ! -d "$link") ]]; then
+      aikore_log "not linking $link to $target again: the checkout now has a file there"
+    else
+      link_shared_folder "$link" "$target" || status=1
+    fi
+  done
+  return "$status"
+}
+
 # sync_repo [VAR_NAME] [DIR]
 # Brings the git checkout DIR (default: current folder) to the ref named by the value of the
 # environment variable VAR_NAME (branch, tag or commit), or to the remote's default branch.
 # Fetches first. Local edits to tracked files are saved with `git stash` (never thrown away);
 # untracked files are left alone. Refs that look like options or are malformed are refused.
 sync_repo() {
-  local var="${1-}" dir="${2:-.}" ref="" remote r sha
-  local -a remotes=()
+  local var="${1-}" dir="${2:-.}" ref="" remote r status=0
+  local -a remotes=() hidden=()
   if [[ -n "$var" ]]; then
     [[ "$var" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { aikore_fail "sync_repo: bad variable name \"$var\""; return 1; }
     ref="${!var-}"
@@ -169,6 +235,15 @@ sync_repo() {
       { aikore_fail "sync_repo: cannot tell the default branch of $remote"; return 1; }
   fi
   _aikore_ref_ok "$ref" || { aikore_fail "sync_repo: \"$ref\" is not a valid git ref"; return 1; }
+  _aikore_unhide_tracked "$dir" hidden || return 1
+  _aikore_switch_ref "$dir" "$remote" "$ref" || status=1
+  _aikore_relink ${hidden[@]+"${hidden[@]}"} || status=1
+  return "$status"
+}
+
+# Stashes local edits to tracked files, then checks out REF (a remote branch, tag or commit).
+_aikore_switch_ref() {
+  local dir="$1" remote="$2" ref="$3" sha
   if ! git -C "$dir" diff --quiet HEAD -- 2>/dev/null; then
     git -C "$dir" stash push --quiet -m "aikore sync_repo $(date -u +%Y-%m-%dT%H:%M:%SZ)" ||
       { aikore_fail "sync_repo: could not stash local changes"; return 1; }
@@ -302,4 +377,206 @@ install_requirements() {
   fi
   rm -rf -- "$work"
   return "$status"
+}
+
+# ---- install once, launch every time (used by the stock blueprints) ----
+
+# install_allowed
+# True unless AIKORE_SKIP_INSTALL=1: satellites run their parent's installed app and must
+# never install, clean or re-link anything in the parent's folder.
+install_allowed() {
+  [[ "${AIKORE_SKIP_INSTALL:-0}" != 1 ]]
+}
+
+_AIKORE_STAMP=.aikore-installed
+
+# install_needed ENV_DIR STAMP
+# True when this run may install and ENV_DIR does not record a finished install of STAMP (a
+# text naming what was installed: app ref, Python/CUDA/torch versions …). Changing any part of
+# STAMP, or "Rebuild environment" (clean_env deletes ENV_DIR), installs again.
+install_needed() {
+  local env_dir="${1-}" stamp="${2-}"
+  [[ -n "$env_dir" ]] || { aikore_fail "usage: install_needed ENV_DIR STAMP"; return 1; }
+  install_allowed || return 1
+  [[ -f "$env_dir/$_AIKORE_STAMP" && "$(<"$env_dir/$_AIKORE_STAMP")" == "$stamp" ]] && return 1
+  return 0
+}
+
+# install_done ENV_DIR STAMP
+# Records a finished install (call it last, so a failed install is retried on the next start).
+install_done() {
+  local env_dir="${1-}" stamp="${2-}"
+  [[ -d "$env_dir" ]] || { aikore_fail "install_done: $env_dir does not exist"; return 1; }
+  printf '%s' "$stamp" >"$env_dir/$_AIKORE_STAMP"
+}
+
+# require_installed ENV_DIR
+# Fails with a clear message when ENV_DIR holds no finished install (a satellite started
+# before its parent ever finished installing).
+require_installed() {
+  local env_dir="${1-}"
+  [[ -f "$env_dir/$_AIKORE_STAMP" ]] && return 0
+  if install_allowed; then
+    aikore_fail "the install into $env_dir did not finish"
+  else
+    aikore_fail "the parent instance has not finished installing into $env_dir: start it once first"
+  fi
+}
+
+# Deletes an environment folder, which must lie inside the instance folder.
+_aikore_remove_env() {
+  local env_abs instance_abs
+  env_abs="$(_aikore_abs "$1")" || return 1
+  instance_abs="$(realpath -m -- "${INSTANCE_CONF_DIR:-$(dirname -- "$env_abs")}")" || return 1
+  if [[ "$env_abs" != "$instance_abs"/?* ]]; then
+    aikore_fail "refusing to delete $env_abs, which is not inside $instance_abs"
+    return 1
+  fi
+  rm -rf -- "$env_abs"
+}
+
+# create_env conda|python ENV_DIR PYTHON_VERSION [CONDA_PACKAGES...]
+# Creates the environment unless ENV_DIR already holds one made the same way (then it is kept);
+# one made differently (other Python, other packages) is deleted and made again.
+#  conda:  conda create -p ENV_DIR from conda-forge with python=PYTHON_VERSION (none when
+#          PYTHON_VERSION is empty) and CONDA_PACKAGES (e.g. nodejs=22).
+#  python: python<PYTHON_VERSION> -m venv ENV_DIR (python3 when that is not installed).
+create_env() {
+  local type="${1-}" env_dir="${2-}" py="${3-}" made want interpreter
+  if [[ ! ("$type" == conda || "$type" == python) || -z "$env_dir" || $# -lt 3 ]]; then
+    aikore_fail "usage: create_env conda|python ENV_DIR PYTHON_VERSION [CONDA_PACKAGES...]"
+    return 1
+  fi
+  shift 3
+  if [[ -n "$py" && ! "$py" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]]; then
+    aikore_fail "create_env: \"$py\" is not a Python version such as 3.12"
+    return 1
+  fi
+  want="$type python=$py $*"
+  if [[ -f "$env_dir/.aikore-env" ]]; then
+    made="$(<"$env_dir/.aikore-env")"
+    if [[ "$made" == "$want" ]]; then
+      aikore_log "keeping the environment $env_dir ($want)"
+      return 0
+    fi
+  fi
+  if [[ -e "$env_dir" || -L "$env_dir" ]]; then
+    aikore_log "replacing the environment $env_dir (wanted: $want)"
+    _aikore_remove_env "$env_dir" || return 1
+  fi
+  if [[ "$type" == conda ]]; then
+    command -v conda >/dev/null 2>&1 ||
+      { aikore_fail "conda is not on PATH (install Miniforge, or use the AiKore Docker image)"; return 1; }
+    conda create --yes --quiet --prefix "$env_dir" --override-channels --channel conda-forge \
+      ${py:+"python=$py"} "$@" || { aikore_fail "create_env: conda create failed"; return 1; }
+  else
+    interpreter=python3
+    if [[ -n "$py" ]] && command -v "python$py" >/dev/null 2>&1; then interpreter="python$py"; fi
+    [[ -z "$py" || "$interpreter" != python3 ]] ||
+      aikore_log "python$py is not installed: using $(command -v python3 || echo python3)"
+    "$interpreter" -m venv "$env_dir" || { aikore_fail "create_env: $interpreter -m venv failed"; return 1; }
+  fi
+  mkdir -p -- "$env_dir" && printf '%s' "$want" >"$env_dir/.aikore-env"
+}
+
+# activate_env ENV_DIR
+# Activates a venv (its bin/activate) or a conda environment (PATH, CONDA_PREFIX and its
+# etc/conda/activate.d scripts) without calling conda, so it works for satellites too.
+activate_env() {
+  local env_dir="${1-}" script restore
+  [[ -d "$env_dir/bin" ]] || { aikore_fail "activate_env: $env_dir is not an environment (no bin/)"; return 1; }
+  env_dir="$(realpath -- "$env_dir")" || return 1
+  restore="$(set +o)"
+  set +u
+  if [[ -f "$env_dir/bin/activate" && ! -d "$env_dir/conda-meta" ]]; then
+    # shellcheck disable=SC1091
+    source "$env_dir/bin/activate"
+  else
+    export CONDA_PREFIX="$env_dir" CONDA_DEFAULT_ENV="$env_dir" CONDA_SHLVL=1
+    export PATH="$env_dir/bin:$PATH"
+    for script in "$env_dir"/etc/conda/activate.d/*.sh; do
+      # shellcheck disable=SC1090
+      [[ -f "$script" ]] && source "$script"
+    done
+  fi
+  eval "$restore"
+  hash -r
+}
+
+# torch_index_url
+# The PyTorch wheel index for CUDA_VERSION (12.8 or 12.8.1 -> cu128; cpu; rocm6.3 …; default
+# 12.8). AIKORE_TORCH_INDEX_URL replaces it (a mirror, a local wheel house).
+torch_index_url() {
+  local cuda="${CUDA_VERSION:-12.8}" tag
+  if [[ -n "${AIKORE_TORCH_INDEX_URL-}" ]]; then
+    printf '%s\n' "$AIKORE_TORCH_INDEX_URL"
+    return 0
+  fi
+  if [[ "$cuda" =~ ^([0-9]+)\.([0-9]+)(\.[0-9]+)?$ ]]; then
+    tag="cu${BASH_REMATCH[1]}${BASH_REMATCH[2]}"
+  elif [[ "$cuda" =~ ^(cpu|cu[0-9]{3,4}|rocm[0-9]+(\.[0-9]+)*)$ ]]; then
+    tag="$cuda"
+  else
+    aikore_fail "CUDA_VERSION \"$cuda\" is not a version such as 12.8 (or cpu, cu128, rocm6.3)"
+    return 1
+  fi
+  printf 'https://download.pytorch.org/whl/%s\n' "$tag"
+}
+
+# install_torch [PACKAGE...]
+# pip-installs the torch stack (default: torch torchvision torchaudio) from torch_index_url,
+# pinning torch to TORCH_VERSION when it is set. Extra PIP arguments are not accepted on purpose:
+# the app's requirements come afterwards through install_requirements.
+install_torch() {
+  local url pkg
+  local -a pkgs=() pip=()
+  url="$(torch_index_url)" || return 1
+  [[ $# -gt 0 ]] || set -- torch torchvision torchaudio
+  if [[ -n "${TORCH_VERSION-}" && ! "$TORCH_VERSION" =~ ^[0-9]+(\.[0-9]+){1,2}([a-z]+[0-9]*)?(\+[a-z0-9.]+)?$ ]]; then
+    aikore_fail "TORCH_VERSION \"$TORCH_VERSION\" is not a version such as 2.8.0"
+    return 1
+  fi
+  for pkg in "$@"; do
+    if [[ "$pkg" == torch && -n "${TORCH_VERSION-}" ]]; then pkg="torch==$TORCH_VERSION"; fi
+    pkgs+=("$pkg")
+  done
+  read -r -a pip <<<"${AIKORE_PIP:-python -m pip}"
+  aikore_log "installing ${pkgs[*]} from $url"
+  "${pip[@]}" install "${pkgs[@]}" --index-url "$url"
+}
+
+# torch_constraints FILE
+# Writes pip constraints pinning the torch stack installed in the active environment, for
+# `install_requirements DIR -c FILE`: pip then fails loudly instead of swapping torch.
+torch_constraints() {
+  local out="${1-}"
+  [[ -n "$out" ]] || { aikore_fail "usage: torch_constraints FILE"; return 1; }
+  python - >"$out" <<'PY' || { aikore_fail "torch_constraints: python failed"; return 1; }
+import importlib.metadata as metadata
+for name in ("torch", "torchvision", "torchaudio", "xformers", "triton"):
+    try:
+        print(f"{name}=={metadata.version(name)}")
+    except metadata.PackageNotFoundError:
+        pass
+PY
+}
+
+# read_launch_args ARRAY_NAME [FILE]
+# Appends the words of FILE (default: launch_args.txt in the instance's own folder) to the
+# array ARRAY_NAME: lines split on blanks, '#' starts a comment line; no quotes, globs or
+# variables are interpreted. The Python-AiKore way to add options without editing the script.
+read_launch_args() {
+  [[ "${1-}" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { aikore_fail "usage: read_launch_args ARRAY_NAME [FILE]"; return 1; }
+  local -n _aikore_args_out="$1"
+  local file="${2:-${INSTANCE_DIR:-${INSTANCE_CONF_DIR:-.}}/launch_args.txt}" line n=0
+  local -a words=()
+  [[ -f "$file" ]] || return 0
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line%$'\r'}"
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    read -r -a words <<<"$line"
+    _aikore_args_out+=("${words[@]}")
+    n=$((n + ${#words[@]}))
+  done <"$file"
+  aikore_log "$n extra launch argument(s) from $file"
 }
