@@ -70,7 +70,9 @@ export async function buildIslands(
     const written: string[] = [];
     for (const name of Object.keys(files)) {
       // Served instead of the file to browsers that accept gzip (a third of the bytes).
-      await gzipFile(`${staging}/${name}`, `${buildDir}/${name}.gz`);
+      await gzipFile(`${staging}/${name}`, `${staging}/${name}.gz`);
+      // Renames only: a concurrent build of the same sources writes the same names.
+      await Deno.rename(`${staging}/${name}.gz`, `${buildDir}/${name}.gz`);
       await Deno.rename(`${staging}/${name}`, `${buildDir}/${name}`);
       written.push(name, `${name}.gz`);
     }

@@ -3,8 +3,9 @@
  * Preact render alone (target < 5 ms) and the whole `GET /` (props from the database and the
  * blueprint catalog, render, response).
  *
- *   deno run --allow-all tools/bench/ui_ssr.tsx
+ *   deno run --allow-all tools/bench/ui_ssr.ts
  */
+import { h as element } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { Island } from "../../components/Island.tsx";
 import Dashboard from "../../islands/Dashboard.tsx";
@@ -35,7 +36,9 @@ try {
   const render: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const started = performance.now();
-    renderToString(<Island name="Dashboard" component={Dashboard} props={props} />);
+    renderToString(
+      element(Island<DashboardProps>, { name: "Dashboard", component: Dashboard, props }),
+    );
     if (i >= WARMUP) render.push(performance.now() - started);
   }
   const full: number[] = [];
@@ -52,7 +55,7 @@ try {
   );
   print(`GET / (props + render + response): ${summary(full)}`);
   print(`page size ${kib(new TextEncoder().encode(html).length)}, props ${kib(json.length)}`);
-  print("re-run: deno run --allow-all tools/bench/ui_ssr.tsx");
+  print("re-run: deno run --allow-all tools/bench/ui_ssr.ts");
 } finally {
   await h.close();
 }
