@@ -367,9 +367,16 @@ async function makeWorld(): Promise<World> {
   return world;
 }
 
-const realGit = new Deno.Command("bash", { args: ["-c", "command -v git"], stdout: "piped" })
-  .outputSync();
-const REAL_GIT = new TextDecoder().decode(realGit.stdout).trim();
+let realGit: string | undefined;
+
+/** Where the real git is (the stub hands clones and fetches to it). */
+function realGitPath(): string {
+  realGit ??= new TextDecoder().decode(
+    new Deno.Command("bash", { args: ["-c", "command -v git"], stdout: "piped" }).outputSync()
+      .stdout,
+  ).trim();
+  return realGit;
+}
 
 interface RunResult {
   code: number;
@@ -393,7 +400,7 @@ async function runInstance(
     HOME: world.root,
     LANG: "C.UTF-8",
     STUB_LOG: world.log,
-    STUB_REAL_GIT: REAL_GIT,
+    STUB_REAL_GIT: realGitPath(),
     STUB_UPSTREAM: world.upstream,
     STUB_ENV_VARS: ENV_SEEN.join(" "),
     WEBUI_PORT: String(port),
@@ -563,8 +570,12 @@ for (const stock of CASES) {
       assertLaunchOnly(stock, second, world, 18002, "owner");
       await assertLinks(stock, world);
 
-      const satellite = await runInstance(world, "satellite", 18003);
+      // Even with a rebuild pending and other versions than installed, a satellite only launches.
+      await Deno.writeTextFile(join(world.conf, ".rebuild-env"), "");
+      const satellite = await runInstance(world, "satellite", 18003, { TORCH_VERSION: "2.9.0" });
       assertLaunchOnly(stock, satellite, world, 18003, "satellite");
+      assert((await Deno.stat(join(world.conf, "env/.aikore-installed"))).isFile);
+      assert((await Deno.stat(join(world.conf, ".rebuild-env"))).isFile);
     });
   });
 }
