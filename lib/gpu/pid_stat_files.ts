@@ -1,6 +1,6 @@
 import { getLibc, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";
 import { parsePidStatBytes, type PidCounters } from "./pid_stat.ts";
-import { readBytes } from "./read_text.ts";
+import { readBytes, readText } from "./read_text.ts";
 
 const STAT_BYTES = 4096;
 const STAT_BYTES_USIZE = BigInt(STAT_BYTES);
@@ -17,10 +17,10 @@ export class PidStatFiles {
   readonly #kept = new Map<number, number>();
   readonly #buffer = new Uint8Array(STAT_BYTES);
 
-  /** `maxKept` bounds the file descriptors held between samples. */
-  constructor(procRoot: string, maxKept = 1024) {
+  /** `maxKept` bounds the file descriptors held between samples; by default 512, at most ¼ of the limit. */
+  constructor(procRoot: string, maxKept?: number) {
     this.#procRoot = procRoot;
-    this.#maxKept = maxKept;
+    this.#maxKept = maxKept ?? Math.min(512, Math.floor(openFilesLimit() / 4));
   }
 
   /** How many files are open. */
@@ -64,4 +64,11 @@ export class PidStatFiles {
   close(): void {
     this.keepOnly(new Set());
   }
+}
+
+/** The soft RLIMIT_NOFILE from /proc/self/limits (Deno raises it to the hard limit); 1024 if unknown. */
+function openFilesLimit(): number {
+  const value = /^Max open files\s+(\d+|unlimited)/m.exec(readText("/proc/self/limits") ?? "")?.[1];
+  if (value === "unlimited") return Infinity;
+  return value === undefined ? 1024 : Number(value);
 }

@@ -53,3 +53,22 @@ Deno.test("keepOnly closes the other files and maxKept bounds how many stay open
     files.close();
   }
 });
+
+Deno.test("kept stat files are not inherited by child processes", async () => {
+  const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  const files = new PidStatFiles("/proc");
+  try {
+    assertEquals(files.read(child.pid)?.ppid, Deno.pid);
+    assertEquals(files.keptCount, 1);
+    const listing = await new Deno.Command("bash", {
+      args: ["-c", 'for fd in /proc/$$/fd/*; do readlink "$fd" || true; done'],
+    }).output();
+    const targets = new TextDecoder().decode(listing.stdout);
+    assert(listing.success && targets.length > 0, "bash listed its descriptors");
+    assertEquals(targets.includes(`/proc/${child.pid}/stat`), false, targets);
+  } finally {
+    files.close();
+    child.kill("SIGKILL");
+    await child.status;
+  }
+});

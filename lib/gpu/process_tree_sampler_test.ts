@@ -128,6 +128,27 @@ Deno.test("no /proc listing while the fork counter is unchanged; a new child is 
   }
 });
 
+Deno.test("a process that fails to read once is found again: the next sample lists /proc", async () => {
+  const proc = await Deno.makeTempDir();
+  const sampler = new ProcessTreeSampler({ procRoot: proc, fullScanEvery: 1000 });
+  try {
+    await Deno.writeTextFile(`${proc}/stat`, "cpu  1 2 3\nprocesses 500\n");
+    for (const [pid, ppid] of [[100, 1], [101, 100]] as const) {
+      await Deno.mkdir(`${proc}/${pid}`);
+      await Deno.writeTextFile(`${proc}/${pid}/stat`, statLine(pid, ppid, 10));
+    }
+    const pidsOf = async () => (await sampler.sample([100])).get(100)?.pids;
+    assertEquals(await pidsOf(), [100, 101]);
+    await Deno.writeTextFile(`${proc}/101/stat`, "unreadable for a moment");
+    assertEquals([await pidsOf(), sampler.listingCount], [[100], 1]);
+    await Deno.writeTextFile(`${proc}/101/stat`, statLine(101, 100, 10));
+    assertEquals([await pidsOf(), sampler.listingCount], [[100, 101], 2]);
+  } finally {
+    sampler.release();
+    await Deno.remove(proc, { recursive: true });
+  }
+});
+
 Deno.test("a child that exits between samples leaves the tree and the live pids", async () => {
   const tree = startTree(`sleep 30 & echo $!; sleep 30 & echo $!; wait`);
   const sampler = new ProcessTreeSampler({ fullScanEvery: 1000 });
