@@ -80,6 +80,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         audit: services.audit,
         config: services.config,
         legacyDatabase: options.legacyDatabase ?? null,
+        store: services.store,
       });
       registerInstanceActionRoutes(router, {
         service: services.instances,

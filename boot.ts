@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { AuthService, type PasswordHasher } from "./lib/auth/mod.ts";
-import { BlueprintCatalog } from "./lib/blueprints/mod.ts";
+import { BlueprintCatalog, HELPER_LIBRARY } from "./lib/blueprints/mod.ts";
+import { writeFileAtomic } from "./lib/fs/mod.ts";
 import { assetPaths, type Config } from "./lib/config/mod.ts";
 import {
   AuditRepository,
@@ -101,7 +102,7 @@ export async function openServices(
     logger: logger.child("lifecycle"),
     installId: installIdOf(settings),
     baseEnv,
-    functionsScript: `${assetPaths.stockBlueprints}/functions.sh`,
+    functionsScript: await installHelperLibrary(paths),
     graceMs: options.graceMs ?? config.stopGraceMs,
     onServingChanged: () => services.onServingChanged(),
   });
@@ -155,6 +156,19 @@ export async function openServices(
     },
   };
   return services;
+}
+
+/**
+ * Copies the blueprint helper library next to the data so that bash can source it: inside a
+ * `deno compile` binary the shipped file is readable by AiKore only.
+ */
+async function installHelperLibrary(paths: InstancePaths): Promise<string> {
+  const text = await Deno.readTextFile(`${assetPaths.stockBlueprints}/${HELPER_LIBRARY}`);
+  const target = `${paths.dataDir}/lib/${HELPER_LIBRARY}`;
+  await Deno.mkdir(`${paths.dataDir}/lib`, { recursive: true });
+  const current = await Deno.readTextFile(target).catch(() => null);
+  if (current !== text) await writeFileAtomic(target, text, 0o644);
+  return target;
 }
 
 /** A random id per data dir, so that two AiKores on one host never touch each other's processes. */

@@ -67,11 +67,15 @@ async function entryFor(
   }
 }
 
+/** The helper library shipped beside the stock blueprints: sourced by them, not one of them. */
+export const HELPER_LIBRARY = "functions.sh";
+
 async function shFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   try {
     for await (const item of Deno.readDir(dir)) {
-      if (item.name.endsWith(".sh") && await isFile(join(dir, item.name))) files.push(item.name);
+      if (item.name === HELPER_LIBRARY || !item.name.endsWith(".sh")) continue;
+      if (await isFile(join(dir, item.name))) files.push(item.name);
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
@@ -108,6 +112,7 @@ export class BlueprintCatalog {
   /** The blueprint a file name refers to (custom first), or null. Bad names throw BlueprintError. */
   async find(file: string): Promise<BlueprintEntry | null> {
     assertBlueprintFile(file);
+    if (file === HELPER_LIBRARY) return null;
     for (const [dir, source] of [[this.#customDir, "custom"], [this.#stockDir, "stock"]] as const) {
       if (await isFile(join(dir, file))) return await entryFor(dir, file, source);
     }

@@ -133,3 +133,12 @@ Deno.test("concurrent create-only saves of one name: exactly one wins", async ()
     );
   });
 });
+
+Deno.test("the helper library beside the stock blueprints is not listed as a blueprint", async () => {
+  const stockDir = new URL("../../blueprints", import.meta.url).pathname;
+  const catalog = new BlueprintCatalog({ stockDir, customDir: "/nonexistent" });
+  const files = (await catalog.list()).map((entry) => entry.file);
+  assert(files.includes("empty.sh"));
+  assert(!files.includes("functions.sh"));
+  assertEquals(await catalog.find("functions.sh"), null);
+});

@@ -10,5 +10,10 @@ export {
   BlueprintExistsError,
   BlueprintNotFoundError,
 } from "./blueprint_errors.ts";
-export { assertBlueprintFile, BlueprintCatalog, MAX_BLUEPRINT_BYTES } from "./blueprint_catalog.ts";
+export {
+  assertBlueprintFile,
+  BlueprintCatalog,
+  HELPER_LIBRARY,
+  MAX_BLUEPRINT_BYTES,
+} from "./blueprint_catalog.ts";
 export type { BlueprintEntry } from "./blueprint_catalog.ts";

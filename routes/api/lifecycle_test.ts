@@ -40,6 +40,9 @@ Deno.test("start → starting → started when the app answers; stop leaves noth
     ) {
       assert(env.includes(expected), `missing ${expected}`);
     }
+    const helpers = env.find((v) => v.startsWith("AIKORE_FUNCTIONS="))?.slice(17) ?? "";
+    assert(helpers.startsWith(h.dataDir), "the helper library is a real file bash can source");
+    assert((await Deno.readTextFile(helpers)).includes("sync_repo"));
     assertEquals(
       (await h.json("POST", `/api/instances/${inst.id}/start`)).status,
       409,

@@ -4,7 +4,7 @@ import type { Config } from "../../lib/config/mod.ts";
 import { importLegacyDatabase, LegacyImportError } from "../../lib/db/mod.ts";
 import type { GpuProvider, StatsHub } from "../../lib/gpu/mod.ts";
 import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
-import type { InstanceService } from "../../lib/instances/mod.ts";
+import type { InstanceService, InstanceStore } from "../../lib/instances/mod.ts";
 import type { AuditRepository } from "../../lib/db/mod.ts";
 import { HttpError } from "../../lib/shared/http_error.ts";
 
@@ -17,6 +17,8 @@ export interface SystemRouteDeps {
   config: Config;
   /** A Python-AiKore database found at first start (moved aside), offered for import. */
   legacyDatabase: string | null;
+  /** Publishes imported rows to live clients. */
+  store: InstanceStore;
 }
 
 const legacyImportSchema = z.strictObject({
@@ -107,6 +109,10 @@ export function registerSystemRoutes(router: ApiRouter, deps: SystemRouteDeps): 
           acceptProposedSlugs: input.accept_proposed_slugs ?? false,
         });
         if (!report.dryRun) {
+          for (const { newId } of report.imported) {
+            const record = deps.store.get(newId);
+            if (record) deps.store.published(record);
+          }
           const actor = actorOf(c);
           deps.audit.record({
             actor: actor.actor,
