@@ -47,6 +47,7 @@ export class ProcessTable {
   /** Starts a sample: lists /proc when needed and reads the processes that appeared. */
   async update(): Promise<void> {
     this.#fresh.clear();
+    this.#yieldAt = this.#reads + YIELD_EVERY;
     // Read the counter before listing: a task created in between makes the next update list again.
     const forkCount = parseForkCount(readText(`${this.#procRoot}/stat`) ?? "");
     const fullScan = this.#updates++ % this.#fullScanEvery === 0;

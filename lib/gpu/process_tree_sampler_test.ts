@@ -149,6 +149,34 @@ Deno.test("a process that fails to read once is found again: the next sample lis
   }
 });
 
+Deno.test("only samples with hundreds of reads give the event loop a turn", async () => {
+  const proc = await Deno.makeTempDir();
+  const sampler = new ProcessTreeSampler({ procRoot: proc, fullScanEvery: 1000 });
+  try {
+    Deno.writeTextFileSync(`${proc}/stat`, "cpu  1 2 3\nprocesses 500\n");
+    for (let pid = 100; pid < 700; pid++) {
+      Deno.mkdirSync(`${proc}/${pid}`);
+      Deno.writeTextFileSync(
+        `${proc}/${pid}/stat`,
+        statLine(pid, pid > 100 && pid <= 105 ? 100 : 1, 1),
+      );
+    }
+    let timerRan = false;
+    const timer = setTimeout(() => timerRan = true, 0);
+    await sampler.sample([100]); // lists and reads 600 processes
+    assertEquals(timerRan, true, "a sample with 600 reads yields");
+    timerRan = false;
+    setTimeout(() => timerRan = true, 0);
+    for (let i = 0; i < 200; i++) await sampler.sample([100]); // 6 reads each
+    assertEquals(timerRan, false, "small samples run without a macrotask turn");
+    clearTimeout(timer);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  } finally {
+    sampler.release();
+    await Deno.remove(proc, { recursive: true });
+  }
+});
+
 Deno.test("a child that exits between samples leaves the tree and the live pids", async () => {
   const tree = startTree(`sleep 30 & echo $!; sleep 30 & echo $!; wait`);
   const sampler = new ProcessTreeSampler({ fullScanEvery: 1000 });
