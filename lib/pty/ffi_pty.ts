@@ -1,4 +1,5 @@
-import { C, cString, libc } from "./libc.ts";
+import { fdPoller } from "./fd_poller.ts";
+import { C, lastErrno, libc } from "./libc.ts";
 import { decodeWaitStatus, type ExitStatus } from "./wait_status.ts";
 import { listLiveProcesses, readProcStat } from "./proc_stat.ts";
 import { signalProcess } from "./safe_signal.ts";
@@ -6,6 +7,8 @@ import { settleWithin } from "./settle_within.ts";
 import type { Pty } from "./pty.ts";
 
 const READ_BUFFER_BYTES = 64 * 1024;
+/** Most bytes read from one terminal per wake-up, so that one flood cannot starve the rest. */
+const MAX_READ_PER_WAKE = 4 * READ_BUFFER_BYTES;
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
@@ -15,7 +18,11 @@ export function clampDimension(value: number | undefined, fallback: number): num
   return Math.min(4096, Math.max(1, Math.trunc(value)));
 }
 
-/** The FFI implementation of Pty: one parked `read` and one parked `waitpid` per terminal. */
+/**
+ * The FFI implementation of Pty. The master is non-blocking and watched by the shared poller
+ * (fd_poller.ts), like a pidfd that tells the leader's exit; reads and writes are synchronous
+ * calls that never block, so no thread is parked per terminal.
+ */
 export class FfiPty implements Pty {
   readonly exited: Promise<ExitStatus>;
   readonly ended: Promise<void>;
@@ -23,29 +30,66 @@ export class FfiPty implements Pty {
   #leaderStartTicks: number | null;
   #status = new Int32Array(1);
   #buffer = new Uint8Array(READ_BUFFER_BYTES);
-  #available = new Int32Array(1);
   #listeners: ((chunk: Uint8Array) => void)[] = [];
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
   #paused = false;
-  #reading: Promise<void> | null = null;
-  #writing = false;
   #eof = false;
   #closing: Promise<void> | null = null;
   #endResolve: () => void = () => {};
+  #stopWatching: () => void;
 
   constructor(fd: number, readonly pid: number, readonly ttyPath: string) {
     this.#fd = fd;
     this.#leaderStartTicks = readProcStat(pid)?.startTicks ?? null;
     this.ended = new Promise((resolve) => (this.#endResolve = resolve));
-    this.exited = libc().waitpid_nb(pid, this.#status, 0).then((result) => {
-      return result === pid ? decodeWaitStatus(this.#status[0] ?? 0) : { code: null, signal: null };
+    const c = libc();
+    c.fcntl(fd, C.F_SETFL, c.fcntl(fd, C.F_GETFL, 0) | C.O_NONBLOCK);
+    this.exited = this.#watchExit();
+    this.#stopWatching = fdPoller().add({
+      fd,
+      wantsRead: () =>
+        this.#listeners.length > 0 && !this.#paused && !this.#eof && this.#closing === null,
+      wantsWrite: () => this.#queue.length > 0 && this.#closing === null,
+      onReadable: () => this.#readAvailable(),
+      onWritable: () => this.#flush(),
+    });
+  }
+
+  /** The leader's exit through a pidfd on the shared poller (a parked waitpid on old kernels). */
+  #watchExit(): Promise<ExitStatus> {
+    const c = libc();
+    const reap = (): ExitStatus | null => {
+      const result = c.waitpid(this.pid, this.#status, C.WNOHANG);
+      if (result === this.pid) return decodeWaitStatus(this.#status[0] ?? 0);
+      return result < 0 ? { code: null, signal: null } : null;
+    };
+    const pidfd = Number(c.syscall(C.SYS_PIDFD_OPEN, BigInt(this.pid), 0n));
+    if (pidfd < 0) {
+      return c.waitpid_nb(this.pid, this.#status, 0).then((result) =>
+        result === this.pid ? decodeWaitStatus(this.#status[0] ?? 0) : { code: null, signal: null }
+      );
+    }
+    return new Promise((resolve) => {
+      const stop = fdPoller().add({
+        fd: pidfd,
+        wantsRead: () => true,
+        wantsWrite: () => false,
+        onReadable: () => {
+          const status = reap();
+          if (status === null) return;
+          stop();
+          c.close(pidfd);
+          resolve(status);
+        },
+        onWritable: () => {},
+      });
     });
   }
 
   onData(cb: (chunk: Uint8Array) => void): void {
     this.#listeners.push(cb);
-    this.#pump();
+    fdPoller().wake();
   }
 
   write(data: Uint8Array | string): void {
@@ -72,7 +116,7 @@ export class FfiPty implements Pty {
 
   resume(): void {
     this.#paused = false;
-    this.#pump();
+    fdPoller().wake();
   }
 
   kill(signal: Deno.Signal = "SIGTERM"): void {
@@ -91,57 +135,49 @@ export class FfiPty implements Pty {
     return listLiveProcesses().filter((p) => p.sid === this.pid).map((p) => p.pid);
   }
 
-  #pump(): void {
-    if (this.#reading || this.#paused || this.#eof || this.#closing || !this.#listeners.length) {
+  /** Reads what the master holds (non-blocking), in frames of up to 64 KiB; notices the end. */
+  #readAvailable(): void {
+    if (this.#eof || this.#closing !== null) return;
+    const c = libc();
+    let filled = 0;
+    let total = 0;
+    const deliver = () => {
+      if (filled === 0) return;
+      const chunk = this.#buffer.slice(0, filled);
+      filled = 0;
+      for (const listener of this.#listeners) listener(chunk);
+    };
+    while (total < MAX_READ_PER_WAKE && !this.#paused) {
+      const room = this.#buffer.subarray(filled);
+      const count = Number(c.read(this.#fd, room, BigInt(room.length)));
+      if (count > 0) {
+        filled += count;
+        total += count;
+        if (filled === this.#buffer.length) deliver();
+        continue;
+      }
+      const errno = count < 0 ? lastErrno() : 0;
+      if (errno === C.EAGAIN) break;
+      if (errno === C.EINTR) continue;
+      // 0, or EIO once every holder of the slave has closed it: the end of the stream.
+      deliver();
+      this.#eof = true;
+      this.#endResolve();
       return;
     }
-    this.#reading = libc().read_nb(this.#fd, this.#buffer, BigInt(this.#buffer.length)).then(
-      (result) => {
-        this.#reading = null;
-        const count = Number(result);
-        // errno is not readable after a nonblocking call (it lives on the worker thread), so
-        // any n <= 0 is end of stream: EIO once every holder of the slave has closed it.
-        if (count <= 0) {
-          this.#eof = true;
-          this.#endResolve();
-          return;
-        }
-        if (this.#closing !== null) return;
-        const chunk = this.#buffer.slice(0, count + this.#drainAvailable(count));
-        for (const listener of this.#listeners) listener(chunk);
-        this.#pump();
-      },
-    );
+    deliver();
   }
 
-  /**
-   * The tty layer hands out about 4 KiB per read. What is already buffered can be read
-   * synchronously without blocking (FIONREAD says how much; this loop is the only reader), so
-   * one wake-up yields up to 64 KiB: fewer thread hand-offs and bigger WebSocket frames.
-   */
-  #drainAvailable(offset: number): number {
-    const c = libc();
-    let total = 0;
-    while (offset + total < this.#buffer.length) {
-      if (c.ioctl(this.#fd, C.FIONREAD, this.#available) !== 0) break;
-      const available = this.#available[0] ?? 0;
-      if (available <= 0) break;
-      const room = this.#buffer.subarray(offset + total);
-      const count = Number(c.read(this.#fd, room, BigInt(Math.min(available, room.length))));
-      if (count <= 0) break;
-      total += count;
-    }
-    return total;
-  }
-
+  /** Writes queued input until the terminal would block; the poller says when to go on. */
   #flush(): void {
-    const next = this.#queue[0];
-    if (this.#writing || next === undefined || this.#closing !== null) return;
-    this.#writing = true;
-    libc().write_nb(this.#fd, next, BigInt(next.length)).then((result) => {
-      this.#writing = false;
-      const count = Number(result);
-      if (count <= 0) {
+    const c = libc();
+    while (this.#queue.length > 0 && this.#closing === null) {
+      const next = this.#queue[0] as Uint8Array;
+      const count = Number(c.write(this.#fd, next, BigInt(next.length)));
+      if (count < 0) {
+        const errno = lastErrno();
+        if (errno === C.EAGAIN) break;
+        if (errno === C.EINTR) continue;
         this.#queue = [];
         this.#queuedBytes = 0;
         return;
@@ -149,8 +185,8 @@ export class FfiPty implements Pty {
       this.#queuedBytes -= count;
       if (count < next.length) this.#queue[0] = next.subarray(count);
       else this.#queue.shift();
-      this.#flush();
-    });
+    }
+    fdPoller().wake();
   }
 
   async #shutdown(): Promise<void> {
@@ -160,23 +196,8 @@ export class FfiPty implements Pty {
     await settleWithin(this.exited, 300);
     if (this.#sessionMembers().length > 0) this.kill("SIGKILL");
     await settleWithin(this.exited, 2000);
-    // close() does not wake a read parked on another thread: make the master readable instead.
-    for (let attempt = 0; this.#reading !== null && attempt < 20; attempt++) {
-      if (attempt > 0) nudgeMaster(this.ttyPath);
-      await settleWithin(this.#reading, 50);
-    }
+    this.#stopWatching();
     this.#endResolve();
-    // A read or write still parked keeps its own reference to the file, so closing the number
-    // is safe; it only means that worker thread returns whenever the kernel lets it.
     libc().close(this.#fd);
   }
-}
-
-/** Opens the slave briefly and writes one byte so that a read parked on the master returns. */
-function nudgeMaster(ttyPath: string): void {
-  const c = libc();
-  const fd = c.open(cString(ttyPath), C.O_RDWR | C.O_NOCTTY | C.O_NONBLOCK | C.O_CLOEXEC);
-  if (fd < 0) return;
-  c.write(fd, new Uint8Array([0x20]), 1n);
-  c.close(fd);
 }
