@@ -104,6 +104,23 @@ Deno.test("a published sample combines host, GPUs and the instance's tree", asyn
   }
 });
 
+Deno.test("close() closes the stat files the process sampler keeps open", async () => {
+  await using t = await setup();
+  const statFile = `/proc/${t.child.pid}/stat`;
+  const openFiles = () =>
+    [...Deno.readDirSync("/proc/self/fd")].map((fd) => {
+      try {
+        return Deno.readLinkSync(`/proc/self/fd/${fd.name}`);
+      } catch {
+        return ""; // the directory's own descriptor, closed by now
+      }
+    });
+  await t.hub.current(0);
+  assert(openFiles().includes(statFile), "the instance's stat file is kept open between samples");
+  await t.hub.close();
+  assertEquals(openFiles().includes(statFile), false);
+});
+
 Deno.test("subscribers share one sample and a failing subscriber does not stop the others", async () => {
   await using t = await setup();
   const first: SystemStats[] = [];
