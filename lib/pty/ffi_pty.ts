@@ -8,7 +8,7 @@ import type { Pty } from "./pty.ts";
 
 const READ_BUFFER_BYTES = 64 * 1024;
 /** Most bytes read from one terminal per wake-up, so that one flood cannot starve the rest. */
-const MAX_READ_PER_WAKE = 4 * READ_BUFFER_BYTES;
+const MAX_READ_PER_WAKE = READ_BUFFER_BYTES;
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
