@@ -4,20 +4,9 @@
  * dashboard API (T08, in Chromium); stopping unpublishes.
  */
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "./tests/helpers/browser.ts";
 import { assert, assertEquals } from "./tests/helpers/assert.ts";
 import { startServerHarness } from "./tests/helpers/server_harness.ts";
-
-const CHROMIUM = "/usr/lib/chromium/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
 
 async function waitFor<T>(
   what: string,
@@ -91,7 +80,11 @@ Deno.test("a started instance is published through nginx behind the login, and u
 
 Deno.test("T08: a page served from an instance port cannot drive the dashboard API in Chromium", async () => {
   const h = await startServerHarness({ AIKORE_NGINX: "managed" });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
   try {
     const created = await (await h.fetch("/api/instances", {
       method: "POST",

@@ -12,6 +12,8 @@ export interface PollTarget {
 }
 
 const POLLFD_BYTES = 8; // struct pollfd { int fd; short events; short revents; }
+/** A parked poll returns at least this often, so that no lost wake-up can stall a terminal. */
+const POLL_TIMEOUT_MS = 1000;
 
 /**
  * Watches every terminal's file descriptors with ONE parked `poll()` call. Deno runs each
@@ -54,7 +56,12 @@ export class FdPoller {
     this.#running = true;
     this.#loop().catch(() => {}).finally(() => {
       this.#running = false;
-      if (this.#targets.size > 0) this.#ensureLoop();
+      if (this.#targets.size > 0) {
+        this.#ensureLoop();
+      } else {
+        libc().close(this.#wakeFd);
+        this.#wakeFd = -1;
+      }
     });
   }
 
@@ -72,7 +79,7 @@ export class FdPoller {
         view.setInt32(POLLFD_BYTES * (index + 1), events === 0 ? -1 : target.fd, true);
         view.setInt16(POLLFD_BYTES * (index + 1) + 4, events, true);
       });
-      const ready = await c.poll_nb(buffer, BigInt(watched.length + 1), -1);
+      const ready = await c.poll_nb(buffer, BigInt(watched.length + 1), POLL_TIMEOUT_MS);
       if (ready < 0) continue; // EINTR and friends: poll again
       if (view.getInt16(6, true) !== 0) c.read(this.#wakeFd, this.#drain, 8n);
       watched.forEach((target, index) => {

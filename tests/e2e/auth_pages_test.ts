@@ -4,20 +4,10 @@
  * or console errors.
  */
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "../helpers/browser.ts";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { createAuthTestApp } from "../helpers/auth_app.ts";
 
-const CHROMIUM = "/usr/lib/chromium/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-];
 const PASSWORD = "browser test password";
 
 Deno.test({
@@ -33,7 +23,11 @@ Deno.test({
       (req, info) => t.app.fetch(req, info),
     );
     const base = `http://127.0.0.1:${server.addr.port}`;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
     const problems: string[] = [];
     try {
       const context = await browser.newContext();
