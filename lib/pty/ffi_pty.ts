@@ -56,21 +56,30 @@ export class FfiPty implements Pty {
     });
   }
 
-  /** The leader's exit through a pidfd on the shared poller (a parked waitpid on old kernels). */
+  /** The leader's exit through a pidfd on the shared poller (a timer on kernels without pidfd). */
   #watchExit(): Promise<ExitStatus> {
     const c = libc();
     const reap = (): ExitStatus | null => {
       const result = c.waitpid(this.pid, this.#status, C.WNOHANG);
       if (result === this.pid) return decodeWaitStatus(this.#status[0] ?? 0);
-      return result < 0 ? { code: null, signal: null } : null;
+      if (result === 0) return null;
+      // Not reapable by us (ECHILD): trust only /proc that the leader is really gone.
+      const leader = readProcStat(this.pid);
+      const alive = leader !== null && leader.startTicks === this.#leaderStartTicks &&
+        leader.state !== "Z";
+      return alive ? null : { code: null, signal: null };
     };
     const pidfd = Number(c.syscall(C.SYS_PIDFD_OPEN, BigInt(this.pid), 0n));
-    if (pidfd < 0) {
-      return c.waitpid_nb(this.pid, this.#status, 0).then((result) =>
-        result === this.pid ? decodeWaitStatus(this.#status[0] ?? 0) : { code: null, signal: null }
-      );
-    }
     return new Promise((resolve) => {
+      if (pidfd < 0) {
+        const timer = setInterval(() => {
+          const status = reap();
+          if (status === null) return;
+          clearInterval(timer);
+          resolve(status);
+        }, 100);
+        return;
+      }
       const stop = fdPoller().add({
         fd: pidfd,
         wantsRead: () => true,
