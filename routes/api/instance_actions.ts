@@ -27,48 +27,32 @@ const TAG = "lifecycle";
 /** Start/stop/restart/rebuild/version-check and the log endpoints. */
 export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceActionDeps): void {
   const { service, lifecycle, present } = deps;
+  const transitions = [
+    [
+      "start",
+      "Start an instance (status → starting → started)",
+      "Already running, or invalid stored values",
+    ],
+    ["stop", "Stop an instance; returns when nothing of it is left", "Already stopped"],
+    ["restart", "Stop (if running) then start", "Invalid stored values"],
+  ] as const;
+  for (const [action, summary, conflict] of transitions) {
+    router.route(
+      {
+        method: "post",
+        path: `/api/instances/:id/${action}`,
+        summary,
+        tag: TAG,
+        responses: { 409: conflict },
+      },
+      async (c) => {
+        const id = idParam(c);
+        service.getValid(id);
+        return c.json(present(await lifecycle[action](id, actorOf(c)), c));
+      },
+    );
+  }
   router
-    .route(
-      {
-        method: "post",
-        path: "/api/instances/:id/start",
-        summary: "Start an instance (status → starting → started)",
-        tag: TAG,
-        responses: { 409: "Already running, or invalid stored values" },
-      },
-      async (c) => {
-        const id = idParam(c);
-        service.getValid(id);
-        return c.json(present(await lifecycle.start(id, actorOf(c)), c));
-      },
-    )
-    .route(
-      {
-        method: "post",
-        path: "/api/instances/:id/stop",
-        summary: "Stop an instance; returns when nothing of it is left",
-        tag: TAG,
-        responses: { 409: "Already stopped" },
-      },
-      async (c) => {
-        const id = idParam(c);
-        service.getValid(id);
-        return c.json(present(await lifecycle.stop(id, actorOf(c)), c));
-      },
-    )
-    .route(
-      {
-        method: "post",
-        path: "/api/instances/:id/restart",
-        summary: "Stop (if running) then start",
-        tag: TAG,
-      },
-      async (c) => {
-        const id = idParam(c);
-        service.getValid(id);
-        return c.json(present(await lifecycle.restart(id, actorOf(c)), c));
-      },
-    )
     .route(
       {
         method: "post",
