@@ -266,3 +266,17 @@ Deno.test("version check runs in the instance environment; rebuild leaves the ma
     await h.close();
   }
 });
+
+Deno.test("a desktop-mode instance is refused with the reason (not available in this build), nothing runs", async () => {
+  const h = await startHarness();
+  try {
+    const inst = await create(h, "desk", "log_ready.sh", { persistent_mode: true });
+    const refused = await h.json("POST", `/api/instances/${inst.id}/start`);
+    assertEquals(refused.status, 503);
+    assert(refused.body.error.message.includes("Desktop"), refused.body.error.message);
+    assertEquals(h.services.store.get(inst.id)?.status, "stopped");
+    assertEquals(markedPids(h, inst.id), []);
+  } finally {
+    await h.close();
+  }
+});

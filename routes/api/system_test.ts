@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { fakeNvml } from "../../tests/helpers/fake_nvml.ts";
 import { startServerHarness } from "../../tests/helpers/server_harness.ts";
+import { buildLegacyDb } from "../../tests/fixtures/legacy/build_legacy_db.ts";
 
 Deno.test("GPU info and stats come from NVML read once; requests never call NVML per request", async () => {
   await using nvml = await fakeNvml({ gpuCount: 2 });
@@ -48,6 +49,50 @@ Deno.test("without NVML the server says why and everything else works", async ()
     const stats = await (await h.fetch("/api/system/stats")).json();
     assertEquals(stats.gpus, []);
     assert(stats.ram.total > 0 && stats.disk.total > 0);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("a Python-AiKore database found at first start is offered, previewed and imported", async () => {
+  const h = await startServerHarness({}, {
+    prepare: (dataDir) => void buildLegacyDb(`${dataDir}/aikore.db`, 5),
+  });
+  try {
+    assert(
+      h.server.legacyDatabase?.includes("aikore.legacy-"),
+      "moved aside, a fresh database created",
+    );
+    assert(h.server.startupNotices.some((line) => line.includes("import-db")));
+    const offer = await (await h.fetch("/api/system/legacy-import")).json();
+    assertEquals(offer.available, true);
+    assertEquals(offer.preview.dryRun, true);
+    assertEquals(
+      (await (await h.fetch("/api/instances")).json()).length,
+      0,
+      "the preview wrote nothing",
+    );
+    const importWith = async (body: Record<string, boolean>) =>
+      await (await h.fetch("/api/system/legacy-import", {
+        method: "POST",
+        body: JSON.stringify(body),
+      }))
+        .json();
+    const preview = await importWith({ accept_proposed_slugs: true, dry_run: true });
+    assert(
+      preview.imported.length > offer.preview.imported.length,
+      "proposed slugs bring more across",
+    );
+    const report = await importWith({ accept_proposed_slugs: true });
+    assertEquals(report.dryRun, false);
+    assertEquals(report.imported.length, preview.imported.length);
+    const listed = await (await h.fetch("/api/instances")).json() as Array<
+      { slug: string; parent_instance_id: number | null }
+    >;
+    assertEquals(listed.length, report.imported.length);
+    assert(listed.some((i) => i.slug === "comfyui"));
+    assert(listed.some((i) => i.parent_instance_id !== null), "satellites come across");
+    assertEquals(h.server.services.audit.list({ limit: 5, action: "legacy.import" }).length, 1);
   } finally {
     await h.close();
   }

@@ -39,8 +39,12 @@ export interface ServerHarness {
 }
 
 /** Starts AiKore on free ports with a temp data dir; `env` overrides the configuration. */
-export async function startServerHarness(env: Record<string, string> = {}): Promise<ServerHarness> {
+export async function startServerHarness(
+  env: Record<string, string> = {},
+  options: { prepare?: (dataDir: string) => void | Promise<void> } = {},
+): Promise<ServerHarness> {
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-srv-" });
+  await options.prepare?.(dataDir);
   const port = (await freeRange(1)).split("-")[0];
   const config = loadConfig({
     AIKORE_DATA_DIR: dataDir,
