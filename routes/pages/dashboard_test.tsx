@@ -1,9 +1,8 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { type Harness, startHarness } from "../../tests/helpers/harness.ts";
 import type { AppEnv } from "../../lib/http/mod.ts";
-import { toInstanceDto, urlContextOf } from "../../lib/instances/mod.ts";
-import { type DashboardPageDeps, registerDashboardPages } from "./dashboard.tsx";
+import { dashboardApp } from "../../tests/helpers/dashboard_app.ts";
 import type { BuildManifest } from "./island_assets.ts";
 
 const MANIFEST: BuildManifest = {
@@ -17,29 +16,7 @@ const MANIFEST: BuildManifest = {
 };
 
 function pages(h: Harness, manifest: BuildManifest | null): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use((c, next) => {
-    c.set("principal", { kind: "session", actor: "session:test", csrfToken: "csrf-123" });
-    return next();
-  });
-  const deps: DashboardPageDeps = {
-    service: h.services.instances,
-    present: (record, c) =>
-      toInstanceDto(record, urlContextOf(c.req.url, c.req.header("host")), {
-        ok: false,
-        reason: "not published: the gateway is off",
-        portRoute: false,
-        pathRoute: false,
-      }),
-    catalog: h.services.catalog,
-    gpu: null,
-    portRange: h.config.portRange,
-    authEnabled: true,
-    version: "9.9.9",
-    manifest: () => Promise.resolve(manifest),
-  };
-  registerDashboardPages(app, deps);
-  return app;
+  return dashboardApp(h, { version: "9.9.9", manifest });
 }
 
 function islandProps(html: string, name: string): Record<string, unknown> {

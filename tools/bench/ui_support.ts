@@ -1,8 +1,4 @@
 /** Shared pieces of the UI benchmarks: statistics and a dashboard app over a harness. */
-import { Hono } from "hono";
-import type { AppEnv } from "../../lib/http/mod.ts";
-import { toInstanceDto, urlContextOf } from "../../lib/instances/mod.ts";
-import { registerDashboardPages } from "../../routes/pages/dashboard.tsx";
 import type { Harness } from "../../tests/helpers/harness.ts";
 
 export const print = (line: string) => Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
@@ -44,27 +40,4 @@ export async function seedInstances(h: Harness, count: number): Promise<void> {
   }
 }
 
-/** The dashboard pages over a harness's services, as a logged-in session sees them. */
-export function dashboardApp(h: Harness): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use((c, next) => {
-    c.set("principal", { kind: "session", actor: "session:bench", csrfToken: "bench" });
-    return next();
-  });
-  registerDashboardPages(app, {
-    service: h.services.instances,
-    present: (record, c) =>
-      toInstanceDto(record, urlContextOf(c.req.url, c.req.header("host")), {
-        ok: false,
-        reason: "not published: the gateway is off",
-        portRoute: false,
-        pathRoute: false,
-      }),
-    catalog: h.services.catalog,
-    gpu: null,
-    portRange: h.config.portRange,
-    authEnabled: true,
-    version: "bench",
-  });
-  return app;
-}
+export { dashboardApp } from "../../tests/helpers/dashboard_app.ts";
