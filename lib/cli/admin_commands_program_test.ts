@@ -182,7 +182,7 @@ Deno.test("import-db imports a Python-AiKore database; a bad configuration is na
     assertEquals(badConfig.code, 2);
     assertMatch(
       badConfig.stderr,
-      /^aikore import-db: bad configuration: AIKORE_INSTANCE_PORT_RANGE: /,
+      /AIKORE_INSTANCE_PORT_RANGE: end 19001 < start 19020\n$/,
     );
   });
 });
