@@ -112,6 +112,16 @@ Deno.test("instances commands fail with one line naming the status and reason, e
       /^(crash: .*\n)*crash: exited \(3\) — The app ended by itself \(exit code 3\)\n$/,
     );
 
+    // A start that never becomes healthy ends in "stalled" (start_timeout = 2 s): exit 1.
+    const slow = await server.api("POST", "/api/instances", {
+      name: "slow",
+      base_blueprint: "never_opens_port.sh",
+    });
+    assertEquals(slow.status, 201);
+    const stalled = await cli(["start", "slow"]);
+    assertEquals(stalled.code, 1);
+    assertMatch(stalled.stderr, /(^|\n)slow: stalled — Not healthy after 2 s\n$/);
+
     const stopped = await cli(["stop", "crash"]);
     assertEquals([stopped.code, stopped.stdout], [0, "crash: stopped\n"]);
     const again = await cli(["stop", "crash"]);
@@ -123,7 +133,7 @@ Deno.test("instances commands fail with one line naming the status and reason, e
     const missing = await cli(["logs", "nope"]);
     assertEquals([missing.code, missing.stderr], [
       1,
-      'error: no instance "nope" (by slug or id); instances: crash\n',
+      'error: no instance "nope" (by slug or id); instances: crash, slow\n',
     ]);
 
     const badToken = await cli(["ls"], { AIKORE_TOKEN: "aik_wrong" });
