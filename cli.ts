@@ -27,10 +27,16 @@ export async function runCli(
     write: (text) => writeAll(Deno.stdout, text),
     note: (text) => writeAll(Deno.stderr, text),
   };
-  const result = await runCommand(COMMAND_TABLE, [command, ...args], context);
-  if (result.output !== "") {
-    const text = result.output.endsWith("\n") ? result.output : `${result.output}\n`;
-    await writeAll(result.exitCode === 0 ? Deno.stdout : Deno.stderr, text);
+  try {
+    const result = await runCommand(COMMAND_TABLE, [command, ...args], context);
+    if (result.output !== "") {
+      const text = result.output.endsWith("\n") ? result.output : `${result.output}\n`;
+      await writeAll(result.exitCode === 0 ? Deno.stdout : Deno.stderr, text);
+    }
+    return result.exitCode;
+  } catch (error) {
+    // The reader went away (`aikore instances logs x | head`): stop quietly, as cat does.
+    if (error instanceof Deno.errors.BrokenPipe) return 0;
+    throw error;
   }
-  return result.exitCode;
 }
