@@ -2,8 +2,10 @@
  * `aikore instances …` through the real program (a child `deno run main.ts`) against a real
  * AiKore server, authenticated with an API token created through the API.
  */
-import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/helpers/assert.ts";
+import { ApiClient } from "./api_client.ts";
 import { type ApiServer, runProgram, spawnProgram, startApiServer } from "./test_support.ts";
+import { waitForStatus } from "./wait_for_status.ts";
 
 function cliFor(server: ApiServer) {
   const env = { AIKORE_URL: server.url, AIKORE_TOKEN: server.token };
@@ -189,6 +191,30 @@ Deno.test("--url and --token win over AIKORE_URL and AIKORE_TOKEN; a token from 
       env: { AIKORE_URL: server.url, AIKORE_TOKEN: created.stdout.trim() },
     });
     assertEquals([withIt.code, withIt.stdout], [0, "No instances.\n"], withIt.stderr);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("waiting for a status gives up at the timeout, naming the status it is still in", async () => {
+  const server = await startApiServer();
+  try {
+    const slow = await server.api("POST", "/api/instances", {
+      name: "slow",
+      base_blueprint: "never_opens_port.sh",
+    });
+    assertEquals((await server.api("POST", `/api/instances/${slow.body.id}/start`)).status, 200);
+    // never_opens_port.sh stays "starting" for its 2 s start_timeout; the wait gives up first.
+    const seen: string[] = [];
+    await assertRejects(
+      () =>
+        waitForStatus(new ApiClient(server.url, server.token), slow.body.id, new Set(["started"]), {
+          timeoutMs: 300,
+          onChange: (instance) => Promise.resolve(void seen.push(instance.status)),
+        }),
+      /^still starting after 0\.3 s \(--timeout\)$/,
+    );
+    assertEquals(seen, ["starting"]);
   } finally {
     await server.close();
   }

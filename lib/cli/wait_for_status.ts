@@ -42,7 +42,7 @@ export async function waitForStatus(
     throw new ApiFailure("AiKore closed the event stream (is it shutting down?)");
   } catch (error) {
     if (controller.signal.aborted) {
-      const seconds = Math.round((options.timeoutMs ?? 0) / 1000);
+      const seconds = (options.timeoutMs ?? 0) / 1000;
       throw new ApiFailure(`still ${last?.status ?? "unknown"} after ${seconds} s (--timeout)`);
     }
     throw error;
