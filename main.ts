@@ -44,11 +44,10 @@ async function serve(config: Config, logger: Logger): Promise<void> {
 
 if (import.meta.main) {
   const [command = "serve", ...rest] = Deno.args;
-  const config = resolveConfig();
-  const logger = createLogger(config.logLevel);
-  if (command === "serve") {
-    await serve(config, logger);
+  if (command === "serve" && rest.length === 0) {
+    const config = resolveConfig();
+    await serve(config, createLogger(config.logLevel));
   } else {
-    Deno.exit(await runCli(command, rest, config));
+    Deno.exit(await runCli(command, rest, resolveConfig));
   }
 }

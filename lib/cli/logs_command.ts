@@ -1,0 +1,84 @@
+import type { InstanceDto, InstanceStatus } from "../shared/instance_schema.ts";
+import { type ApiClient, ApiFailure } from "./api_client.ts";
+import type { CommandResult } from "./blueprint_commands.ts";
+import type { CliContext, ParsedArgs } from "./command_spec.ts";
+import { withApi } from "./instance_commands.ts";
+import { wholeNumberFlag } from "./parse_args.ts";
+import { statusLine } from "./instance_table.ts";
+
+/** Statuses with a process that may still write to the log. */
+const LIVE = new Set<InstanceStatus>(["installing", "starting", "started", "stalled", "stopping"]);
+/** An offset past any log: the API then answers the last chunk (up to 1 MiB). */
+const PAST_THE_END = 999_999_999_999_999;
+/** How often `--follow` asks for new output (the log API is read by byte offset). */
+export const FOLLOW_INTERVAL_MS = 500;
+
+interface LogChunk {
+  content: string;
+  size: number;
+  reset: boolean;
+}
+
+function lastLines(text: string, count: number): string {
+  const lines = text.split("\n");
+  const trailing = lines.at(-1) === "" ? lines.pop() : undefined;
+  const kept = count === 0 ? [] : lines.slice(-count);
+  return kept.join("\n") + (trailing !== undefined && kept.length ? "\n" : "");
+}
+
+async function read(api: ApiClient, id: number, offset: number): Promise<LogChunk> {
+  return await api.json<LogChunk>("GET", `/api/instances/${id}/logs?offset=${offset}`);
+}
+
+/** Writes the log from the start, chunk by chunk; the offset to go on from. */
+async function printAll(api: ApiClient, id: number, context: CliContext): Promise<number> {
+  let offset = 0;
+  for (;;) {
+    const chunk = await read(api, id, offset);
+    if (chunk.content) await context.write(chunk.content);
+    if (chunk.size <= offset || chunk.content === "") return chunk.size;
+    offset = chunk.size;
+  }
+}
+
+/** Prints new output until the instance has no process left; returns the final instance. */
+async function follow(
+  api: ApiClient,
+  instance: InstanceDto,
+  from: number,
+  context: CliContext,
+): Promise<InstanceDto> {
+  let offset = from;
+  let current = instance;
+  for (;;) {
+    const chunk = await read(api, instance.id, offset);
+    if (chunk.reset) await context.note("(the log was rotated: a new run began)\n");
+    if (chunk.content) await context.write(chunk.content);
+    const progressed = chunk.size !== offset || chunk.reset;
+    offset = chunk.size;
+    if (progressed && chunk.content) continue;
+    if (!LIVE.has(current.status)) return current;
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    current = await api.json<InstanceDto>("GET", `/api/instances/${instance.id}`);
+  }
+}
+
+/** `instances logs NAME [--tail N] [--follow]`. */
+export function instanceLogs(args: ParsedArgs, context: CliContext): Promise<CommandResult> {
+  return withApi(args, context, async (api) => {
+    const tail = wholeNumberFlag(args, "tail", 0, 100_000);
+    if (tail !== null && typeof tail === "object") throw new ApiFailure(tail.problem, true);
+    const instance = await api.instance(args.positionals[0] as string);
+    let offset: number;
+    if (tail === null) offset = await printAll(api, instance.id, context);
+    else {
+      const end = await read(api, instance.id, PAST_THE_END);
+      await context.write(lastLines(end.content, tail));
+      offset = end.size;
+    }
+    if (!args.flags.has("follow")) return { exitCode: 0, output: "" };
+    const final = await follow(api, instance, offset, context);
+    await context.note(`${statusLine(final)}\n`);
+    return { exitCode: 0, output: "" };
+  });
+}
