@@ -6,6 +6,7 @@ import { assetPaths, type Config } from "./lib/config/mod.ts";
 import {
   AuditRepository,
   InstanceRepository,
+  InstanceRestartRepository,
   openDatabase,
   SettingsRepository,
 } from "./lib/db/mod.ts";
@@ -96,6 +97,7 @@ export async function openServices(
   });
   const lifecycle = new InstanceLifecycle({
     store,
+    restarts: new InstanceRestartRepository(db),
     paths,
     blueprints: catalog,
     audit,

@@ -1,0 +1,477 @@
+import type { InstanceRecord } from "../../db/mod.ts";
+import type { Logger } from "../../log/mod.ts";
+import { RestartTracker } from "../../process/mod.ts";
+import type { ExitStatus } from "../../pty/mod.ts";
+import { DomainError, isStorageFull, stateConflict } from "../../shared/domain_error.ts";
+import { ACTIVE_STATUSES, STARTABLE_STATUSES } from "../../shared/instance_status.ts";
+import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
+import type { InstanceLaunchPlan } from "../launch_plan.ts";
+import {
+  canRuntimeTransition,
+  type Run,
+  type RuntimeKind,
+  type RuntimeState,
+  RuntimeTransitionError,
+} from "../state_machine.ts";
+import { requireValid } from "../valid_record.ts";
+import { SerialQueue } from "./serial_queue.ts";
+import type { LiveProcess } from "./process_port.ts";
+import type { OwnerContext } from "./owner_context.ts";
+
+/** What an exclusive section may do while it holds the owner. */
+export interface OwnerSection {
+  /** A process of the instance is alive (or a stop is in progress). */
+  readonly live: boolean;
+  /** Clones reading this instance's folder right now. */
+  readonly held: number;
+  stop(actor: Actor): Promise<InstanceRecord>;
+  start(actor: Actor): Promise<InstanceRecord>;
+}
+
+type Trigger = "user" | "auto" | "boot";
+
+function describe(status: ExitStatus): string {
+  return status.signal !== null ? `killed by signal ${status.signal}` : `exit code ${status.code}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The one owner of one instance's runtime. Every operation (start, stop, restart, the
+ * automatic restart, exit and health events, reconciliation, exclusive sections for rename,
+ * delete and update) runs in its serial queue, one at a time, against the explicit state.
+ * A process is only spawned from `idle`, so two live processes are impossible; events of a
+ * run that is no longer current are ignored instead of failing.
+ */
+export class InstanceOwner<P extends LiveProcess> {
+  #state: RuntimeState<P>;
+  readonly #queue = new SerialQueue();
+  readonly #tracker: RestartTracker;
+  #holds = 0;
+  #wantsBootStart = false;
+  #closed = false;
+
+  constructor(
+    readonly id: number,
+    private readonly c: OwnerContext<P>,
+    reconciled: boolean,
+  ) {
+    this.#state = reconciled ? { kind: "idle" } : { kind: "unreconciled" };
+    this.#tracker = new RestartTracker(c.restartLimits ?? {}, () => c.clock.now());
+  }
+
+  get marker(): string {
+    return this.c.marker(this.id);
+  }
+
+  /** The runtime state's kind (for tests and diagnostics). */
+  get kind(): RuntimeKind {
+    return this.#state.kind;
+  }
+
+  /** The live process, if any. */
+  get process(): P | null {
+    const state = this.#state;
+    return state.kind === "running" || state.kind === "stopping" ? state.run.process : null;
+  }
+
+  /** Operations queued or running. */
+  get pending(): number {
+    return this.#queue.pending;
+  }
+
+  drained(): Promise<void> {
+    return this.#queue.drained();
+  }
+
+  start(actor: Actor): Promise<InstanceRecord> {
+    return this.#serial(() => this.#start(actor, "user"));
+  }
+
+  stop(actor: Actor): Promise<InstanceRecord> {
+    return this.#serial(() => this.#stop(actor));
+  }
+
+  /** Stop (when running) then start, with nothing in between. */
+  restart(actor: Actor): Promise<InstanceRecord> {
+    return this.#serial(async () => {
+      if (this.process) await this.#stop(actor);
+      return await this.#start(actor, "user");
+    });
+  }
+
+  /** Runs `work` while holding the owner: nothing else happens to this instance meanwhile. */
+  exclusive<T>(work: (section: OwnerSection) => Promise<T>): Promise<T> {
+    return this.#serial(() => {
+      const owner = this;
+      return work({
+        get live() {
+          return owner.process !== null;
+        },
+        get held() {
+          return owner.#holds;
+        },
+        stop: (actor) => this.#stop(actor),
+        start: (actor) => this.#start(actor, "user"),
+      });
+    });
+  }
+
+  /** Marks the folder as being read (a clone); returns the release. */
+  hold(): Promise<() => void> {
+    return this.#serial(() => {
+      this.#holds++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.#holds--;
+      };
+    });
+  }
+
+  /** Boot: cleans up what a previous life left (the first operation on the owner does it too). */
+  reconcile(): Promise<{ cleaned: number }> {
+    return this.#queue.run(() => this.#reconcile());
+  }
+
+  /** Boot: starts the instance if reconciliation found it should run (autostart, on-failure). */
+  bootStart(): Promise<boolean> {
+    return this.#queue.run(async () => {
+      if (!this.#wantsBootStart || this.#state.kind !== "idle" || this.#closed) return false;
+      this.#wantsBootStart = false;
+      try {
+        await this.#start(SYSTEM_ACTOR, "boot");
+        return true;
+      } catch (error) {
+        this.c.logger.warn("autostart failed", { id: this.id, error: messageOf(error) });
+        const current = this.c.store.get(this.id);
+        if (current && current.status !== "error") {
+          this.c.store.record(this.id, "error", {
+            statusMessage: `Autostart failed: ${messageOf(error)}`,
+          });
+        }
+        return false;
+      }
+    });
+  }
+
+  /** AiKore shuts down: stops the process, keeps a pending restart for the next life. */
+  shutdown(): Promise<void> {
+    return this.#queue.run(async () => {
+      this.#closed = true;
+      const state = this.#state;
+      if (state.kind === "backoff") {
+        state.cancel();
+        this.#set({ kind: "idle" });
+      } else if (state.kind === "running") {
+        await this.#stop(SYSTEM_ACTOR);
+      }
+    });
+  }
+
+  #serial<T>(work: () => Promise<T> | T): Promise<T> {
+    return this.#queue.run(async () => {
+      await this.#reconcile();
+      this.c.store.flush();
+      return await work();
+    });
+  }
+
+  #set(next: RuntimeState<P>): void {
+    if (!canRuntimeTransition(this.#state.kind, next.kind)) {
+      throw new RuntimeTransitionError(this.#state.kind, next.kind);
+    }
+    this.#state = next;
+  }
+
+  #record(): InstanceRecord {
+    return requireValid(this.c.store.get(this.id), this.id);
+  }
+
+  async #start(actor: Actor, trigger: Trigger): Promise<InstanceRecord> {
+    if (this.#closed) throw new DomainError("unavailable", "AiKore is shutting down");
+    const record = this.#record();
+    const state = this.#state;
+    if (state.kind === "running" || state.kind === "stopping") {
+      throw stateConflict(`"${record.name}" cannot be started while ${record.status}`);
+    }
+    if (state.kind === "backoff") {
+      state.cancel();
+      this.#clearPendingRestart();
+      this.#set({ kind: "idle" });
+    } else if (!STARTABLE_STATUSES.has(record.status)) {
+      throw stateConflict(`"${record.name}" cannot be started while ${record.status}`);
+    }
+    if (trigger !== "auto") this.#tracker.reset();
+    const plan = await this.c.prepare(record, this.marker);
+    let process: P;
+    try {
+      process = this.c.processes.spawn(plan);
+    } catch (error) {
+      this.c.store.record(this.id, "error", {
+        statusMessage: `Could not start: ${messageOf(error)}`,
+      });
+      throw new DomainError("failed", `Could not start "${record.name}": ${messageOf(error)}`);
+    }
+    // The process exists now: the stored state must know it, or the process must go.
+    let starting: InstanceRecord;
+    try {
+      starting = this.c.store.transition(this.id, "starting", {
+        pid: process.pid,
+        pidStartTicks: process.startTicks,
+        startedAt: new Date(this.c.clock.now()).toISOString(),
+        appPort: plan.health.kind === "http" ? plan.health.port : Number(plan.env.WEBUI_PORT),
+        exitCode: null,
+        exitSignal: null,
+        statusMessage: null,
+      });
+    } catch (error) {
+      this.c.logger.warn("could not record a start; stopping the new process", {
+        id: this.id,
+        error: messageOf(error),
+      });
+      await this.c.processes.stopTree(process, this.marker, this.c.graceMs).catch((e) =>
+        this.c.logger.error("could not stop an unrecorded process", { id: this.id, error: e })
+      );
+      await this.#release(process);
+      throw error;
+    }
+    const run: Run<P> = { process, health: new AbortController(), cancelStallTimer: () => {} };
+    this.#set({ kind: "running", run });
+    if (record.restartPolicy === "on-failure") this.#tracker.started();
+    process.exited
+      .then((status) => this.#queue.run(() => this.#onExit(run, status)))
+      .catch((error) => this.c.logger.error("exit handling failed", { id: this.id, error }));
+    this.#watchHealth(run, plan);
+    this.c.onServingChanged();
+    if (trigger === "user") this.c.audit(actor, "instance.start", record.slug);
+    return starting;
+  }
+
+  async #stop(actor: Actor): Promise<InstanceRecord> {
+    const record = this.c.store.get(this.id);
+    if (!record) throw new DomainError("not_found", "Instance not found");
+    const state = this.#state;
+    this.#tracker.reset();
+    if (state.kind === "running") {
+      this.#set({ kind: "stopping", run: state.run });
+      state.run.health.abort();
+      state.run.cancelStallTimer();
+      // Signals first: a database that cannot be written must not keep the app running.
+      this.#tryRecord("stopping", {});
+      try {
+        await this.c.processes.stopTree(state.run.process, this.marker, this.c.graceMs);
+      } catch (error) {
+        this.c.logger.error("stop failed", { id: this.id, error: messageOf(error) });
+      }
+      await this.#release(state.run.process);
+      this.#set({ kind: "idle" });
+      this.c.onServingChanged();
+    } else if (state.kind === "backoff") {
+      state.cancel();
+      this.#clearPendingRestart();
+      this.#set({ kind: "idle" });
+    } else if (record.status === "stopped") {
+      throw stateConflict(`"${record.name}" is already stopped`);
+    } else if (record.status === "installing") {
+      throw stateConflict(`"${record.name}" cannot be stopped while installing`);
+    } else {
+      await this.c.processes.sweep(this.marker, {
+        pid: record.pid,
+        startTicks: record.pidStartTicks,
+      }, this.c.graceMs);
+    }
+    const stopped = this.c.store.record(this.id, "stopped", {
+      pid: null,
+      pidStartTicks: null,
+      statusMessage: null,
+    });
+    this.c.audit(actor, "instance.stop", record.slug);
+    return stopped ?? { ...record, status: "stopped", pid: null, pidStartTicks: null };
+  }
+
+  /** The current run's leader ended by itself (a stop or a newer run makes this a no-op). */
+  async #onExit(run: Run<P>, status: ExitStatus): Promise<void> {
+    const state = this.#state;
+    if (state.kind !== "running" || state.run !== run) return;
+    run.health.abort();
+    run.cancelStallTimer();
+    // The leader is gone; anything it left in its group or session is cleaned up.
+    await this.c.processes.cleanupAfterExit(this.marker).catch((error) =>
+      this.c.logger.warn("cleanup after exit failed", { id: this.id, error })
+    );
+    await this.#release(run.process);
+    this.#set({ kind: "idle" });
+    const record = this.c.store.record(this.id, "exited", {
+      pid: null,
+      pidStartTicks: null,
+      exitCode: status.code,
+      exitSignal: status.signal,
+      statusMessage: `The app ended by itself (${describe(status)})`,
+    });
+    this.c.onServingChanged();
+    if (record?.restartPolicy !== "on-failure" || this.#closed) return;
+    const decision = this.#tracker.ended(status.code !== 0 || status.signal !== null);
+    if (decision.action === "give-up") {
+      this.c.store.record(this.id, "error", {
+        statusMessage: `Gave up after ${decision.failures} quick failures (${describe(status)})`,
+      });
+    } else if (decision.action === "restart") {
+      this.#tryUpdate({
+        statusMessage: `The app ended (${describe(status)}); restarting in ${
+          Math.round(decision.delayMs / 1000)
+        } s`,
+      });
+      this.#enterBackoff(this.c.clock.now() + decision.delayMs, decision.consecutiveFailures);
+    }
+  }
+
+  #enterBackoff(dueAt: number, failures: number): void {
+    try {
+      this.c.restarts.set({ instanceId: this.id, dueAt, failures });
+    } catch (error) {
+      this.c.logger.warn("could not save the pending restart", { id: this.id, error });
+    }
+    const cancel = this.c.clock.setTimer(() => {
+      this.#queue.run(() => this.#autoRestart(dueAt)).catch((error) =>
+        this.c.logger.error("automatic restart failed", { id: this.id, error })
+      );
+    }, dueAt - this.c.clock.now());
+    this.#set({ kind: "backoff", dueAt, cancel });
+  }
+
+  /** The back-off timer: enters like a user's Start, unless something else happened since. */
+  async #autoRestart(dueAt: number): Promise<void> {
+    const state = this.#state;
+    if (state.kind !== "backoff" || state.dueAt !== dueAt || this.#closed) return;
+    try {
+      await this.#start(SYSTEM_ACTOR, "auto");
+    } catch (error) {
+      this.c.logger.warn("restart failed", { id: this.id, error: messageOf(error) });
+      const current = this.c.store.get(this.id);
+      if (current && current.status !== "error") {
+        this.c.store.record(this.id, "error", {
+          statusMessage: `Restart failed: ${messageOf(error)}`,
+        });
+      }
+    }
+  }
+
+  #watchHealth(run: Run<P>, plan: InstanceLaunchPlan): void {
+    const current = () => {
+      const state = this.#state;
+      return state.kind === "running" && state.run === run;
+    };
+    run.cancelStallTimer = this.c.clock.setTimer(() => {
+      this.#queue.run(() => {
+        if (!current() || this.c.store.get(this.id)?.status !== "starting") return;
+        this.c.store.record(this.id, "stalled", {
+          statusMessage: `Not healthy after ${Math.round(plan.startTimeoutMs / 1000)} s`,
+        });
+      }).catch((error) => this.c.logger.warn("stall check failed", { id: this.id, error }));
+    }, plan.startTimeoutMs);
+    this.c.processes.waitHealthy(run.process, plan, run.health.signal).then((result) => {
+      if (result !== "healthy") return;
+      return this.#queue.run(() => {
+        run.cancelStallTimer();
+        const status = this.c.store.get(this.id)?.status;
+        if (!current() || (status !== "starting" && status !== "stalled")) return;
+        this.c.store.record(this.id, "started", { statusMessage: null });
+        this.c.onServingChanged();
+      });
+    }).catch((error) => this.c.logger.warn("health check failed", { id: this.id, error }));
+  }
+
+  /** Brings a row that existed at boot in line with reality (once, before anything else). */
+  async #reconcile(): Promise<{ cleaned: number }> {
+    if (this.#state.kind !== "unreconciled") return { cleaned: 0 };
+    const record = this.c.store.get(this.id);
+    if (!record) {
+      this.#set({ kind: "idle" });
+      return { cleaned: 0 };
+    }
+    const leftovers = this.c.processes.findMarked(this.marker);
+    const wasActive = ACTIVE_STATUSES.has(record.status);
+    if (wasActive && record.status !== "stopping") this.#tryRecord("stopping", {});
+    if (leftovers.length > 0 || record.pid !== null) {
+      await this.c.processes.sweep(this.marker, {
+        pid: record.pid,
+        startTicks: record.pidStartTicks,
+      }, this.c.graceMs);
+    }
+    this.#set({ kind: "idle" });
+    const pending = this.#readPendingRestart();
+    if (record.status === "installing") {
+      this.#tryRecord("error", {
+        statusMessage:
+          "The copy was interrupted by a restart of AiKore; delete this instance and clone again",
+      });
+    } else if (wasActive) {
+      this.#tryRecord("stopped", {
+        pid: null,
+        pidStartTicks: null,
+        statusMessage: "Stopped: AiKore restarted while it ran",
+      });
+      if (record.restartPolicy === "on-failure") this.#wantsBootStart = true;
+    } else if (record.pid !== null) {
+      this.#tryUpdate({ pid: null, pidStartTicks: null });
+    }
+    if (
+      pending && record.status === "exited" && record.restartPolicy === "on-failure" &&
+      record.invalidReason === null
+    ) {
+      this.#enterBackoff(pending.dueAt, pending.failures);
+    } else {
+      if (pending) this.#clearPendingRestart();
+      if (record.autostart && record.invalidReason === null) this.#wantsBootStart = true;
+    }
+    return { cleaned: leftovers.length };
+  }
+
+  #readPendingRestart() {
+    try {
+      return this.c.restarts.get(this.id);
+    } catch (error) {
+      this.c.logger.warn("could not read the pending restart", { id: this.id, error });
+      return null;
+    }
+  }
+
+  #clearPendingRestart(): void {
+    try {
+      this.c.restarts.clear(this.id);
+    } catch (error) {
+      this.c.logger.warn("could not clear the pending restart", { id: this.id, error });
+    }
+  }
+
+  /** A status write that must not stop the operation (it is kept in memory when the disk is full). */
+  #tryRecord(
+    status: Parameters<OwnerContext<P>["store"]["record"]>[1],
+    patch: Parameters<OwnerContext<P>["store"]["record"]>[2],
+  ): void {
+    try {
+      this.c.store.record(this.id, status, patch);
+    } catch (error) {
+      this.c.logger.error("could not record a status", { id: this.id, status, error });
+    }
+  }
+
+  #tryUpdate(patch: Parameters<OwnerContext<P>["store"]["updateRuntime"]>[1]): void {
+    try {
+      this.c.store.updateRuntime(this.id, patch);
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.c.logger.warn("could not record runtime details (disk full)", { id: this.id });
+    }
+  }
+
+  async #release(process: P): Promise<void> {
+    await this.c.processes.release(process).catch((error) =>
+      this.c.logger.warn("could not release the console session", { id: this.id, error })
+    );
+  }
+}
