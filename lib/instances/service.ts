@@ -11,23 +11,26 @@ import type {
   NewNameInput,
   UpdateInstanceInput,
 } from "../shared/instance_schema.ts";
+import { DomainError, stateConflict } from "../shared/domain_error.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
 import { cloneInstanceFiles } from "./clone_files.ts";
 import { exists, writeFileAtomic } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
-import { ACTIVE_STATUSES } from "./state_machine.ts";
+import type { OwnerSection } from "./runtime/instance_owner.ts";
 import { requireValid } from "./valid_record.ts";
 import { InstanceRemoval } from "./instance_removal.ts";
 import { LaunchScripts } from "./launch_scripts.ts";
 import { configOf, RowReservation } from "./row_reservation.ts";
 import type { TrashEntry, TrashStore } from "./trash_store.ts";
 
-/** Start/stop as the configuration service needs them (implemented by the lifecycle). */
+/** The runtime as the configuration service needs it (implemented by the lifecycle). */
 export interface RuntimeControl {
-  stop(id: number, actor: Actor): Promise<InstanceRecord>;
-  start(id: number, actor: Actor): Promise<InstanceRecord>;
+  /** Runs `work` holding the instance's owner: no start, stop or restart meanwhile. */
+  exclusive<T>(id: number, work: (section: OwnerSection) => Promise<T>): Promise<T>;
+  /** Marks the instance's folder as read by a clone until the release is called. */
+  hold(id: number): Promise<() => void>;
 }
 
 export interface InstanceServiceDeps {
@@ -93,7 +96,7 @@ export class InstanceService {
   }
 
   list(): readonly InstanceRecord[] {
-    return this.#d.store.repo.list();
+    return this.#d.store.list();
   }
 
   /** The instance, or 404. */
@@ -153,7 +156,18 @@ export class InstanceService {
     return this.#d.store.published(record);
   }
 
-  async update(id: number, input: UpdateInstanceInput, actor: Actor): Promise<InstanceRecord> {
+  /** Changes the configuration; fields that need a restart need `restart: true` while running. */
+  update(id: number, input: UpdateInstanceInput, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.exclusive(id, (section) => this.#update(id, input, actor, section));
+  }
+
+  async #update(
+    id: number,
+    input: UpdateInstanceInput,
+    actor: Actor,
+    section: OwnerSection,
+  ): Promise<InstanceRecord> {
     const current = this.getValid(id);
     const satellite = current.parentId !== null;
     if (satellite) {
@@ -207,7 +221,10 @@ export class InstanceService {
       if (field === "slug") return patch.slug !== undefined;
       return input[field] !== undefined && this.#differs(current, field, patch);
     });
-    const running = ACTIVE_STATUSES.has(current.status);
+    const running = section.live;
+    if (patch.slug !== undefined && section.held > 0) {
+      throw stateConflict(`"${current.name}" is being cloned; rename it once the copy is done`);
+    }
     if (running && changed.length > 0 && input.restart !== true) {
       throw new HttpError(
         409,
@@ -218,12 +235,12 @@ export class InstanceService {
         "restart_required",
       );
     }
-    if (running && changed.length > 0) await this.#d.runtime.stop(id, actor);
+    if (running && changed.length > 0) await section.stop(actor);
 
     const updated = await this.#applyUpdate(current, patch, newPort, newScript);
     this.#audit(actor, "instance.update", updated.slug, { fields: Object.keys(input) });
     this.#d.store.published(updated);
-    if (running && changed.length > 0) return await this.#d.runtime.start(id, actor);
+    if (running && changed.length > 0) return await section.start(actor);
     return updated;
   }
 
@@ -323,7 +340,27 @@ export class InstanceService {
       throw conflict(`A folder for "${slug}" already exists in the instances folder`);
     }
     const blueprint = await this.#d.blueprints.find(source.blueprint);
-    const record = this.#rows.insert(
+    // The source's folder must stay where it is while it is copied (no rename, delete, rebuild).
+    const release = await this.#d.runtime.hold(id);
+    let record: InstanceRecord;
+    let held: InstanceRecord;
+    try {
+      held = this.getValid(id); // re-read: it may have been renamed before the hold
+      record = this.#insertCopy(held, input, slug);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.#audit(actor, "instance.copy", slug, { source: held.slug });
+    this.#d.store.published(record);
+    const job = this.#runCopy(held, record, blueprint, release);
+    this.#copies.add(job);
+    job.finally(() => this.#copies.delete(job));
+    return record;
+  }
+
+  #insertCopy(source: InstanceRecord, input: NewNameInput, slug: string): InstanceRecord {
+    return this.#rows.insert(
       {
         ...configOf(source),
         name: input.new_name,
@@ -335,18 +372,13 @@ export class InstanceService {
       null,
       "installing",
     );
-    this.#audit(actor, "instance.copy", slug, { source: source.slug });
-    this.#d.store.published(record);
-    const job = this.#runCopy(source, record, blueprint);
-    this.#copies.add(job);
-    job.finally(() => this.#copies.delete(job));
-    return record;
   }
 
   async #runCopy(
     source: InstanceRecord,
     target: InstanceRecord,
     blueprint: BlueprintFacts | null,
+    release: () => void,
   ): Promise<void> {
     const targetDir = this.#d.paths.instanceDir(target.slug);
     try {
@@ -365,6 +397,8 @@ export class InstanceService {
       if (this.#d.store.get(target.id)) {
         this.#d.store.transition(target.id, "error", { statusMessage: `Clone failed: ${message}` });
       }
+    } finally {
+      release();
     }
   }
 
@@ -385,29 +419,66 @@ export class InstanceService {
   }
 
   /** Replaces launch.sh (not for satellites); restarts when asked and running. */
-  async writeScript(
+  writeScript(
     id: number,
     content: string,
     restart: boolean,
     actor: Actor,
   ): Promise<InstanceRecord> {
-    const record = this.getValid(id);
-    await this.#scripts.write(record, content);
-    this.#audit(actor, "instance.script_edit", record.slug, { bytes: content.length });
-    if (restart && ACTIVE_STATUSES.has(record.status)) {
-      await this.#d.runtime.stop(id, actor);
-      return await this.#d.runtime.start(id, actor);
+    this.getValid(id);
+    return this.#d.runtime.exclusive(id, async (section) => {
+      const record = this.getValid(id);
+      await this.#scripts.write(record, content);
+      this.#audit(actor, "instance.script_edit", record.slug, { bytes: content.length });
+      if (restart && section.live) {
+        await section.stop(actor);
+        return await section.start(actor);
+      }
+      return this.get(id);
+    });
+  }
+
+  /** Marks the environment for rebuild at the next start; restarts a running instance. */
+  rebuild(id: number, actor: Actor): Promise<InstanceRecord> {
+    const first = this.getValid(id);
+    if (first.parentId !== null) {
+      throw new DomainError(
+        "forbidden",
+        "A satellite uses its parent's environment; rebuild the parent",
+      );
     }
-    return this.get(id);
+    return this.#d.runtime.exclusive(id, async (section) => {
+      const record = this.getValid(id);
+      if (section.held > 0) {
+        throw stateConflict(`"${record.name}" is being cloned; rebuild it once the copy is done`);
+      }
+      const running = section.live;
+      if (running) await section.stop(actor);
+      await Deno.mkdir(this.#d.paths.instanceDir(record.slug), { recursive: true });
+      await Deno.writeTextFile(this.#d.paths.rebuildMarker(record.slug), "requested\n");
+      return running ? await section.start(actor) : this.get(id);
+    });
   }
 
   /** Deletes a stopped instance to the trash or permanently; outputs are never touched. */
-  async remove(
+  remove(
     id: number,
     input: DeleteInstanceInput,
     actor: Actor,
   ): Promise<{ trashId: string | null }> {
-    return { trashId: await this.#removal.remove(this.getValid(id), input, actor) };
+    this.getValid(id);
+    return this.#d.runtime.exclusive(id, async (section) => {
+      const record = this.getValid(id);
+      if (section.live) {
+        throw stateConflict(`"${record.name}" is ${record.status}; stop it before deleting`);
+      }
+      if (section.held > 0) {
+        throw stateConflict(`"${record.name}" is being cloned; delete it once the copy is done`);
+      }
+      const trashId = await this.#removal.remove(record, input, actor);
+      section.forgetRestart();
+      return { trashId };
+    });
   }
 
   listTrash(): Promise<TrashEntry[]> {

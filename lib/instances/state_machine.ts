@@ -70,7 +70,7 @@ export interface Run<P> {
 
 /** Every allowed runtime change (`running → running` is a health change, not a new process). */
 const RUNTIME_TRANSITIONS: Record<RuntimeKind, readonly RuntimeKind[]> = {
-  unreconciled: ["idle"],
+  unreconciled: ["idle", "backoff"],
   idle: ["running", "idle"],
   running: ["stopping", "idle", "backoff", "running"],
   stopping: ["idle"],

@@ -7,7 +7,7 @@ import type {
   InstancePaths,
   InstanceService,
 } from "../../lib/instances/mod.ts";
-import { ACTIVE_STATUSES, runVersionCheck } from "../../lib/instances/mod.ts";
+import { runVersionCheck } from "../../lib/instances/mod.ts";
 import type { BlueprintSource } from "../../lib/instances/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
@@ -62,16 +62,7 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         responses: { 403: "Satellites use their parent's environment" },
       },
       async (c) => {
-        const id = idParam(c);
-        const record = service.getValid(id);
-        if (record.parentId !== null) {
-          throw new HttpError(403, "A satellite uses its parent's environment; rebuild the parent");
-        }
-        const running = ACTIVE_STATUSES.has(record.status);
-        if (running) await lifecycle.stop(id, actorOf(c));
-        await Deno.mkdir(deps.paths.instanceDir(record.slug), { recursive: true });
-        await Deno.writeTextFile(deps.paths.rebuildMarker(record.slug), "requested\n");
-        const after = running ? await lifecycle.start(id, actorOf(c)) : service.get(id);
+        const after = await service.rebuild(idParam(c), actorOf(c));
         return c.json({
           ok: true,
           detail: "The environment is rebuilt at the next start",

@@ -26,6 +26,8 @@ export interface OwnerSection {
   readonly held: number;
   stop(actor: Actor): Promise<InstanceRecord>;
   start(actor: Actor): Promise<InstanceRecord>;
+  /** Drops a pending automatic restart (before a delete). */
+  forgetRestart(): void;
 }
 
 type Trigger = "user" | "auto" | "boot";
@@ -115,6 +117,13 @@ export class InstanceOwner<P extends LiveProcess> {
         },
         stop: (actor) => this.#stop(actor),
         start: (actor) => this.#start(actor, "user"),
+        forgetRestart: () => {
+          const state = this.#state;
+          if (state.kind !== "backoff") return;
+          state.cancel();
+          this.#clearPendingRestart();
+          this.#set({ kind: "idle" });
+        },
       });
     });
   }
@@ -304,29 +313,33 @@ export class InstanceOwner<P extends LiveProcess> {
       this.c.logger.warn("cleanup after exit failed", { id: this.id, error })
     );
     await this.#release(run.process);
-    this.#set({ kind: "idle" });
-    const record = this.c.store.record(this.id, "exited", {
+    const policy = this.c.store.get(this.id)?.restartPolicy;
+    const decision = policy === "on-failure" && !this.#closed
+      ? this.#tracker.ended(status.code !== 0 || status.signal !== null)
+      : null;
+    this.c.store.record(this.id, "exited", {
       pid: null,
       pidStartTicks: null,
       exitCode: status.code,
       exitSignal: status.signal,
       statusMessage: `The app ended by itself (${describe(status)})`,
     });
-    this.c.onServingChanged();
-    if (record?.restartPolicy !== "on-failure" || this.#closed) return;
-    const decision = this.#tracker.ended(status.code !== 0 || status.signal !== null);
-    if (decision.action === "give-up") {
-      this.c.store.record(this.id, "error", {
-        statusMessage: `Gave up after ${decision.failures} quick failures (${describe(status)})`,
-      });
-    } else if (decision.action === "restart") {
+    if (decision?.action === "restart") {
       this.#tryUpdate({
         statusMessage: `The app ended (${describe(status)}); restarting in ${
           Math.round(decision.delayMs / 1000)
         } s`,
       });
       this.#enterBackoff(this.c.clock.now() + decision.delayMs, decision.consecutiveFailures);
+    } else {
+      this.#set({ kind: "idle" });
+      if (decision?.action === "give-up") {
+        this.c.store.record(this.id, "error", {
+          statusMessage: `Gave up after ${decision.failures} quick failures (${describe(status)})`,
+        });
+      }
     }
+    this.c.onServingChanged();
   }
 
   #enterBackoff(dueAt: number, failures: number): void {
@@ -402,8 +415,11 @@ export class InstanceOwner<P extends LiveProcess> {
         startTicks: record.pidStartTicks,
       }, this.c.graceMs);
     }
-    this.#set({ kind: "idle" });
     const pending = this.#readPendingRestart();
+    const resumes = pending !== null && record.status === "exited" &&
+      record.restartPolicy === "on-failure" && record.invalidReason === null;
+    if (resumes) this.#enterBackoff(pending.dueAt, pending.failures);
+    else this.#set({ kind: "idle" });
     if (record.status === "installing") {
       this.#tryRecord("error", {
         statusMessage:
@@ -419,12 +435,7 @@ export class InstanceOwner<P extends LiveProcess> {
     } else if (record.pid !== null) {
       this.#tryUpdate({ pid: null, pidStartTicks: null });
     }
-    if (
-      pending && record.status === "exited" && record.restartPolicy === "on-failure" &&
-      record.invalidReason === null
-    ) {
-      this.#enterBackoff(pending.dueAt, pending.failures);
-    } else {
+    if (!resumes) {
       if (pending) this.#clearPendingRestart();
       if (record.autostart && record.invalidReason === null) this.#wantsBootStart = true;
     }
