@@ -42,7 +42,13 @@ export class InstanceLifecycle extends InstanceRuntime<RunningProcess> {
       marker: (id) => `${deps.installId}.${id}`,
       onServingChanged: () => deps.onServingChanged?.(),
       audit: (actor, action, target) =>
-        deps.audit.record({ actor: actor.actor, client: actor.client, action, target, detail: null }),
+        deps.audit.record({
+          actor: actor.actor,
+          client: actor.client,
+          action,
+          target,
+          detail: null,
+        }),
     });
   }
 }

@@ -1,5 +1,9 @@
 import type { InstanceStatus } from "../shared/instance_schema.ts";
-import { ACTIVE_STATUSES, SERVING_STATUSES, STARTABLE_STATUSES } from "../shared/instance_status.ts";
+import {
+  ACTIVE_STATUSES,
+  SERVING_STATUSES,
+  STARTABLE_STATUSES,
+} from "../shared/instance_status.ts";
 
 /**
  * The state model of one instance, in one place:

@@ -1,5 +1,4 @@
 import type { InstanceRecord } from "../../db/mod.ts";
-import type { Logger } from "../../log/mod.ts";
 import { RestartTracker } from "../../process/mod.ts";
 import type { ExitStatus } from "../../pty/mod.ts";
 import { DomainError, isStorageFull, stateConflict } from "../../shared/domain_error.ts";
@@ -107,13 +106,14 @@ export class InstanceOwner<P extends LiveProcess> {
   /** Runs `work` while holding the owner: nothing else happens to this instance meanwhile. */
   exclusive<T>(work: (section: OwnerSection) => Promise<T>): Promise<T> {
     return this.#serial(() => {
-      const owner = this;
+      const live = () => this.process !== null;
+      const held = () => this.#holds;
       return work({
         get live() {
-          return owner.process !== null;
+          return live();
         },
         get held() {
-          return owner.#holds;
+          return held();
         },
         stop: (actor) => this.#stop(actor),
         start: (actor) => this.#start(actor, "user"),
@@ -202,16 +202,15 @@ export class InstanceOwner<P extends LiveProcess> {
 
   async #start(actor: Actor, trigger: Trigger): Promise<InstanceRecord> {
     if (this.#closed) throw new DomainError("unavailable", "AiKore is shutting down");
-    const record = this.#record();
     const state = this.#state;
-    if (state.kind === "running" || state.kind === "stopping") {
-      throw stateConflict(`"${record.name}" cannot be started while ${record.status}`);
-    }
     if (state.kind === "backoff") {
+      // This start replaces the pending automatic one, whatever happens next.
       state.cancel();
       this.#clearPendingRestart();
       this.#set({ kind: "idle" });
-    } else if (!STARTABLE_STATUSES.has(record.status)) {
+    }
+    const record = this.#record();
+    if (this.#state.kind !== "idle" || !STARTABLE_STATUSES.has(record.status)) {
       throw stateConflict(`"${record.name}" cannot be started while ${record.status}`);
     }
     if (trigger !== "auto") this.#tracker.reset();

@@ -9,7 +9,10 @@ import { buildLaunchPlan, type InstanceLaunchPlan } from "../launch_plan.ts";
 import { requireValid } from "../valid_record.ts";
 
 /** Turns an instance row into a launch plan, creating what the plan needs on disk. */
-export type LaunchPreparer = (record: InstanceRecord, marker: string) => Promise<InstanceLaunchPlan>;
+export type LaunchPreparer = (
+  record: InstanceRecord,
+  marker: string,
+) => Promise<InstanceLaunchPlan>;
 
 export interface LaunchPreparationDeps {
   store: InstanceStore;

@@ -8,7 +8,6 @@ import {
   stopProcessTree,
   waitUntilHealthy,
 } from "../../process/mod.ts";
-import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import type { ProcessPort } from "./process_port.ts";
 
 /** How long the leftovers of an app whose leader ended by itself get after SIGTERM. */
@@ -19,7 +18,13 @@ export function realProcessPort(logger: Logger): ProcessPort<RunningProcess> {
   return {
     spawn: (plan) =>
       runPlan(
-        { argv: plan.argv, env: plan.env, cwd: plan.cwd, logPath: plan.logPath, marker: plan.marker },
+        {
+          argv: plan.argv,
+          env: plan.env,
+          cwd: plan.cwd,
+          logPath: plan.logPath,
+          marker: plan.marker,
+        },
         { logger },
       ),
     async waitHealthy(process, plan, signal) {
