@@ -31,14 +31,15 @@ export interface LifecycleDeps {
 /** The runtime of production: real PTY processes, launch plans from blueprints on disk. */
 export class InstanceLifecycle extends InstanceRuntime<RunningProcess> {
   constructor(deps: LifecycleDeps) {
+    const graceMs = deps.graceMs ?? 10_000;
     super({
       store: deps.store,
       restarts: deps.restarts,
-      processes: realProcessPort(deps.logger),
+      processes: realProcessPort(deps.logger, Math.min(2000, graceMs)),
       prepare: fileLaunchPreparer(deps),
       clock: deps.clock ?? systemClock,
       logger: deps.logger,
-      graceMs: deps.graceMs ?? 10_000,
+      graceMs,
       marker: (id) => `${deps.installId}.${id}`,
       onServingChanged: () => deps.onServingChanged?.(),
       audit: (actor, action, target) =>

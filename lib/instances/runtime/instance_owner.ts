@@ -255,7 +255,7 @@ export class InstanceOwner<P extends LiveProcess> {
       .catch((error) => this.c.logger.error("exit handling failed", { id: this.id, error }));
     this.#watchHealth(run, plan);
     this.c.onServingChanged();
-    if (trigger === "user") this.c.audit(actor, "instance.start", record.slug);
+    if (trigger === "user") this.#audit(actor, "instance.start", record.slug);
     return starting;
   }
 
@@ -297,7 +297,7 @@ export class InstanceOwner<P extends LiveProcess> {
       pidStartTicks: null,
       statusMessage: null,
     });
-    this.c.audit(actor, "instance.stop", record.slug);
+    this.#audit(actor, "instance.stop", record.slug);
     return stopped ?? { ...record, status: "stopped", pid: null, pidStartTicks: null };
   }
 
@@ -476,6 +476,16 @@ export class InstanceOwner<P extends LiveProcess> {
     } catch (error) {
       if (!isStorageFull(error)) throw error;
       this.c.logger.warn("could not record runtime details (disk full)", { id: this.id });
+    }
+  }
+
+  /** The audit line is kept unless the disk is full: the operation itself already happened. */
+  #audit(actor: Actor, action: string, target: string): void {
+    try {
+      this.c.audit(actor, action, target);
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      this.c.logger.warn("audit line lost (disk full)", { id: this.id, action });
     }
   }
 

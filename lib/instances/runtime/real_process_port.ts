@@ -10,11 +10,14 @@ import {
 } from "../../process/mod.ts";
 import type { ProcessPort } from "./process_port.ts";
 
-/** How long the leftovers of an app whose leader ended by itself get after SIGTERM. */
-const AFTER_EXIT_GRACE_MS = 2000;
-
-/** The process layer of production: PTY processes with rotating logs (lib/process). */
-export function realProcessPort(logger: Logger): ProcessPort<RunningProcess> {
+/**
+ * The process layer of production: PTY processes with rotating logs (lib/process).
+ * `afterExitGraceMs`: what the leftovers of an app whose leader ended by itself get after SIGTERM.
+ */
+export function realProcessPort(
+  logger: Logger,
+  afterExitGraceMs: number,
+): ProcessPort<RunningProcess> {
   return {
     spawn: (plan) =>
       runPlan(
@@ -44,7 +47,7 @@ export function realProcessPort(logger: Logger): ProcessPort<RunningProcess> {
       await process.exited;
     },
     async cleanupAfterExit(marker) {
-      await stopProcessTree({ pid: null, marker }, { graceMs: AFTER_EXIT_GRACE_MS });
+      await stopProcessTree({ pid: null, marker }, { graceMs: afterExitGraceMs });
     },
     async sweep(marker, stored, graceMs) {
       const provable = stored.pid !== null && stored.startTicks !== null &&
