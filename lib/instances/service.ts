@@ -1,7 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { AuditRepository, InstanceConfig, InstanceRecord } from "../db/mod.ts";
 import { transaction } from "../db/mod.ts";
-import { conflict, HttpError, invalidField, notFound } from "../shared/http_error.ts";
 import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
@@ -11,7 +10,7 @@ import type {
   NewNameInput,
   UpdateInstanceInput,
 } from "../shared/instance_schema.ts";
-import { DomainError, stateConflict } from "../shared/domain_error.ts";
+import { DomainError, invalidInput, missing, stateConflict } from "../shared/domain_error.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
 import { cloneInstanceFiles } from "./clone_files.ts";
@@ -102,7 +101,7 @@ export class InstanceService {
   /** The instance, or 404. */
   get(id: number): InstanceRecord {
     const record = this.#d.store.get(id);
-    if (!record) throw notFound("Instance");
+    if (!record) throw missing("Instance");
     return record;
   }
 
@@ -136,12 +135,12 @@ export class InstanceService {
       torchVersion: input.torch_version ?? null,
     };
     if (config.useCustomHostname && !config.hostname) {
-      throw invalidField("hostname", "is required when use_custom_hostname is on");
+      throw invalidInput("hostname", "is required when use_custom_hostname is on");
     }
     const script = await this.#d.blueprints.read(input.base_blueprint);
     const dir = this.#d.paths.instanceDir(slug);
     if (await exists(dir)) {
-      throw conflict(`A folder for "${slug}" already exists in the instances folder`);
+      throw stateConflict(`A folder for "${slug}" already exists in the instances folder`);
     }
     const record = this.#rows.insert(config, input.port ?? null);
     try {
@@ -173,7 +172,7 @@ export class InstanceService {
     if (satellite) {
       for (const field of INHERITED_FIELDS) {
         if (input[field] !== undefined) {
-          throw invalidField(field, "a satellite inherits this from its parent");
+          throw invalidInput(field, "a satellite inherits this from its parent");
         }
       }
     }
@@ -188,8 +187,8 @@ export class InstanceService {
       patch.blueprint = input.base_blueprint;
       const hasScript = await exists(this.#d.paths.launchScript(current.slug));
       if (hasScript && input.replace_script !== true) {
-        throw new HttpError(
-          409,
+        throw new DomainError(
+          "conflict",
           "Changing the blueprint replaces launch.sh and loses its edits; send replace_script: true to confirm",
           { confirm: "replace_script" },
           "confirmation_required",
@@ -213,7 +212,7 @@ export class InstanceService {
     if (input.port !== undefined && input.port !== current.port) newPort = input.port;
     const hostname = patch.hostname !== undefined ? patch.hostname : current.hostname;
     if ((patch.useCustomHostname ?? current.useCustomHostname) && !hostname) {
-      throw invalidField("hostname", "is required when use_custom_hostname is on");
+      throw invalidInput("hostname", "is required when use_custom_hostname is on");
     }
 
     const changed = RESTART_FIELDS.filter((field) => {
@@ -226,8 +225,8 @@ export class InstanceService {
       throw stateConflict(`"${current.name}" is being cloned; rename it once the copy is done`);
     }
     if (running && changed.length > 0 && input.restart !== true) {
-      throw new HttpError(
-        409,
+      throw new DomainError(
+        "conflict",
         `"${current.name}" is running; changing ${
           changed.join(", ")
         } needs a restart (send restart: true)`,
@@ -254,7 +253,7 @@ export class InstanceService {
     const newDir = patch.slug ? this.#d.paths.instanceDir(patch.slug) : oldDir;
     const moved = patch.slug !== undefined && (await exists(oldDir));
     if (moved) {
-      if (await exists(newDir)) throw conflict(`A folder for "${patch.slug}" already exists`);
+      if (await exists(newDir)) throw stateConflict(`A folder for "${patch.slug}" already exists`);
       await Deno.rename(oldDir, newDir);
     }
     try {
@@ -262,7 +261,7 @@ export class InstanceService {
         if (newPort !== undefined) patch.port = this.#rows.choosePort(newPort, current.id);
         return this.#d.store.repo.updateConfig(current.id, patch);
       });
-      if (!updated) throw notFound("Instance");
+      if (!updated) throw missing("Instance");
       if (newScript !== null) {
         await Deno.mkdir(newDir, { recursive: true });
         await writeFileAtomic(`${newDir}/launch.sh`, newScript, 0o755);
@@ -297,7 +296,7 @@ export class InstanceService {
   instantiate(id: number, input: NewNameInput, actor: Actor): InstanceRecord {
     const parent = this.getValid(id);
     if (parent.parentId !== null) {
-      throw conflict(`"${parent.name}" is a satellite; a satellite cannot have satellites`);
+      throw stateConflict(`"${parent.name}" is a satellite; a satellite cannot have satellites`);
     }
     const slug = this.#rows.resolveSlug(
       input.new_slug,
@@ -329,7 +328,7 @@ export class InstanceService {
   async copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
     const source = this.getValid(id);
     if (source.parentId !== null) {
-      throw conflict(`"${source.name}" is a satellite; clone its parent instead`);
+      throw stateConflict(`"${source.name}" is a satellite; clone its parent instead`);
     }
     const slug = this.#rows.resolveSlug(
       input.new_slug,
@@ -337,7 +336,7 @@ export class InstanceService {
       input.new_slug === undefined ? "new_name" : "new_slug",
     );
     if (await exists(this.#d.paths.instanceDir(slug))) {
-      throw conflict(`A folder for "${slug}" already exists in the instances folder`);
+      throw stateConflict(`A folder for "${slug}" already exists in the instances folder`);
     }
     const blueprint = await this.#d.blueprints.find(source.blueprint);
     // The source's folder must stay where it is while it is copied (no rename, delete, rebuild).
@@ -506,9 +505,9 @@ export class InstanceService {
     const known = new Set(this.list().map((r) => r.id));
     const unknown = order.filter((id) => !known.has(id));
     if (unknown.length) {
-      throw invalidField("order", `unknown instance id(s): ${unknown.join(", ")}`);
+      throw invalidInput("order", `unknown instance id(s): ${unknown.join(", ")}`);
     }
-    if (new Set(order).size !== order.length) throw invalidField("order", "lists an id twice");
+    if (new Set(order).size !== order.length) throw invalidInput("order", "lists an id twice");
     transaction(this.#d.db, () => this.#d.store.repo.setDisplayOrder(order));
     this.#d.store.bus.publish(ORDER_EVENT, { order });
     this.#audit(actor, "instance.order", null, null);
@@ -517,17 +516,17 @@ export class InstanceService {
 
   async #requireBlueprint(file: string): Promise<BlueprintFacts> {
     const blueprint = await this.#d.blueprints.find(file);
-    if (!blueprint) throw invalidField("base_blueprint", `no blueprint named "${file}"`);
-    if (blueprint.error) throw invalidField("base_blueprint", blueprint.error);
+    if (!blueprint) throw invalidInput("base_blueprint", `no blueprint named "${file}"`);
+    if (blueprint.error) throw invalidInput("base_blueprint", blueprint.error);
     return blueprint;
   }
 
   #gpuIds(text: string | null | undefined): string {
     if (text === "") {
-      throw invalidField("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
+      throw invalidInput("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
     }
     const parsed = parseGpuIds(text ?? "", this.#d.gpuCount());
-    if (!parsed.ok) throw invalidField("gpu_ids", parsed.reason);
+    if (!parsed.ok) throw invalidInput("gpu_ids", parsed.reason);
     return parsed.value;
   }
 

@@ -36,3 +36,13 @@ export function isStorageFull(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
   return /ENOSPC|No space left|SQLITE_FULL|database or disk is full/i.test(text);
 }
+
+/** A bad value of one input field (the field and the reason are shown). */
+export function invalidInput(field: string, reason: string): DomainError {
+  return new DomainError("invalid", `Invalid ${field}: ${reason}`, [{ field, reason }]);
+}
+
+/** The thing asked for does not exist. */
+export function missing(what: string): DomainError {
+  return new DomainError("not_found", `${what} not found`);
+}

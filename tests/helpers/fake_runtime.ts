@@ -75,9 +75,9 @@ export class FakeProcess implements LiveProcess {
   }
 }
 
-/** Yields to the event loop `n` times (lets queued work interleave). */
+/** Lets other queued work run `n` times over (microtasks only: fakes never wait on real time). */
 export async function yieldTimes(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  for (let i = 0; i < n * 4; i++) await Promise.resolve();
 }
 
 /** A process layer of fake processes; `delay` decides how many turns each operation takes. */

@@ -31,6 +31,14 @@ const BLUEPRINTS = {
     "fail once",
     `if [ -f ./ran ]; then exec sleep 300; fi\ntouch ./ran\nexit 3`,
   ),
+  // The same, padded so that reading the blueprint at each start takes a while: the start
+  // path (automatic or manual) stays open long enough for the other to arrive meanwhile.
+  "fail_once_slow.sh": testBlueprint(
+    "fail once slowly",
+    `if [ -f ./ran ]; then exec sleep 300; fi\ntouch ./ran\nexit 3\n${
+      "# padding\n".repeat(95_000)
+    }`,
+  ),
   "ignores_term.sh": testBlueprint("ignores term", `trap "" TERM HUP\nwhile :; do sleep 1; done`),
   "sleeper.sh": testBlueprint("sleeper", "exec sleep 300"),
 };
@@ -91,17 +99,17 @@ Deno.test("a start during the automatic restart runs the app once and crashes no
   await withProgram({}, async (program, dataDir) => {
     const installId = installIdOf(dataDir);
     for (let round = 0; round < 3; round++) {
-      const id = await create(program, `racy${round}`, "fail_once.sh", {
+      const id = await create(program, `racy${round}`, "fail_once_slow.sh", {
         restart_policy: "on-failure",
       });
       await program.api("POST", `/api/instances/${id}/start`);
       await program.waitFor(id, ["exited"]);
       // The back-off is 1 s: press Start many times around the moment the timer fires.
-      await sleep(700 + round * 100);
+      await sleep(750 + round * 50);
       const answers = await Promise.all(
         Array.from(
-          { length: 12 },
-          (_, i) => sleep(i * 40).then(() => program.api("POST", `/api/instances/${id}/start`)),
+          { length: 80 },
+          (_, i) => sleep(i * 4).then(() => program.api("POST", `/api/instances/${id}/start`)),
         ),
       );
       const statuses = answers.map((a) => a.status);

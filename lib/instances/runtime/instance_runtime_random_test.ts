@@ -24,7 +24,7 @@ import { fittingStatuses } from "../state_machine.ts";
 import { InstanceRuntime } from "./instance_runtime.ts";
 
 const SEED = Number(Deno.env.get("AIKORE_RANDOM_SEED") ?? 20261206);
-const STEPS = Number(Deno.env.get("AIKORE_RANDOM_STEPS") ?? 1200);
+const STEPS = Number(Deno.env.get("AIKORE_RANDOM_STEPS") ?? 1000);
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -197,9 +197,9 @@ Deno.test(`owner under ${STEPS} random steps (seed ${SEED}): one process per ins
         }
       }
       repo.full = false;
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 6; i++) {
         await runtime.settled();
-        await yieldTimes(2);
+        await yieldTimes(4);
       }
       store.flush();
       for (const id of ids) {
