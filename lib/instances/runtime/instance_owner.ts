@@ -1,8 +1,8 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import { RestartTracker } from "../../process/mod.ts";
 import type { ExitStatus } from "../../pty/mod.ts";
-import { DomainError, isStorageFull, stateConflict } from "../../shared/domain_error.ts";
-import { ACTIVE_STATUSES, STARTABLE_STATUSES } from "../../shared/instance_status.ts";
+import { DomainError, stateConflict } from "../../shared/domain_error.ts";
+import { STARTABLE_STATUSES } from "../../shared/instance_status.ts";
 import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import {
@@ -16,6 +16,8 @@ import { requireValid } from "../valid_record.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { LiveProcess } from "./process_port.ts";
 import type { OwnerContext } from "./owner_context.ts";
+import { OwnerBooks } from "./owner_books.ts";
+import { reconcileInstance } from "./reconcile_instance.ts";
 
 /** What an exclusive section may do while it holds the owner. */
 export interface OwnerSection {
@@ -50,6 +52,7 @@ export class InstanceOwner<P extends LiveProcess> {
   #state: RuntimeState<P>;
   readonly #queue = new SerialQueue();
   readonly #tracker: RestartTracker;
+  readonly #books: OwnerBooks<P>;
   #holds = 0;
   #wantsBootStart = false;
   #closed = false;
@@ -60,6 +63,7 @@ export class InstanceOwner<P extends LiveProcess> {
     reconciled: boolean,
   ) {
     this.#state = reconciled ? { kind: "idle" } : { kind: "unreconciled" };
+    this.#books = new OwnerBooks(c, id);
     this.#tracker = new RestartTracker(c.restartLimits ?? {}, () => c.clock.now());
   }
 
@@ -121,7 +125,7 @@ export class InstanceOwner<P extends LiveProcess> {
           const state = this.#state;
           if (state.kind !== "backoff") return;
           state.cancel();
-          this.#clearPendingRestart();
+          this.#books.clearPendingRestart();
           this.#set({ kind: "idle" });
         },
       });
@@ -206,7 +210,7 @@ export class InstanceOwner<P extends LiveProcess> {
     if (state.kind === "backoff") {
       // This start replaces the pending automatic one, whatever happens next.
       state.cancel();
-      this.#clearPendingRestart();
+      this.#books.clearPendingRestart();
       this.#set({ kind: "idle" });
     }
     const record = this.#record();
@@ -244,7 +248,7 @@ export class InstanceOwner<P extends LiveProcess> {
       await this.c.processes.stopTree(process, this.marker, this.c.graceMs).catch((e) =>
         this.c.logger.error("could not stop an unrecorded process", { id: this.id, error: e })
       );
-      await this.#release(process);
+      await this.#books.release(process);
       throw error;
     }
     const run: Run<P> = { process, health: new AbortController(), cancelStallTimer: () => {} };
@@ -255,7 +259,7 @@ export class InstanceOwner<P extends LiveProcess> {
       .catch((error) => this.c.logger.error("exit handling failed", { id: this.id, error }));
     this.#watchHealth(run, plan);
     this.c.onServingChanged();
-    if (trigger === "user") this.#audit(actor, "instance.start", record.slug);
+    if (trigger === "user") this.#books.audit(actor, "instance.start", record.slug);
     return starting;
   }
 
@@ -269,18 +273,18 @@ export class InstanceOwner<P extends LiveProcess> {
       state.run.health.abort();
       state.run.cancelStallTimer();
       // Signals first: a database that cannot be written must not keep the app running.
-      this.#tryRecord("stopping", {});
+      this.#books.record("stopping", {});
       try {
         await this.c.processes.stopTree(state.run.process, this.marker, this.c.graceMs);
       } catch (error) {
         this.c.logger.error("stop failed", { id: this.id, error: messageOf(error) });
       }
-      await this.#release(state.run.process);
+      await this.#books.release(state.run.process);
       this.#set({ kind: "idle" });
       this.c.onServingChanged();
     } else if (state.kind === "backoff") {
       state.cancel();
-      this.#clearPendingRestart();
+      this.#books.clearPendingRestart();
       this.#set({ kind: "idle" });
     } else if (record.status === "stopped") {
       throw stateConflict(`"${record.name}" is already stopped`);
@@ -297,7 +301,7 @@ export class InstanceOwner<P extends LiveProcess> {
       pidStartTicks: null,
       statusMessage: null,
     });
-    this.#audit(actor, "instance.stop", record.slug);
+    this.#books.audit(actor, "instance.stop", record.slug);
     return stopped ?? { ...record, status: "stopped", pid: null, pidStartTicks: null };
   }
 
@@ -311,7 +315,7 @@ export class InstanceOwner<P extends LiveProcess> {
     await this.c.processes.cleanupAfterExit(this.marker).catch((error) =>
       this.c.logger.warn("cleanup after exit failed", { id: this.id, error })
     );
-    await this.#release(run.process);
+    await this.#books.release(run.process);
     const policy = this.c.store.get(this.id)?.restartPolicy;
     const decision = policy === "on-failure" && !this.#closed
       ? this.#tracker.ended(status.code !== 0 || status.signal !== null)
@@ -324,7 +328,7 @@ export class InstanceOwner<P extends LiveProcess> {
       statusMessage: `The app ended by itself (${describe(status)})`,
     });
     if (decision?.action === "restart") {
-      this.#tryUpdate({
+      this.#books.update({
         statusMessage: `The app ended (${describe(status)}); restarting in ${
           Math.round(decision.delayMs / 1000)
         } s`,
@@ -342,11 +346,7 @@ export class InstanceOwner<P extends LiveProcess> {
   }
 
   #enterBackoff(dueAt: number, failures: number): void {
-    try {
-      this.c.restarts.set({ instanceId: this.id, dueAt, failures });
-    } catch (error) {
-      this.c.logger.warn("could not save the pending restart", { id: this.id, error });
-    }
+    this.#books.savePendingRestart(dueAt, failures);
     const cancel = this.c.clock.setTimer(() => {
       this.#queue.run(() => this.#autoRestart(dueAt)).catch((error) =>
         this.c.logger.error("automatic restart failed", { id: this.id, error })
@@ -400,98 +400,10 @@ export class InstanceOwner<P extends LiveProcess> {
   /** Brings a row that existed at boot in line with reality (once, before anything else). */
   async #reconcile(): Promise<{ cleaned: number }> {
     if (this.#state.kind !== "unreconciled") return { cleaned: 0 };
-    const record = this.c.store.get(this.id);
-    if (!record) {
-      this.#set({ kind: "idle" });
-      return { cleaned: 0 };
-    }
-    const leftovers = this.c.processes.findMarked(this.marker);
-    const wasActive = ACTIVE_STATUSES.has(record.status);
-    if (wasActive && record.status !== "stopping") this.#tryRecord("stopping", {});
-    if (leftovers.length > 0 || record.pid !== null) {
-      await this.c.processes.sweep(this.marker, {
-        pid: record.pid,
-        startTicks: record.pidStartTicks,
-      }, this.c.graceMs);
-    }
-    const pending = this.#readPendingRestart();
-    const resumes = pending !== null && record.status === "exited" &&
-      record.restartPolicy === "on-failure" && record.invalidReason === null;
-    if (resumes) this.#enterBackoff(pending.dueAt, pending.failures);
+    const found = await reconcileInstance(this.c, this.#books, this.id);
+    if (found.resume) this.#enterBackoff(found.resume.dueAt, found.resume.failures);
     else this.#set({ kind: "idle" });
-    if (record.status === "installing") {
-      this.#tryRecord("error", {
-        statusMessage:
-          "The copy was interrupted by a restart of AiKore; delete this instance and clone again",
-      });
-    } else if (wasActive) {
-      this.#tryRecord("stopped", {
-        pid: null,
-        pidStartTicks: null,
-        statusMessage: "Stopped: AiKore restarted while it ran",
-      });
-      if (record.restartPolicy === "on-failure") this.#wantsBootStart = true;
-    } else if (record.pid !== null) {
-      this.#tryUpdate({ pid: null, pidStartTicks: null });
-    }
-    if (!resumes) {
-      if (pending) this.#clearPendingRestart();
-      if (record.autostart && record.invalidReason === null) this.#wantsBootStart = true;
-    }
-    return { cleaned: leftovers.length };
-  }
-
-  #readPendingRestart() {
-    try {
-      return this.c.restarts.get(this.id);
-    } catch (error) {
-      this.c.logger.warn("could not read the pending restart", { id: this.id, error });
-      return null;
-    }
-  }
-
-  #clearPendingRestart(): void {
-    try {
-      this.c.restarts.clear(this.id);
-    } catch (error) {
-      this.c.logger.warn("could not clear the pending restart", { id: this.id, error });
-    }
-  }
-
-  /** A status write that must not stop the operation (it is kept in memory when the disk is full). */
-  #tryRecord(
-    status: Parameters<OwnerContext<P>["store"]["record"]>[1],
-    patch: Parameters<OwnerContext<P>["store"]["record"]>[2],
-  ): void {
-    try {
-      this.c.store.record(this.id, status, patch);
-    } catch (error) {
-      this.c.logger.error("could not record a status", { id: this.id, status, error });
-    }
-  }
-
-  #tryUpdate(patch: Parameters<OwnerContext<P>["store"]["updateRuntime"]>[1]): void {
-    try {
-      this.c.store.updateRuntime(this.id, patch);
-    } catch (error) {
-      if (!isStorageFull(error)) throw error;
-      this.c.logger.warn("could not record runtime details (disk full)", { id: this.id });
-    }
-  }
-
-  /** The audit line is kept unless the disk is full: the operation itself already happened. */
-  #audit(actor: Actor, action: string, target: string): void {
-    try {
-      this.c.audit(actor, action, target);
-    } catch (error) {
-      if (!isStorageFull(error)) throw error;
-      this.c.logger.warn("audit line lost (disk full)", { id: this.id, action });
-    }
-  }
-
-  async #release(process: P): Promise<void> {
-    await this.c.processes.release(process).catch((error) =>
-      this.c.logger.warn("could not release the console session", { id: this.id, error })
-    );
+    this.#wantsBootStart = found.wantsStart;
+    return { cleaned: found.cleaned };
   }
 }
