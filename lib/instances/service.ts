@@ -13,24 +13,19 @@ import type {
 import { DomainError, invalidInput, missing, stateConflict } from "../shared/domain_error.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
-import { cloneInstanceFiles } from "./clone_files.ts";
 import { exists, writeFileAtomic } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
-import type { OwnerSection } from "./runtime/instance_owner.ts";
+import type { RuntimeControl } from "./runtime/runtime_control.ts";
 import { requireValid } from "./valid_record.ts";
 import { InstanceRemoval } from "./instance_removal.ts";
+import { InstanceUpdate } from "./instance_update.ts";
+import { InstanceCopies } from "./instance_copies.ts";
 import { LaunchScripts } from "./launch_scripts.ts";
-import { configOf, RowReservation } from "./row_reservation.ts";
+import { RowReservation } from "./row_reservation.ts";
 import type { TrashEntry, TrashStore } from "./trash_store.ts";
 
-/** The runtime as the configuration service needs it (implemented by the lifecycle). */
-export interface RuntimeControl {
-  /** Runs `work` holding the instance's owner: no start, stop or restart meanwhile. */
-  exclusive<T>(id: number, work: (section: OwnerSection) => Promise<T>): Promise<T>;
-  /** Marks the instance's folder as read by a clone until the release is called. */
-  hold(id: number): Promise<() => void>;
-}
+export type { RuntimeControl };
 
 export interface InstanceServiceDeps {
   db: DatabaseSync;
@@ -46,29 +41,6 @@ export interface InstanceServiceDeps {
   runtime: RuntimeControl;
 }
 
-/** Fields whose change needs the instance stopped (or a confirmed restart). */
-const RESTART_FIELDS = [
-  "name",
-  "slug",
-  "base_blueprint",
-  "gpu_ids",
-  "output_path",
-  "persistent_mode",
-  "port",
-  "python_version",
-  "cuda_version",
-  "torch_version",
-] as const;
-
-/** Fields a satellite takes from its parent and cannot change. */
-const INHERITED_FIELDS = [
-  "base_blueprint",
-  "output_path",
-  "python_version",
-  "cuda_version",
-  "torch_version",
-] as const;
-
 /**
  * The orchestrator of instance configuration: create, update, copy, instantiate, delete,
  * trash, launch script and display order. Validation happens before anything is written;
@@ -76,10 +48,11 @@ const INHERITED_FIELDS = [
  */
 export class InstanceService {
   readonly #d: InstanceServiceDeps;
-  readonly #copies = new Set<Promise<void>>();
+  readonly #copies: InstanceCopies;
   readonly #rows: RowReservation;
   readonly #removal: InstanceRemoval;
   readonly #scripts: LaunchScripts;
+  readonly #update: InstanceUpdate;
 
   constructor(deps: InstanceServiceDeps) {
     this.#d = deps;
@@ -92,6 +65,26 @@ export class InstanceService {
       audit: deps.audit,
     });
     this.#scripts = new LaunchScripts(deps.paths, deps.blueprints);
+    this.#copies = new InstanceCopies({
+      store: deps.store,
+      paths: deps.paths,
+      blueprints: deps.blueprints,
+      rows: this.#rows,
+      runtime: deps.runtime,
+      logger: deps.logger,
+      getValid: (id) => this.getValid(id),
+      audit: (actor, action, target, detail) => this.#audit(actor, action, target, detail),
+    });
+    this.#update = new InstanceUpdate({
+      store: deps.store,
+      logger: deps.logger,
+      paths: deps.paths,
+      blueprints: deps.blueprints,
+      rows: this.#rows,
+      requireBlueprint: (file) => this.#requireBlueprint(file),
+      gpuIds: (text) => this.#gpuIds(text),
+      audit: (actor, action, target, detail) => this.#audit(actor, action, target, detail),
+    });
   }
 
   list(): readonly InstanceRecord[] {
@@ -158,138 +151,10 @@ export class InstanceService {
   /** Changes the configuration; fields that need a restart need `restart: true` while running. */
   update(id: number, input: UpdateInstanceInput, actor: Actor): Promise<InstanceRecord> {
     this.getValid(id);
-    return this.#d.runtime.exclusive(id, (section) => this.#update(id, input, actor, section));
-  }
-
-  async #update(
-    id: number,
-    input: UpdateInstanceInput,
-    actor: Actor,
-    section: OwnerSection,
-  ): Promise<InstanceRecord> {
-    const current = this.getValid(id);
-    const satellite = current.parentId !== null;
-    if (satellite) {
-      for (const field of INHERITED_FIELDS) {
-        if (input[field] !== undefined) {
-          throw invalidInput(field, "a satellite inherits this from its parent");
-        }
-      }
-    }
-    const patch: Partial<InstanceConfig> = {};
-    if (input.name !== undefined) patch.name = input.name;
-    if (input.slug !== undefined && input.slug !== current.slug) {
-      patch.slug = this.#rows.resolveSlug(input.slug, input.slug, "slug");
-    }
-    let newScript: string | null = null;
-    if (input.base_blueprint !== undefined && input.base_blueprint !== current.blueprint) {
-      await this.#requireBlueprint(input.base_blueprint);
-      patch.blueprint = input.base_blueprint;
-      const hasScript = await exists(this.#d.paths.launchScript(current.slug));
-      if (hasScript && input.replace_script !== true) {
-        throw new DomainError(
-          "conflict",
-          "Changing the blueprint replaces launch.sh and loses its edits; send replace_script: true to confirm",
-          { confirm: "replace_script" },
-          "confirmation_required",
-        );
-      }
-      newScript = await this.#d.blueprints.read(input.base_blueprint);
-    }
-    if (input.gpu_ids !== undefined) patch.gpuIds = this.#gpuIds(input.gpu_ids);
-    if (input.output_path !== undefined) patch.outputPath = input.output_path ?? current.slug;
-    if (input.autostart !== undefined) patch.autostart = input.autostart;
-    if (input.persistent_mode !== undefined) patch.persistentMode = input.persistent_mode;
-    if (input.hostname !== undefined) patch.hostname = input.hostname;
-    if (input.use_custom_hostname !== undefined) {
-      patch.useCustomHostname = input.use_custom_hostname;
-    }
-    if (input.restart_policy !== undefined) patch.restartPolicy = input.restart_policy;
-    if (input.python_version !== undefined) patch.pythonVersion = input.python_version;
-    if (input.cuda_version !== undefined) patch.cudaVersion = input.cuda_version;
-    if (input.torch_version !== undefined) patch.torchVersion = input.torch_version;
-    let newPort: number | null | undefined;
-    if (input.port !== undefined && input.port !== current.port) newPort = input.port;
-    const hostname = patch.hostname !== undefined ? patch.hostname : current.hostname;
-    if ((patch.useCustomHostname ?? current.useCustomHostname) && !hostname) {
-      throw invalidInput("hostname", "is required when use_custom_hostname is on");
-    }
-
-    const changed = RESTART_FIELDS.filter((field) => {
-      if (field === "port") return newPort !== undefined;
-      if (field === "slug") return patch.slug !== undefined;
-      return input[field] !== undefined && this.#differs(current, field, patch);
-    });
-    const running = section.live;
-    if (patch.slug !== undefined && section.held > 0) {
-      throw stateConflict(`"${current.name}" is being cloned; rename it once the copy is done`);
-    }
-    if (running && changed.length > 0 && input.restart !== true) {
-      throw new DomainError(
-        "conflict",
-        `"${current.name}" is running; changing ${
-          changed.join(", ")
-        } needs a restart (send restart: true)`,
-        { restart_required: changed },
-        "restart_required",
-      );
-    }
-    if (running && changed.length > 0) await section.stop(actor);
-
-    const updated = await this.#applyUpdate(current, patch, newPort, newScript);
-    this.#audit(actor, "instance.update", updated.slug, { fields: Object.keys(input) });
-    this.#d.store.published(updated);
-    if (running && changed.length > 0) return await section.start(actor);
-    return updated;
-  }
-
-  async #applyUpdate(
-    current: InstanceRecord,
-    patch: Partial<InstanceConfig>,
-    newPort: number | null | undefined,
-    newScript: string | null,
-  ): Promise<InstanceRecord> {
-    const oldDir = this.#d.paths.instanceDir(current.slug);
-    const newDir = patch.slug ? this.#d.paths.instanceDir(patch.slug) : oldDir;
-    const moved = patch.slug !== undefined && (await exists(oldDir));
-    if (moved) {
-      if (await exists(newDir)) throw stateConflict(`A folder for "${patch.slug}" already exists`);
-      await Deno.rename(oldDir, newDir);
-    }
-    try {
-      const updated = this.#rows.update(patch.slug ?? current.slug, () => {
-        if (newPort !== undefined) patch.port = this.#rows.choosePort(newPort, current.id);
-        return this.#d.store.repo.updateConfig(current.id, patch);
-      });
-      if (!updated) throw missing("Instance");
-      if (newScript !== null) {
-        await Deno.mkdir(newDir, { recursive: true });
-        await writeFileAtomic(`${newDir}/launch.sh`, newScript, 0o755);
-      }
-      if (moved && (await exists(`${newDir}/env`))) {
-        // Environments are not relocatable: the blueprint rebuilds it at the next start.
-        await Deno.writeTextFile(this.#d.paths.rebuildMarker(updated.slug), "renamed\n");
-      }
-      return updated;
-    } catch (error) {
-      if (moved) await Deno.rename(newDir, oldDir).catch(() => {});
-      throw error;
-    }
-  }
-
-  #differs(current: InstanceRecord, field: string, patch: Partial<InstanceConfig>): boolean {
-    const map: Record<string, keyof InstanceConfig> = {
-      name: "name",
-      base_blueprint: "blueprint",
-      gpu_ids: "gpuIds",
-      output_path: "outputPath",
-      persistent_mode: "persistentMode",
-      python_version: "pythonVersion",
-      cuda_version: "cudaVersion",
-      torch_version: "torchVersion",
-    };
-    const key = map[field];
-    return key !== undefined && key in patch && patch[key] !== current[key];
+    return this.#d.runtime.exclusive(
+      id,
+      (section) => this.#update.apply(this.getValid(id), input, actor, section),
+    );
   }
 
   /** Creates a satellite of `id`: same app, own GPUs/port/logs; its folder appears at first start. */
@@ -325,85 +190,13 @@ export class InstanceService {
   }
 
   /** Clones `id`: an `installing` row now, the files copied in the background. */
-  async copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
-    const source = this.getValid(id);
-    if (source.parentId !== null) {
-      throw stateConflict(`"${source.name}" is a satellite; clone its parent instead`);
-    }
-    const slug = this.#rows.resolveSlug(
-      input.new_slug,
-      input.new_name,
-      input.new_slug === undefined ? "new_name" : "new_slug",
-    );
-    if (await exists(this.#d.paths.instanceDir(slug))) {
-      throw stateConflict(`A folder for "${slug}" already exists in the instances folder`);
-    }
-    const blueprint = await this.#d.blueprints.find(source.blueprint);
-    // The source's folder must stay where it is while it is copied (no rename, delete, rebuild).
-    const release = await this.#d.runtime.hold(id);
-    let record: InstanceRecord;
-    let held: InstanceRecord;
-    try {
-      held = this.getValid(id); // re-read: it may have been renamed before the hold
-      record = this.#insertCopy(held, input, slug);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    this.#audit(actor, "instance.copy", slug, { source: held.slug });
-    this.#d.store.published(record);
-    const job = this.#runCopy(held, record, blueprint, release);
-    this.#copies.add(job);
-    job.finally(() => this.#copies.delete(job));
-    return record;
-  }
-
-  #insertCopy(source: InstanceRecord, input: NewNameInput, slug: string): InstanceRecord {
-    return this.#rows.insert(
-      {
-        ...configOf(source),
-        name: input.new_name,
-        slug,
-        autostart: false,
-        hostname: null,
-        useCustomHostname: false,
-      },
-      null,
-      "installing",
-    );
-  }
-
-  async #runCopy(
-    source: InstanceRecord,
-    target: InstanceRecord,
-    blueprint: BlueprintFacts | null,
-    release: () => void,
-  ): Promise<void> {
-    const targetDir = this.#d.paths.instanceDir(target.slug);
-    try {
-      const note = await cloneInstanceFiles({
-        sourceDir: this.#d.paths.instanceDir(source.slug),
-        targetDir,
-        venvPath: blueprint?.metadata?.venvPath ?? "./env",
-        venvType: blueprint?.metadata?.venvType ?? "none",
-        logger: this.#d.logger,
-      });
-      this.#d.store.transition(target.id, "stopped", { statusMessage: note });
-    } catch (error) {
-      await Deno.remove(targetDir, { recursive: true }).catch(() => {});
-      const message = error instanceof Error ? error.message : String(error);
-      this.#d.logger.warn("clone failed", { slug: target.slug, error: message });
-      if (this.#d.store.get(target.id)) {
-        this.#d.store.transition(target.id, "error", { statusMessage: `Clone failed: ${message}` });
-      }
-    } finally {
-      release();
-    }
+  copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
+    return this.#copies.copy(id, input, actor);
   }
 
   /** Resolves when every background copy has finished (tests and shutdown). */
-  async settled(): Promise<void> {
-    while (this.#copies.size) await Promise.allSettled([...this.#copies]);
+  settled(): Promise<void> {
+    return this.#copies.settled();
   }
 
   /** The script an instance runs: its own launch.sh, the parent's for a satellite, else the blueprint. */
