@@ -44,8 +44,8 @@ export interface Services {
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
   lifetime: AbortSignal;
-  /** Hook the gateway sets to republish when an instance starts or stops serving. */
-  onServingChanged: () => void;
+  /** Calls `listener` whenever an instance starts or stops serving (the gateway republishes). */
+  onServingChanged(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -88,6 +88,7 @@ export async function openServices(
     customDir: paths.customBlueprintsDir,
   });
   const baseEnv = instanceBaseEnv();
+  const servingListeners = new Set<() => void>();
   const terminals = new TerminalManager({
     paths,
     blueprints: catalog,
@@ -106,7 +107,9 @@ export async function openServices(
     baseEnv,
     functionsScript: await installHelperLibrary(paths),
     graceMs: options.graceMs ?? config.stopGraceMs,
-    onServingChanged: () => services.onServingChanged(),
+    onServingChanged: () => {
+      for (const listener of servingListeners) listener();
+    },
   });
   const instances = new InstanceService({
     db,
@@ -148,7 +151,10 @@ export async function openServices(
     terminals,
     logs: new InstanceLogs(paths),
     baseEnv,
-    onServingChanged: () => {},
+    onServingChanged(listener) {
+      servingListeners.add(listener);
+      return () => servingListeners.delete(listener);
+    },
     async close() {
       lifetime.abort();
       await instances.settled();

@@ -42,8 +42,9 @@ export interface InstanceServiceDeps {
 }
 
 /**
- * The orchestrator of instance configuration: create, update, copy, instantiate, delete,
- * trash, launch script and display order. Validation happens before anything is written;
+ * The one entry point routes use for instances, configuration and runtime alike: create,
+ * update, copy, instantiate, delete, trash, launch script, display order, and start, stop,
+ * restart and rebuild (through each instance's owner). Validation happens before anything is written;
  * a failure leaves no row and no directory behind.
  */
 export class InstanceService {
@@ -228,6 +229,24 @@ export class InstanceService {
       }
       return this.get(id);
     });
+  }
+
+  /** Starts an instance (status → starting → started). */
+  start(id: number, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.start(id, actor);
+  }
+
+  /** Stops an instance; resolves when nothing of it is left. */
+  stop(id: number, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.stop(id, actor);
+  }
+
+  /** Stop (if running) then start, as one operation. */
+  restart(id: number, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.restart(id, actor);
   }
 
   /** Marks the environment for rebuild at the next start; restarts a running instance. */

@@ -1,3 +1,5 @@
+import type { InstanceRecord } from "../../db/mod.ts";
+import type { Actor } from "../actor.ts";
 import type { OwnerSection } from "./instance_owner.ts";
 
 /** The runtime as the configuration side needs it (implemented by the lifecycle). */
@@ -6,4 +8,7 @@ export interface RuntimeControl {
   exclusive<T>(id: number, work: (section: OwnerSection) => Promise<T>): Promise<T>;
   /** Marks the instance's folder as read by a clone until the release is called. */
   hold(id: number): Promise<() => void>;
+  start(id: number, actor: Actor): Promise<InstanceRecord>;
+  stop(id: number, actor: Actor): Promise<InstanceRecord>;
+  restart(id: number, actor: Actor): Promise<InstanceRecord>;
 }
