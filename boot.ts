@@ -174,7 +174,10 @@ async function installHelperLibrary(paths: InstancePaths): Promise<string> {
   const text = await Deno.readTextFile(`${assetPaths.stockBlueprints}/${HELPER_LIBRARY}`);
   const target = `${paths.dataDir}/lib/${HELPER_LIBRARY}`;
   await Deno.mkdir(`${paths.dataDir}/lib`, { recursive: true });
-  const current = await Deno.readTextFile(target).catch(() => null);
+  const current = await Deno.readTextFile(target).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) return null; // first start: not installed yet
+    throw error;
+  });
   if (current !== text) await writeFileAtomic(target, text, 0o644);
   return target;
 }

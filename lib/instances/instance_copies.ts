@@ -102,7 +102,12 @@ export class InstanceCopies {
       });
       this.d.store.transition(target.id, "stopped", { statusMessage: note });
     } catch (error) {
-      await Deno.remove(targetDir, { recursive: true }).catch(() => {});
+      await Deno.remove(targetDir, { recursive: true }).catch((cleanup) =>
+        this.d.logger.warn("could not remove the folder of a failed clone", {
+          dir: targetDir,
+          error: cleanup,
+        })
+      );
       const message = error instanceof Error ? error.message : String(error);
       this.d.logger.warn("clone failed", { slug: target.slug, error: message });
       if (this.d.store.get(target.id)) {

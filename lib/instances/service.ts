@@ -142,7 +142,12 @@ export class InstanceService {
       await writeFileAtomic(this.#d.paths.launchScript(slug), script, 0o755);
     } catch (error) {
       this.#d.store.repo.delete(record.id);
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch((cleanup) =>
+        this.#d.logger.warn("could not remove the folder of a failed create", {
+          dir,
+          error: cleanup,
+        })
+      );
       throw error;
     }
     this.#audit(actor, "instance.create", slug, { blueprint: config.blueprint });
