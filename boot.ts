@@ -22,6 +22,7 @@ import {
   TrashStore,
 } from "./lib/instances/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
+import type { Clock } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 
 /** Everything the HTTP layer and the CLI need, built from a resolved config. */
@@ -55,6 +56,13 @@ export interface BootOptions {
   /** Stop grace period (default 10 s). */
   graceMs?: number;
   gpuCount?: () => number | null;
+  /**
+   * The environment instances and terminals inherit (PATH, HOME, LANG …); default: AiKore's
+   * own. Tests pass a HOME of their own so that no rc file of the machine runs.
+   */
+  instanceEnv?: Record<string, string>;
+  /** Time for restart back-offs and start timeouts (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
@@ -87,7 +95,7 @@ export async function openServices(
     stockDir: config.stockBlueprintsDir,
     customDir: paths.customBlueprintsDir,
   });
-  const baseEnv = instanceBaseEnv();
+  const baseEnv = options.instanceEnv ?? instanceBaseEnv();
   const servingListeners = new Set<() => void>();
   const terminals = new TerminalManager({
     paths,
@@ -107,6 +115,7 @@ export async function openServices(
     baseEnv,
     functionsScript: await installHelperLibrary(paths),
     graceMs: options.graceMs ?? config.stopGraceMs,
+    ...(options.clock ? { clock: options.clock } : {}),
     onServingChanged: () => {
       for (const listener of servingListeners) listener();
     },
