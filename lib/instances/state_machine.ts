@@ -53,6 +53,14 @@ export function assertTransition(from: InstanceStatus, to: InstanceStatus): void
  * - running: one live process (starting, started or stalled).
  * - stopping: a stop is signalling and waiting for the process tree.
  * - backoff: the process ended and the on-failure policy restarts it at `dueAt` (epoch ms).
+ *
+ *   unreconciled ─▶ idle | backoff      boot: leftovers swept, a saved back-off resumes
+ *   idle ─start─▶ running               the only way to a process
+ *   running ─health─▶ running           stored starting → started | stalled
+ *   running ─stop─▶ stopping ─▶ idle    signals first, then the status is written
+ *   running ─exit─▶ idle | backoff      the on-failure policy decides
+ *   backoff ─timer | start─▶ running    the timer enters like a user's Start
+ *   backoff ─stop | delete─▶ idle
  */
 export type RuntimeState<P> =
   | { kind: "unreconciled" }
