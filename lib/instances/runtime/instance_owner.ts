@@ -272,13 +272,12 @@ export class InstanceOwner<P extends LiveProcess> {
       this.#set({ kind: "stopping", run: state.run });
       state.run.health.abort();
       state.run.cancelStallTimer();
-      // Signals first: a database that cannot be written must not keep the app running.
+      // Signals first: a database that cannot be written (or is slow) must not keep the app
+      // running; the status follows, and a failed write is kept for later.
+      const signalled = this.c.processes.stopTree(state.run.process, this.marker, this.c.graceMs)
+        .catch((error) => this.c.logger.error("stop failed", { id: this.id, error }));
       this.#books.record("stopping", {});
-      try {
-        await this.c.processes.stopTree(state.run.process, this.marker, this.c.graceMs);
-      } catch (error) {
-        this.c.logger.error("stop failed", { id: this.id, error: messageOf(error) });
-      }
+      await signalled;
       await this.#books.release(state.run.process);
       this.#set({ kind: "idle" });
       this.c.onServingChanged();
