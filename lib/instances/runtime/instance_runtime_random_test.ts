@@ -87,11 +87,12 @@ Deno.test(`owner under ${STEPS} random steps (seed ${SEED}): one process per ins
     const repo = new FlakyRepository(db);
     const store = new InstanceStore(repo, new EventBus());
     const clock = new FakeClock();
+    const restarts = new InstanceRestartRepository(db);
     const processes = new FakeProcesses(() => Math.floor(rand() * 3));
     let prepareFails = false;
     const runtime = new InstanceRuntime({
       store,
-      restarts: new InstanceRestartRepository(db),
+      restarts,
       processes,
       prepare: async (record, marker): Promise<InstanceLaunchPlan> => {
         await yieldTimes(Math.floor(rand() * 3));
@@ -215,6 +216,11 @@ Deno.test(`owner under ${STEPS} random steps (seed ${SEED}): one process per ins
           `step ${step}: instance ${id} is ${kind} but stored ${record.status}`,
         );
         assertEquals(repo.get(id)?.status, record.status, `step ${step}: ${id} not written`);
+        assertEquals(
+          restarts.get(id) !== null,
+          kind === "backoff",
+          `step ${step}: ${id} saved restart ⇔ back-off`,
+        );
         const process = runtime.running(id);
         if (kind === "running") {
           assert(process !== null && process.alive, `step ${step}: ${id} running without process`);
