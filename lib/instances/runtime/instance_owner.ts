@@ -4,7 +4,6 @@ import type { ExitStatus } from "../../pty/mod.ts";
 import { DomainError, stateConflict } from "../../shared/domain_error.ts";
 import { STARTABLE_STATUSES } from "../../shared/instance_status.ts";
 import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
-import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import {
   canRuntimeTransition,
   type Run,
@@ -18,6 +17,7 @@ import type { LiveProcess } from "./process_port.ts";
 import type { OwnerContext } from "./owner_context.ts";
 import { OwnerBooks } from "./owner_books.ts";
 import { reconcileInstance } from "./reconcile_instance.ts";
+import { watchHealth } from "./health_watch.ts";
 
 /** What an exclusive section may do while it holds the owner. */
 export interface OwnerSection {
@@ -257,7 +257,13 @@ export class InstanceOwner<P extends LiveProcess> {
     process.exited
       .then((status) => this.#queue.run(() => this.#onExit(run, status)))
       .catch((error) => this.c.logger.error("exit handling failed", { id: this.id, error }));
-    this.#watchHealth(run, plan);
+    watchHealth(this.c, this.id, run, plan, {
+      serial: (work) => this.#queue.run(work),
+      current: () => {
+        const now = this.#state;
+        return now.kind === "running" && now.run === run;
+      },
+    });
     this.c.onServingChanged();
     if (trigger === "user") this.#books.audit(actor, "instance.start", record.slug);
     return starting;
@@ -369,31 +375,6 @@ export class InstanceOwner<P extends LiveProcess> {
         });
       }
     }
-  }
-
-  #watchHealth(run: Run<P>, plan: InstanceLaunchPlan): void {
-    const current = () => {
-      const state = this.#state;
-      return state.kind === "running" && state.run === run;
-    };
-    run.cancelStallTimer = this.c.clock.setTimer(() => {
-      this.#queue.run(() => {
-        if (!current() || this.c.store.get(this.id)?.status !== "starting") return;
-        this.c.store.record(this.id, "stalled", {
-          statusMessage: `Not healthy after ${Math.round(plan.startTimeoutMs / 1000)} s`,
-        });
-      }).catch((error) => this.c.logger.warn("stall check failed", { id: this.id, error }));
-    }, plan.startTimeoutMs);
-    this.c.processes.waitHealthy(run.process, plan, run.health.signal).then((result) => {
-      if (result !== "healthy") return;
-      return this.#queue.run(() => {
-        run.cancelStallTimer();
-        const status = this.c.store.get(this.id)?.status;
-        if (!current() || (status !== "starting" && status !== "stalled")) return;
-        this.c.store.record(this.id, "started", { statusMessage: null });
-        this.c.onServingChanged();
-      });
-    }).catch((error) => this.c.logger.warn("health check failed", { id: this.id, error }));
   }
 
   /** Brings a row that existed at boot in line with reality (once, before anything else). */
