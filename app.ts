@@ -84,7 +84,6 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       });
       registerInstanceActionRoutes(router, {
         service: services.instances,
-        lifecycle: services.lifecycle,
         logs: services.logs,
         paths: services.paths,
         blueprints: services.catalog,

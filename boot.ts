@@ -6,6 +6,7 @@ import { assetPaths, type Config } from "./lib/config/mod.ts";
 import {
   AuditRepository,
   InstanceRepository,
+  InstanceRestartRepository,
   openDatabase,
   SettingsRepository,
 } from "./lib/db/mod.ts";
@@ -21,6 +22,7 @@ import {
   TrashStore,
 } from "./lib/instances/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
+import type { Clock } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 
 /** Everything the HTTP layer and the CLI need, built from a resolved config. */
@@ -43,8 +45,8 @@ export interface Services {
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
   lifetime: AbortSignal;
-  /** Hook the gateway sets to republish when an instance starts or stops serving. */
-  onServingChanged: () => void;
+  /** Calls `listener` whenever an instance starts or stops serving (the gateway republishes). */
+  onServingChanged(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,13 @@ export interface BootOptions {
   /** Stop grace period (default 10 s). */
   graceMs?: number;
   gpuCount?: () => number | null;
+  /**
+   * The environment instances and terminals inherit (PATH, HOME, LANG …); default: AiKore's
+   * own. Tests pass a HOME of their own so that no rc file of the machine runs.
+   */
+  instanceEnv?: Record<string, string>;
+  /** Time for restart back-offs and start timeouts (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
@@ -86,7 +95,8 @@ export async function openServices(
     stockDir: config.stockBlueprintsDir,
     customDir: paths.customBlueprintsDir,
   });
-  const baseEnv = instanceBaseEnv();
+  const baseEnv = options.instanceEnv ?? instanceBaseEnv();
+  const servingListeners = new Set<() => void>();
   const terminals = new TerminalManager({
     paths,
     blueprints: catalog,
@@ -96,6 +106,7 @@ export async function openServices(
   });
   const lifecycle = new InstanceLifecycle({
     store,
+    restarts: new InstanceRestartRepository(db),
     paths,
     blueprints: catalog,
     audit,
@@ -104,7 +115,10 @@ export async function openServices(
     baseEnv,
     functionsScript: await installHelperLibrary(paths),
     graceMs: options.graceMs ?? config.stopGraceMs,
-    onServingChanged: () => services.onServingChanged(),
+    ...(options.clock ? { clock: options.clock } : {}),
+    onServingChanged: () => {
+      for (const listener of servingListeners) listener();
+    },
   });
   const instances = new InstanceService({
     db,
@@ -146,7 +160,10 @@ export async function openServices(
     terminals,
     logs: new InstanceLogs(paths),
     baseEnv,
-    onServingChanged: () => {},
+    onServingChanged(listener) {
+      servingListeners.add(listener);
+      return () => servingListeners.delete(listener);
+    },
     async close() {
       lifetime.abort();
       await instances.settled();
@@ -166,7 +183,10 @@ async function installHelperLibrary(paths: InstancePaths): Promise<string> {
   const text = await Deno.readTextFile(`${assetPaths.stockBlueprints}/${HELPER_LIBRARY}`);
   const target = `${paths.dataDir}/lib/${HELPER_LIBRARY}`;
   await Deno.mkdir(`${paths.dataDir}/lib`, { recursive: true });
-  const current = await Deno.readTextFile(target).catch(() => null);
+  const current = await Deno.readTextFile(target).catch((error) => {
+    if (error instanceof Deno.errors.NotFound) return null; // first start: not installed yet
+    throw error;
+  });
   if (current !== text) await writeFileAtomic(target, text, 0o644);
   return target;
 }

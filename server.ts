@@ -126,7 +126,13 @@ export async function startServer(
   }, handler)];
   backendPort = servers[0]?.addr.port ?? 0;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  services.onServingChanged = () => void publisher.sync();
+  services.onServingChanged(() => {
+    publisher.sync().catch((error) =>
+      logger.error("the gateway could not republish", {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    );
+  });
   if (gateway) {
     try {
       const result = await publisher.start();
@@ -136,9 +142,21 @@ export async function startServer(
       logger.error("the gateway could not start; instances are not published", { error: message });
       publisher.markFailed(message);
       // The dashboard must stay reachable: AiKore serves it itself on the public address.
-      servers.push(
-        Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
-      );
+      try {
+        servers.push(
+          Deno.serve(
+            { hostname: listenHost, port: config.listen.port, onListen: () => {} },
+            handler,
+          ),
+        );
+      } catch (bindError) {
+        if (!(bindError instanceof Deno.errors.AddrInUse)) throw bindError;
+        // Another program holds the public port; AiKore keeps running on its backend port.
+        logger.error("the dashboard port is in use by another program", {
+          port: config.listen.port,
+          backend: `http://127.0.0.1:${backendPort}`,
+        });
+      }
     }
   }
   await services.lifecycle.reconcile();

@@ -3,6 +3,8 @@ export { migrate, MigrationError, schemaVersion } from "./migration.ts";
 export type { Migration } from "./migration.ts";
 export { MIGRATIONS } from "./migrations/list.ts";
 export { InstanceRepository } from "./instance_repository.ts";
+export { InstanceRestartRepository } from "./instance_restart_repository.ts";
+export type { PendingRestart } from "./instance_restart_repository.ts";
 export { rowProblem } from "./instance_record.ts";
 export type { InstanceConfig, InstanceRecord, InstanceRuntime } from "./instance_record.ts";
 export { SettingsRepository } from "./settings_repository.ts";

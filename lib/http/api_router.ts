@@ -40,6 +40,7 @@ function jsonSchema(schema: z.ZodType): unknown {
   try {
     return z.toJSONSchema(schema, { unrepresentable: "any", io: "input" });
   } catch {
+    // A schema zod cannot express in JSON Schema is documented as a plain object.
     return { type: "object" };
   }
 }

@@ -1,7 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { AuditRepository, InstanceConfig, InstanceRecord } from "../db/mod.ts";
 import { transaction } from "../db/mod.ts";
-import { conflict, HttpError, invalidField, notFound } from "../shared/http_error.ts";
 import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
@@ -11,24 +10,22 @@ import type {
   NewNameInput,
   UpdateInstanceInput,
 } from "../shared/instance_schema.ts";
+import { DomainError, invalidInput, missing, stateConflict } from "../shared/domain_error.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
-import { cloneInstanceFiles } from "./clone_files.ts";
 import { exists, writeFileAtomic } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
-import { ACTIVE_STATUSES } from "./state_machine.ts";
+import type { RuntimeControl } from "./runtime/runtime_control.ts";
 import { requireValid } from "./valid_record.ts";
 import { InstanceRemoval } from "./instance_removal.ts";
+import { InstanceUpdate } from "./instance_update.ts";
+import { InstanceCopies } from "./instance_copies.ts";
 import { LaunchScripts } from "./launch_scripts.ts";
-import { configOf, RowReservation } from "./row_reservation.ts";
+import { RowReservation } from "./row_reservation.ts";
 import type { TrashEntry, TrashStore } from "./trash_store.ts";
 
-/** Start/stop as the configuration service needs them (implemented by the lifecycle). */
-export interface RuntimeControl {
-  stop(id: number, actor: Actor): Promise<InstanceRecord>;
-  start(id: number, actor: Actor): Promise<InstanceRecord>;
-}
+export type { RuntimeControl };
 
 export interface InstanceServiceDeps {
   db: DatabaseSync;
@@ -44,40 +41,19 @@ export interface InstanceServiceDeps {
   runtime: RuntimeControl;
 }
 
-/** Fields whose change needs the instance stopped (or a confirmed restart). */
-const RESTART_FIELDS = [
-  "name",
-  "slug",
-  "base_blueprint",
-  "gpu_ids",
-  "output_path",
-  "persistent_mode",
-  "port",
-  "python_version",
-  "cuda_version",
-  "torch_version",
-] as const;
-
-/** Fields a satellite takes from its parent and cannot change. */
-const INHERITED_FIELDS = [
-  "base_blueprint",
-  "output_path",
-  "python_version",
-  "cuda_version",
-  "torch_version",
-] as const;
-
 /**
- * The orchestrator of instance configuration: create, update, copy, instantiate, delete,
- * trash, launch script and display order. Validation happens before anything is written;
+ * The one entry point routes use for instances, configuration and runtime alike: create,
+ * update, copy, instantiate, delete, trash, launch script, display order, and start, stop,
+ * restart and rebuild (through each instance's owner). Validation happens before anything is written;
  * a failure leaves no row and no directory behind.
  */
 export class InstanceService {
   readonly #d: InstanceServiceDeps;
-  readonly #copies = new Set<Promise<void>>();
+  readonly #copies: InstanceCopies;
   readonly #rows: RowReservation;
   readonly #removal: InstanceRemoval;
   readonly #scripts: LaunchScripts;
+  readonly #update: InstanceUpdate;
 
   constructor(deps: InstanceServiceDeps) {
     this.#d = deps;
@@ -90,16 +66,36 @@ export class InstanceService {
       audit: deps.audit,
     });
     this.#scripts = new LaunchScripts(deps.paths, deps.blueprints);
+    this.#copies = new InstanceCopies({
+      store: deps.store,
+      paths: deps.paths,
+      blueprints: deps.blueprints,
+      rows: this.#rows,
+      runtime: deps.runtime,
+      logger: deps.logger,
+      getValid: (id) => this.getValid(id),
+      audit: (actor, action, target, detail) => this.#audit(actor, action, target, detail),
+    });
+    this.#update = new InstanceUpdate({
+      store: deps.store,
+      logger: deps.logger,
+      paths: deps.paths,
+      blueprints: deps.blueprints,
+      rows: this.#rows,
+      requireBlueprint: (file) => this.#requireBlueprint(file),
+      gpuIds: (text) => this.#gpuIds(text),
+      audit: (actor, action, target, detail) => this.#audit(actor, action, target, detail),
+    });
   }
 
   list(): readonly InstanceRecord[] {
-    return this.#d.store.repo.list();
+    return this.#d.store.list();
   }
 
   /** The instance, or 404. */
   get(id: number): InstanceRecord {
     const record = this.#d.store.get(id);
-    if (!record) throw notFound("Instance");
+    if (!record) throw missing("Instance");
     return record;
   }
 
@@ -133,12 +129,12 @@ export class InstanceService {
       torchVersion: input.torch_version ?? null,
     };
     if (config.useCustomHostname && !config.hostname) {
-      throw invalidField("hostname", "is required when use_custom_hostname is on");
+      throw invalidInput("hostname", "is required when use_custom_hostname is on");
     }
     const script = await this.#d.blueprints.read(input.base_blueprint);
     const dir = this.#d.paths.instanceDir(slug);
     if (await exists(dir)) {
-      throw conflict(`A folder for "${slug}" already exists in the instances folder`);
+      throw stateConflict(`A folder for "${slug}" already exists in the instances folder`);
     }
     const record = this.#rows.insert(config, input.port ?? null);
     try {
@@ -146,141 +142,32 @@ export class InstanceService {
       await writeFileAtomic(this.#d.paths.launchScript(slug), script, 0o755);
     } catch (error) {
       this.#d.store.repo.delete(record.id);
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch((cleanup) =>
+        this.#d.logger.warn("could not remove the folder of a failed create", {
+          dir,
+          error: cleanup,
+        })
+      );
       throw error;
     }
     this.#audit(actor, "instance.create", slug, { blueprint: config.blueprint });
     return this.#d.store.published(record);
   }
 
-  async update(id: number, input: UpdateInstanceInput, actor: Actor): Promise<InstanceRecord> {
-    const current = this.getValid(id);
-    const satellite = current.parentId !== null;
-    if (satellite) {
-      for (const field of INHERITED_FIELDS) {
-        if (input[field] !== undefined) {
-          throw invalidField(field, "a satellite inherits this from its parent");
-        }
-      }
-    }
-    const patch: Partial<InstanceConfig> = {};
-    if (input.name !== undefined) patch.name = input.name;
-    if (input.slug !== undefined && input.slug !== current.slug) {
-      patch.slug = this.#rows.resolveSlug(input.slug, input.slug, "slug");
-    }
-    let newScript: string | null = null;
-    if (input.base_blueprint !== undefined && input.base_blueprint !== current.blueprint) {
-      await this.#requireBlueprint(input.base_blueprint);
-      patch.blueprint = input.base_blueprint;
-      const hasScript = await exists(this.#d.paths.launchScript(current.slug));
-      if (hasScript && input.replace_script !== true) {
-        throw new HttpError(
-          409,
-          "Changing the blueprint replaces launch.sh and loses its edits; send replace_script: true to confirm",
-          { confirm: "replace_script" },
-          "confirmation_required",
-        );
-      }
-      newScript = await this.#d.blueprints.read(input.base_blueprint);
-    }
-    if (input.gpu_ids !== undefined) patch.gpuIds = this.#gpuIds(input.gpu_ids);
-    if (input.output_path !== undefined) patch.outputPath = input.output_path ?? current.slug;
-    if (input.autostart !== undefined) patch.autostart = input.autostart;
-    if (input.persistent_mode !== undefined) patch.persistentMode = input.persistent_mode;
-    if (input.hostname !== undefined) patch.hostname = input.hostname;
-    if (input.use_custom_hostname !== undefined) {
-      patch.useCustomHostname = input.use_custom_hostname;
-    }
-    if (input.restart_policy !== undefined) patch.restartPolicy = input.restart_policy;
-    if (input.python_version !== undefined) patch.pythonVersion = input.python_version;
-    if (input.cuda_version !== undefined) patch.cudaVersion = input.cuda_version;
-    if (input.torch_version !== undefined) patch.torchVersion = input.torch_version;
-    let newPort: number | null | undefined;
-    if (input.port !== undefined && input.port !== current.port) newPort = input.port;
-    const hostname = patch.hostname !== undefined ? patch.hostname : current.hostname;
-    if ((patch.useCustomHostname ?? current.useCustomHostname) && !hostname) {
-      throw invalidField("hostname", "is required when use_custom_hostname is on");
-    }
-
-    const changed = RESTART_FIELDS.filter((field) => {
-      if (field === "port") return newPort !== undefined;
-      if (field === "slug") return patch.slug !== undefined;
-      return input[field] !== undefined && this.#differs(current, field, patch);
-    });
-    const running = ACTIVE_STATUSES.has(current.status);
-    if (running && changed.length > 0 && input.restart !== true) {
-      throw new HttpError(
-        409,
-        `"${current.name}" is running; changing ${
-          changed.join(", ")
-        } needs a restart (send restart: true)`,
-        { restart_required: changed },
-        "restart_required",
-      );
-    }
-    if (running && changed.length > 0) await this.#d.runtime.stop(id, actor);
-
-    const updated = await this.#applyUpdate(current, patch, newPort, newScript);
-    this.#audit(actor, "instance.update", updated.slug, { fields: Object.keys(input) });
-    this.#d.store.published(updated);
-    if (running && changed.length > 0) return await this.#d.runtime.start(id, actor);
-    return updated;
-  }
-
-  async #applyUpdate(
-    current: InstanceRecord,
-    patch: Partial<InstanceConfig>,
-    newPort: number | null | undefined,
-    newScript: string | null,
-  ): Promise<InstanceRecord> {
-    const oldDir = this.#d.paths.instanceDir(current.slug);
-    const newDir = patch.slug ? this.#d.paths.instanceDir(patch.slug) : oldDir;
-    const moved = patch.slug !== undefined && (await exists(oldDir));
-    if (moved) {
-      if (await exists(newDir)) throw conflict(`A folder for "${patch.slug}" already exists`);
-      await Deno.rename(oldDir, newDir);
-    }
-    try {
-      const updated = this.#rows.update(patch.slug ?? current.slug, () => {
-        if (newPort !== undefined) patch.port = this.#rows.choosePort(newPort, current.id);
-        return this.#d.store.repo.updateConfig(current.id, patch);
-      });
-      if (!updated) throw notFound("Instance");
-      if (newScript !== null) {
-        await Deno.mkdir(newDir, { recursive: true });
-        await writeFileAtomic(`${newDir}/launch.sh`, newScript, 0o755);
-      }
-      if (moved && (await exists(`${newDir}/env`))) {
-        // Environments are not relocatable: the blueprint rebuilds it at the next start.
-        await Deno.writeTextFile(this.#d.paths.rebuildMarker(updated.slug), "renamed\n");
-      }
-      return updated;
-    } catch (error) {
-      if (moved) await Deno.rename(newDir, oldDir).catch(() => {});
-      throw error;
-    }
-  }
-
-  #differs(current: InstanceRecord, field: string, patch: Partial<InstanceConfig>): boolean {
-    const map: Record<string, keyof InstanceConfig> = {
-      name: "name",
-      base_blueprint: "blueprint",
-      gpu_ids: "gpuIds",
-      output_path: "outputPath",
-      persistent_mode: "persistentMode",
-      python_version: "pythonVersion",
-      cuda_version: "cudaVersion",
-      torch_version: "torchVersion",
-    };
-    const key = map[field];
-    return key !== undefined && key in patch && patch[key] !== current[key];
+  /** Changes the configuration; fields that need a restart need `restart: true` while running. */
+  update(id: number, input: UpdateInstanceInput, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.exclusive(
+      id,
+      (section) => this.#update.apply(this.getValid(id), input, actor, section),
+    );
   }
 
   /** Creates a satellite of `id`: same app, own GPUs/port/logs; its folder appears at first start. */
   instantiate(id: number, input: NewNameInput, actor: Actor): InstanceRecord {
     const parent = this.getValid(id);
     if (parent.parentId !== null) {
-      throw conflict(`"${parent.name}" is a satellite; a satellite cannot have satellites`);
+      throw stateConflict(`"${parent.name}" is a satellite; a satellite cannot have satellites`);
     }
     const slug = this.#rows.resolveSlug(
       input.new_slug,
@@ -309,68 +196,13 @@ export class InstanceService {
   }
 
   /** Clones `id`: an `installing` row now, the files copied in the background. */
-  async copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
-    const source = this.getValid(id);
-    if (source.parentId !== null) {
-      throw conflict(`"${source.name}" is a satellite; clone its parent instead`);
-    }
-    const slug = this.#rows.resolveSlug(
-      input.new_slug,
-      input.new_name,
-      input.new_slug === undefined ? "new_name" : "new_slug",
-    );
-    if (await exists(this.#d.paths.instanceDir(slug))) {
-      throw conflict(`A folder for "${slug}" already exists in the instances folder`);
-    }
-    const blueprint = await this.#d.blueprints.find(source.blueprint);
-    const record = this.#rows.insert(
-      {
-        ...configOf(source),
-        name: input.new_name,
-        slug,
-        autostart: false,
-        hostname: null,
-        useCustomHostname: false,
-      },
-      null,
-      "installing",
-    );
-    this.#audit(actor, "instance.copy", slug, { source: source.slug });
-    this.#d.store.published(record);
-    const job = this.#runCopy(source, record, blueprint);
-    this.#copies.add(job);
-    job.finally(() => this.#copies.delete(job));
-    return record;
-  }
-
-  async #runCopy(
-    source: InstanceRecord,
-    target: InstanceRecord,
-    blueprint: BlueprintFacts | null,
-  ): Promise<void> {
-    const targetDir = this.#d.paths.instanceDir(target.slug);
-    try {
-      const note = await cloneInstanceFiles({
-        sourceDir: this.#d.paths.instanceDir(source.slug),
-        targetDir,
-        venvPath: blueprint?.metadata?.venvPath ?? "./env",
-        venvType: blueprint?.metadata?.venvType ?? "none",
-        logger: this.#d.logger,
-      });
-      this.#d.store.transition(target.id, "stopped", { statusMessage: note });
-    } catch (error) {
-      await Deno.remove(targetDir, { recursive: true }).catch(() => {});
-      const message = error instanceof Error ? error.message : String(error);
-      this.#d.logger.warn("clone failed", { slug: target.slug, error: message });
-      if (this.#d.store.get(target.id)) {
-        this.#d.store.transition(target.id, "error", { statusMessage: `Clone failed: ${message}` });
-      }
-    }
+  copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
+    return this.#copies.copy(id, input, actor);
   }
 
   /** Resolves when every background copy has finished (tests and shutdown). */
-  async settled(): Promise<void> {
-    while (this.#copies.size) await Promise.allSettled([...this.#copies]);
+  settled(): Promise<void> {
+    return this.#copies.settled();
   }
 
   /** The script an instance runs: its own launch.sh, the parent's for a satellite, else the blueprint. */
@@ -385,29 +217,84 @@ export class InstanceService {
   }
 
   /** Replaces launch.sh (not for satellites); restarts when asked and running. */
-  async writeScript(
+  writeScript(
     id: number,
     content: string,
     restart: boolean,
     actor: Actor,
   ): Promise<InstanceRecord> {
-    const record = this.getValid(id);
-    await this.#scripts.write(record, content);
-    this.#audit(actor, "instance.script_edit", record.slug, { bytes: content.length });
-    if (restart && ACTIVE_STATUSES.has(record.status)) {
-      await this.#d.runtime.stop(id, actor);
-      return await this.#d.runtime.start(id, actor);
+    this.getValid(id);
+    return this.#d.runtime.exclusive(id, async (section) => {
+      const record = this.getValid(id);
+      await this.#scripts.write(record, content);
+      this.#audit(actor, "instance.script_edit", record.slug, { bytes: content.length });
+      if (restart && section.live) {
+        await section.stop(actor);
+        return await section.start(actor);
+      }
+      return this.get(id);
+    });
+  }
+
+  /** Starts an instance (status → starting → started). */
+  start(id: number, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.start(id, actor);
+  }
+
+  /** Stops an instance; resolves when nothing of it is left. */
+  stop(id: number, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.stop(id, actor);
+  }
+
+  /** Stop (if running) then start, as one operation. */
+  restart(id: number, actor: Actor): Promise<InstanceRecord> {
+    this.getValid(id);
+    return this.#d.runtime.restart(id, actor);
+  }
+
+  /** Marks the environment for rebuild at the next start; restarts a running instance. */
+  rebuild(id: number, actor: Actor): Promise<InstanceRecord> {
+    const first = this.getValid(id);
+    if (first.parentId !== null) {
+      throw new DomainError(
+        "forbidden",
+        "A satellite uses its parent's environment; rebuild the parent",
+      );
     }
-    return this.get(id);
+    return this.#d.runtime.exclusive(id, async (section) => {
+      const record = this.getValid(id);
+      if (section.held > 0) {
+        throw stateConflict(`"${record.name}" is being cloned; rebuild it once the copy is done`);
+      }
+      const running = section.live;
+      if (running) await section.stop(actor);
+      await Deno.mkdir(this.#d.paths.instanceDir(record.slug), { recursive: true });
+      await Deno.writeTextFile(this.#d.paths.rebuildMarker(record.slug), "requested\n");
+      return running ? await section.start(actor) : this.get(id);
+    });
   }
 
   /** Deletes a stopped instance to the trash or permanently; outputs are never touched. */
-  async remove(
+  remove(
     id: number,
     input: DeleteInstanceInput,
     actor: Actor,
   ): Promise<{ trashId: string | null }> {
-    return { trashId: await this.#removal.remove(this.getValid(id), input, actor) };
+    this.getValid(id);
+    return this.#d.runtime.exclusive(id, async (section) => {
+      const record = this.getValid(id);
+      if (section.live) {
+        throw stateConflict(`"${record.name}" is ${record.status}; stop it before deleting`);
+      }
+      if (section.held > 0) {
+        throw stateConflict(`"${record.name}" is being cloned; delete it once the copy is done`);
+      }
+      const trashId = await this.#removal.remove(record, input, actor);
+      section.forgetRestart();
+      return { trashId };
+    });
   }
 
   listTrash(): Promise<TrashEntry[]> {
@@ -435,9 +322,9 @@ export class InstanceService {
     const known = new Set(this.list().map((r) => r.id));
     const unknown = order.filter((id) => !known.has(id));
     if (unknown.length) {
-      throw invalidField("order", `unknown instance id(s): ${unknown.join(", ")}`);
+      throw invalidInput("order", `unknown instance id(s): ${unknown.join(", ")}`);
     }
-    if (new Set(order).size !== order.length) throw invalidField("order", "lists an id twice");
+    if (new Set(order).size !== order.length) throw invalidInput("order", "lists an id twice");
     transaction(this.#d.db, () => this.#d.store.repo.setDisplayOrder(order));
     this.#d.store.bus.publish(ORDER_EVENT, { order });
     this.#audit(actor, "instance.order", null, null);
@@ -446,17 +333,17 @@ export class InstanceService {
 
   async #requireBlueprint(file: string): Promise<BlueprintFacts> {
     const blueprint = await this.#d.blueprints.find(file);
-    if (!blueprint) throw invalidField("base_blueprint", `no blueprint named "${file}"`);
-    if (blueprint.error) throw invalidField("base_blueprint", blueprint.error);
+    if (!blueprint) throw invalidInput("base_blueprint", `no blueprint named "${file}"`);
+    if (blueprint.error) throw invalidInput("base_blueprint", blueprint.error);
     return blueprint;
   }
 
   #gpuIds(text: string | null | undefined): string {
     if (text === "") {
-      throw invalidField("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
+      throw invalidInput("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
     }
     const parsed = parseGpuIds(text ?? "", this.#d.gpuCount());
-    if (!parsed.ok) throw invalidField("gpu_ids", parsed.reason);
+    if (!parsed.ok) throw invalidInput("gpu_ids", parsed.reason);
     return parsed.value;
   }
 

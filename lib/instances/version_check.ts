@@ -41,10 +41,12 @@ export async function runVersionCheck(options: {
   baseEnv: Record<string, string>;
   timeoutMs?: number;
 }): Promise<VersionReport> {
+  // A blueprint that is gone or unreadable only loses its venv hints; the check still runs.
   const blueprint = await options.blueprints.find(options.owner.blueprint).catch(() => null);
   const ownerDir = options.paths.instanceDir(options.owner.slug);
   const command = new Deno.Command("bash", {
     args: ["-c", VERSION_SCRIPT],
+    // An instance never started has no folder yet: run from the data dir then.
     cwd: await Deno.stat(ownerDir).then(() => ownerDir).catch(() => options.paths.dataDir),
     env: {
       ...options.baseEnv,

@@ -1,20 +1,14 @@
 import type { Context } from "hono";
 import type { InstanceRecord } from "../../lib/db/mod.ts";
 import { actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
-import type {
-  InstanceLifecycle,
-  InstanceLogs,
-  InstancePaths,
-  InstanceService,
-} from "../../lib/instances/mod.ts";
-import { ACTIVE_STATUSES, runVersionCheck } from "../../lib/instances/mod.ts";
+import type { InstanceLogs, InstancePaths, InstanceService } from "../../lib/instances/mod.ts";
+import { runVersionCheck } from "../../lib/instances/mod.ts";
 import type { BlueprintSource } from "../../lib/instances/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 
 export interface InstanceActionDeps {
   service: InstanceService;
-  lifecycle: InstanceLifecycle;
   logs: InstanceLogs;
   paths: InstancePaths;
   blueprints: BlueprintSource;
@@ -26,7 +20,7 @@ const TAG = "lifecycle";
 
 /** Start/stop/restart/rebuild/version-check and the log endpoints. */
 export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceActionDeps): void {
-  const { service, lifecycle, present } = deps;
+  const { service, present } = deps;
   const transitions = [
     [
       "start",
@@ -45,11 +39,7 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         tag: TAG,
         responses: { 409: conflict },
       },
-      async (c) => {
-        const id = idParam(c);
-        service.getValid(id);
-        return c.json(present(await lifecycle[action](id, actorOf(c)), c));
-      },
+      async (c) => c.json(present(await service[action](idParam(c), actorOf(c)), c)),
     );
   }
   router
@@ -62,16 +52,7 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         responses: { 403: "Satellites use their parent's environment" },
       },
       async (c) => {
-        const id = idParam(c);
-        const record = service.getValid(id);
-        if (record.parentId !== null) {
-          throw new HttpError(403, "A satellite uses its parent's environment; rebuild the parent");
-        }
-        const running = ACTIVE_STATUSES.has(record.status);
-        if (running) await lifecycle.stop(id, actorOf(c));
-        await Deno.mkdir(deps.paths.instanceDir(record.slug), { recursive: true });
-        await Deno.writeTextFile(deps.paths.rebuildMarker(record.slug), "requested\n");
-        const after = running ? await lifecycle.start(id, actorOf(c)) : service.get(id);
+        const after = await service.rebuild(idParam(c), actorOf(c));
         return c.json({
           ok: true,
           detail: "The environment is rebuilt at the next start",

@@ -1,0 +1,44 @@
+import type { InstanceLaunchPlan } from "../launch_plan.ts";
+import type { Run } from "../state_machine.ts";
+import type { OwnerContext } from "./owner_context.ts";
+import type { LiveProcess } from "./process_port.ts";
+
+/** How the watch reaches back into its owner. */
+export interface WatchHooks {
+  /** Runs `work` in the owner's queue. */
+  serial(work: () => void): Promise<void>;
+  /** True while the watched run is still the owner's current run. */
+  current(): boolean;
+}
+
+/**
+ * Watches a new run: "stalled" when it is not healthy within the start timeout, "started"
+ * once its health check passes. Each outcome is applied in the owner's queue, and only if the
+ * run is still current (a stop or a newer run makes it a no-op).
+ */
+export function watchHealth<P extends LiveProcess>(
+  c: OwnerContext<P>,
+  id: number,
+  run: Run<P>,
+  plan: InstanceLaunchPlan,
+  hooks: WatchHooks,
+): void {
+  run.cancelStallTimer = c.clock.setTimer(() => {
+    hooks.serial(() => {
+      if (!hooks.current() || c.store.get(id)?.status !== "starting") return;
+      c.store.record(id, "stalled", {
+        statusMessage: `Not healthy after ${Math.round(plan.startTimeoutMs / 1000)} s`,
+      });
+    }).catch((error) => c.logger.warn("stall check failed", { id, error }));
+  }, plan.startTimeoutMs);
+  c.processes.waitHealthy(run.process, plan, run.health.signal).then((result) => {
+    if (result !== "healthy") return;
+    return hooks.serial(() => {
+      run.cancelStallTimer();
+      const status = c.store.get(id)?.status;
+      if (!hooks.current() || (status !== "starting" && status !== "stalled")) return;
+      c.store.record(id, "started", { statusMessage: null });
+      c.onServingChanged();
+    });
+  }).catch((error) => c.logger.warn("health check failed", { id, error }));
+}

@@ -1,0 +1,79 @@
+import type { InstanceRecord } from "../../db/mod.ts";
+import { exists, writeFileAtomic } from "../../fs/mod.ts";
+import { ephemeralPort } from "../../ports/mod.ts";
+import { DomainError, stateConflict } from "../../shared/domain_error.ts";
+import type { BlueprintSource } from "../blueprint_source.ts";
+import type { InstancePaths } from "../instance_paths.ts";
+import type { InstanceStore } from "../instance_store.ts";
+import { buildLaunchPlan, type InstanceLaunchPlan } from "../launch_plan.ts";
+import { requireValid } from "../valid_record.ts";
+
+/** Turns an instance row into a launch plan, creating what the plan needs on disk. */
+export type LaunchPreparer = (
+  record: InstanceRecord,
+  marker: string,
+) => Promise<InstanceLaunchPlan>;
+
+export interface LaunchPreparationDeps {
+  store: InstanceStore;
+  paths: InstancePaths;
+  blueprints: BlueprintSource;
+  baseEnv: Record<string, string>;
+  /** The blueprint helper library passed to blueprints as `AIKORE_FUNCTIONS`. */
+  functionsScript: string;
+}
+
+/**
+ * The production preparer: checks the parent of a satellite, provisions launch.sh from the
+ * blueprint when the instance has none yet, computes the plan and creates its folders.
+ */
+export function fileLaunchPreparer(deps: LaunchPreparationDeps): LaunchPreparer {
+  return async (record, marker) => {
+    const parent = record.parentId === null
+      ? null
+      : requireValid(deps.store.get(record.parentId), record.parentId);
+    if (parent && (parent.status === "starting" || parent.status === "installing")) {
+      throw stateConflict(
+        `The parent "${parent.name}" is ${parent.status} (it may be installing); start the satellite once it is started`,
+      );
+    }
+    if (record.persistentMode) {
+      throw new DomainError(
+        "unavailable",
+        "Desktop (persistent) mode is not available in this build yet; turn it off to start",
+      );
+    }
+    const owner = parent ?? record;
+    const blueprint = await deps.blueprints.find(owner.blueprint);
+    await provisionScript(deps, owner, blueprint !== null);
+    const plan = buildLaunchPlan({
+      record,
+      parent,
+      blueprint,
+      paths: deps.paths,
+      appPort: ephemeralPort(),
+      marker,
+      baseEnv: deps.baseEnv,
+      functionsScript: deps.functionsScript,
+    });
+    for (const dir of plan.ensureDirs) await Deno.mkdir(dir, { recursive: true });
+    return plan;
+  };
+}
+
+/** Copies the blueprint to launch.sh when an owner has none yet (lazy provisioning). */
+async function provisionScript(
+  deps: LaunchPreparationDeps,
+  owner: InstanceRecord,
+  blueprintExists: boolean,
+): Promise<void> {
+  const script = deps.paths.launchScript(owner.slug);
+  if (await exists(script)) return;
+  if (!blueprintExists) {
+    throw stateConflict(
+      `"${owner.name}" has no launch.sh and its blueprint "${owner.blueprint}" is gone`,
+    );
+  }
+  await Deno.mkdir(deps.paths.instanceDir(owner.slug), { recursive: true });
+  await writeFileAtomic(script, await deps.blueprints.read(owner.blueprint), 0o755);
+}

@@ -1,0 +1,42 @@
+import type { ExitStatus } from "../../pty/mod.ts";
+import type { InstanceLaunchPlan } from "../launch_plan.ts";
+
+/** What the owner needs of a live process. */
+export interface LiveProcess {
+  pid: number;
+  /** /proc start time of the leader (proves a pid is still ours). */
+  startTicks: number;
+  /** Resolves once the leader exited and its output was drained. */
+  exited: Promise<ExitStatus>;
+}
+
+/** Outcome of waiting for an app to become healthy. */
+export type HealthResult = "healthy" | "exited" | "aborted" | "timeout";
+
+/**
+ * The process layer as the owner uses it. Production wires the PTY supervisor
+ * (real_process_port.ts); tests wire fake processes.
+ */
+export interface ProcessPort<P extends LiveProcess> {
+  /** Starts the plan; throws when the program cannot start. */
+  spawn(plan: InstanceLaunchPlan): P;
+  /** Waits until the app answers its health check, the run ends, or `signal` aborts. */
+  waitHealthy(process: P, plan: InstanceLaunchPlan, signal: AbortSignal): Promise<HealthResult>;
+  /** Stops the whole tree of a live run (group, session, marker); resolves when nothing is left. */
+  stopTree(process: P, marker: string, graceMs: number): Promise<void>;
+  /** Stops what is left after the leader ended by itself (found by group, session, marker). */
+  cleanupAfterExit(marker: string): Promise<void>;
+  /**
+   * Stops processes of the instance that this AiKore does not run (a previous life's), by the
+   * stored pid when it is provably still ours, else by marker. Never an unrelated process.
+   */
+  sweep(
+    marker: string,
+    stored: { pid: number | null; startTicks: number | null },
+    graceMs: number,
+  ): Promise<void>;
+  /** Pids of live processes carrying the marker. */
+  findMarked(marker: string): number[];
+  /** Releases what the run holds besides its processes (the console session). */
+  release(process: P): Promise<void>;
+}
