@@ -9,6 +9,7 @@ import {
 import type { Logger } from "../log/mod.ts";
 import { assertMarker, hasMarker, MARKER_VARIABLE } from "./process_identity.ts";
 import { RotatingLog } from "./rotating_log.ts";
+import { type InstanceContainment, processContainment } from "./process_containment.ts";
 
 /** Everything needed to start an instance's process, computed as plain data beforehand. */
 export interface LaunchPlan {
@@ -44,6 +45,8 @@ export interface RunPlanOptions {
   logKeep?: number;
   /** Defaults: slow console viewers are skipped and resynced, never pausing the program. */
   session?: PtySessionOptions;
+  /** Where the instance's processes are tracked (default: AiKore's, by the plan's marker). */
+  containment?: InstanceContainment;
 }
 
 /**
@@ -73,9 +76,12 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
       warnedOnce = true;
     },
   });
+  const containment = options.containment ?? processContainment().prepare(plan.marker);
+  const enterCgroup = containment.entryFile();
   let pty;
   try {
     pty = spawnPty({
+      ...(enterCgroup === null ? {} : { enterCgroup }),
       file,
       args,
       env: { ...plan.env, [MARKER_VARIABLE]: plan.marker },
@@ -84,6 +90,7 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
       ...(plan.rows === undefined ? {} : { rows: plan.rows }),
     });
   } catch (error) {
+    containment.release();
     void log.close();
     logger.error("cannot start the process", { marker: plan.marker, file, error });
     throw error;
@@ -92,8 +99,10 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
   session.onOutput((chunk) => log.write(chunk));
   const startTicks = readProcStat(pty.pid)?.startTicks ?? 0;
   awaitExecSettled(pty.pid, plan.marker);
+  containment.adopt(pty.pid, { leader: true });
   logger.info("process started", { marker: plan.marker, pid: pty.pid, file, log: plan.logPath });
   const exited = session.exited.then(async (status) => {
+    containment.release(); // only when nothing of the instance is left in its cgroup
     await log.close();
     logger.info("process exited", { marker: plan.marker, pid: pty.pid, ...status });
     return status;

@@ -22,6 +22,8 @@ const SYMBOLS = {
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // prctl is variadic; the two-argument options used here pass the rest as zero.
+  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
   posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
   posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
   posix_spawn_file_actions_addopen: {
@@ -58,6 +60,8 @@ export const C = {
   EAGAIN: 11,
   EINTR: 4,
   WNOHANG: 1,
+  PR_SET_CHILD_SUBREAPER: 36,
+  PR_GET_CHILD_SUBREAPER: 37,
   POLLIN: 0x1,
   POLLOUT: 0x4,
   POLLERR: 0x8,

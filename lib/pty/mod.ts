@@ -18,3 +18,4 @@ export {
   signalProcess,
 } from "./safe_signal.ts";
 export { settleWithin } from "./settle_within.ts";
+export { becomeChildSubreaper, isChildSubreaper, reapOrphan } from "./child_reaper.ts";
