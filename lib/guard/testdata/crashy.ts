@@ -20,5 +20,6 @@ setTimeout(() => {
 }, 10);
 await new Promise((resolve) => setTimeout(resolve, 100));
 const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
-console.log(`served ${response.status} ${await response.text()}`);
+const text = `served ${response.status} ${await response.text()}\n`;
+Deno.stdout.writeSync(new TextEncoder().encode(text));
 await server.shutdown();
