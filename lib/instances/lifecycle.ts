@@ -163,7 +163,9 @@ export class InstanceLifecycle implements RuntimeControl {
       exitSignal: null,
       statusMessage: null,
     });
-    run.exitHandled = process.exited.then((status) => this.#onExit(run, status));
+    run.exitHandled = process.exited.then((status) => this.#onExit(run, status)).catch((error) =>
+      this.#d.logger.error("exit handling failed", { id: run.id, error })
+    );
     this.#watchHealth(run, plan);
     this.#d.onServingChanged?.();
     return starting;

@@ -112,7 +112,8 @@ export class TerminalManager {
       lastActiveAt: now,
     };
     this.#terminals.set(id, terminal);
-    session.exited.then(() => this.#forget(id));
+    const forget = () => this.#forget(id);
+    session.exited.then(forget, forget);
     session.onOutput(() => terminal.lastActiveAt = this.#now());
     this.#startReaper();
     return terminal;
