@@ -20,7 +20,7 @@ import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
 import { ACTIVE_STATUSES } from "./state_machine.ts";
 import { requireValid } from "./valid_record.ts";
 import { InstanceRemoval } from "./instance_removal.ts";
-import { LaunchScripts } from "./launch_scripts.ts";
+import { LaunchScripts, stageInstanceFolder, sweepUnfinishedCreates } from "./launch_scripts.ts";
 import { configOf, RowReservation } from "./row_reservation.ts";
 import type { TrashEntry, TrashStore } from "./trash_store.ts";
 
@@ -90,6 +90,9 @@ export class InstanceService {
       audit: deps.audit,
     });
     this.#scripts = new LaunchScripts(deps.paths, deps.blueprints);
+    // Before any request: finish what a kill -9 interrupted in a create.
+    const swept = sweepUnfinishedCreates(deps.paths, (slug) => !!deps.store.repo.getBySlug(slug));
+    if (swept.length > 0) deps.logger.info("removed unfinished creates", { folders: swept });
   }
 
   list(): readonly InstanceRecord[] {
@@ -140,15 +143,16 @@ export class InstanceService {
     if (await exists(dir)) {
       throw conflict(`A folder for "${slug}" already exists in the instances folder`);
     }
-    const record = this.#rows.insert(config, input.port ?? null);
+    // Folder and launch.sh first, published inside the row's transaction (crash-atomic).
+    const staged = await stageInstanceFolder(this.#d.paths, slug, script);
+    let record: InstanceRecord;
     try {
-      await Deno.mkdir(dir, { recursive: true });
-      await writeFileAtomic(this.#d.paths.launchScript(slug), script, 0o755);
+      record = this.#rows.insert(config, input.port ?? null, "stopped", () => staged.publish());
     } catch (error) {
-      this.#d.store.repo.delete(record.id);
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await staged.discard();
       throw error;
     }
+    staged.acknowledge();
     this.#audit(actor, "instance.create", slug, { blueprint: config.blueprint });
     return this.#d.store.published(record);
   }
