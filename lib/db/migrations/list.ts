@@ -1,5 +1,6 @@
 import type { Migration } from "../migration.ts";
 import { initialSchema } from "./001_initial.ts";
+import { instanceIdsNeverReused } from "./002_instance_ids_never_reused.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, instanceIdsNeverReused];
