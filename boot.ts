@@ -93,6 +93,7 @@ export async function openServices(
     logger: logger.child("terminals"),
     baseEnv,
     limit: config.terminalLimit,
+    events: bus,
   });
   const lifecycle = new InstanceLifecycle({
     store,
