@@ -54,6 +54,8 @@ export interface BootOptions {
   /** Stop grace period (default 10 s). */
   graceMs?: number;
   gpuCount?: () => number | null;
+  /** Environment for instances and terminals (tests inject a hermetic one; default: AiKore's). */
+  baseEnv?: Record<string, string>;
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
@@ -86,7 +88,7 @@ export async function openServices(
     stockDir: config.stockBlueprintsDir,
     customDir: paths.customBlueprintsDir,
   });
-  const baseEnv = instanceBaseEnv();
+  const baseEnv = options.baseEnv ?? instanceBaseEnv();
   const terminals = new TerminalManager({
     paths,
     blueprints: catalog,

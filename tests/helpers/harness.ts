@@ -2,6 +2,7 @@
  * A real AiKore in process for tests: a temp data dir, a real SQLite file, the real services
  * and the real Hono app. Requests go through `app.request()` (tier 1) or a real server.
  */
+import { hermeticBaseEnv } from "./hermetic_env.ts";
 import { buildApp } from "../../app.ts";
 import { openServices, type Services } from "../../boot.ts";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
@@ -56,6 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     gpuCount: () => gpuCount,
     graceMs: options.graceMs ?? 2000,
     authHasher: FAST_HASHER,
+    baseEnv: hermeticBaseEnv(dataDir),
   });
   const { app, router } = buildApp(services);
   // API tokens skip CSRF (no cookie): the natural credential for API-level tests.
