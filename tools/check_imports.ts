@@ -21,7 +21,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/fs": ["lib/log"],
   "lib/config": ["lib/log"],
   "lib/ports": [],
-  "lib/guard": ["lib/log"],
+  "lib/guard": ["lib/log", "lib/procfs"],
   "lib/db": ["lib/log", "lib/fs"],
   "lib/auth": ["lib/db", "lib/log"],
   "lib/blueprints": ["lib/fs", "lib/log"],

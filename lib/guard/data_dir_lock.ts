@@ -4,6 +4,7 @@
  * drops it when its holder dies, even by kill -9, so a stale lock cannot block a restart. The
  * file names the holder (pid and /proc start time) for the refusal message.
  */
+import { readPidStat } from "../procfs/mod.ts";
 
 /** A held lock; `release()` (or the end of the process) frees it. */
 export interface DataDirLock {
@@ -60,10 +61,5 @@ function readHolder(path: string): number | null {
 }
 
 function ownStartTicks(): string {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "?";
-  } catch {
-    return "?";
-  }
+  return String(readPidStat("self")?.startTicks ?? "?");
 }

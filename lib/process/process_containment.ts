@@ -20,14 +20,8 @@
  * Without cgroups, a process that both clears its marker and double-forks before any census
  * sees it, or that survives a restart of AiKore without its marker, cannot be attributed.
  */
-import {
-  isChildSubreaper,
-  listLiveProcesses,
-  type ProcStat,
-  readProcStat,
-  reapOrphan,
-  signalProcess,
-} from "../pty/mod.ts";
+import { isChildSubreaper, reapOrphan, signalProcess } from "../pty/mod.ts";
+import { listLiveProcesses, type PidStat, readPidStat } from "../procfs/mod.ts";
 import {
   type CgroupHome,
   type CgroupScope,
@@ -109,7 +103,7 @@ export class InstanceContainment {
 
   /** Counts `pid` as a member from now on (the leader AiKore spawned: `leader` = true). */
   adopt(pid: number, options: { leader?: boolean } = {}): void {
-    const stat = readProcStat(pid);
+    const stat = readPidStat(pid);
     if (stat === null || pid <= 1 || pid === Deno.pid) return;
     this.#known.set(pid, stat.startTicks);
     if (options.leader) this.#leaders.add(pid);
@@ -120,11 +114,11 @@ export class InstanceContainment {
    * (re-parented orphans included), `seeds`, and all their descendants. Remembers them, and
    * reaps the zombies of orphans that were re-parented to AiKore.
    */
-  members(all: ProcStat[] = listLiveProcesses(), seeds: readonly ProcStat[] = []): ProcStat[] {
+  members(all: PidStat[] = listLiveProcesses(), seeds: readonly PidStat[] = []): PidStat[] {
     const candidates = all.filter((p) => p.pid > 1 && p.pid !== Deno.pid);
     const byPid = new Map(candidates.map((p) => [p.pid, p]));
-    const found = new Map<number, ProcStat>();
-    const add = (p: ProcStat | undefined) => p && found.set(p.pid, p);
+    const found = new Map<number, PidStat>();
+    const add = (p: PidStat | undefined) => p && found.set(p.pid, p);
     const scope = this.#scope();
     if (scope) { for (const pid of scopePids(scope)) add(byPid.get(pid)); }
     for (const [pid, startTicks] of this.#known) {
@@ -163,11 +157,11 @@ export class InstanceContainment {
   }
 
   /** Keeps the live members; forgets the dead ones after reaping re-parented zombies. */
-  #remember(found: Map<number, ProcStat>): void {
+  #remember(found: Map<number, PidStat>): void {
     for (const p of found.values()) this.#known.set(p.pid, p.startTicks);
     for (const [pid, startTicks] of this.#known) {
       if (found.has(pid)) continue;
-      const stat = readProcStat(pid);
+      const stat = readPidStat(pid);
       const orphanZombie = stat?.startTicks === startTicks && stat.state === "Z" &&
         stat.ppid === Deno.pid;
       // A leader's zombie belongs to its PTY's wait; only re-parented orphans are reaped here.
@@ -179,8 +173,8 @@ export class InstanceContainment {
 }
 
 /** Adds every descendant (by parent pid) of the processes in `found`. */
-function addDescendants(all: ProcStat[], found: Map<number, ProcStat>): void {
-  const children = new Map<number, ProcStat[]>();
+function addDescendants(all: PidStat[], found: Map<number, PidStat>): void {
+  const children = new Map<number, PidStat[]>();
   for (const p of all) {
     const list = children.get(p.ppid);
     if (list) list.push(p);

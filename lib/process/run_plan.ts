@@ -1,11 +1,6 @@
 import { dirname } from "node:path";
-import {
-  type ExitStatus,
-  PtySession,
-  type PtySessionOptions,
-  readProcStat,
-  spawnPty,
-} from "../pty/mod.ts";
+import { type ExitStatus, PtySession, type PtySessionOptions, spawnPty } from "../pty/mod.ts";
+import { readPidStat } from "../procfs/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { assertMarker, hasMarker, MARKER_VARIABLE } from "./process_identity.ts";
 import { RotatingLog } from "./rotating_log.ts";
@@ -97,7 +92,7 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
   }
   const session = new PtySession(pty, { slowViewer: "drop", ...options.session });
   session.onOutput((chunk) => log.write(chunk));
-  const startTicks = readProcStat(pty.pid)?.startTicks ?? 0;
+  const startTicks = readPidStat(pty.pid)?.startTicks ?? 0;
   awaitExecSettled(pty.pid, plan.marker);
   containment.adopt(pty.pid, { leader: true });
   logger.info("process started", { marker: plan.marker, pid: pty.pid, file, log: plan.logPath });
@@ -119,7 +114,7 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
 function awaitExecSettled(pid: number, marker: string): void {
   const deadline = performance.now() + 100;
   while (performance.now() < deadline && !hasMarker(pid, marker)) {
-    const state = readProcStat(pid)?.state;
+    const state = readPidStat(pid)?.state;
     if (state === undefined || state === "Z") return; // it already ended
   }
 }

@@ -1,10 +1,5 @@
-import {
-  assertGroupTarget,
-  listLiveProcesses,
-  type ProcStat,
-  signalGroup,
-  signalProcess,
-} from "../pty/mod.ts";
+import { assertGroupTarget, signalGroup, signalProcess } from "../pty/mod.ts";
+import { listLiveProcesses, type PidStat } from "../procfs/mod.ts";
 import { assertMarker, hasMarker } from "./process_identity.ts";
 import { type InstanceContainment, processContainment } from "./process_containment.ts";
 
@@ -121,7 +116,7 @@ export async function stopProcessTree(
 }
 
 interface Census {
-  processes: ProcStat[];
+  processes: PidStat[];
   groupOwned: boolean;
   viaGroup: Set<number>;
 }
@@ -132,7 +127,7 @@ function census(target: StopTarget, containment: InstanceContainment): Census {
   const contained = containment.members(all);
   const leaderPid = target.pid;
   let groupOwned = false;
-  let members: ProcStat[] = [];
+  let members: PidStat[] = [];
   if (leaderPid !== null) {
     members = all.filter((p) => p.pgid === leaderPid || p.sid === leaderPid);
     const leader = members.find((p) => p.pid === leaderPid);

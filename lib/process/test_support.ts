@@ -1,5 +1,6 @@
 /** Test support (not used by production code): fixtures, free ports and waiting helpers. */
 import { silentLogger } from "../log/mod.ts";
+import { isRunning } from "../procfs/mod.ts";
 import { type LaunchPlan, type RunningProcess, runPlan } from "./run_plan.ts";
 import type { PtySessionOptions } from "../pty/mod.ts";
 import type { ProcessContainment } from "./process_containment.ts";
@@ -28,13 +29,7 @@ export const sleep = (ms: number): Promise<void> =>
 
 /** True while the pid exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
+  return isRunning(pid);
 }
 
 /** Waits until `condition()` holds, failing with `what` after `timeoutMs`. */

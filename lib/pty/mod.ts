@@ -9,8 +9,6 @@ export type { PtySessionOptions, PtyViewer } from "./pty_session.ts";
 export { bridgeSocket, MAX_UNREAD_BYTES, SLOW_VIEWER_CLOSE_CODE } from "./socket_bridge.ts";
 export type { SocketBridge, SocketBridgeOptions, SocketSink } from "./socket_bridge.ts";
 export { decodeWaitStatus, describeExit } from "./wait_status.ts";
-export { listLiveProcesses, parseProcStat, readProcStat } from "./proc_stat.ts";
-export type { ProcStat } from "./proc_stat.ts";
 export {
   assertGroupTarget,
   assertSignalTarget,

@@ -1,4 +1,5 @@
 /** Helpers shared by the escape tests and their subprocess "AiKore" scripts. */
+import { isRunning } from "../../procfs/mod.ts";
 
 /** The kinds of escape that escape.sh starts. */
 export const ESCAPE_KINDS = [
@@ -51,11 +52,5 @@ export function portFree(port: number): boolean {
 
 /** True while `pid` exists and is not a zombie. */
 export function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
+  return isRunning(pid);
 }

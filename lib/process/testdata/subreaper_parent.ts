@@ -7,6 +7,7 @@
 import { silentLogger } from "../../log/mod.ts";
 import { becomeChildSubreaper, ProcessContainment, runPlan, stopProcessTree } from "../mod.ts";
 import { alive, ESCAPE_SCRIPT, portFree, readReport } from "./escapes.ts";
+import { readPidStat } from "../../procfs/mod.ts";
 
 const [marker = "", report = "", dir = ""] = Deno.args;
 const subreaper = becomeChildSubreaper();
@@ -21,10 +22,7 @@ const run = runPlan({
 const escapee = await readReport(report);
 const seenBefore = containment.members().some((p) => p.pid === escapee.pid);
 Deno.writeTextFileSync(`${report}.go`, "");
-const parentOf = (pid: number) => {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-};
+const parentOf = (pid: number) => readPidStat(pid)?.ppid ?? 0;
 const end = performance.now() + 5000;
 while (parentOf(escapee.pid) !== Deno.pid && performance.now() < end) {
   await new Promise((resolve) => setTimeout(resolve, 10));

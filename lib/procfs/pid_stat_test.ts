@@ -5,13 +5,23 @@ Deno.test("parsePidStat handles a comm with spaces and parentheses", () => {
   const text =
     "77 (my (odd) cmd) S 12 77 77 0 -1 4194560 100 0 0 0 30 20 5 1 20 0 3 0 9999 1000000 2048 184467\n";
   assertEquals(parsePidStat(text), {
-    ppid: 12,
-    ticks: 56,
-    startTime: 9999,
-    rssPages: 2048,
+    pid: 77,
     comm: "my (odd) cmd",
+    state: "S",
+    ppid: 12,
+    pgid: 77,
+    sid: 77,
+    ticks: 56,
+    startTicks: 9999,
+    rssPages: 2048,
   });
   assertEquals(parsePidStat(""), null);
+  assertEquals(parsePidStat("12 (x) S 1 2"), null, "truncated");
+  assertEquals(
+    parsePidStat("nope (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21"),
+    null,
+    "not a pid",
+  );
 });
 
 Deno.test("parseAuxv reads AT_PAGESZ and AT_CLKTCK up to AT_NULL", () => {
@@ -45,7 +55,14 @@ Deno.test("parsePidStatBytes agrees with parsePidStat on every visible process, 
         continue; // exited meanwhile
       }
       const bytes = encoder.encode(text);
-      const { comm: _, ...expected } = parsePidStat(text) ?? { comm: "" };
+      const parsed = parsePidStat(text);
+      const expected = parsed &&
+        {
+          ppid: parsed.ppid,
+          ticks: parsed.ticks,
+          startTicks: parsed.startTicks,
+          rssPages: parsed.rssPages,
+        };
       assertEquals(parsePidStatBytes(bytes, bytes.byteLength), expected, text);
       compared.add(Number(entry.name));
     }
@@ -72,7 +89,7 @@ Deno.test("parsePidStatBytes reads signed fields, an odd comm, and rejects short
   assertEquals(parsePidStatBytes(bytes, text.length), {
     ppid: 12,
     ticks: 46,
-    startTime: 9999,
+    startTicks: 9999,
     rssPages: 2048,
   });
   const short = new TextEncoder().encode("77 (a) S 12 77 77 0 -1 4194560 100 0 0 0 30 20\n");

@@ -6,7 +6,7 @@ const NAME_OFFSET = 19;
 const dirents = new Uint8Array(32 * 1024);
 
 /** The numeric entries of a /proc directory: every process id it shows. */
-export function listPids(procRoot: string): Set<number> {
+export function listPids(procRoot = "/proc"): Set<number> {
   const c = getLibc();
   if (c?.getdents64) {
     const pids = listWithGetdents(c, procRoot);

@@ -1,6 +1,6 @@
 import { getLibc, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";
 import { parsePidStatBytes, type PidCounters } from "./pid_stat.ts";
-import { readBytes, readText } from "./read_text.ts";
+import { readBytes, readText } from "./read_file.ts";
 
 const STAT_BYTES = 4096;
 const STAT_BYTES_USIZE = BigInt(STAT_BYTES);
