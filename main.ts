@@ -11,7 +11,7 @@ import {
   installCrashGuard,
   lockDataDir,
 } from "./lib/guard/mod.ts";
-import { becomeChildSubreaper } from "./lib/process/mod.ts";
+import { becomeChildSubreaper, startOrphanReaper } from "./lib/process/mod.ts";
 import { runCli } from "./cli.ts";
 import { startServer } from "./server.ts";
 
@@ -60,7 +60,8 @@ function checkPorts(config: Config): void {
 async function serve(config: Config, logger: Logger): Promise<void> {
   claimResources(config);
   // Orphans of instances (double fork, daemons) are re-parented to AiKore, not to init.
-  if (!becomeChildSubreaper()) logger.warn("cannot become a child subreaper; daemons may escape");
+  if (becomeChildSubreaper()) startOrphanReaper(logger.child("reaper"));
+  else logger.warn("cannot become a child subreaper; daemons may escape");
   let running;
   try {
     running = await startServer(config, logger);

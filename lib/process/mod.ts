@@ -26,6 +26,8 @@ export {
 } from "./process_containment.ts";
 export type { ContainmentLayer, ContainmentOptions } from "./process_containment.ts";
 export { becomeChildSubreaper } from "../pty/mod.ts";
+export { startOrphanReaper } from "./orphan_reaper.ts";
+export type { OrphanReaper } from "./orphan_reaper.ts";
 export { waitUntilHealthy } from "./health_check.ts";
 export type { HealthCheck, HealthContext, HealthOutcome } from "./health_check.ts";
 export { probeHttp } from "./http_probe.ts";
