@@ -11,7 +11,7 @@ import {
   installCrashGuard,
   lockDataDir,
 } from "./lib/guard/mod.ts";
-import { becomeChildSubreaper, startOrphanReaper } from "./lib/process/mod.ts";
+import { becomeChildSubreaper, processContainment, startOrphanReaper } from "./lib/process/mod.ts";
 import { runCli } from "./cli.ts";
 import { startServer } from "./server.ts";
 
@@ -62,6 +62,8 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   // Orphans of instances (double fork, daemons) are re-parented to AiKore, not to init.
   if (becomeChildSubreaper()) startOrphanReaper(logger.child("reaper"));
   else logger.warn("cannot become a child subreaper; daemons may escape");
+  // Which layers find an instance's processes here (cgroups need a writable cgroup v2).
+  logger.info("process containment", { layers: processContainment().layers().join(",") });
   let running;
   try {
     running = await startServer(config, logger);

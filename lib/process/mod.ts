@@ -6,7 +6,7 @@
  */
 export { runPlan } from "./run_plan.ts";
 export type { LaunchPlan, RunningProcess, RunPlanOptions } from "./run_plan.ts";
-export { stopProcessTree } from "./stop_process_tree.ts";
+export { stopProcessTree, sweepLeftoverScopes } from "./stop_process_tree.ts";
 export type { StopOptions, StopReport, StopTarget } from "./stop_process_tree.ts";
 export {
   assertMarker,

@@ -1,8 +1,10 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { hasMarker, readProcessIdentity } from "./process_identity.ts";
 import { ProcessContainment } from "./process_containment.ts";
-import { stopProcessTree } from "./stop_process_tree.ts";
+import { stopProcessTree, sweepLeftoverScopes } from "./stop_process_tree.ts";
 import { runTest, testMarker } from "./test_support.ts";
+import { runPlan } from "./run_plan.ts";
+import { silentLogger } from "../log/mod.ts";
 import {
   alive,
   compileOverwriter,
@@ -194,4 +196,47 @@ Deno.test("a prepared instance reports its members and killAll ends them all at 
     if (alive(escapee.pid)) Deno.kill(escapee.pid, "SIGKILL");
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "at boot, the cgroups of instances nobody claims any more are swept; claimed ones are left",
+  ignore: !hasCgroups,
+  async fn() {
+    const prefix = `${testMarker("sweep")}.`;
+    const dir = await Deno.makeTempDir({ prefix: "aikore-sweep-" });
+    const runs = [];
+    try {
+      for (const id of [1, 2]) {
+        runs.push(runPlan({
+          argv: ["sleep", "60"],
+          env: { PATH: "/usr/bin:/bin" },
+          cwd: dir,
+          logPath: `${dir}/${id}.log`,
+          marker: `${prefix}${id}`,
+        }, { logger: silentLogger }));
+      }
+      const fresh = new ProcessContainment(); // as after a restart
+      deepEqual(fresh.leftoverMarkers(prefix).sort(), [`${prefix}1`, `${prefix}2`]);
+      const swept = await sweepLeftoverScopes(
+        prefix,
+        new Set([`${prefix}2`]),
+        { graceMs: 200 },
+        fresh,
+      );
+      deepEqual(swept, [`${prefix}1`]);
+      await runs[0]?.exited;
+      equal(alive(runs[0]?.pid ?? 0), false);
+      equal(alive(runs[1]?.pid ?? 0), true, "the claimed instance runs on");
+      deepEqual(fresh.leftoverMarkers(prefix), [`${prefix}2`]);
+    } finally {
+      for (const [index, run] of runs.entries()) {
+        const marker = `${prefix}${index + 1}`;
+        await stopProcessTree({ pid: run.pid, marker, startTicks: run.startTicks }, {
+          graceMs: 100,
+        });
+        await run.exited;
+      }
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

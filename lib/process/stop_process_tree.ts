@@ -1,7 +1,11 @@
 import { assertGroupTarget, signalGroup, signalProcess } from "../pty/mod.ts";
 import { listLiveProcesses, type PidStat } from "../procfs/mod.ts";
 import { assertMarker, hasMarker } from "./process_identity.ts";
-import { type InstanceContainment, processContainment } from "./process_containment.ts";
+import {
+  type InstanceContainment,
+  type ProcessContainment,
+  processContainment,
+} from "./process_containment.ts";
 
 /** Which instance to stop: its leader pid (null when unknown) and its marker. */
 export interface StopTarget {
@@ -142,4 +146,24 @@ function census(target: StopTarget, containment: InstanceContainment): Census {
   // Group members that nothing else found (their descendants too) join the instance's members.
   const processes = extra.length > 0 ? containment.members(all, extra) : contained;
   return { processes, groupOwned, viaGroup };
+}
+
+/**
+ * At boot, after the instances were reconciled: stops what is left in the cgroups of markers
+ * starting with `prefix` that no instance claims any more (an instance deleted while its
+ * escapees ran, then AiKore killed). Returns the markers swept.
+ */
+export async function sweepLeftoverScopes(
+  prefix: string,
+  claimed: ReadonlySet<string>,
+  options: StopOptions,
+  containment: ProcessContainment = processContainment(),
+): Promise<string[]> {
+  const swept: string[] = [];
+  for (const marker of containment.leftoverMarkers(prefix)) {
+    if (claimed.has(marker)) continue;
+    await stopProcessTree({ pid: null, marker, containment: containment.prepare(marker) }, options);
+    swept.push(marker);
+  }
+  return swept;
 }
