@@ -6,13 +6,12 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { assert, assertEquals } from "./tests/helpers/assert.ts";
-import { FIXTURE_BLUEPRINTS, freeRange } from "./tests/helpers/harness.ts";
+import { freeRange } from "./tests/helpers/harness.ts";
+import { apiToken, startAikore as start } from "./tests/helpers/aikore_process.ts";
 
-const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const SEED = 20261206;
 const ROUNDS = Number(Deno.env.get("AIKORE_CREATE_CRASH_ROUNDS") ?? 3);
 const CREATES = 60;
-const PASSWORD = "correct horse battery staple";
 
 /** A small deterministic PRNG (mulberry32), so a failing round can be replayed. */
 function prng(seed: number): () => number {
@@ -24,53 +23,6 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function start(dataDir: string, port: number, range: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, "serve"],
-    env: {
-      AIKORE_DATA_DIR: dataDir,
-      AIKORE_LISTEN: `127.0.0.1:${port}`,
-      AIKORE_NGINX: "off",
-      AIKORE_BLUEPRINTS_DIR: FIXTURE_BLUEPRINTS,
-      AIKORE_INSTANCE_PORT_RANGE: range,
-      AIKORE_PASSWORD: PASSWORD,
-      AIKORE_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
-      AIKORE_LOG: "error",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      const response = await fetch(`${url}/healthz`);
-      await response.body?.cancel();
-      if (response.ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill("SIGKILL");
-  throw new Error("AiKore did not start");
-}
-
-async function apiToken(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ password: PASSWORD }),
-  });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const { csrfToken } = await login.json();
-  const token = await fetch(`${url}/api/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url, cookie, "x-csrf-token": csrfToken },
-    body: JSON.stringify({ name: "create-crash" }),
-  });
-  return (await token.json()).token.token;
 }
 
 function rowsOf(dataDir: string): string[] {
