@@ -17,7 +17,8 @@
 export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/shared": [],
   "lib/log": [],
-  "lib/procfs": [],
+  "lib/libc": [],
+  "lib/procfs": ["lib/libc"],
   "lib/fs": ["lib/log"],
   "lib/config": ["lib/log"],
   "lib/ports": [],
@@ -25,9 +26,9 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/db": ["lib/log", "lib/fs"],
   "lib/auth": ["lib/db", "lib/log"],
   "lib/blueprints": ["lib/fs", "lib/log"],
-  "lib/pty": ["lib/log", "lib/procfs"],
+  "lib/pty": ["lib/log", "lib/procfs", "lib/libc"],
   "lib/process": ["lib/pty", "lib/log", "lib/procfs", "lib/fs"],
-  "lib/holder": ["lib/log", "lib/procfs", "lib/pty", "lib/process", "lib/fs"],
+  "lib/holder": ["lib/log", "lib/procfs", "lib/libc", "lib/pty", "lib/process", "lib/fs"],
   "lib/gpu": ["lib/log", "lib/procfs"],
   "lib/nginx": ["lib/fs", "lib/log", "lib/ports", "lib/process", "lib/procfs"],
   "lib/instances": [

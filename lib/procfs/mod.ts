@@ -21,4 +21,3 @@ export {
   readPidStat,
 } from "./processes.ts";
 export { isDirectory, readBytes, readNumber, readText } from "./read_file.ts";
-export { getLibc, type Libc, O_DIRECTORY, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";

@@ -1,4 +1,4 @@
-import { C, libc } from "./libc.ts";
+import { C, libc } from "../libc/mod.ts";
 
 let subreaper = false;
 

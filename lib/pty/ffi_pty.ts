@@ -1,5 +1,5 @@
 import { fdPoller } from "./fd_poller.ts";
-import { C, lastErrno, libc } from "./libc.ts";
+import { C, lastErrno, libc } from "../libc/mod.ts";
 import { decodeWaitStatus, type ExitStatus } from "./wait_status.ts";
 import { listLiveProcesses, readPidStat } from "../procfs/mod.ts";
 import { signalProcess } from "./safe_signal.ts";

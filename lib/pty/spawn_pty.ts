@@ -1,5 +1,5 @@
 import { isAbsolute, join } from "node:path";
-import { C, lastErrno, libc } from "./libc.ts";
+import { C, lastErrno, libc } from "../libc/mod.ts";
 import { describeErrno } from "./errno_name.ts";
 import { spawnOnTerminal } from "./spawn_child.ts";
 import { clampDimension, FfiPty } from "./ffi_pty.ts";
