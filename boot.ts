@@ -60,7 +60,7 @@ export interface BootOptions {
    * The environment instances and terminals inherit (PATH, HOME, LANG …); default: AiKore's
    * own. Tests pass a HOME of their own so that no rc file of the machine runs.
    */
-  instanceEnv?: Record<string, string>;
+  baseEnv?: Record<string, string>;
   /** Time for restart back-offs and start timeouts (tests pass a fake one). */
   clock?: Clock;
 }
@@ -95,7 +95,7 @@ export async function openServices(
     stockDir: config.stockBlueprintsDir,
     customDir: paths.customBlueprintsDir,
   });
-  const baseEnv = options.instanceEnv ?? instanceBaseEnv();
+  const baseEnv = options.baseEnv ?? instanceBaseEnv();
   const servingListeners = new Set<() => void>();
   const terminals = new TerminalManager({
     paths,
@@ -103,6 +103,7 @@ export async function openServices(
     logger: logger.child("terminals"),
     baseEnv,
     limit: config.terminalLimit,
+    events: bus,
   });
   const lifecycle = new InstanceLifecycle({
     store,

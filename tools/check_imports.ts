@@ -3,10 +3,60 @@
  *   main.ts/app.ts/boot.ts → routes/ + lib/http + lib/cli → lib/instances → lower lib/* → lib/shared
  *   islands/ and components/ import only lib/shared, Preact and each other.
  *   Another lib folder is used only through its mod.ts (lib/shared files may be imported directly).
+ *   Each lib folder imports only the folders listed for it in LIB_DEPENDENCIES (a new folder
+ *   must be added there), and no production file is part of an import cycle.
  * Test files (`*_test.ts`, `test_support.ts`, `testdata/`), tests/ and tools/ may import anything. Exit code 1 on a violation.
  *
  * Usage: deno run --allow-read tools/check_imports.ts [root]
  */
+
+/**
+ * Which lib folders each lib folder may import (lib/shared is always allowed). Keep it
+ * acyclic: lower folders never import higher ones.
+ */
+export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  "lib/shared": [],
+  "lib/log": [],
+  "lib/libc": [],
+  "lib/procfs": ["lib/libc"],
+  "lib/fs": ["lib/log"],
+  "lib/config": ["lib/log"],
+  "lib/ports": [],
+  "lib/guard": ["lib/log", "lib/procfs"],
+  "lib/db": ["lib/log", "lib/fs"],
+  "lib/auth": ["lib/db", "lib/log"],
+  "lib/blueprints": ["lib/fs", "lib/log"],
+  "lib/pty": ["lib/log", "lib/procfs", "lib/libc"],
+  "lib/process": ["lib/pty", "lib/log", "lib/procfs", "lib/fs"],
+  "lib/holder": ["lib/log", "lib/procfs", "lib/libc", "lib/pty", "lib/process", "lib/fs"],
+  "lib/gpu": ["lib/log", "lib/procfs"],
+  "lib/nginx": ["lib/fs", "lib/log", "lib/ports", "lib/process", "lib/procfs"],
+  "lib/instances": [
+    "lib/db",
+    "lib/fs",
+    "lib/log",
+    "lib/nginx",
+    "lib/ports",
+    "lib/process",
+    "lib/pty",
+    "lib/procfs",
+    "lib/blueprints",
+    "lib/guard",
+    "lib/gpu",
+    "lib/holder",
+    "lib/auth",
+  ],
+  "lib/http": ["lib/auth", "lib/instances", "lib/log", "lib/db", "lib/config", "lib/guard"],
+  "lib/cli": [
+    "lib/auth",
+    "lib/blueprints",
+    "lib/db",
+    "lib/log",
+    "lib/config",
+    "lib/instances",
+    "lib/fs",
+  ],
+};
 
 const ROOT_FILES = new Set(["main.ts", "app.ts", "boot.ts", "server.ts", "cli.ts"]);
 
@@ -62,7 +112,7 @@ const IMPORT_RE =
 
 /** Checks one file's imports; returns the violations. */
 export function checkFile(file: string, source: string): Violation[] {
-  if (/_test\.tsx?$|(^|\/)test_support\.ts$|\/testdata\//.test(file)) return [];
+  if (isTestFile(file)) return [];
   const area = areaOf(file);
   if (!area) return [];
   const violations: Violation[] = [];
@@ -103,6 +153,9 @@ export function checkFile(file: string, source: string): Violation[] {
         specifier,
         reason: `${area} may not import ${targetArea} (wrong direction)`,
       });
+    } else if (area.startsWith("lib/") && targetArea.startsWith("lib/")) {
+      const problem = tableProblem(area, targetArea);
+      if (problem) violations.push({ file, specifier, reason: problem });
     }
     if (
       targetArea.startsWith("lib/") && targetArea !== "lib/shared" && targetArea !== area &&
@@ -118,6 +171,53 @@ export function checkFile(file: string, source: string): Violation[] {
   return violations;
 }
 
+/** Why the table forbids `area` → `target` (both lib folders), or null when allowed. */
+function tableProblem(area: string, target: string): string | null {
+  if (target === "lib/shared") return null;
+  const allowed = LIB_DEPENDENCIES[area];
+  if (!allowed) return `${area} is not in LIB_DEPENDENCIES (tools/check_imports.ts): add it`;
+  if (!allowed.includes(target)) {
+    return `${area} may not import ${target} (not in its LIB_DEPENDENCIES entry)`;
+  }
+  return null;
+}
+
+/** The production import graph: repo-relative file → the files it imports. */
+type ImportGraph = Map<string, string[]>;
+
+function importedFiles(file: string, source: string): string[] {
+  const targets: string[] = [];
+  for (const match of source.matchAll(IMPORT_RE)) {
+    const specifier = match[1] ?? match[2] ?? "";
+    // `import type` is erased at run time but still ties the modules together; count it.
+    if (specifier.startsWith(".")) targets.push(resolveRelative(file, specifier));
+  }
+  return targets;
+}
+
+/** Every import cycle among production files, each once, as the list of files around it. */
+export function findCycles(graph: ImportGraph): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!graph.has(next)) continue;
+      const seen = state.get(next);
+      if (seen === "open") cycles.push(stack.slice(stack.indexOf(next)));
+      else if (seen === undefined) visit(next);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
+const isTestFile = (file: string) => /_test\.tsx?$|(^|\/)test_support\.ts$|\/testdata\//.test(file);
+
 async function* sourceFiles(dir: string, prefix = ""): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(dir)) {
     if (entry.name.startsWith(".") || entry.name === "node_modules" || entry.name === "build") {
@@ -129,15 +229,33 @@ async function* sourceFiles(dir: string, prefix = ""): AsyncGenerator<string> {
   }
 }
 
-if (import.meta.main) {
-  const root = Deno.args[0] ?? ".";
+/** Checks every source file under `root`; returns the violations and how many files were checked. */
+export async function checkTree(
+  root: string,
+): Promise<{ violations: Violation[]; checked: number }> {
   const violations: Violation[] = [];
+  const graph: ImportGraph = new Map();
   let checked = 0;
   for await (const file of sourceFiles(root)) {
     if (!areaOf(file)) continue;
     checked++;
-    violations.push(...checkFile(file, await Deno.readTextFile(`${root}/${file}`)));
+    const source = await Deno.readTextFile(`${root}/${file}`);
+    violations.push(...checkFile(file, source));
+    if (!isTestFile(file)) graph.set(file, importedFiles(file, source));
   }
+  for (const cycle of findCycles(graph)) {
+    violations.push({
+      file: cycle[0] ?? "",
+      specifier: cycle[1] ?? cycle[0] ?? "",
+      reason: `import cycle: ${[...cycle, cycle[0]].join(" → ")}`,
+    });
+  }
+  return { violations, checked };
+}
+
+if (import.meta.main) {
+  const root = Deno.args[0] ?? ".";
+  const { violations, checked } = await checkTree(root);
   const out = violations.map((v) => `${v.file}: ${v.specifier}: ${v.reason}`).join("\n");
   const encoder = new TextEncoder();
   if (violations.length) {

@@ -1,5 +1,5 @@
 import { parseCgroupPaths } from "./proc_parse.ts";
-import { isDirectory, readText } from "./read_text.ts";
+import { isDirectory, readText } from "../procfs/mod.ts";
 
 /** Where this process's cgroup files are: v2's directory and its ancestors, or v1's directory per controller. */
 export type CgroupLayout =

@@ -1,6 +1,6 @@
 import { type CgroupLayout, type CgroupV1Dirs, resolveCgroupLayout } from "./cgroup_layout.ts";
 import { countCpuList, parseCpuMax, parseKeyValues, quotaCores } from "./proc_parse.ts";
-import { readNumber, readText } from "./read_text.ts";
+import { readNumber, readText } from "../procfs/mod.ts";
 
 /** What the cgroup this process lives in limits and has used. */
 export interface CgroupFigures {

@@ -2,7 +2,7 @@ import { statfs } from "node:fs/promises";
 import type { MemorySource } from "../shared/stats.ts";
 import { CgroupReader } from "./cgroup_reader.ts";
 import { parseLoadavg, parseMeminfo, parseProcStat } from "./proc_parse.ts";
-import { readText } from "./read_text.ts";
+import { readText } from "../procfs/mod.ts";
 
 /** Host (or container) resource figures at one moment. */
 export interface HostSample {

@@ -1,8 +1,8 @@
-import { listPids } from "./list_pids.ts";
-import type { PidCounters } from "./pid_stat.ts";
-import { PidStatFiles } from "./pid_stat_files.ts";
+import { listPids } from "../procfs/mod.ts";
+import type { PidCounters } from "../procfs/mod.ts";
+import { PidStatFiles } from "../procfs/mod.ts";
 import { parseForkCount } from "./proc_parse.ts";
-import { readText } from "./read_text.ts";
+import { readText } from "../procfs/mod.ts";
 
 const YIELD_EVERY = 256;
 

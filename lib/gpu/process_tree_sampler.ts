@@ -1,6 +1,6 @@
-import { parseAuxv, parsePidStat } from "./pid_stat.ts";
+import { parseAuxv, parsePidStat } from "../procfs/mod.ts";
 import { ProcessTable } from "./process_table.ts";
-import { readText } from "./read_text.ts";
+import { readText } from "../procfs/mod.ts";
 
 /** One instance's process tree at one moment. */
 export interface ProcessTreeSample {
@@ -24,7 +24,7 @@ export interface ProcessTreeSamplerOptions {
 }
 
 interface Baseline {
-  startTime: number;
+  startTicks: number;
   ticks: number;
   at: number;
 }
@@ -92,10 +92,10 @@ export class ProcessTreeSampler {
       for (const pid of pids) members.add(pid);
       const previous = this.#baselines.get(root);
       const seconds = previous ? (at - previous.at) / 1000 : 0;
-      const cpuPercent = previous && previous.startTime === rootStat.startTime && seconds > 0
+      const cpuPercent = previous && previous.startTicks === rootStat.startTicks && seconds > 0
         ? Math.max(0, ((ticks - previous.ticks) / units.clockTicks / seconds) * 100)
         : 0;
-      this.#baselines.set(root, { startTime: rootStat.startTime, ticks, at });
+      this.#baselines.set(root, { startTicks: rootStat.startTicks, ticks, at });
       trees.set(root, { rootPid: root, pids, cpuPercent, rssBytes: rssPages * units.pageSize });
     }
     for (const root of this.#baselines.keys()) if (!trees.has(root)) this.#baselines.delete(root);

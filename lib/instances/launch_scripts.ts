@@ -1,6 +1,6 @@
 import type { InstanceRecord } from "../db/mod.ts";
 import { writeFileAtomic } from "../fs/mod.ts";
-import { HttpError, notFound } from "../shared/http_error.ts";
+import { conflict, HttpError, notFound } from "../shared/http_error.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 
@@ -53,5 +53,105 @@ export class LaunchScripts {
     if (root && parent && parent !== root && !parent.startsWith(root + "/")) {
       throw new HttpError(409, "The instance folder resolves outside the instances folder");
     }
+  }
+}
+
+/** Prefix of a folder being prepared for a create (under the instances folder). */
+const STAGING_PREFIX = ".creating-";
+/** In a published folder until its create is acknowledged; names the unfinished create. */
+const UNFINISHED_MARK = ".aikore-unfinished-create";
+
+/** A new instance's folder with its launch.sh, prepared under a staging name. */
+export interface StagedFolder {
+  /** Renames it to the instance's folder; call inside the transaction that inserts the row. */
+  publish(): void;
+  /** After the commit: the create is complete (removes the unfinished mark). */
+  acknowledge(): void;
+  /** Removes what was prepared (the create failed). */
+  discard(): Promise<void>;
+}
+
+/**
+ * Prepares the folder and launch.sh of a new instance under a staging name, so that a crash
+ * at any point leaves either a complete instance (row + folder + launch.sh) or nothing once
+ * `sweepUnfinishedCreates` ran at the next boot: the rename happens inside the row's
+ * transaction, and the folder carries a mark until the commit is through.
+ */
+export async function stageInstanceFolder(
+  paths: InstancePaths,
+  slug: string,
+  script: string,
+): Promise<StagedFolder> {
+  await Deno.mkdir(paths.instancesRoot, { recursive: true });
+  const staging = `${paths.instancesRoot}/${STAGING_PREFIX}${crypto.randomUUID()}`;
+  const target = paths.instanceDir(slug);
+  try {
+    await Deno.mkdir(staging);
+    await writeFileAtomic(`${staging}/${UNFINISHED_MARK}`, slug);
+    await writeFileAtomic(`${staging}/launch.sh`, script, 0o755);
+  } catch (error) {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    throw error;
+  }
+  let published = false;
+  return {
+    publish() {
+      if (existsSync(target)) {
+        throw conflict(`A folder for "${slug}" already exists in the instances folder`);
+      }
+      Deno.renameSync(staging, target);
+      published = true;
+    },
+    acknowledge() {
+      try {
+        Deno.removeSync(`${target}/${UNFINISHED_MARK}`);
+      } catch {
+        // The boot sweep removes a leftover mark of a committed create; nothing is lost.
+      }
+    },
+    async discard() {
+      // Published but rolled back (the commit failed): the folder is ours to remove.
+      await Deno.remove(published ? target : staging, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * At boot, before serving: removes staging folders, and published folders still marked
+ * unfinished whose row was never committed; clears the mark where the row exists. Returns
+ * the names of the removed folders.
+ */
+export function sweepUnfinishedCreates(
+  paths: InstancePaths,
+  hasRow: (slug: string) => boolean,
+): string[] {
+  const removed: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(paths.instancesRoot)];
+  } catch {
+    return removed; // no instances folder yet
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory) continue;
+    const dir = `${paths.instancesRoot}/${entry.name}`;
+    const staging = entry.name.startsWith(STAGING_PREFIX);
+    if (!staging && !existsSync(`${dir}/${UNFINISHED_MARK}`)) continue;
+    if (!staging && hasRow(entry.name)) {
+      Deno.removeSync(`${dir}/${UNFINISHED_MARK}`);
+      continue;
+    }
+    Deno.removeSync(dir, { recursive: true });
+    removed.push(entry.name);
+  }
+  return removed;
+}
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -82,16 +82,22 @@ export class RowReservation {
     return port;
   }
 
-  /** Inserts the row and reserves its port in one transaction. */
+  /**
+   * Inserts the row and reserves its port in one transaction; `beforeCommit` runs inside it
+   * (e.g. publishing the staged folder), so a failure there leaves no row.
+   */
   insert(
     config: InstanceConfig,
     requestedPort: number | null,
     status: "stopped" | "installing" = "stopped",
+    beforeCommit?: (record: InstanceRecord) => void,
   ): InstanceRecord {
     try {
       return transaction(this.db, () => {
         const port = this.choosePort(requestedPort, null);
-        return this.repo.insert({ ...config, port }, { status });
+        const record = this.repo.insert({ ...config, port }, { status });
+        beforeCommit?.(record);
+        return record;
       });
     } catch (error) {
       throw this.translateUnique(error, config.slug);

@@ -21,7 +21,7 @@ import { requireValid } from "./valid_record.ts";
 import { InstanceRemoval } from "./instance_removal.ts";
 import { InstanceUpdate } from "./instance_update.ts";
 import { InstanceCopies } from "./instance_copies.ts";
-import { LaunchScripts } from "./launch_scripts.ts";
+import { LaunchScripts, stageInstanceFolder, sweepUnfinishedCreates } from "./launch_scripts.ts";
 import { RowReservation } from "./row_reservation.ts";
 import type { TrashEntry, TrashStore } from "./trash_store.ts";
 
@@ -136,20 +136,16 @@ export class InstanceService {
     if (await exists(dir)) {
       throw stateConflict(`A folder for "${slug}" already exists in the instances folder`);
     }
-    const record = this.#rows.insert(config, input.port ?? null);
+    // Folder and launch.sh first, published inside the row's transaction (crash-atomic).
+    const staged = await stageInstanceFolder(this.#d.paths, slug, script);
+    let record: InstanceRecord;
     try {
-      await Deno.mkdir(dir, { recursive: true });
-      await writeFileAtomic(this.#d.paths.launchScript(slug), script, 0o755);
+      record = this.#rows.insert(config, input.port ?? null, "stopped", () => staged.publish());
     } catch (error) {
-      this.#d.store.repo.delete(record.id);
-      await Deno.remove(dir, { recursive: true }).catch((cleanup) =>
-        this.#d.logger.warn("could not remove the folder of a failed create", {
-          dir,
-          error: cleanup,
-        })
-      );
+      await staged.discard();
       throw error;
     }
+    staged.acknowledge();
     this.#audit(actor, "instance.create", slug, { blueprint: config.blueprint });
     return this.#d.store.published(record);
   }

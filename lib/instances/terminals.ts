@@ -5,6 +5,8 @@ import { HttpError } from "../shared/http_error.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
 import type { InstancePaths } from "./instance_paths.ts";
+import type { EventBus } from "./event_bus.ts";
+import { INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import { writeFileAtomic } from "../fs/mod.ts";
 
 /** A live shell in an instance's environment, owned by AiKore (survives page reloads). */
@@ -35,6 +37,8 @@ export interface TerminalManagerDeps {
   /** A terminal nobody watched for this long is closed (default 30 min). */
   idleMs?: number;
   now?: () => number;
+  /** The instance events: a deleted instance's terminals end with it. */
+  events?: Pick<EventBus, "subscribe">;
 }
 
 /**
@@ -55,6 +59,14 @@ export class TerminalManager {
 
   constructor(deps: TerminalManagerDeps) {
     this.#d = deps;
+    // A deleted instance's shells must not outlive it (nor be listed under a later instance).
+    deps.events?.subscribe((event) => {
+      if (event.type !== INSTANCE_REMOVED_EVENT) return;
+      const id = (event.data as { id: number }).id;
+      this.closeFor(id).catch((error) =>
+        deps.logger.warn("closing the terminals of a deleted instance failed", { id, error })
+      );
+    });
   }
 
   get count(): number {
@@ -112,7 +124,8 @@ export class TerminalManager {
       lastActiveAt: now,
     };
     this.#terminals.set(id, terminal);
-    session.exited.then(() => this.#forget(id));
+    const forget = () => this.#forget(id);
+    session.exited.then(forget, forget);
     session.onOutput(() => terminal.lastActiveAt = this.#now());
     this.#startReaper();
     return terminal;

@@ -44,3 +44,33 @@ Deno.test("terminals nobody watches are reaped after the idle time; watched ones
     await h.close();
   }
 });
+
+Deno.test("deleting an instance ends its terminals; the next instance gets a new id and none of them", async () => {
+  const h = await startHarness();
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "doomed",
+      base_blueprint: "http_app.sh",
+    });
+    const record = h.services.store.get(created.body.id);
+    if (!record) throw new Error("no record");
+    const terminal = await h.services.terminals.open(record, null);
+    assertEquals(h.services.terminals.list(record.id).length, 1);
+    const deleted = await h.json("DELETE", `/api/instances/${record.id}`, { mode: "permanent" });
+    assertEquals(deleted.status, 200);
+    const status = await terminal.session.exited;
+    assertEquals(status.signal !== null || status.code !== null, true, "the shell ended");
+    assertEquals(h.services.terminals.list(record.id), []);
+    assertEquals(h.services.terminals.get(terminal.id, record.id), null);
+
+    const next = await h.json("POST", "/api/instances", {
+      name: "next",
+      base_blueprint: "http_app.sh",
+    });
+    assertEquals(next.body.id > record.id, true, "the deleted id is not reused");
+    assertEquals(h.services.terminals.list(next.body.id), []);
+  } finally {
+    await h.services.terminals.closeAll();
+    await h.close();
+  }
+});

@@ -38,7 +38,9 @@ export class MasterSupervisor {
     this.current = master;
     this.supervising = true;
     this.log.info("nginx started", { pid: master.pid });
-    master.exited.then((status) => this.onExit(master, status));
+    master.exited.then((status) => this.onExit(master, status)).catch((error) =>
+      this.log.error("handling the nginx exit failed", { pid: master.pid, error })
+    );
   }
 
   /** Stops supervising and stops the master (graceful for up to `graceMs`, then forced). */

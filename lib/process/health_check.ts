@@ -46,7 +46,7 @@ export function waitUntilHealthy(
     }
   }
   if (signal.aborted) return Promise.resolve("aborted");
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const cleanups: (() => void)[] = [];
     let done = false;
     const finish = (outcome: HealthOutcome) => {
@@ -58,7 +58,7 @@ export function waitUntilHealthy(
     const onAbort = () => finish("aborted");
     signal.addEventListener("abort", onAbort, { once: true });
     cleanups.push(() => signal.removeEventListener("abort", onAbort));
-    context.exited.then(() => finish("exited"));
+    context.exited.then(() => finish("exited"), () => finish("exited"));
     if (check.kind === "log") {
       const unsubscribe = watchLog(check.pattern, session, () => finish("healthy"));
       if (done) unsubscribe(); // matched the scrollback already
@@ -67,7 +67,8 @@ export function waitUntilHealthy(
       const timer = setTimeout(() => finish("healthy"), interval);
       cleanups.push(() => clearTimeout(timer));
     } else {
-      pollHttp(check.port, check.path, interval, () => done, () => finish("healthy"), cleanups);
+      pollHttp(check.port, check.path, interval, () => done, () => finish("healthy"), cleanups)
+        .catch(reject);
     }
   });
 }

@@ -1,4 +1,4 @@
-import { listLiveProcesses, type ProcStat, readProcStat } from "../pty/mod.ts";
+import { environHas, listLiveProcesses, type PidStat, readPidStat } from "../procfs/mod.ts";
 
 /** The environment variable that tags every process of an instance (inherited by children). */
 export const MARKER_VARIABLE = "AIKORE_INSTANCE_ID";
@@ -23,24 +23,15 @@ export interface ProcessIdentity {
 
 /** Reads a process's identity; null when it does not exist. */
 export function readProcessIdentity(pid: number): ProcessIdentity | null {
-  const stat = readProcStat(pid);
+  const stat = readPidStat(pid);
   if (stat === null) return null;
   const { startTicks, pgid, sid, ppid, state } = stat;
   return { startTicks, pgid, sid, ppid, state };
 }
 
-const latin1 = new TextDecoder("latin1");
-
 /** True when /proc/<pid>/environ holds exactly AIKORE_INSTANCE_ID=<marker>. */
 export function hasMarker(pid: number, marker: string): boolean {
-  let environ: Uint8Array;
-  try {
-    environ = Deno.readFileSync(`/proc/${pid}/environ`);
-  } catch {
-    return false;
-  }
-  const entry = `${MARKER_VARIABLE}=${marker}`;
-  return latin1.decode(environ).split("\0").includes(entry);
+  return environHas(pid, `${MARKER_VARIABLE}=${marker}`);
 }
 
 /**
@@ -61,6 +52,6 @@ export function findMarkedProcesses(marker: string): number[] {
 }
 
 /** The subset of `processes` carrying the marker, never AiKore itself or pid ≤ 1. */
-export function listMarked(processes: ProcStat[], marker: string): ProcStat[] {
+export function listMarked(processes: PidStat[], marker: string): PidStat[] {
   return processes.filter((p) => p.pid > 1 && p.pid !== Deno.pid && hasMarker(p.pid, marker));
 }

@@ -1,14 +1,10 @@
 import { dirname } from "node:path";
-import {
-  type ExitStatus,
-  PtySession,
-  type PtySessionOptions,
-  readProcStat,
-  spawnPty,
-} from "../pty/mod.ts";
+import { type ExitStatus, PtySession, type PtySessionOptions, spawnPty } from "../pty/mod.ts";
+import { readPidStat } from "../procfs/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { assertMarker, hasMarker, MARKER_VARIABLE } from "./process_identity.ts";
 import { RotatingLog } from "./rotating_log.ts";
+import { type InstanceContainment, processContainment } from "./process_containment.ts";
 
 /** Everything needed to start an instance's process, computed as plain data beforehand. */
 export interface LaunchPlan {
@@ -44,6 +40,8 @@ export interface RunPlanOptions {
   logKeep?: number;
   /** Defaults: slow console viewers are skipped and resynced, never pausing the program. */
   session?: PtySessionOptions;
+  /** Where the instance's processes are tracked (default: AiKore's, by the plan's marker). */
+  containment?: InstanceContainment;
 }
 
 /**
@@ -73,9 +71,12 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
       warnedOnce = true;
     },
   });
+  const containment = options.containment ?? processContainment().prepare(plan.marker);
+  const enterCgroup = containment.entryFile();
   let pty;
   try {
     pty = spawnPty({
+      ...(enterCgroup === null ? {} : { enterCgroup }),
       file,
       args,
       env: { ...plan.env, [MARKER_VARIABLE]: plan.marker },
@@ -84,16 +85,19 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
       ...(plan.rows === undefined ? {} : { rows: plan.rows }),
     });
   } catch (error) {
+    containment.release();
     void log.close();
     logger.error("cannot start the process", { marker: plan.marker, file, error });
     throw error;
   }
   const session = new PtySession(pty, { slowViewer: "drop", ...options.session });
   session.onOutput((chunk) => log.write(chunk));
-  const startTicks = readProcStat(pty.pid)?.startTicks ?? 0;
+  const startTicks = readPidStat(pty.pid)?.startTicks ?? 0;
   awaitExecSettled(pty.pid, plan.marker);
+  containment.adopt(pty.pid, { leader: true });
   logger.info("process started", { marker: plan.marker, pid: pty.pid, file, log: plan.logPath });
   const exited = session.exited.then(async (status) => {
+    containment.release(); // only when nothing of the instance is left in its cgroup
     await log.close();
     logger.info("process exited", { marker: plan.marker, pid: pty.pid, ...status });
     return status;
@@ -110,7 +114,7 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
 function awaitExecSettled(pid: number, marker: string): void {
   const deadline = performance.now() + 100;
   while (performance.now() < deadline && !hasMarker(pid, marker)) {
-    const state = readProcStat(pid)?.state;
+    const state = readPidStat(pid)?.state;
     if (state === undefined || state === "Z") return; // it already ended
   }
 }

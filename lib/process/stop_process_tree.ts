@@ -1,11 +1,11 @@
+import { assertGroupTarget, signalGroup, signalProcess } from "../pty/mod.ts";
+import { listLiveProcesses, type PidStat } from "../procfs/mod.ts";
+import { assertMarker, hasMarker } from "./process_identity.ts";
 import {
-  assertGroupTarget,
-  listLiveProcesses,
-  type ProcStat,
-  signalGroup,
-  signalProcess,
-} from "../pty/mod.ts";
-import { assertMarker, hasMarker, listMarked } from "./process_identity.ts";
+  type InstanceContainment,
+  type ProcessContainment,
+  processContainment,
+} from "./process_containment.ts";
 
 /** Which instance to stop: its leader pid (null when unknown) and its marker. */
 export interface StopTarget {
@@ -13,6 +13,8 @@ export interface StopTarget {
   marker: string;
   /** The leader's start time, when known: proves a live leader is still ours. */
   startTicks?: number;
+  /** Where the instance's processes are tracked (default: AiKore's, by the marker). */
+  containment?: InstanceContainment;
 }
 
 /** Timing of a stop; every field has a default except the grace period. */
@@ -33,7 +35,7 @@ export interface StopReport {
   terminated: number;
   /** Those that needed SIGKILL. */
   killed: number;
-  /** Those outside the group and session, found only by the marker (setsid escapees). */
+  /** Those outside the group and session (cgroup, marker, tree: setsid escapees). */
   sweptByMarker: number;
   survivors: number;
   /** Time from SIGTERM to the end of the grace phase, and of the whole stop. */
@@ -58,6 +60,7 @@ export async function stopProcessTree(
   assertMarker(target.marker);
   if (target.pid !== null) assertGroupTarget(target.pid);
   const pollMs = options.pollMs ?? 50;
+  const containment = target.containment ?? processContainment().prepare(target.marker);
   const started = performance.now();
   const seen = new Map<number, { viaGroup: boolean; killed: boolean }>();
 
@@ -68,7 +71,7 @@ export async function stopProcessTree(
    * in one call.
    */
   const signalAll = (signal: Deno.Signal, onlyNew = false) => {
-    const members = census(target);
+    const members = census(target, containment);
     const leader = target.pid;
     const viaKillpg = leader !== null && members.groupOwned && !onlyNew &&
       signalGroup(leader, signal);
@@ -99,9 +102,11 @@ export async function stopProcessTree(
   const killEnd = performance.now() + (options.killWaitMs ?? 5000);
   while (remaining > 0 && performance.now() < killEnd) {
     remaining = signalAll("SIGKILL").processes.length;
+    containment.killCgroup(); // also reaches a process forked since the census
     if (remaining > 0) await sleep(Math.min(pollMs, 20));
-    remaining = census(target).processes.length;
+    remaining = census(target, containment).processes.length;
   }
+  if (remaining === 0) containment.release();
   const records = [...seen.values()];
   return {
     found: seen.size,
@@ -115,29 +120,50 @@ export async function stopProcessTree(
 }
 
 interface Census {
-  processes: ProcStat[];
+  processes: PidStat[];
   groupOwned: boolean;
   viaGroup: Set<number>;
 }
 
 /** The live processes that belong to the target right now (never AiKore, never pid ≤ 1). */
-function census(target: StopTarget): Census {
+function census(target: StopTarget, containment: InstanceContainment): Census {
   const all = listLiveProcesses().filter((p) => p.pid > 1 && p.pid !== Deno.pid);
-  const marked = listMarked(all, target.marker);
+  const contained = containment.members(all);
   const leaderPid = target.pid;
   let groupOwned = false;
-  let members: ProcStat[] = [];
+  let members: PidStat[] = [];
   if (leaderPid !== null) {
     members = all.filter((p) => p.pgid === leaderPid || p.sid === leaderPid);
     const leader = members.find((p) => p.pid === leaderPid);
     if (leader) {
       groupOwned = leader.startTicks === target.startTicks || hasMarker(leader.pid, target.marker);
     } else {
-      groupOwned = members.some((p) => marked.some((m) => m.pid === p.pid));
+      groupOwned = members.some((p) => contained.some((m) => m.pid === p.pid));
     }
   }
   const viaGroup = new Set(groupOwned ? members.map((p) => p.pid) : []);
-  const processes = [...marked.filter((p) => !viaGroup.has(p.pid))];
-  if (groupOwned) processes.push(...members);
+  const extra = members.filter((p) => groupOwned && !contained.some((m) => m.pid === p.pid));
+  // Group members that nothing else found (their descendants too) join the instance's members.
+  const processes = extra.length > 0 ? containment.members(all, extra) : contained;
   return { processes, groupOwned, viaGroup };
+}
+
+/**
+ * At boot, after the instances were reconciled: stops what is left in the cgroups of markers
+ * starting with `prefix` that no instance claims any more (an instance deleted while its
+ * escapees ran, then AiKore killed). Returns the markers swept.
+ */
+export async function sweepLeftoverScopes(
+  prefix: string,
+  claimed: ReadonlySet<string>,
+  options: StopOptions,
+  containment: ProcessContainment = processContainment(),
+): Promise<string[]> {
+  const swept: string[] = [];
+  for (const marker of containment.leftoverMarkers(prefix)) {
+    if (claimed.has(marker)) continue;
+    await stopProcessTree({ pid: null, marker, containment: containment.prepare(marker) }, options);
+    swept.push(marker);
+  }
+  return swept;
 }

@@ -1,7 +1,9 @@
 /** Test support (not used by production code): fixtures, free ports and waiting helpers. */
 import { silentLogger } from "../log/mod.ts";
+import { isRunning } from "../procfs/mod.ts";
 import { type LaunchPlan, type RunningProcess, runPlan } from "./run_plan.ts";
 import type { PtySessionOptions } from "../pty/mod.ts";
+import type { ProcessContainment } from "./process_containment.ts";
 
 /** Absolute path of a test blueprint in tests/fixtures/blueprints. */
 export function fixture(name: string): string {
@@ -27,13 +29,7 @@ export const sleep = (ms: number): Promise<void> =>
 
 /** True while the pid exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
+  return isRunning(pid);
 }
 
 /** Waits until `condition()` holds, failing with `what` after `timeoutMs`. */
@@ -48,7 +44,13 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 /** Runs a fixture (or any argv) in a temp dir with a test marker; `dir` holds the log. */
 export async function runTest(
   argv: string[],
-  options: { env?: Record<string, string>; session?: PtySessionOptions; logMaxBytes?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    session?: PtySessionOptions;
+    logMaxBytes?: number;
+    /** Track the processes here instead of in AiKore's shared containment. */
+    containment?: ProcessContainment;
+  } = {},
 ): Promise<{ run: RunningProcess; plan: LaunchPlan; dir: string; output: () => string }> {
   const dir = await Deno.makeTempDir({ prefix: "aikore-process-test-" });
   const plan: LaunchPlan = {
@@ -62,6 +64,7 @@ export async function runTest(
     logger: silentLogger,
     ...(options.session ? { session: options.session } : {}),
     ...(options.logMaxBytes ? { logMaxBytes: options.logMaxBytes } : {}),
+    ...(options.containment ? { containment: options.containment.prepare(plan.marker) } : {}),
   });
   let text = "";
   const decoder = new TextDecoder();

@@ -1,4 +1,4 @@
-import { C, lastErrno, libc } from "./libc.ts";
+import { C, lastErrno, libc } from "../libc/mod.ts";
 
 /** A file descriptor the poller watches for one owner. */
 export interface PollTarget {

@@ -1,7 +1,7 @@
 import { fdPoller } from "./fd_poller.ts";
-import { C, lastErrno, libc } from "./libc.ts";
+import { C, lastErrno, libc } from "../libc/mod.ts";
 import { decodeWaitStatus, type ExitStatus } from "./wait_status.ts";
-import { listLiveProcesses, readProcStat } from "./proc_stat.ts";
+import { listLiveProcesses, readPidStat } from "../procfs/mod.ts";
 import { signalProcess } from "./safe_signal.ts";
 import { settleWithin } from "./settle_within.ts";
 import type { Pty } from "./pty.ts";
@@ -41,7 +41,7 @@ export class FfiPty implements Pty {
 
   constructor(fd: number, readonly pid: number, readonly ttyPath: string) {
     this.#fd = fd;
-    this.#leaderStartTicks = readProcStat(pid)?.startTicks ?? null;
+    this.#leaderStartTicks = readPidStat(pid)?.startTicks ?? null;
     this.ended = new Promise((resolve) => (this.#endResolve = resolve));
     const c = libc();
     c.fcntl(fd, C.F_SETFL, c.fcntl(fd, C.F_GETFL, 0) | C.O_NONBLOCK);
@@ -64,7 +64,7 @@ export class FfiPty implements Pty {
       if (result === this.pid) return decodeWaitStatus(this.#status[0] ?? 0);
       if (result === 0) return null;
       // Not reapable by us (ECHILD): trust only /proc that the leader is really gone.
-      const leader = readProcStat(this.pid);
+      const leader = readPidStat(this.pid);
       const alive = leader !== null && leader.startTicks === this.#leaderStartTicks &&
         leader.state !== "Z";
       return alive ? null : { code: null, signal: null };
@@ -139,7 +139,7 @@ export class FfiPty implements Pty {
 
   /** Live members of the pty's session, unless the leader's pid was reused by a stranger. */
   #sessionMembers(): number[] {
-    const leader = readProcStat(this.pid);
+    const leader = readPidStat(this.pid);
     if (leader !== null && leader.startTicks !== this.#leaderStartTicks) return [];
     return listLiveProcesses().filter((p) => p.sid === this.pid).map((p) => p.pid);
   }

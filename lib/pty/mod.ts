@@ -6,11 +6,9 @@ export { spawnPty } from "./spawn_pty.ts";
 export type { ExitStatus, Pty, PtySpawnOptions } from "./pty.ts";
 export { PtySession } from "./pty_session.ts";
 export type { PtySessionOptions, PtyViewer } from "./pty_session.ts";
-export { bridgeSocket } from "./socket_bridge.ts";
+export { bridgeSocket, MAX_UNREAD_BYTES, SLOW_VIEWER_CLOSE_CODE } from "./socket_bridge.ts";
 export type { SocketBridge, SocketBridgeOptions, SocketSink } from "./socket_bridge.ts";
 export { decodeWaitStatus, describeExit } from "./wait_status.ts";
-export { listLiveProcesses, parseProcStat, readProcStat } from "./proc_stat.ts";
-export type { ProcStat } from "./proc_stat.ts";
 export {
   assertGroupTarget,
   assertSignalTarget,
@@ -18,3 +16,4 @@ export {
   signalProcess,
 } from "./safe_signal.ts";
 export { settleWithin } from "./settle_within.ts";
+export { becomeChildSubreaper, isChildSubreaper, reapOrphan } from "./child_reaper.ts";

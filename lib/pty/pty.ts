@@ -10,6 +10,12 @@ export interface PtySpawnOptions {
   cwd: string;
   cols?: number;
   rows?: number;
+  /**
+   * A cgroup's `cgroup.procs` file: the child enters that cgroup before the program runs (a
+   * /bin/sh step that writes "0" there, then execs), so not even its first fork escapes it.
+   * When the write fails the program still runs, outside the cgroup.
+   */
+  enterCgroup?: string;
 }
 
 /** A child process running in its own session with a pseudo-terminal as controlling tty. */

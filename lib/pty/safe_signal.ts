@@ -2,6 +2,7 @@
  * The one place that sends signals. It refuses targets that would hit everything (`kill(-1)`),
  * init, or AiKore itself, whatever a caller computed.
  */
+import { readPidStat } from "../procfs/mod.ts";
 
 /** Throws a RangeError when `pid` must never be signalled (≤ 1 or AiKore's own pid). */
 export function assertSignalTarget(pid: number, what = "pid"): void {
@@ -46,10 +47,7 @@ export function assertGroupTarget(pgid: number): void {
 let ownGroup: number | null = null;
 
 function ownProcessGroup(): number {
-  if (ownGroup === null) {
-    const text = Deno.readTextFileSync("/proc/self/stat");
-    const fields = text.slice(text.lastIndexOf(")") + 1).trim().split(/\s+/);
-    ownGroup = Number(fields[2]);
-  }
+  ownGroup ??= readPidStat("self")?.pgid ?? null;
+  if (ownGroup === null) throw new Error("Cannot read AiKore's own process group from /proc");
   return ownGroup;
 }

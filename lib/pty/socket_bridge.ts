@@ -13,12 +13,19 @@ import type { PtySession } from "./pty_session.ts";
 export interface SocketSink {
   send(data: string | Uint8Array | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
+  /** Bytes queued in this process but not yet written to the network (a WebSocket has it). */
+  readonly bufferedAmount?: number;
 }
+
+/** Close code for a viewer dropped for reading too slowly (application range 4000–4999). */
+export const SLOW_VIEWER_CLOSE_CODE = 4008;
 
 /** Handlers to call from the socket's message and close events. */
 export interface SocketBridge {
   onMessage(data: string | ArrayBuffer | Uint8Array | Blob): void;
   onClose(): void;
+  /** Why the bridge dropped its viewer (its unread backlog outgrew the cap), else null. */
+  readonly dropReason: string | null;
 }
 
 /** How a socket takes part in a session. */
@@ -36,7 +43,15 @@ export interface SocketBridgeOptions {
   closeOnExit?: boolean;
   /** Ack interval suggested to the client (default 64 KiB). */
   ackEveryBytes?: number;
+  /**
+   * Output queued for the socket but not yet read off the network, above which the viewer is
+   * dropped (default 4 MiB). Acks cannot lift it: a client may ack bytes it never reads.
+   */
+  maxUnreadBytes?: number;
 }
+
+/** Default cap on a viewer's unread output. */
+export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 /**
  * Connects a socket to a session using the terminal protocol: hello, scrollback replay, binary
@@ -50,9 +65,25 @@ export function bridgeSocket(
   const id = options.viewerId ?? crypto.randomUUID();
   const readOnly = options.readOnly ?? false;
   const allowInput = options.allowInput ?? (() => true);
+  const maxUnread = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
   let open = true;
   let refusalSent = false;
   let pending: Promise<void> | null = null;
+  let dropReason: string | null = null;
+  let detach = () => {};
+
+  /** Ends this viewer for good; the client may reconnect and gets the scrollback again. */
+  const drop = (reason: string) => {
+    dropReason = reason;
+    open = false;
+    output.dispose();
+    detach();
+    try {
+      sink.close(SLOW_VIEWER_CLOSE_CODE, reason);
+    } catch {
+      // already closed
+    }
+  };
 
   const send = (data: string | Uint8Array) => {
     if (!open) return;
@@ -60,6 +91,13 @@ export function bridgeSocket(
       sink.send(data);
     } catch {
       open = false; // the socket is gone; its close event will detach us
+      return;
+    }
+    const unread = sink.bufferedAmount ?? 0;
+    if (unread > maxUnread) {
+      drop(
+        `viewer too slow: ${Math.round(unread / 1024)} KiB of output unread; reconnect to resume`,
+      );
     }
   };
   const output = new OutputBatcher((frame) => send(frame));
@@ -118,7 +156,7 @@ export function bridgeSocket(
     rows: session.size.rows,
     ackEveryBytes,
   });
-  const detach = session.attach({
+  detach = session.attach({
     id,
     cols: options.cols ?? 0,
     rows: options.rows ?? 0,
@@ -137,6 +175,7 @@ export function bridgeSocket(
       }
     },
   });
+  if (dropReason !== null) detach(); // dropped during the scrollback replay
 
   return {
     onMessage(data) {
@@ -161,6 +200,9 @@ export function bridgeSocket(
       open = false;
       output.dispose();
       detach();
+    },
+    get dropReason() {
+      return dropReason;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { C, cString, cStringArray, libc } from "./libc.ts";
+import { C, cString, cStringArray, libc } from "../libc/mod.ts";
 import { describeErrno } from "./errno_name.ts";
 
 /** What `spawnOnTerminal` starts. */

@@ -1,9 +1,14 @@
-import { C, lastErrno, libc } from "./libc.ts";
+import { isAbsolute, join } from "node:path";
+import { C, lastErrno, libc } from "../libc/mod.ts";
 import { describeErrno } from "./errno_name.ts";
 import { spawnOnTerminal } from "./spawn_child.ts";
 import { clampDimension, FfiPty } from "./ffi_pty.ts";
 import { resolveProgram } from "./resolve_program.ts";
 import type { Pty, PtySpawnOptions } from "./pty.ts";
+
+// $0 is the cgroup.procs file; "0" moves the writing process itself. The redirection of stderr
+// comes first so that a refused write stays silent; exec keeps the pid (and its start time).
+const ENTER_CGROUP = ["sh", "-c", 'echo 0 2>/dev/null >"$0"; exec "$@"'];
 
 /**
  * Starts `options.file` on a new pseudo-terminal, in its own session (pid = sid = pgid).
@@ -23,9 +28,14 @@ export function spawnPty(options: PtySpawnOptions): Pty {
     const rows = clampDimension(options.rows, 24);
     c.ioctl(master, C.TIOCSWINSZ, new Uint16Array([rows, cols, 0, 0]));
     const env = { TERM: "xterm-256color", ...options.env };
+    const program = resolveProgram(options.file, env, options.cwd);
+    // Through the /bin/sh step an exec failure would only show as exit 127: check it here.
+    if (options.enterCgroup !== undefined) assertExecutable(program, options.cwd);
     const pid = spawnOnTerminal({
-      program: resolveProgram(options.file, env, options.cwd),
-      argv: [options.file, ...options.args],
+      ...(options.enterCgroup === undefined ? { program, argv: [options.file, ...options.args] } : {
+        program: "/bin/sh",
+        argv: [...ENTER_CGROUP, options.enterCgroup, program, ...options.args],
+      }),
       env,
       cwd: options.cwd,
       ttyPath,
@@ -47,6 +57,17 @@ function preparePty(master: number): string {
   if (error !== 0) throw new Error(`Cannot name the pseudo-terminal: ${describeErrno(error)}`);
   const end = name.indexOf(0);
   return new TextDecoder().decode(name.subarray(0, end < 0 ? name.length : end));
+}
+
+function assertExecutable(program: string, cwd: string): void {
+  let errno = 0;
+  try {
+    const info = Deno.statSync(isAbsolute(program) ? program : join(cwd, program));
+    if (!info.isFile || ((info.mode ?? 0o111) & 0o111) === 0) errno = 13;
+  } catch (error) {
+    errno = error instanceof Deno.errors.PermissionDenied ? 13 : 2;
+  }
+  if (errno !== 0) throw new Error(`Cannot start "${program}": ${describeErrno(errno)}`);
 }
 
 function checkDirectory(program: string, cwd: string): void {

@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { spawnPty } from "./spawn_pty.ts";
-import { readProcStat } from "./proc_stat.ts";
+import { readPidStat } from "../procfs/mod.ts";
 import { isAlive, sleep, TEST_ENV, TestOutput } from "./test_output.ts";
 import type { Pty } from "./pty.ts";
 
@@ -19,7 +19,7 @@ Deno.test("the program gets the pty as controlling terminal in its own session",
     await out.waitFor(/SIZE 24 80/);
     match(out.text, new RegExp(`TTY=${pty.ttyPath} SIZE`));
     match(pty.ttyPath, /^\/dev\/pts\/\d+$/);
-    const stat = readProcStat(pty.pid);
+    const stat = readPidStat(pty.pid);
     equal(stat?.sid, pty.pid);
     equal(stat?.pgid, pty.pid);
   } finally {

@@ -2,6 +2,7 @@
  * Test support (not used by production code): collects pty output as text and waits for
  * patterns, failing with the output seen so far.
  */
+import { isRunning } from "../procfs/mod.ts";
 export class TestOutput {
   text = "";
   bytes = 0;
@@ -54,11 +55,5 @@ export const sleep = (ms: number): Promise<void> =>
 
 /** True while a process with this pid exists and is not a zombie. */
 export function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
+  return isRunning(pid);
 }

@@ -2,11 +2,11 @@
  * A real AiKore in process for tests: a temp data dir, a real SQLite file, the real services
  * and the real Hono app. Requests go through `app.request()` (tier 1) or a real server.
  */
+import { hermeticBaseEnv } from "./hermetic_env.ts";
 import { buildApp } from "../../app.ts";
 import { openServices, type Services } from "../../boot.ts";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
-import { inheritedEnv } from "../../lib/instances/mod.ts";
 import { hashPassword, type PasswordHasher, scryptHasher } from "../../lib/auth/mod.ts";
 
 /** scrypt at a test cost (the OWASP cost takes ~0.7 s per hash on CI machines). */
@@ -54,12 +54,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }, { cwd: Deno.cwd(), stockBlueprintsDir: FIXTURE_BLUEPRINTS });
   const gpuCount = options.gpuCount === undefined ? 2 : options.gpuCount;
   // Instances and terminals get a HOME of their own: no rc file of this machine runs in tests.
-  await Deno.mkdir(`${dataDir}/home`);
   const services = await openServices(config, silentLogger, {
-    instanceEnv: { ...inheritedEnv(Deno.env.toObject()), HOME: `${dataDir}/home` },
     gpuCount: () => gpuCount,
     graceMs: options.graceMs ?? 2000,
     authHasher: FAST_HASHER,
+    baseEnv: hermeticBaseEnv(dataDir),
   });
   const { app, router } = buildApp(services);
   // API tokens skip CSRF (no cookie): the natural credential for API-level tests.

@@ -2,6 +2,7 @@
  * A real AiKore HTTP server in process (tier 2): real sockets for SSE, WebSockets, nginx and
  * Chromium tests.
  */
+import { hermeticBaseEnv } from "./hermetic_env.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
 import { type RunningServer, startServer } from "../../server.ts";
@@ -59,6 +60,7 @@ export async function startServerHarness(
   const server = await startServer(config, silentLogger, {
     graceMs: 2000,
     authHasher: FAST_HASHER,
+    baseEnv: hermeticBaseEnv(dataDir),
   });
   const credentials = await login(server.dashboardUrl, config.initialPassword ?? TEST_PASSWORD);
   const authHeaders = (): Record<string, string> => ({

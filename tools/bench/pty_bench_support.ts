@@ -1,5 +1,11 @@
 /** Shared pieces of the PTY benchmarks: printing, a bridged session server, percentiles. */
-import { bridgeSocket, PtySession, type PtySessionOptions, spawnPty } from "../../lib/pty/mod.ts";
+import {
+  bridgeSocket,
+  PtySession,
+  type PtySessionOptions,
+  type SocketBridgeOptions,
+  spawnPty,
+} from "../../lib/pty/mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -20,7 +26,11 @@ export const BENCH_ENV: Record<string, string> = {
  * A loopback WebSocket server: each connection spawns `argv` on a new pty, wraps it in a
  * PtySession and bridges it with the production socket bridge.
  */
-export function serveBridged(argv: string[], sessionOptions: PtySessionOptions = {}) {
+export function serveBridged(
+  argv: string[],
+  sessionOptions: PtySessionOptions = {},
+  bridgeOptions: SocketBridgeOptions = {},
+) {
   const sessions: PtySession[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
     const { socket, response } = Deno.upgradeWebSocket(request);
@@ -30,7 +40,7 @@ export function serveBridged(argv: string[], sessionOptions: PtySessionOptions =
       const pty = spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp", cols: 120, rows: 40 });
       const session = new PtySession(pty, sessionOptions);
       sessions.push(session);
-      const bridge = bridgeSocket(session, socket, { cols: 120, rows: 40 });
+      const bridge = bridgeSocket(session, socket, { cols: 120, rows: 40, ...bridgeOptions });
       socket.onmessage = (event) => bridge.onMessage(event.data);
       socket.onclose = () => bridge.onClose();
     };

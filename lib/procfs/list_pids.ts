@@ -1,4 +1,4 @@
-import { getLibc, type Libc, O_DIRECTORY, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";
+import { C, type Libc, openPath, tryLibc } from "../libc/mod.ts";
 
 // linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, then the NUL-terminated name.
 const RECLEN_OFFSET = 16;
@@ -6,8 +6,8 @@ const NAME_OFFSET = 19;
 const dirents = new Uint8Array(32 * 1024);
 
 /** The numeric entries of a /proc directory: every process id it shows. */
-export function listPids(procRoot: string): Set<number> {
-  const c = getLibc();
+export function listPids(procRoot = "/proc"): Set<number> {
+  const c = tryLibc();
   if (c?.getdents64) {
     const pids = listWithGetdents(c, procRoot);
     if (pids) return pids;
@@ -22,7 +22,7 @@ export function listPids(procRoot: string): Set<number> {
 
 function listWithGetdents(c: Libc, procRoot: string): Set<number> | null {
   const getdents64 = c.getdents64;
-  const fd = openPath(c, procRoot, O_RDONLY_CLOEXEC | O_DIRECTORY);
+  const fd = openPath(c, procRoot, C.O_RDONLY_CLOEXEC | C.O_DIRECTORY);
   if (!getdents64 || fd === null || fd < 0) return null;
   const pids = new Set<number>();
   try {

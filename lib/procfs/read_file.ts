@@ -1,17 +1,17 @@
 /**
  * Small procfs/cgroupfs file reads, synchronous on purpose: these file systems are generated in
- * memory and never wait on a disk. libc is used when FFI is permitted (see libc.ts), Deno's file
+ * memory and never wait on a disk. libc is used when FFI is permitted (lib/libc), Deno's file
  * API otherwise.
  */
-import { getLibc, type Libc, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";
+import { C, type Libc, openPath, tryLibc } from "../libc/mod.ts";
 
 const decoder = new TextDecoder();
 let buffer = new Uint8Array(16 * 1024);
 
 /** The file's bytes in a shared buffer valid until the next read, or null when missing or unreadable. */
 export function readBytes(path: string): Uint8Array | null {
-  const c = getLibc();
-  const fd = c ? openPath(c, path, O_RDONLY_CLOEXEC) : null;
+  const c = tryLibc();
+  const fd = c ? openPath(c, path, C.O_RDONLY_CLOEXEC) : null;
   if (c && fd !== null) return fd < 0 ? null : readFd(c, fd);
   return readWithDeno(path);
 }

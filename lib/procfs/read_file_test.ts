@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { isDirectory, readNumber, readText } from "./read_text.ts";
+import { isDirectory, readNumber, readText } from "./read_file.ts";
 
 Deno.test("readText reads files larger than its buffer, and null for missing ones", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,6 +1,6 @@
-import { getLibc, O_RDONLY_CLOEXEC, openPath } from "./libc.ts";
+import { C, openPath, tryLibc } from "../libc/mod.ts";
 import { parsePidStatBytes, type PidCounters } from "./pid_stat.ts";
-import { readBytes, readText } from "./read_text.ts";
+import { readBytes, readText } from "./read_file.ts";
 
 const STAT_BYTES = 4096;
 const STAT_BYTES_USIZE = BigInt(STAT_BYTES);
@@ -30,7 +30,7 @@ export class PidStatFiles {
 
   /** The process's counters, or null when it is gone. Keeps its file open (see `keepOnly`). */
   read(pid: number): PidCounters | null {
-    const c = getLibc();
+    const c = tryLibc();
     if (!c) {
       const bytes = readBytes(`${this.#procRoot}/${pid}/stat`);
       return bytes && parsePidStatBytes(bytes, bytes.byteLength);
@@ -42,7 +42,7 @@ export class PidStatFiles {
       c.close(kept);
       this.#kept.delete(pid);
     }
-    const fd = openPath(c, `${this.#procRoot}/${pid}/stat`, O_RDONLY_CLOEXEC);
+    const fd = openPath(c, `${this.#procRoot}/${pid}/stat`, C.O_RDONLY_CLOEXEC);
     if (fd === null || fd < 0) return null;
     const n = Number(c.read(fd, this.#buffer, STAT_BYTES_USIZE));
     if (n > 0 && this.#kept.size < this.#maxKept) this.#kept.set(pid, fd);
@@ -52,7 +52,7 @@ export class PidStatFiles {
 
   /** Closes the files of processes not in `pids`. */
   keepOnly(pids: ReadonlySet<number>): void {
-    const c = getLibc();
+    const c = tryLibc();
     for (const [pid, fd] of this.#kept) {
       if (pids.has(pid)) continue;
       c?.close(fd);

@@ -1,37 +1,52 @@
-/** The fields of /proc/<pid>/stat that telemetry needs. */
+/** The fields of /proc/<pid>/stat that AiKore uses (supervision and telemetry alike). */
 export interface PidStat {
+  pid: number;
+  /** The command name (truncated to 15 characters by the kernel; may hold spaces and parens). */
+  comm: string;
+  /** R, S, D, Z (zombie), T, X … */
+  state: string;
   ppid: number;
+  pgid: number;
+  sid: number;
   /** utime + stime + cutime + cstime in clock ticks: reaped children's time moves into the parent's. */
   ticks: number;
-  /** Clock ticks after boot; with the pid it identifies a process across pid reuse. */
-  startTime: number;
+  /** Field 22, clock ticks after boot; with the pid it identifies a process across pid reuse. */
+  startTicks: number;
   rssPages: number;
-  /** The command name (truncated to 15 characters by the kernel). */
-  comm: string;
 }
 
-/** Parses /proc/<pid>/stat; null when the text is not a stat line. */
+/**
+ * Parses one /proc/<pid>/stat line; null when the text is not one. `comm` may contain spaces
+ * and parentheses, so the fields are split after the LAST ") ".
+ */
 export function parsePidStat(text: string): PidStat | null {
-  // comm may contain spaces and parentheses: the fields start after the last ") ".
-  const close = text.lastIndexOf(") ");
   const open = text.indexOf(" (");
-  if (close < 0 || open < 0) return null;
+  const close = text.lastIndexOf(") ");
+  if (open < 1 || close < open) return null;
   const f = text.slice(close + 2).split(" ");
   const n = (i: number) => Number(f[i]);
-  const stat = {
-    ppid: n(1),
-    ticks: n(11) + n(12) + n(13) + n(14),
-    startTime: n(19),
-    rssPages: n(21),
+  const state = f[0];
+  if (state === undefined || state === "" || f.length < 22) return null;
+  const stat: PidStat = {
+    pid: Number(text.slice(0, open)),
     comm: text.slice(open + 2, close),
+    state,
+    ppid: n(1),
+    pgid: n(2),
+    sid: n(3),
+    ticks: n(11) + n(12) + n(13) + n(14),
+    startTicks: n(19),
+    rssPages: n(21),
   };
-  return Number.isFinite(stat.ppid) && Number.isFinite(stat.ticks) && Number.isFinite(stat.rssPages)
+  const numbers = [stat.pid, stat.ppid, stat.pgid, stat.sid, stat.startTicks];
+  return numbers.every(Number.isSafeInteger) && Number.isFinite(stat.ticks) &&
+      Number.isFinite(stat.rssPages)
     ? stat
     : null;
 }
 
-/** The counters of /proc/<pid>/stat, without the command name. */
-export type PidCounters = Omit<PidStat, "comm">;
+/** The counters of /proc/<pid>/stat that telemetry samples on its hot path. */
+export type PidCounters = Pick<PidStat, "ppid" | "ticks" | "startTicks" | "rssPages">;
 
 const SPACE = 32;
 const NEWLINE = 10;
@@ -56,7 +71,7 @@ export function parsePidStatBytes(bytes: Uint8Array, length: number): PidCounter
   if (close === 0) return null;
   let ppid = NaN;
   let ticks = 0;
-  let startTime = NaN;
+  let startTicks = NaN;
   let rssPages = NaN;
   let field = 0;
   for (let i = close + 2; i < length && field <= 21; i++, field++) {
@@ -71,11 +86,11 @@ export function parsePidStatBytes(bytes: Uint8Array, length: number): PidCounter
     value = i > from ? sign * value : NaN;
     if (field === 1) ppid = value;
     else if (field >= 11 && field <= 14) ticks += value; // utime stime cutime cstime
-    else if (field === 19) startTime = value;
+    else if (field === 19) startTicks = value;
     else if (field === 21) rssPages = value;
   }
   return Number.isFinite(ppid) && Number.isFinite(ticks) && Number.isFinite(rssPages)
-    ? { ppid, ticks, startTime, rssPages }
+    ? { ppid, ticks, startTicks, rssPages }
     : null;
 }
 

@@ -1,0 +1,84 @@
+/** The real program as a child process (`main.ts serve`), with an API token, for crash tests. */
+import { FIXTURE_BLUEPRINTS } from "./harness.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+export const PROCESS_PASSWORD = "correct horse battery staple";
+
+/** A started AiKore: its process and base URL. */
+export interface AikoreChild {
+  child: Deno.ChildProcess;
+  url: string;
+}
+
+/** Starts AiKore on `port` with `dataDir` (gateway off) and waits for /healthz. */
+export async function startAikore(
+  dataDir: string,
+  port: number,
+  range: string,
+  extra: Record<string, string> = {},
+): Promise<AikoreChild> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", MAIN, "serve"],
+    env: {
+      AIKORE_DATA_DIR: dataDir,
+      AIKORE_LISTEN: `127.0.0.1:${port}`,
+      AIKORE_NGINX: "off",
+      AIKORE_BLUEPRINTS_DIR: FIXTURE_BLUEPRINTS,
+      AIKORE_INSTANCE_PORT_RANGE: range,
+      AIKORE_PASSWORD: PROCESS_PASSWORD,
+      AIKORE_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
+      AIKORE_LOG: "error",
+      ...extra,
+    },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      const response = await fetch(`${url}/healthz`);
+      await response.body?.cancel();
+      if (response.ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill("SIGKILL");
+  throw new Error("AiKore did not start");
+}
+
+/** Logs in with the password and creates an API token. */
+export async function apiToken(url: string): Promise<string> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ password: PROCESS_PASSWORD }),
+  });
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const { csrfToken } = await login.json();
+  const token = await fetch(`${url}/api/auth/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url, cookie, "x-csrf-token": csrfToken },
+    body: JSON.stringify({ name: "crash-test" }),
+  });
+  return (await token.json()).token.token;
+}
+
+/** Calls the API with the token; returns status and parsed JSON. */
+export async function callApi(
+  url: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  // deno-lint-ignore no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
