@@ -13,7 +13,7 @@ import type {
 import { DomainError, invalidInput, missing, stateConflict } from "../shared/domain_error.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
-import { exists, writeFileAtomic } from "../fs/mod.ts";
+import { exists } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
 import type { RuntimeControl } from "./runtime/runtime_control.ts";
@@ -86,6 +86,9 @@ export class InstanceService {
       gpuIds: (text) => this.#gpuIds(text),
       audit: (actor, action, target, detail) => this.#audit(actor, action, target, detail),
     });
+    // Before any request: finish what a kill -9 interrupted in a create.
+    const swept = sweepUnfinishedCreates(deps.paths, (slug) => !!deps.store.repo.getBySlug(slug));
+    if (swept.length > 0) deps.logger.info("removed unfinished creates", { folders: swept });
   }
 
   list(): readonly InstanceRecord[] {
