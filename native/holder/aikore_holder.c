@@ -1,0 +1,668 @@
+/*
+ * aikore_holder: keeps one instance's app running while AiKore restarts or crashes.
+ *
+ * Usage: aikore_holder SPEC_FILE   (written by lib/holder/launch_spec.ts)
+ *
+ * It detaches (fork, setsid, fork), becomes the subreaper of the app's descendants, starts
+ * the app on a pty, keeps reading the pty into a ring buffer and the rotating log whether or
+ * not a client is connected, and serves clients on <dir>/holder.sock (protocol.h). The first
+ * line on stdout is "ready HOLDER_PID HOLDER_TICKS APP_PID APP_TICKS" or "error REASON".
+ * When the app has ended it writes <dir>/exit.json and exits once no client is connected.
+ */
+#define _GNU_SOURCE
+#include "holder.h"
+#include "protocol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 8
+#define IN_CAP (FRAME_HEADER + MAX_CLIENT_PAYLOAD)
+#define CTL_CAP 512
+#define READ_BURST (256 * 1024) /* bytes read before the log and the clients get a turn */
+#define INPUT_CAP 65536         /* input waiting for the app to read it */
+#define DRAIN_MS 500            /* after the app exits, how long its output may still come */
+
+struct client {
+  int fd; /* -1: free slot */
+  int attached, hold, paused, exit_sent, closing, input_blocked;
+  uint64_t pos, acked, window;
+  unsigned char *in; /* partial frames from the client */
+  size_t in_len;
+  unsigned char *stage; /* the unsent rest of an output frame the socket took only part of */
+  size_t stage_off, stage_len;
+  unsigned char ctl[CTL_CAP]; /* control frames waiting to be sent */
+  size_t ctl_len;
+};
+
+static struct spec spec;
+static struct app app;
+static struct rlog outlog;
+static unsigned char *ring;
+static size_t ring_size;
+static uint64_t head, logged; /* bytes read from the pty; bytes of them written to the log */
+static int master_hup, leader_reaped, ended, sig_fd, listen_fd = -1;
+static int exit_code = -1, exit_signal;
+static uint64_t ended_ms;
+static long long drain_deadline;
+static unsigned cols, rows;
+static unsigned char input[INPUT_CAP];
+static size_t input_len;
+static struct client clients[MAX_CLIENTS];
+static char sock_path[PATH_MAX], exit_path[PATH_MAX], id_path[PATH_MAX];
+
+static long long now_ms(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void put16(unsigned char *p, unsigned v) {
+  p[0] = (unsigned char)v;
+  p[1] = (unsigned char)(v >> 8);
+}
+static void put32(unsigned char *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static void put64(unsigned char *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t get64(const unsigned char *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+static uint64_t ring_start(void) { return head > ring_size ? head - ring_size : 0; }
+
+/* Points iov at ring bytes [from, from + len) (one or two pieces); returns the piece count. */
+static int ring_iov(uint64_t from, size_t len, struct iovec *iov) {
+  size_t at = (size_t)(from % ring_size), first = ring_size - at < len ? ring_size - at : len;
+  iov[0] = (struct iovec){ring + at, first};
+  if (first == len) return 1;
+  iov[1] = (struct iovec){ring, len - first};
+  return 2;
+}
+
+static void flush_log(void) {
+  struct iovec iov[2];
+  if (head == logged) return;
+  int pieces = ring_iov(logged, (size_t)(head - logged), iov);
+  for (int i = 0; i < pieces; i++) rlog_write(&outlog, iov[i].iov_base, iov[i].iov_len);
+  logged = head;
+}
+
+/* ---- clients ---------------------------------------------------------------------------- */
+
+static int queue_ctl(struct client *c, int type, const void *payload, size_t len) {
+  if (c->ctl_len + FRAME_HEADER + len > CTL_CAP) return -1;
+  unsigned char *p = c->ctl + c->ctl_len;
+  p[0] = (unsigned char)type;
+  put32(p + 1, (uint32_t)len);
+  if (len) memcpy(p + FRAME_HEADER, payload, len);
+  c->ctl_len += FRAME_HEADER + len;
+  return 0;
+}
+
+static void queue_error(struct client *c, const char *text) {
+  c->ctl_len = 0; /* the error is the last thing this client hears */
+  queue_ctl(c, MSG_ERROR, text, strlen(text));
+  c->closing = 1;
+}
+
+static void queue_status(struct client *c) {
+  unsigned char s[STATUS_PAYLOAD] = {0};
+  int attached = 0;
+  for (int i = 0; i < MAX_CLIENTS; i++) attached += clients[i].fd >= 0;
+  put32(s, PROTO_VERSION);
+  put32(s + 4, (uint32_t)getpid());
+  put32(s + 8, (uint32_t)app.pid);
+  s[12] = (unsigned char)leader_reaped;
+  put16(s + 14, (unsigned)attached);
+  put32(s + 16, (uint32_t)exit_code);
+  put32(s + 20, (uint32_t)exit_signal);
+  put64(s + 24, app.start_ticks);
+  put64(s + 32, ended_ms);
+  put64(s + 40, head);
+  put64(s + 48, ring_start());
+  put64(s + 56, outlog.dropped);
+  put16(s + 64, cols);
+  put16(s + 66, rows);
+  put32(s + 68, (uint32_t)ring_size);
+  queue_ctl(c, MSG_STATUS_REPLY, s, sizeof s);
+}
+
+static void queue_gap(struct client *c, uint64_t from, uint64_t to) {
+  unsigned char p[16];
+  put64(p, from);
+  put64(p + 8, to);
+  queue_ctl(c, MSG_GAP, p, sizeof p);
+}
+
+static void close_client(struct client *c) {
+  close(c->fd);
+  free(c->in);
+  free(c->stage);
+  memset(c, 0, sizeof *c);
+  c->fd = -1;
+}
+
+static void set_size(unsigned new_cols, unsigned new_rows) {
+  struct winsize size = {.ws_row = (unsigned short)new_rows, .ws_col = (unsigned short)new_cols};
+  cols = new_cols;
+  rows = new_rows;
+  if (app.master >= 0) ioctl(app.master, TIOCSWINSZ, &size); /* the kernel sends SIGWINCH */
+}
+
+static void flush_input(void) {
+  while (input_len > 0) {
+    ssize_t n = app.master >= 0 && !master_hup ? write(app.master, input, input_len) : -1;
+    if (n > 0) {
+      memmove(input, input + n, input_len - (size_t)n);
+      input_len -= (size_t)n;
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      if (n == 0 || errno != EAGAIN) input_len = 0; /* nobody will read it */
+      return;
+    }
+  }
+}
+
+static void on_attach(struct client *c, const unsigned char *p) {
+  uint64_t from = get64(p), oldest = ring_start();
+  unsigned new_cols = p[12] | p[13] << 8, new_rows = p[14] | p[15] << 8;
+  if (c->attached || new_cols > 10000 || new_rows > 10000) {
+    queue_error(c, c->attached ? "already attached" : "attach: size out of range");
+    return;
+  }
+  c->attached = 1;
+  c->hold = p[16] & ATTACH_FLAG_HOLD;
+  c->window = get32(p + 8);
+  c->pos = from > head ? head : from;
+  if (c->pos < oldest) {
+    queue_gap(c, c->pos, oldest);
+    c->pos = oldest;
+  }
+  c->acked = c->pos;
+  if (new_cols && new_rows) set_size(new_cols, new_rows);
+  queue_status(c);
+}
+
+/* Handles one frame; returns 0 when it must wait (input buffer or control queue full). */
+static int on_frame(struct client *c, int type, const unsigned char *p, size_t len) {
+  if (c->ctl_len + 128 > CTL_CAP) return 0;
+  int sized = (type == MSG_ATTACH && len == ATTACH_PAYLOAD) || type == MSG_INPUT ||
+              (type == MSG_RESIZE && len == 4) || (type == MSG_SIGNAL && len == 2) ||
+              ((type == MSG_STATUS || type == MSG_PAUSE || type == MSG_RESUME) && len == 0) ||
+              (type == MSG_ACK && len == 8);
+  if (!sized) {
+    queue_error(c, "unknown message type or wrong payload length");
+    return 1;
+  }
+  if (type == MSG_ATTACH) {
+    on_attach(c, p);
+  } else if (type == MSG_INPUT) {
+    if (leader_reaped) return 1; /* the app is gone: input has no reader */
+    if (input_len + len > INPUT_CAP) return 0;
+    memcpy(input + input_len, p, len);
+    input_len += len;
+    flush_input();
+  } else if (type == MSG_RESIZE) {
+    unsigned new_cols = p[0] | p[1] << 8, new_rows = p[2] | p[3] << 8;
+    if (!new_cols || !new_rows || new_cols > 10000 || new_rows > 10000) {
+      queue_error(c, "resize: cols and rows must be 1-10000");
+    } else {
+      set_size(new_cols, new_rows);
+    }
+  } else if (type == MSG_SIGNAL) {
+    int target = p[0], signo = p[1];
+    if ((target != SIGNAL_TARGET_GROUP && target != SIGNAL_TARGET_SESSION) || signo < 1 ||
+        signo >= NSIG) {
+      queue_error(c, "signal: bad target or signal number");
+      return 1;
+    }
+    unsigned char count[4];
+    put32(count, (uint32_t)app_signal(&app, target, signo, leader_reaped, spec.marker));
+    queue_ctl(c, MSG_SIGNALED, count, sizeof count);
+  } else if (type == MSG_STATUS) {
+    queue_status(c);
+  } else if (type == MSG_ACK) {
+    uint64_t upto = get64(p);
+    if (upto > c->acked) c->acked = upto < c->pos ? upto : c->pos;
+  } else {
+    c->paused = type == MSG_PAUSE;
+  }
+  return 1;
+}
+
+static void parse_frames(struct client *c) {
+  size_t used = 0;
+  c->input_blocked = 0;
+  while (!c->closing && c->in_len - used >= FRAME_HEADER) {
+    const unsigned char *frame = c->in + used;
+    size_t len = get32(frame + 1);
+    if (len > MAX_CLIENT_PAYLOAD) {
+      queue_error(c, "frame too large");
+      break;
+    }
+    if (c->in_len - used < FRAME_HEADER + len) break;
+    if (!on_frame(c, frame[0], frame + FRAME_HEADER, len)) {
+      c->input_blocked = 1;
+      break;
+    }
+    used += FRAME_HEADER + len;
+  }
+  memmove(c->in, c->in + used, c->in_len - used);
+  c->in_len -= used;
+}
+
+/* Reads what the client sent; returns -1 when the connection is over. */
+static int client_read(struct client *c) {
+  for (;;) {
+    ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, MSG_DONTWAIT);
+    if (n > 0) {
+      c->in_len += (size_t)n;
+      parse_frames(c);
+      return 0;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && errno == EAGAIN ? 0 : -1;
+  }
+}
+
+/* Keeps what the socket did not take of a frame: the ring may overwrite it meanwhile. */
+static int stage_rest(struct client *c, const struct iovec *iov, int pieces, size_t sent) {
+  size_t total = 0;
+  for (int i = 0; i < pieces; i++) total += iov[i].iov_len;
+  c->stage = malloc(total - sent);
+  if (!c->stage) return -1;
+  c->stage_off = 0;
+  c->stage_len = 0;
+  for (int i = 0; i < pieces; i++) {
+    size_t skip = sent < iov[i].iov_len ? sent : iov[i].iov_len;
+    memcpy(c->stage + c->stage_len, (char *)iov[i].iov_base + skip, iov[i].iov_len - skip);
+    c->stage_len += iov[i].iov_len - skip;
+    sent -= skip;
+  }
+  return 0;
+}
+
+static size_t sendable(const struct client *c) {
+  if (!c->attached || c->paused || c->closing || c->pos >= head) return 0;
+  size_t n = head - c->pos < MAX_OUTPUT_PAYLOAD ? (size_t)(head - c->pos) : MAX_OUTPUT_PAYLOAD;
+  if (c->window) {
+    uint64_t in_flight = c->pos - c->acked;
+    if (in_flight >= c->window) return 0;
+    if (c->window - in_flight < n) n = (size_t)(c->window - in_flight);
+  }
+  return n;
+}
+
+/* Sends as much as the socket takes; returns -1 when the client must be closed. */
+static int client_flush(struct client *c) {
+  for (;;) {
+    ssize_t n;
+    if (c->stage) {
+      n = send(c->fd, c->stage + c->stage_off, c->stage_len - c->stage_off,
+               MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0 && (c->stage_off += (size_t)n) == c->stage_len) {
+        free(c->stage);
+        c->stage = NULL;
+      }
+    } else if (c->ctl_len) {
+      n = send(c->fd, c->ctl, c->ctl_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        c->ctl_len -= (size_t)n;
+        memmove(c->ctl, c->ctl + n, c->ctl_len);
+      }
+    } else if (c->closing) {
+      return -1;
+    } else if (c->attached && c->pos < ring_start()) { /* it fell behind the ring: skip */
+      uint64_t resume = head - (head - ring_start() < ring_size / 4 ? head - ring_start()
+                                                                     : ring_size / 4);
+      queue_gap(c, c->pos, resume);
+      c->pos = c->acked = resume;
+      continue;
+    } else if (sendable(c)) {
+      size_t len = sendable(c);
+      unsigned char header[FRAME_HEADER + 8];
+      struct iovec iov[3] = {{header, sizeof header}};
+      header[0] = MSG_OUTPUT;
+      put32(header + 1, (uint32_t)(len + 8));
+      put64(header + FRAME_HEADER, c->pos);
+      int pieces = 1 + ring_iov(c->pos, len, iov + 1);
+      n = sendmsg(c->fd, &(struct msghdr){.msg_iov = iov, .msg_iovlen = (size_t)pieces},
+                  MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        c->pos += len;
+        if ((size_t)n < sizeof header + len && stage_rest(c, iov, pieces, (size_t)n)) return -1;
+      }
+    } else if (ended && c->attached && !c->exit_sent && c->pos >= head) {
+      unsigned char p[16];
+      put32(p, (uint32_t)exit_code);
+      put32(p + 4, (uint32_t)exit_signal);
+      put64(p + 8, ended_ms);
+      queue_ctl(c, MSG_EXIT, p, sizeof p);
+      c->exit_sent = 1;
+      continue;
+    } else {
+      return 0;
+    }
+    if (n < 0 && errno != EINTR) return errno == EAGAIN ? 0 : -1;
+  }
+}
+
+static int wants_write(const struct client *c) {
+  return c->stage || c->ctl_len || c->closing || sendable(c) ||
+         (c->attached && c->pos < ring_start()) ||
+         (ended && c->attached && !c->exit_sent && c->pos >= head);
+}
+
+static void accept_client(void) {
+  int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0) return;
+  struct ucred peer;
+  socklen_t len = sizeof peer;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) || (peer.uid != getuid() && peer.uid)) {
+    close(fd);
+    return;
+  }
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    if (clients[i].fd >= 0) continue;
+    clients[i].fd = fd;
+    clients[i].in = malloc(IN_CAP);
+    if (!clients[i].in) close_client(&clients[i]);
+    return;
+  }
+  static const unsigned char busy[] = {MSG_ERROR, 16, 0, 0, 0, 't', 'o', 'o', ' ', 'm', 'a',
+                                       'n', 'y', ' ', 'c', 'l', 'i', 'e', 'n', 't', 's'};
+  send(fd, busy, sizeof busy, MSG_NOSIGNAL | MSG_DONTWAIT);
+  close(fd);
+}
+
+/* ---- the app's output, exit and signals ------------------------------------------------ */
+
+/* How much may be read now: "hold" clients must never lose output, so the ring may not
+ * overwrite what they have not been sent (once the app ended, everything is read). */
+static size_t read_room(void) {
+  size_t room = ring_size - (size_t)(head - logged);
+  for (int i = 0; i < MAX_CLIENTS && !leader_reaped; i++) {
+    const struct client *c = &clients[i];
+    if (c->fd < 0 || !c->attached || !c->hold) continue;
+    size_t free_for_c = c->paused ? 0 : ring_size - (size_t)(head - c->pos);
+    if (free_for_c < room) room = free_for_c;
+  }
+  return room;
+}
+
+static void read_output(void) {
+  size_t budget = READ_BURST;
+  while (budget > 0 && !master_hup) {
+    size_t room = read_room(), at = (size_t)(head % ring_size), want = ring_size - at;
+    if (room == 0) break;
+    if (want > room) want = room;
+    if (want > budget) want = budget;
+    ssize_t n = read(app.master, ring + at, want);
+    if (n > 0) {
+      head += (uint64_t)n;
+      budget -= (size_t)n;
+      if (head - logged >= READ_BURST / 2) flush_log();
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      if (n == 0 || errno != EAGAIN) master_hup = 1; /* EIO: every slave fd is closed */
+      break;
+    }
+  }
+  flush_log();
+}
+
+static void reap(void) {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    if (pid != app.pid) continue; /* an orphaned descendant that we adopted as subreaper */
+    leader_reaped = 1;
+    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    ended_ms = (uint64_t)now_ms(CLOCK_REALTIME);
+    drain_deadline = now_ms(CLOCK_MONOTONIC) + DRAIN_MS;
+  }
+}
+
+static void on_signals(void) {
+  struct signalfd_siginfo info;
+  while (read(sig_fd, &info, sizeof info) == (ssize_t)sizeof info) {
+    if (info.ssi_signo == SIGCHLD) reap();
+    /* TERM/INT (e.g. the container stopping): pass it on to the app, exit when it ended.
+     * HUP: ignored, the holder has no terminal to lose. */
+    if ((info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) && !leader_reaped) {
+      kill(-app.pid, SIGTERM);
+    }
+  }
+}
+
+static void finish_app(void) {
+  char text[256];
+  read_output();
+  close(app.master);
+  app.master = -1;
+  master_hup = 1;
+  char code[16] = "null", sig[16] = "null";
+  if (exit_code >= 0) snprintf(code, sizeof code, "%d", exit_code);
+  if (exit_signal > 0) snprintf(sig, sizeof sig, "%d", exit_signal);
+  snprintf(text, sizeof text,
+           "{\"format\":1,\"appPid\":%d,\"code\":%s,\"signal\":%s,\"endedAt\":%llu}\n",
+           (int)app.pid, code, sig, (unsigned long long)ended_ms);
+  if (write_file_atomic(exit_path, text)) {
+    rlog_note(&outlog, "\r\n[aikore] holder: cannot write exit.json\r\n");
+  }
+  ended = 1;
+}
+
+/* ---- start-up --------------------------------------------------------------------------- */
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) {
+  char line[1024];
+  va_list args;
+  va_start(args, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, args);
+  va_end(args);
+  if (n > 0) write_all(1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static int open_socket(char *err, size_t errlen) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(sock_path) >= sizeof addr.sun_path) {
+    snprintf(err, errlen, "socket path longer than %zu bytes: %s", sizeof addr.sun_path - 1,
+             sock_path);
+    return -1;
+  }
+  strcpy(addr.sun_path, sock_path);
+  int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe >= 0 && connect(probe, (struct sockaddr *)&addr, sizeof addr) == 0) {
+    close(probe);
+    snprintf(err, errlen, "a holder is already running in %s", spec.dir);
+    return -1;
+  }
+  if (probe >= 0) close(probe);
+  unlink(sock_path); /* a stale socket of a holder that is gone */
+  listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  mode_t saved = umask(0177); /* the socket is born 0600 */
+  int bound = listen_fd >= 0 ? bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) : -1;
+  umask(saved);
+  if (bound || chmod(sock_path, 0600) || listen(listen_fd, MAX_CLIENTS)) {
+    snprintf(err, errlen, "cannot listen on %s: %s", sock_path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int check_dir(char *err, size_t errlen) {
+  struct stat st;
+  if (stat(spec.dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+    snprintf(err, errlen, "runtime folder %s is missing or not ours", spec.dir);
+    return -1;
+  }
+  if ((st.st_mode & 077) && chmod(spec.dir, 0700)) {
+    snprintf(err, errlen, "cannot make %s private: %s", spec.dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int start(char *err, size_t errlen) {
+  snprintf(sock_path, sizeof sock_path, "%s/holder.sock", spec.dir);
+  snprintf(exit_path, sizeof exit_path, "%s/exit.json", spec.dir);
+  snprintf(id_path, sizeof id_path, "%s/holder.json", spec.dir);
+  if (check_dir(err, errlen) || open_socket(err, errlen)) return -1;
+  unlink(exit_path); /* a record of an earlier run in this folder */
+  if (rlog_open(&outlog, spec.log, spec.log_max, spec.log_keep)) {
+    snprintf(err, errlen, "cannot open the log %s: %s", spec.log, strerror(errno));
+    return -1;
+  }
+  ring_size = spec.scrollback;
+  ring = malloc(ring_size);
+  if (!ring) {
+    snprintf(err, errlen, "out of memory for a %zu byte scrollback", ring_size);
+    return -1;
+  }
+  cols = spec.cols;
+  rows = spec.rows;
+  if (app_spawn(&spec, &app, err, errlen)) return -1;
+  char text[512];
+  snprintf(text, sizeof text,
+           "{\"format\":1,\"marker\":\"%s\",\"holderPid\":%d,\"holderStartTicks\":%llu,"
+           "\"appPid\":%d,\"appStartTicks\":%llu,\"startedAt\":%lld}\n",
+           spec.marker, (int)getpid(), (unsigned long long)proc_start_ticks(getpid()),
+           (int)app.pid, (unsigned long long)app.start_ticks, now_ms(CLOCK_REALTIME));
+  if (write_file_atomic(id_path, text)) {
+    kill(-app.pid, SIGKILL);
+    snprintf(err, errlen, "cannot write %s: %s", id_path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static void loop(void) {
+  struct pollfd fds[3 + MAX_CLIENTS];
+  struct client *polled[3 + MAX_CLIENTS];
+  for (;;) {
+    int count = 0;
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+      struct client *c = &clients[i];
+      if (c->fd < 0) continue;
+      if (c->input_blocked) parse_frames(c);
+      if (client_flush(c)) close_client(c);
+    }
+    if (leader_reaped && !ended && (master_hup || now_ms(CLOCK_MONOTONIC) >= drain_deadline)) {
+      finish_app();
+      continue; /* tell the attached clients */
+    }
+    for (int i = 0; i < MAX_CLIENTS; i++) count += clients[i].fd >= 0;
+    if (ended && count == 0) return;
+    int n = 0;
+    fds[n++] = (struct pollfd){sig_fd, POLLIN, 0};
+    fds[n++] = (struct pollfd){listen_fd, POLLIN, 0};
+    int master_at = -1;
+    short want = (short)((!master_hup && read_room() ? POLLIN : 0) |
+                         (!master_hup && input_len ? POLLOUT : 0));
+    if (want) fds[master_at = n++] = (struct pollfd){app.master, want, 0};
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+      struct client *c = &clients[i];
+      if (c->fd < 0) continue;
+      short events = (short)((c->in_len < IN_CAP && !c->input_blocked && !c->closing ? POLLIN : 0) |
+                             (wants_write(c) ? POLLOUT : 0));
+      polled[n] = c;
+      fds[n++] = (struct pollfd){c->fd, events, 0};
+    }
+    int timeout = -1;
+    if (leader_reaped && !ended) {
+      long long left = drain_deadline - now_ms(CLOCK_MONOTONIC);
+      timeout = left < 0 ? 0 : (int)left;
+    }
+    if (poll(fds, (nfds_t)n, timeout) < 0) {
+      if (errno == EINTR) continue;
+      rlog_note(&outlog, "\r\n[aikore] holder: poll failed\r\n");
+      exit(1);
+    }
+    if (fds[0].revents) on_signals();
+    if (fds[1].revents & POLLIN) accept_client();
+    if (master_at >= 0 && fds[master_at].revents) {
+      if (fds[master_at].revents & POLLOUT) flush_input();
+      if (fds[master_at].revents & (POLLIN | POLLHUP | POLLERR)) read_output();
+    }
+    for (int i = master_at >= 0 ? master_at + 1 : 2; i < n; i++) {
+      struct client *c = polled[i];
+      if (fds[i].revents & (POLLHUP | POLLERR)) close_client(c);
+      else if ((fds[i].revents & POLLIN) && client_read(c)) close_client(c);
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  char err[2 * PATH_MAX];
+  if (argc != 2) {
+    say("error usage: aikore_holder SPEC_FILE\n");
+    return 2;
+  }
+  if (close_range(3, ~0U, 0)) {
+    for (int fd = 3; fd < 1024; fd++) close(fd);
+  }
+  if (spec_read(argv[1], &spec, err, sizeof err)) {
+    say("error %s\n", err);
+    return 2;
+  }
+  pid_t pid = fork(); /* the caller reaps this one at once; the holder is its grandchild */
+  if (pid != 0) {
+    if (pid < 0) say("error cannot fork: %s\n", strerror(errno));
+    return pid < 0;
+  }
+  setsid();
+  if (fork() != 0) _exit(0);
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  if (chdir("/")) _exit(1);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  for (int i = 0; i < MAX_CLIENTS; i++) clients[i].fd = -1;
+  if (sig_fd < 0) snprintf(err, sizeof err, "signalfd: %s", strerror(errno));
+  if (sig_fd < 0 || start(err, sizeof err)) {
+    if (listen_fd >= 0) unlink(sock_path);
+    say("error %s\n", err);
+    _exit(1);
+  }
+  unlink(argv[1]); /* the spec may hold secrets from the environment */
+  say("ready %d %llu %d %llu\n", (int)getpid(), (unsigned long long)proc_start_ticks(getpid()),
+      (int)app.pid, (unsigned long long)app.start_ticks);
+  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  for (int fd = 0; fd < 3 && null_fd >= 0; fd++) dup2(null_fd, fd);
+  loop();
+  unlink(sock_path);
+  return 0;
+}
