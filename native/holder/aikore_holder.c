@@ -305,14 +305,20 @@ static int stage_rest(struct client *c, const struct iovec *iov, int pieces, siz
   return 0;
 }
 
+/* True when the client may receive output now (attached, not paused, window open). */
+static int receiving(const struct client *c) {
+  return c->attached && !c->paused && !c->closing &&
+         (!c->window || c->pos - c->acked < c->window);
+}
+
+/* A receiving client whose next byte the ring has already overwritten. */
+static int behind(const struct client *c) { return receiving(c) && c->pos < ring_start(); }
+
 static size_t sendable(const struct client *c) {
-  if (!c->attached || c->paused || c->closing || c->pos >= head) return 0;
+  if (!receiving(c) || c->pos >= head) return 0;
   size_t n = head - c->pos < MAX_OUTPUT_PAYLOAD ? (size_t)(head - c->pos) : MAX_OUTPUT_PAYLOAD;
-  if (c->window) {
-    uint64_t in_flight = c->pos - c->acked;
-    if (in_flight >= c->window) return 0;
-    if (c->window - in_flight < n) n = (size_t)(c->window - in_flight);
-  }
+  uint64_t window_left = c->window ? c->window - (c->pos - c->acked) : UINT64_MAX;
+  if (window_left < n) n = (size_t)window_left;
   return n;
 }
 
@@ -335,7 +341,7 @@ static int client_flush(struct client *c) {
       }
     } else if (c->closing) {
       return -1;
-    } else if (c->attached && c->pos < ring_start()) { /* it fell behind the ring: skip */
+    } else if (behind(c)) { /* it fell behind the ring: skip to a recent tail */
       uint64_t resume = head - (head - ring_start() < ring_size / 4 ? head - ring_start()
                                                                      : ring_size / 4);
       queue_gap(c, c->pos, resume);
@@ -371,8 +377,7 @@ static int client_flush(struct client *c) {
 }
 
 static int wants_write(const struct client *c) {
-  return c->stage || c->ctl_len || c->closing || sendable(c) ||
-         (c->attached && c->pos < ring_start()) ||
+  return c->stage || c->ctl_len || c->closing || behind(c) || sendable(c) ||
          (ended && c->attached && !c->exit_sent && c->pos >= head);
 }
 
@@ -401,10 +406,10 @@ static void accept_client(void) {
 /* ---- the app's output, exit and signals ------------------------------------------------ */
 
 /* How much may be read now: "hold" clients must never lose output, so the ring may not
- * overwrite what they have not been sent (once the app ended, everything is read). */
+ * overwrite what they have not been sent yet. */
 static size_t read_room(void) {
   size_t room = ring_size - (size_t)(head - logged);
-  for (int i = 0; i < MAX_CLIENTS && !leader_reaped; i++) {
+  for (int i = 0; i < MAX_CLIENTS; i++) {
     const struct client *c = &clients[i];
     if (c->fd < 0 || !c->attached || !c->hold) continue;
     size_t free_for_c = c->paused ? 0 : ring_size - (size_t)(head - c->pos);
@@ -573,6 +578,9 @@ static void loop(void) {
       if (c->fd < 0) continue;
       if (c->input_blocked) parse_frames(c);
       if (client_flush(c)) close_client(c);
+    }
+    if (leader_reaped && !ended && !master_hup && read_room() == 0) {
+      drain_deadline = now_ms(CLOCK_MONOTONIC) + DRAIN_MS; /* waiting for a client, not the app */
     }
     if (leader_reaped && !ended && (master_hup || now_ms(CLOCK_MONOTONIC) >= drain_deadline)) {
       finish_app();
