@@ -2,7 +2,7 @@ import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.t
 import { encodeLaunchSpec } from "./launch_spec.ts";
 import { frame, FrameDecoder, Msg } from "./protocol.ts";
 import { type HolderHandle, spawnHolder } from "./mod.ts";
-import { holderBinary, isAlive, tempPlan, until, Viewer } from "./test_support.ts";
+import { holderBinary, holderTest, isAlive, until, Viewer } from "./test_support.ts";
 
 Deno.test("protocol: frames split at every byte boundary decode the same", () => {
   const frames = [
@@ -56,8 +56,8 @@ async function stop(handle: HolderHandle): Promise<void> {
   await until(() => !isAlive(handle.holderPid), "the holder exits");
 }
 
-Deno.test("holder: input reaches the app and resize sets its terminal size", async () => {
-  const plan = await tempPlan([
+holderTest("holder: input reaches the app and resize sets its terminal size", async (t) => {
+  const plan = await t.plan([
     "bash",
     "-c",
     'read a; stty size; read b; echo "got $b"; stty size; sleep 30',
@@ -77,81 +77,90 @@ Deno.test("holder: input reaches the app and resize sets its terminal size", asy
   );
   connection.close();
   await stop(handle);
-  await Deno.remove(plan.cwd, { recursive: true });
 });
 
-Deno.test("holder flow control: a window without acks stops the output; an ack sends more", async () => {
-  const plan = await tempPlan(["bash", "-c", "head -c 300000 /dev/zero | tr '\\0' x; sleep 30"]);
-  const handle = await spawnHolder(plan, { binary: await holderBinary() });
-  const connection = await handle.connect();
-  let received = 0;
-  await connection.attach({ window: 4096, autoAck: false }, {
-    onOutput: (chunk) => (received += chunk.length),
-  });
-  let head = 0;
-  while (head < 300000) head = (await connection.status()).head; // status replies follow any output sent before them
-  assertEquals(received, 4096, "exactly one window was sent");
-  connection.ack(4096);
-  while (received < 8192) await connection.status();
-  assertEquals(received, 8192);
-  assertEquals(Deno.statSync(plan.logPath).size, head, "the log has everything meanwhile");
-  connection.close();
-  await stop(handle);
-  await Deno.remove(plan.cwd, { recursive: true });
-});
+holderTest(
+  "holder flow control: a window without acks stops the output; an ack sends more",
+  async (t) => {
+    const plan = await t.plan(["bash", "-c", "head -c 300000 /dev/zero | tr '\\0' x; sleep 30"]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const connection = await handle.connect();
+    let received = 0;
+    await connection.attach({ window: 4096, autoAck: false }, {
+      onOutput: (chunk) => (received += chunk.length),
+    });
+    let head = 0;
+    while (head < 300000) head = (await connection.status()).head; // status replies follow any output sent before them
+    assertEquals(received, 4096, "exactly one window was sent");
+    connection.ack(4096);
+    while (received < 8192) await connection.status();
+    assertEquals(received, 8192);
+    assertEquals(Deno.statSync(plan.logPath).size, head, "the log has everything meanwhile");
+    connection.close();
+    await stop(handle);
+  },
+);
 
-Deno.test("holder flow control: a hold client that stops acking holds the app; then all arrives, no gap", async () => {
-  const plan = await tempPlan(["seq", "1", "300000"], { scrollbackBytes: 65536 });
-  const handle = await spawnHolder(plan, { binary: await holderBinary() });
-  const connection = await handle.connect();
-  const viewer = new Viewer(connection);
-  let acking = false;
-  await connection.attach({ hold: true, from: 0, window: 4096, autoAck: false }, {
-    ...viewer.handlers,
-    onOutput(chunk, offset) {
-      viewer.handlers.onOutput(chunk, offset);
-      if (acking) connection.ack(offset + chunk.length);
-    },
-  });
-  let status = await connection.status();
-  const deadline = Date.now() + 10_000;
-  while (status.head < 4096 + 65536 && Date.now() < deadline) status = await connection.status();
-  assertEquals(status.head, 4096 + 65536, "reading stops once the ring holds only unsent output");
-  assert(status.exit === null && isAlive(handle.appPid), "the app waits, blocked on its terminal");
-  acking = true;
-  connection.ack(4096);
-  await viewer.waitFor((v) => v.exit !== null, "the app's exit", 30_000);
-  const numbers = viewer.text.trim().split(/\r?\n/).map(Number);
-  assertEquals(numbers.length, 300000);
-  assert(numbers.every((n, i) => n === i + 1), "every number once, in order");
-  assertEquals(viewer.gaps, []);
-  assertEquals(viewer.exit?.code, 0);
-  connection.close();
-  await until(() => !isAlive(handle.holderPid), "the holder exits");
-  await Deno.remove(plan.cwd, { recursive: true });
-});
+holderTest(
+  "holder flow control: a hold client that stops acking holds the app; then all arrives, no gap",
+  async (t) => {
+    const plan = await t.plan(["seq", "1", "300000"], { scrollbackBytes: 65536 });
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const connection = await handle.connect();
+    const viewer = new Viewer(connection);
+    let acking = false;
+    await connection.attach({ hold: true, from: 0, window: 4096, autoAck: false }, {
+      ...viewer.handlers,
+      onOutput(chunk, offset) {
+        viewer.handlers.onOutput(chunk, offset);
+        if (acking) connection.ack(offset + chunk.length);
+      },
+    });
+    let status = await connection.status();
+    const deadline = Date.now() + 10_000;
+    while (status.head < 4096 + 65536 && Date.now() < deadline) status = await connection.status();
+    assertEquals(status.head, 4096 + 65536, "reading stops once the ring holds only unsent output");
+    assert(
+      status.exit === null && isAlive(handle.appPid),
+      "the app waits, blocked on its terminal",
+    );
+    acking = true;
+    connection.ack(4096);
+    await viewer.waitFor((v) => v.exit !== null, "the app's exit", 30_000);
+    const numbers = viewer.text.trim().split(/\r?\n/).map(Number);
+    assertEquals(numbers.length, 300000);
+    assert(numbers.every((n, i) => n === i + 1), "every number once, in order");
+    assertEquals(viewer.gaps, []);
+    assertEquals(viewer.exit?.code, 0);
+    connection.close();
+    await until(() => !isAlive(handle.holderPid), "the holder exits");
+  },
+);
 
-Deno.test("holder flow control: a paused viewer never holds the app; it gets a gap, the log gets all", async () => {
-  const plan = await tempPlan(["bash", "-c", "seq 1 300000; sleep 30"], { scrollbackBytes: 65536 });
-  const handle = await spawnHolder(plan, { binary: await holderBinary() });
-  const connection = await handle.connect();
-  const viewer = new Viewer(connection);
-  await connection.setPaused(true);
-  await connection.attach({ from: 0 }, viewer.handlers);
-  const total =
-    new TextEncoder().encode(Array.from({ length: 300000 }, (_, i) => `${i + 1}\r\n`).join(""))
+holderTest(
+  "holder flow control: a paused viewer never holds the app; it gets a gap, the log gets all",
+  async (t) => {
+    const plan = await t.plan(["bash", "-c", "seq 1 300000; sleep 30"], { scrollbackBytes: 65536 });
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const connection = await handle.connect();
+    const viewer = new Viewer(connection);
+    await connection.setPaused(true);
+    await connection.attach({ from: 0 }, viewer.handlers);
+    const total = new TextEncoder().encode(
+      Array.from({ length: 300000 }, (_, i) => `${i + 1}\r\n`).join(""),
+    )
       .length;
-  let status = await connection.status();
-  while (status.head < total) status = await connection.status();
-  assertEquals(status.oldest, total - 65536);
-  await connection.setPaused(false);
-  await viewer.waitFor((v) => v.text.endsWith("300000\r\n"), "the tail after the gap");
-  assertEquals(viewer.gaps.length, 1);
-  const [from, to] = viewer.gaps[0] ?? [0, 0];
-  assertEquals(from, 0);
-  assertEquals(to, total - 65536 / 4, "resumes with a quarter of the scrollback");
-  assertEquals(Deno.statSync(plan.logPath).size, total);
-  connection.close();
-  await stop(handle);
-  await Deno.remove(plan.cwd, { recursive: true });
-});
+    let status = await connection.status();
+    while (status.head < total) status = await connection.status();
+    assertEquals(status.oldest, total - 65536);
+    await connection.setPaused(false);
+    await viewer.waitFor((v) => v.text.endsWith("300000\r\n"), "the tail after the gap");
+    assertEquals(viewer.gaps.length, 1);
+    const [from, to] = viewer.gaps[0] ?? [0, 0];
+    assertEquals(from, 0);
+    assertEquals(to, total - 65536 / 4, "resumes with a quarter of the scrollback");
+    assertEquals(Deno.statSync(plan.logPath).size, total);
+    connection.close();
+    await stop(handle);
+  },
+);

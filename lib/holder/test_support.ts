@@ -2,6 +2,8 @@
 import { buildNative } from "../../tools/build_native.ts";
 import type { HolderPlan } from "./launch_spec.ts";
 import { HolderConnection, type OutputHandlers } from "./holder_connection.ts";
+import { inspectHolder } from "./find_holders.ts";
+import { isLiveHolder } from "./holder_record.ts";
 import type { HolderExit } from "./protocol.ts";
 
 let built: Promise<string> | null = null;
@@ -118,4 +120,40 @@ export class Viewer {
 /** The numbers N of every "line N" in `text`, in order. */
 export function counterLines(text: string): number[] {
   return [...text.matchAll(/^line (\d+)\r?$/gm)].map((m) => Number(m[1]));
+}
+
+/** Kills what is left of a test's holder and app (never anything else) and removes its folder. */
+export async function cleanUpPlan(plan: HolderPlan): Promise<void> {
+  const found = inspectHolder(plan.dir);
+  if (found?.state === "running") {
+    try {
+      const connection = await found.handle.connect();
+      await connection.signal("SIGKILL", "session");
+      connection.close();
+      await until(() => !isAlive(found.handle.holderPid), "the holder exits", 5000);
+    } catch {
+      if (isLiveHolder(found.handle)) Deno.kill(found.handle.holderPid, "SIGKILL");
+    }
+  }
+  await Deno.remove(plan.cwd, { recursive: true }).catch(() => {});
+}
+
+/** A test whose plans (made with `plan()`) are cleaned up however the test ends. */
+export function holderTest(
+  name: string,
+  fn: (t: { plan: typeof tempPlan }) => Promise<void>,
+): void {
+  Deno.test(name, async () => {
+    const plans: HolderPlan[] = [];
+    const plan: typeof tempPlan = async (argv, extra) => {
+      const made = await tempPlan(argv, extra);
+      plans.push(made);
+      return made;
+    };
+    try {
+      await fn({ plan });
+    } finally {
+      for (const made of plans) await cleanUpPlan(made);
+    }
+  });
 }
