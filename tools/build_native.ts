@@ -5,7 +5,7 @@
  *
  * Usage: deno run --allow-all tools/build_native.ts [--force]
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SOURCES = join(ROOT, "native/holder");
@@ -38,18 +38,20 @@ function modified(path: string): number {
 }
 
 /** Builds the holder unless it is up to date; throws with a clear message when gcc is missing. */
-export async function buildNative(options: { force?: boolean } = {}): Promise<NativeBuild> {
+export async function buildNative(
+  options: { force?: boolean; compiler?: string; binary?: string } = {},
+): Promise<NativeBuild> {
+  const binary = options.binary ?? HOLDER_BINARY;
   const files = sourceFiles();
   const newest = Math.max(...files.map(modified));
-  if (!options.force && modified(HOLDER_BINARY) > newest) {
-    return { binary: HOLDER_BINARY, built: false, warnings: "" };
-  }
-  Deno.mkdirSync(join(ROOT, "build/native"), { recursive: true });
-  const temp = `${HOLDER_BINARY}.${Deno.pid}.tmp`;
+  if (!options.force && modified(binary) > newest) return { binary, built: false, warnings: "" };
+  Deno.mkdirSync(dirname(binary), { recursive: true });
+  const temp = `${binary}.${Deno.pid}.tmp`;
   const args = [...CFLAGS, "-o", temp, ...files.filter((file) => file.endsWith(".c"))];
   let result: Deno.CommandOutput;
   try {
-    result = await new Deno.Command("gcc", { args, stdout: "piped", stderr: "piped" }).output();
+    const compiler = options.compiler ?? "gcc";
+    result = await new Deno.Command(compiler, { args, stdout: "piped", stderr: "piped" }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(
@@ -62,8 +64,8 @@ export async function buildNative(options: { force?: boolean } = {}): Promise<Na
   }
   const warnings = new TextDecoder().decode(result.stderr);
   if (!result.success) throw new Error(`gcc failed to build the holder:\n${warnings}`);
-  Deno.renameSync(temp, HOLDER_BINARY); // atomic: a running test never sees half a binary
-  return { binary: HOLDER_BINARY, built: true, warnings };
+  Deno.renameSync(temp, binary); // atomic: a running test never sees half a binary
+  return { binary, built: true, warnings };
 }
 
 if (import.meta.main) {
