@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "protocol.h"
 
 /* What to run, read from the spec file that lib/holder/launch_spec.ts writes. */
 struct spec {
@@ -55,5 +58,57 @@ uint64_t proc_start_ticks(pid_t pid);
 int write_all(int fd, const void *data, size_t len);
 /* Writes text to path atomically (temp file + rename), mode 0600; -1 on error. */
 int write_file_atomic(const char *path, const char *text);
+
+/* ---- the holder's state (aikore_holder.c) and its clients (clients.c) ---- */
+
+#define MAX_CLIENTS 8
+#define CTL_CAP 512
+#define INPUT_CAP 65536 /* input waiting for the app to read it */
+#define IN_CAP (FRAME_HEADER + MAX_CLIENT_PAYLOAD) /* a client's partial frames */
+
+struct client {
+  int fd; /* -1: free slot */
+  int attached, hold, paused, exit_sent, closing, input_blocked;
+  uint64_t pos, acked, window; /* next offset to send; offset acked; bytes allowed in flight */
+  unsigned char *in;           /* partial frames from the client */
+  size_t in_len;
+  unsigned char *stage; /* the unsent rest of an output frame the socket took only part of */
+  size_t stage_off, stage_len;
+  unsigned char ctl[CTL_CAP]; /* control frames waiting to be sent */
+  size_t ctl_len;
+};
+
+extern struct spec spec;
+extern struct app app;
+extern struct rlog outlog;
+extern unsigned char *ring; /* the scrollback: the last ring_size bytes of output */
+extern size_t ring_size;
+extern uint64_t head, logged; /* bytes read from the pty; bytes of them written to the log */
+extern int master_hup, leader_reaped, ended, sig_fd, listen_fd;
+extern int exit_code, exit_signal; /* -1 / 0 when none */
+extern uint64_t ended_ms;
+extern long long drain_deadline;
+extern unsigned cols, rows;
+extern unsigned char input[INPUT_CAP];
+extern size_t input_len;
+extern struct client clients[MAX_CLIENTS];
+
+long long now_ms(clockid_t clock);
+uint64_t ring_start(void);
+struct iovec;
+/* Points iov at ring bytes [from, from + len) (one or two pieces); returns the piece count. */
+int ring_iov(uint64_t from, size_t len, struct iovec *iov);
+void set_size(unsigned new_cols, unsigned new_rows);
+void flush_input(void);
+
+void accept_client(void);
+void close_client(struct client *c);
+/* Handles the complete frames received so far (again after it had to wait). */
+void parse_frames(struct client *c);
+/* Reads what the client sent; returns -1 when the connection is over. */
+int client_read(struct client *c);
+/* Sends as much as the socket takes; returns -1 when the client must be closed. */
+int client_flush(struct client *c);
+int wants_write(const struct client *c);
 
 #endif
