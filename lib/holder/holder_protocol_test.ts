@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
 import { encodeLaunchSpec } from "./launch_spec.ts";
-import { frame, FrameDecoder, Msg } from "./protocol.ts";
+import { dirname } from "node:path";
+import { encodeSignal, frame, FrameDecoder, Msg, SIGNAL_TARGET } from "./protocol.ts";
 import { type HolderHandle, spawnHolder } from "./mod.ts";
 import { holderBinary, holderTest, isAlive, until, Viewer } from "./test_support.ts";
 
@@ -164,3 +165,26 @@ holderTest(
     await stop(handle);
   },
 );
+
+holderTest(
+  "holder: a request sent just before the client hangs up is still carried out",
+  async (t) => {
+    const plan = await t.plan(["sleep", "60"]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const socket = await Deno.connect({ transport: "unix", path: handle.socketPath });
+    await socket.write(encodeSignal(SIGNAL_TARGET.group, 9));
+    socket.close(); // no waiting for the answer
+    await until(() => !isAlive(handle.appPid), "the app is killed");
+    await until(() => !isAlive(handle.holderPid), "the holder exits");
+  },
+);
+
+holderTest("holder: an existing log is moved to .1 at start, like RotatingLog", async (t) => {
+  const plan = await t.plan(["echo", "new run"]);
+  Deno.mkdirSync(dirname(plan.logPath), { recursive: true });
+  Deno.writeTextFileSync(plan.logPath, "old run\n");
+  const handle = await spawnHolder(plan, { binary: await holderBinary() });
+  await until(() => !isAlive(handle.holderPid), "the holder exits");
+  assertEquals(Deno.readTextFileSync(`${plan.logPath}.1`), "old run\n");
+  assertEquals(Deno.readTextFileSync(plan.logPath), "new run\r\n");
+});

@@ -85,8 +85,9 @@ void set_size(unsigned new_cols, unsigned new_rows) {
 }
 
 void flush_input(void) {
+  if (app.master < 0 || master_hup) input_len = 0; /* nobody will read it */
   while (input_len > 0) {
-    ssize_t n = app.master >= 0 && !master_hup ? write(app.master, input, input_len) : -1;
+    ssize_t n = write(app.master, input, input_len);
     if (n > 0) {
       memmove(input, input + n, input_len - (size_t)n);
       input_len -= (size_t)n;
@@ -317,8 +318,12 @@ static void loop(void) {
     }
     for (int i = master_at >= 0 ? master_at + 1 : 2; i < n; i++) {
       struct client *c = polled[i];
-      if (fds[i].revents & (POLLHUP | POLLERR)) close_client(c);
-      else if ((fds[i].revents & POLLIN) && client_read(c)) close_client(c);
+      /* Read before acting on a hang-up: a last request may come with it. */
+      if (fds[i].revents & POLLIN) {
+        if (client_read(c)) close_client(c);
+      } else if (fds[i].revents & (POLLHUP | POLLERR)) {
+        close_client(c);
+      }
     }
   }
 }
@@ -342,7 +347,11 @@ int main(int argc, char **argv) {
     return pid < 0;
   }
   setsid();
-  if (fork() != 0) _exit(0);
+  pid = fork(); /* not a session leader: it can never get a controlling terminal by accident */
+  if (pid != 0) {
+    if (pid < 0) say("error cannot fork: %s\n", strerror(errno));
+    _exit(pid < 0);
+  }
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   if (chdir("/")) _exit(1);
   sigset_t set;
