@@ -23,3 +23,5 @@ export {
 export type { HolderRecord } from "./holder_record.ts";
 export { HOLDER_BIN_VARIABLE, holderBinaryPath } from "./holder_binary.ts";
 export { signalNumber } from "./signal_number.ts";
+export { attachHolderPty } from "./holder_pty.ts";
+export type { HolderPty } from "./holder_pty.ts";
