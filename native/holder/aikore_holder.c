@@ -375,6 +375,7 @@ int main(int argc, char **argv) {
       (int)app.pid, (unsigned long long)app.start_ticks);
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   for (int fd = 0; fd < 3 && null_fd >= 0; fd++) dup2(null_fd, fd);
+  if (null_fd > 2) close(null_fd);
   loop();
   unlink(sock_path);
   return 0;
