@@ -65,7 +65,15 @@ export class HolderConnection {
 
   /** Connects to a holder's socket (see holderPaths). */
   static async connect(socketPath: string): Promise<HolderConnection> {
-    return new HolderConnection(await Deno.connect({ transport: "unix", path: socketPath }));
+    for (let attempt = 0;; attempt++) {
+      try {
+        return new HolderConnection(await Deno.connect({ transport: "unix", path: socketPath }));
+      } catch (error) {
+        // A full accept backlog answers EAGAIN: the holder is busy, not gone. Retry ≤ 1 s.
+        if (!(error instanceof Deno.errors.WouldBlock) || attempt >= 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
   }
 
   /** Attaches to the output; resolves with the holder's status once it accepted. */

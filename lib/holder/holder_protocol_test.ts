@@ -188,3 +188,24 @@ holderTest("holder: an existing log is moved to .1 at start, like RotatingLog", 
   assertEquals(Deno.readTextFileSync(`${plan.logPath}.1`), "old run\n");
   assertEquals(Deno.readTextFileSync(plan.logPath), "new run\r\n");
 });
+
+holderTest(
+  "holder: a ninth connection is refused with a reason; the eight others keep working",
+  async (t) => {
+    const plan = await t.plan(["sleep", "60"]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const connections = await Promise.all(Array.from({ length: 8 }, () => handle.connect()));
+    for (const connection of connections) {
+      assertEquals(
+        (await connection.status()).appPid,
+        handle.appPid,
+      );
+    }
+    const ninth = await handle.connect();
+    let message = "";
+    await ninth.status().catch((error) => (message = error.message));
+    assertEquals(message, "The holder refused a request: too many clients");
+    assertEquals((await connections[7]?.status())?.clients, 8);
+    for (const connection of connections) connection.close();
+  },
+);

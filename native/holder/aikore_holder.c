@@ -212,7 +212,7 @@ static int open_socket(char *err, size_t errlen) {
   mode_t saved = umask(0177); /* the socket is born 0600 */
   int bound = listen_fd >= 0 ? bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) : -1;
   umask(saved);
-  if (bound || chmod(sock_path, 0600) || listen(listen_fd, MAX_CLIENTS)) {
+  if (bound || chmod(sock_path, 0600) || listen(listen_fd, 64)) {
     snprintf(err, errlen, "cannot listen on %s: %s", sock_path, strerror(errno));
     return -1;
   }
@@ -311,7 +311,7 @@ static void loop(void) {
       exit(1);
     }
     if (fds[0].revents) on_signals();
-    if (fds[1].revents & POLLIN) accept_client();
+    if (fds[1].revents & POLLIN) accept_clients();
     if (master_at >= 0 && fds[master_at].revents) {
       if (fds[master_at].revents & POLLOUT) flush_input();
       if (fds[master_at].revents & (POLLIN | POLLHUP | POLLERR)) read_output();

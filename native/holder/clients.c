@@ -273,24 +273,30 @@ int wants_write(const struct client *c) {
          (ended && c->attached && !c->exit_sent && c->pos >= head);
 }
 
-void accept_client(void) {
+/* Takes one pending connection; returns 0 when there was none. */
+static int accept_one(void) {
   int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (fd < 0) return;
+  if (fd < 0) return errno == EINTR || errno == ECONNABORTED;
   struct ucred peer;
   socklen_t len = sizeof peer;
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) || (peer.uid != getuid() && peer.uid)) {
     close(fd);
-    return;
+    return 1;
   }
   for (int i = 0; i < MAX_CLIENTS; i++) {
     if (clients[i].fd >= 0) continue;
     clients[i].fd = fd;
     clients[i].in = malloc(IN_CAP);
     if (!clients[i].in) close_client(&clients[i]);
-    return;
+    return 1;
   }
   static const unsigned char busy[] = {MSG_ERROR, 16, 0, 0, 0, 't', 'o', 'o', ' ', 'm', 'a',
                                        'n', 'y', ' ', 'c', 'l', 'i', 'e', 'n', 't', 's'};
   send(fd, busy, sizeof busy, MSG_NOSIGNAL | MSG_DONTWAIT);
   close(fd);
+  return 1;
+}
+
+void accept_clients(void) {
+  while (accept_one()) continue; /* empty the backlog: clients that come and go never fill it */
 }

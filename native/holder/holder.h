@@ -101,7 +101,7 @@ int ring_iov(uint64_t from, size_t len, struct iovec *iov);
 void set_size(unsigned new_cols, unsigned new_rows);
 void flush_input(void);
 
-void accept_client(void);
+void accept_clients(void);
 void close_client(struct client *c);
 /* Handles the complete frames received so far (again after it had to wait). */
 void parse_frames(struct client *c);
