@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
 import { encodeLaunchSpec } from "./launch_spec.ts";
 import { dirname } from "node:path";
+import { existsSync } from "node:fs";
 import { encodeSignal, frame, FrameDecoder, Msg, SIGNAL_TARGET } from "./protocol.ts";
 import { type HolderHandle, spawnHolder } from "./mod.ts";
 import { holderBinary, holderTest, isAlive, until, Viewer } from "./test_support.ts";
@@ -48,6 +49,8 @@ Deno.test("launch spec: argv and env travel as separate values; bad input is ref
   );
   assertThrows(() => encodeLaunchSpec({ ...plan, dir: "rel" }), /dir must be absolute/);
   assertThrows(() => encodeLaunchSpec({ ...plan, scrollbackBytes: 1.5 }), /scrollback/);
+  const relative = new TextDecoder().decode(encodeLaunchSpec({ ...plan, cwd: "sub" }));
+  assert(relative.includes(`cwd\0${Deno.cwd()}/sub\0`), "a relative cwd is made absolute");
 });
 
 async function stop(handle: HolderHandle): Promise<void> {
@@ -209,3 +212,19 @@ holderTest(
     for (const connection of connections) connection.close();
   },
 );
+
+Deno.test("spawnHolder: a runtime folder too long for a unix socket is refused before anything starts", async () => {
+  const dir = `/tmp/${"d".repeat(100)}`;
+  let message = "";
+  await spawnHolder({
+    argv: ["true"],
+    env: {},
+    cwd: "/tmp",
+    logPath: "/tmp/x.log",
+    marker: "m1",
+    dir,
+  })
+    .catch((error) => (message = error.message));
+  assert(message.includes("longer than 107 bytes: use a shorter runtime folder"), message);
+  assertEquals(existsSync(dir), false);
+});

@@ -1,4 +1,4 @@
-import { isAbsolute } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { assertMarker, type LaunchPlan, MARKER_VARIABLE } from "../process/mod.ts";
 
 /** A launch plan as a holder runs it: the plan plus the runtime folder and buffer sizes. */
@@ -34,7 +34,7 @@ export function encodeLaunchSpec(plan: HolderPlan): Uint8Array {
     ["dir", plan.dir],
     ["marker", plan.marker],
     ["log", plan.logPath],
-    ["cwd", plan.cwd],
+    ["cwd", resolve(plan.cwd)], // the holder runs from "/": relative means relative to AiKore
   ];
   const numbers = {
     cols: plan.cols,
