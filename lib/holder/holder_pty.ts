@@ -1,0 +1,74 @@
+import type { ExitStatus, Pty } from "../pty/mod.ts";
+import type { AttachOptions } from "./holder_connection.ts";
+import type { HolderStatus } from "./protocol.ts";
+import type { HolderHandle } from "./spawn_holder.ts";
+
+/** A held app seen as a lib/pty Pty, plus what only a holder knows. */
+export interface HolderPty extends Pty {
+  /** The holder's status when the attach was accepted (offsets, exit if it already ended). */
+  readonly attached: HolderStatus;
+  /** Output offset just past the last byte delivered (where a later attach can resume). */
+  readonly offset: number;
+}
+
+/**
+ * Attaches to a holder and presents it as a `Pty`, so that PtySession (scrollback, viewers,
+ * flow control) works unchanged over an app that outlives AiKore. Differences from a local
+ * pty: `close()` only detaches (the app keeps running under its holder), `kill()` signals the
+ * app's session through the holder, and `exited` resolves with an unknown status (both null)
+ * if the holder disappears without reporting an exit. Output that arrives before the first
+ * `onData` listener is kept for it.
+ */
+export async function attachHolderPty(
+  handle: HolderHandle,
+  options: Omit<AttachOptions, "autoAck"> = {},
+): Promise<HolderPty> {
+  const connection = await handle.connect();
+  const listeners: ((chunk: Uint8Array) => void)[] = [];
+  let early: Uint8Array[] | null = [];
+  let offset = 0;
+  let detached = false;
+  let reportExit: (status: ExitStatus) => void = () => {};
+  const exited = new Promise<ExitStatus>((resolve) => (reportExit = resolve));
+  const deliver = (chunk: Uint8Array) => {
+    if (early) early.push(chunk);
+    else for (const listener of listeners) listener(chunk);
+  };
+  const attached = await connection.attach(options, {
+    onOutput(chunk, at) {
+      offset = at + chunk.length;
+      deliver(chunk.slice());
+    },
+    onExit: (exit) => reportExit({ code: exit.code, signal: exit.signal }),
+  });
+  const ended = connection.closed.then(() => {
+    if (!detached) reportExit({ code: null, signal: null }); // the holder vanished
+  });
+  const ignore = () => {}; // a broken connection ends `closed`, which reports it
+  return {
+    pid: handle.appPid,
+    ttyPath: `holder:${handle.dir}`,
+    attached,
+    get offset() {
+      return offset;
+    },
+    write: (data) => void connection.write(data).catch(ignore),
+    resize: (cols, rows) => void connection.resize(cols, rows).catch(ignore),
+    pause: () => void connection.setPaused(true).catch(ignore),
+    resume: () => void connection.setPaused(false).catch(ignore),
+    onData(listener) {
+      listeners.push(listener);
+      const pending = early ?? [];
+      early = null;
+      for (const chunk of pending) listener(chunk);
+    },
+    exited,
+    ended: Promise.race([exited.then(() => {}), ended]),
+    kill: (signal = "SIGTERM") => void connection.signal(signal, "session").catch(ignore),
+    close() {
+      detached = true;
+      connection.close();
+      return ended;
+    },
+  };
+}

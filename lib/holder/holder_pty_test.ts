@@ -1,0 +1,73 @@
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { PtySession, type PtyViewer } from "../pty/mod.ts";
+import { attachHolderPty, inspectHolder, spawnHolder } from "./mod.ts";
+import {
+  counterArgv,
+  counterLines,
+  holderBinary,
+  holderTest,
+  isAlive,
+  until,
+} from "./test_support.ts";
+
+function textViewer(id: string) {
+  const decoder = new TextDecoder();
+  const seen = { text: "", exit: null as { code: number | null; signal: number | null } | null };
+  const viewer: PtyViewer = {
+    id,
+    cols: 90,
+    rows: 20,
+    send: (chunk) => (seen.text += decoder.decode(chunk, { stream: true })),
+    onExit: (status) => (seen.exit = status),
+  };
+  return { viewer, seen };
+}
+
+holderTest(
+  "holder pty: a PtySession over a held app replays, streams, resizes and reports the exit",
+  async (t) => {
+    const plan = await t.plan(counterArgv("0.05"));
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    await until(() => Deno.readTextFileSync(plan.logPath).includes("line 3\r\n"), "line 3 logged");
+    const pty = await attachHolderPty(handle, { from: 0 });
+    const session = new PtySession(pty, { slowViewer: "drop" });
+    const { viewer, seen } = textViewer("v1");
+    session.attach(viewer);
+    await until(() => (counterLines(seen.text).at(-1) ?? 0) >= 8, "line 8 through the session");
+    const lines = counterLines(seen.text);
+    assertEquals(lines, lines.map((_, i) => i + 1), "from line 1, no gap");
+    const probe = await handle.connect();
+    assertEquals((await probe.status()).cols, 90, "the viewer's size reached the app's terminal");
+    probe.close();
+    session.kill("SIGTERM");
+    const status = await session.exited;
+    assertEquals(status, { code: null, signal: 15 });
+    assertEquals(seen.exit, { code: null, signal: 15 });
+    await until(() => !isAlive(handle.holderPid), "the holder exits once the session let go");
+  },
+);
+
+holderTest(
+  "holder pty: closing the pty only detaches; the app keeps running and can be re-attached",
+  async (t) => {
+    const plan = await t.plan(counterArgv("0.05"));
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const first = await attachHolderPty(handle, { from: 0 });
+    let text = "";
+    first.onData((chunk) => (text += new TextDecoder().decode(chunk)));
+    await until(() => text.includes("line 2\r\n"), "output");
+    const resumeAt = first.offset;
+    await first.close();
+    assert(isAlive(handle.appPid), "the app survives the detach");
+    assertEquals(inspectHolder(plan.dir)?.state, "running");
+    const second = await attachHolderPty(handle, { from: resumeAt });
+    let more = "";
+    second.onData((chunk) => (more += new TextDecoder().decode(chunk)));
+    await until(
+      () => (counterLines(more).at(-1) ?? 0) >= (counterLines(text).at(-1) ?? 0) + 3,
+      "more",
+    );
+    assertEquals(counterLines(text + more), counterLines(text + more).map((_, i) => i + 1));
+    await second.close();
+  },
+);
