@@ -35,6 +35,8 @@ export interface StartOptions {
   graceMs?: number;
   /** Password hashing (tests pass a cheaper scrypt). */
   authHasher?: PasswordHasher;
+  /** The environment instances and terminals inherit (default: AiKore's own). */
+  instanceEnv?: Record<string, string>;
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
@@ -78,6 +80,7 @@ export async function startServer(
     gpuCount: () => (gpu.available ? gpu.devices.length : null),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     ...(options.authHasher ? { authHasher: options.authHasher } : {}),
+    ...(options.instanceEnv ? { instanceEnv: options.instanceEnv } : {}),
   });
   const stats = new StatsHub({
     gpu,

@@ -3,6 +3,7 @@
  * Chromium tests.
  */
 import { loadConfig } from "../../lib/config/mod.ts";
+import { inheritedEnv } from "../../lib/instances/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
 import { type RunningServer, startServer } from "../../server.ts";
 import { FAST_HASHER, FIXTURE_BLUEPRINTS, freeRange } from "./harness.ts";
@@ -56,9 +57,12 @@ export async function startServerHarness(
     AIKORE_PASSWORD: TEST_PASSWORD,
     ...env,
   }, { cwd: Deno.cwd(), stockBlueprintsDir: FIXTURE_BLUEPRINTS });
+  // Instances and terminals get a HOME of their own: no rc file of this machine runs in tests.
+  await Deno.mkdir(`${dataDir}/home`, { recursive: true });
   const server = await startServer(config, silentLogger, {
     graceMs: 2000,
     authHasher: FAST_HASHER,
+    instanceEnv: { ...inheritedEnv(Deno.env.toObject()), HOME: `${dataDir}/home` },
   });
   const credentials = await login(server.dashboardUrl, config.initialPassword ?? TEST_PASSWORD);
   const authHeaders = (): Record<string, string> => ({
