@@ -4,14 +4,17 @@
  * the server while typed text is never overwritten. Pure functions, tested without a browser.
  */
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import { describeGpuChoice, normalizeGpuIds } from "./gpu_choice.ts";
 import { isActive } from "./status.ts";
+
+export { normalizeGpuIds };
 
 /** The fields a row edits, in the shape the inputs use. */
 export interface EditableValues {
   name: string;
   base_blueprint: string;
   output_path: string;
-  /** Normalised comma list; "" = every GPU. */
+  /** "none" (CPU only), "all" or a normalised comma list (see gpu_choice.ts). */
   gpu_ids: string;
   autostart: boolean;
   persistent_mode: boolean;
@@ -51,15 +54,6 @@ export const INHERITED_FIELDS: ReadonlySet<EditableField> = new Set([
   "base_blueprint",
   "output_path",
 ]);
-
-/** Sorted, de-duplicated GPU list: " 1, 0,,1" → "0,1". */
-export function normalizeGpuIds(text: string | null | undefined): string {
-  const parts = [...new Set((text ?? "").split(",").map((p) => p.trim()).filter(Boolean))];
-  return parts.sort((a, b) => {
-    const [x, y] = [Number(a), Number(b)];
-    return Number.isNaN(x) || Number.isNaN(y) ? a.localeCompare(b) : x - y;
-  }).join(",");
-}
 
 /** The server's values of a row. */
 export function valuesOf(dto: InstanceDto): EditableValues {
@@ -115,7 +109,7 @@ export function pruneDraft(dto: InstanceDto, draft: Draft): Draft {
 export function describeValue(field: EditableField, value: unknown): string {
   if (typeof value === "boolean") return value ? "on" : "off";
   if (field === "port") return value === null ? "auto" : String(value);
-  if (field === "gpu_ids") return value === "" ? "all GPUs" : String(value);
+  if (field === "gpu_ids") return describeGpuChoice(String(value));
   if (value === "" || value === null || value === undefined) return "(none)";
   return String(value);
 }

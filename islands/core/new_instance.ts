@@ -8,6 +8,7 @@ import {
 } from "../../lib/shared/identifiers.ts";
 import type { SystemStats } from "../../lib/shared/stats.ts";
 import type { EditableValues } from "./editable.ts";
+import { gpuChoiceProblem, NO_GPU } from "./gpu_choice.ts";
 import type { GpuInfo } from "./types.ts";
 
 /** The new row's values, plus whether the user took over the slug and output path. */
@@ -17,7 +18,7 @@ export interface NewInstanceDraft extends EditableValues {
   outputEdited: boolean;
 }
 
-/** The GPU with the most free VRAM ("" when there is none). */
+/** The default GPU choice: the GPU with the most free VRAM, CPU only when there is none. */
 export function bestGpu(gpus: readonly GpuInfo[], stats: SystemStats | null): string {
   let best: { id: number; free: number } | null = null;
   for (const gpu of gpus) {
@@ -25,7 +26,7 @@ export function bestGpu(gpus: readonly GpuInfo[], stats: SystemStats | null): st
     const free = live ? live.vram.free : gpu.memory_total;
     if (!best || free > best.free) best = { id: gpu.id, free };
   }
-  return best ? String(best.id) : "";
+  return best ? String(best.id) : NO_GPU;
 }
 
 /** A fresh new row. */
@@ -64,7 +65,10 @@ export function withSlug(draft: NewInstanceDraft, slug: string): NewInstanceDraf
 }
 
 /** Field → problem for the new row (empty when it can be created). */
-export function newInstanceProblems(draft: NewInstanceDraft): Partial<Record<string, string>> {
+export function newInstanceProblems(
+  draft: NewInstanceDraft,
+  gpuCount: number | null = null,
+): Partial<Record<string, string>> {
   const problems: Partial<Record<string, string>> = {};
   const name = displayNameProblem(draft.name);
   if (name) problems.name = name;
@@ -73,6 +77,8 @@ export function newInstanceProblems(draft: NewInstanceDraft): Partial<Record<str
   if (!draft.base_blueprint) problems.base_blueprint = "choose a blueprint";
   const output = relativePathProblem(draft.output_path);
   if (output) problems.output_path = output;
+  const gpu = gpuChoiceProblem(draft.gpu_ids, gpuCount);
+  if (gpu) problems.gpu_ids = gpu;
   if (draft.use_custom_hostname) {
     const host = hostnameProblem(draft.hostname);
     if (host) problems.hostname = host;

@@ -25,7 +25,8 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
   const update = (next: NewInstanceDraft) => (d.store.newRow.value = next);
   const set = <K extends keyof NewInstanceDraft>(key: K, value: NewInstanceDraft[K]) =>
     update({ ...draft, [key]: value });
-  const problems = newInstanceProblems(draft);
+  const gpuCount = d.store.system.gpus.length || null;
+  const problems = newInstanceProblems(draft, gpuCount);
   const blocked = Object.keys(problems).length > 0;
   const create = async () => {
     setCreating(true);

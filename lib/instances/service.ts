@@ -453,7 +453,10 @@ export class InstanceService {
 
   #gpuIds(text: string | null | undefined): string {
     if (text === "") {
-      throw invalidField("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
+      throw invalidField(
+        "gpu_ids",
+        'is empty: choose "none" (CPU only), "all" (every GPU) or indices such as 0,1',
+      );
     }
     const parsed = parseGpuIds(text ?? "", this.#d.gpuCount());
     if (!parsed.ok) throw invalidField("gpu_ids", parsed.reason);

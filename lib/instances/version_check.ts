@@ -1,4 +1,5 @@
 import type { InstanceRecord } from "../db/mod.ts";
+import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
 import type { InstancePaths } from "./instance_paths.ts";
@@ -43,13 +44,14 @@ export async function runVersionCheck(options: {
 }): Promise<VersionReport> {
   const blueprint = await options.blueprints.find(options.owner.blueprint).catch(() => null);
   const ownerDir = options.paths.instanceDir(options.owner.slug);
+  const devices = cudaVisibleDevicesOf(options.record.gpuIds);
   const command = new Deno.Command("bash", {
     args: ["-c", VERSION_SCRIPT],
     cwd: await Deno.stat(ownerDir).then(() => ownerDir).catch(() => options.paths.dataDir),
     env: {
       ...options.baseEnv,
       ...environmentVariables(blueprint, ownerDir),
-      ...(options.record.gpuIds ? { CUDA_VISIBLE_DEVICES: options.record.gpuIds } : {}),
+      ...(devices === null ? {} : { CUDA_VISIBLE_DEVICES: devices }),
     },
     clearEnv: true,
     stdout: "piped",
