@@ -1,9 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
+import { afterResync } from "./actions/resync.ts";
 import { pruneEndedTerminals } from "./actions/terminal_actions.ts";
 import { createDashboard, DashboardContext } from "./core/dashboard_context.ts";
 import { connectEvents } from "./core/event_stream.ts";
 import type { DashboardProps } from "./core/types.ts";
 import { AppHeader } from "./layout/AppHeader.tsx";
+import { ConnectionBanner } from "./layout/ConnectionBanner.tsx";
 import { LegacyImportBanner } from "./layout/LegacyImportBanner.tsx";
 import { useSplitPanes } from "./layout/use_split_panes.ts";
 import { SystemMonitor } from "./monitor/SystemMonitor.tsx";
@@ -24,6 +26,7 @@ export default function Dashboard(props: DashboardProps) {
     if (d.tools.terminals.value.length) void pruneEndedTerminals(d);
     return connectEvents(d.store, {
       onSessionEnded: () => location.assign(`/login?next=${encodeURIComponent("/")}`),
+      onResync: (resync) => void afterResync(d, resync),
     });
   }, []);
   useSplitPanes();
@@ -35,6 +38,7 @@ export default function Dashboard(props: DashboardProps) {
           authEnabled={props.authEnabled}
           version={props.version}
         />
+        <ConnectionBanner />
         <LegacyImportBanner />
         <main class="panes" id="panes">
           <section class="pane pane-instances" id="pane-instances" aria-label="Instances">

@@ -38,8 +38,9 @@ export async function cloneInstance(d: Dashboard, dto: InstanceDto): Promise<voi
   );
   if (!values) return;
   try {
+    const mark = d.store.mark();
     const created = await d.api.post<InstanceDto>(`/api/instances/${dto.id}/copy`, values);
-    d.store.applyInstance(created);
+    d.store.applyResponse(created, mark);
     d.ui.toast("success", `Cloning "${dto.name}" into "${created.name}"…`);
   } catch (error) {
     d.ui.toast("error", `Cannot clone "${dto.name}": ${errorText(error)}`);
@@ -56,8 +57,9 @@ export async function instantiateSatellite(d: Dashboard, dto: InstanceDto): Prom
   );
   if (!values) return;
   try {
+    const mark = d.store.mark();
     const created = await d.api.post<InstanceDto>(`/api/instances/${dto.id}/instantiate`, values);
-    d.store.applyInstance(created);
+    d.store.applyResponse(created, mark);
     d.ui.toast("success", `Satellite "${created.name}" created.`);
   } catch (error) {
     d.ui.toast("error", `Cannot create the satellite: ${errorText(error)}`);

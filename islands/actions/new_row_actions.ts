@@ -15,8 +15,9 @@ export async function createFromNewRow(d: Dashboard): Promise<boolean> {
   const draft = d.store.newRow.value;
   if (!draft) return false;
   try {
+    const mark = d.store.mark();
     const created = await d.api.post<InstanceDto>("/api/instances", createBodyOf(draft));
-    d.store.applyInstance(created);
+    d.store.applyResponse(created, mark);
     d.store.newRow.value = null;
     d.ui.toast("success", `Instance "${created.name}" created.`);
     return true;

@@ -3,6 +3,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Api, createApi } from "./api_client.ts";
 import { DashboardStore } from "./dashboard_store.ts";
+import { failureToast } from "./failure.ts";
 import { ToolsState } from "./tools_state.ts";
 import type { DashboardProps } from "./types.ts";
 import { UiState } from "./ui_state.ts";
@@ -21,7 +22,13 @@ export function createDashboard(props: DashboardProps): Dashboard {
   const ui = new UiState();
   store.onDraftLost = (name) =>
     ui.toast("info", `"${name}" was deleted elsewhere; its unsaved edits were dropped.`);
-  return { store, api: createApi({ csrfToken: props.csrfToken }), ui, tools: new ToolsState() };
+  const tools = new ToolsState();
+  store.onFailure = (dto) =>
+    ui.toast("error", failureToast(dto), {
+      label: "Show log",
+      run: () => tools.open({ kind: "console", id: dto.id }),
+    });
+  return { store, api: createApi({ csrfToken: props.csrfToken }), ui, tools };
 }
 
 export const DashboardContext = createContext<Dashboard | null>(null);

@@ -44,6 +44,8 @@ export class ToolsState {
   readonly view = signal<ToolsView>({ kind: "welcome" });
   readonly terminals = signal<TerminalTab[]>([]);
   readonly activeTerminal = signal<string | null>(null);
+  /** Tabs whose terminal no longer exists on the server, with the reason (not stored). */
+  readonly ended = signal<Readonly<Record<string, string>>>({});
 
   /** Loads the remembered view and tabs (browser only, after hydration). */
   restore(): void {
@@ -65,6 +67,10 @@ export class ToolsState {
     this.setTerminals([...this.terminals.value.filter((t) => t.id !== tab.id), tab]);
     this.activeTerminal.value = tab.id;
     this.open({ kind: "terminals" });
+  }
+
+  markEnded(id: string, reason: string): void {
+    this.ended.value = { ...this.ended.value, [id]: reason };
   }
 
   removeTerminal(id: string): void {

@@ -19,7 +19,7 @@ const COLUMNS = [
 const TITLES: Record<string, string> = {
   Auto: "Autostart when AiKore starts",
   Desktop: "Desktop (persistent) mode: the app runs in its own virtual desktop",
-  GPUs: "GPUs the instance may use (none checked: all); free VRAM shown live",
+  GPUs: "CPU only, all GPUs, or chosen GPUs (free VRAM shown live)",
 };
 
 /** The instances table: groups in display order, then the new-instance row. */

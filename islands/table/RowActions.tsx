@@ -59,6 +59,44 @@ function toggleMenu(d: Dashboard, dto: InstanceDto, anchor: HTMLElement): void {
 }
 
 /**
+ * After an action the clicked button may be disabled (▶ once started): focus moves to the
+ * row's next useful button instead of falling to <body>.
+ */
+async function keepFocus(button: HTMLElement, action: Promise<void>, next: string[]) {
+  const row = button.closest("tr");
+  await action;
+  // Let the row re-render with the new status first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const active = document.activeElement as HTMLButtonElement | null;
+  if (!row) return;
+  const lost = !active || active === document.body || (row.contains(active) && active.disabled);
+  if (!lost) return;
+  for (const name of next) {
+    const target = row?.querySelector<HTMLElement>(`[data-action="${name}"]:not(:disabled)`);
+    if (target) {
+      target.focus();
+      return;
+    }
+  }
+}
+
+/** Why the row cannot be deleted now, or null. */
+function deleteBlocker(d: Dashboard, dto: InstanceDto): string | null {
+  if (!canDelete(dto.status)) {
+    return dto.status === "installing"
+      ? "Wait until the copy has finished"
+      : "Stop it before deleting";
+  }
+  const satellites = [...d.store.rows.value.values()]
+    .filter((r) => r.dto.value.parent_instance_id === dto.id).length;
+  return satellites
+    ? `It is the parent of ${satellites} satellite${satellites === 1 ? "" : "s"}: delete ${
+      satellites === 1 ? "it" : "them"
+    } first`
+    : null;
+}
+
+/**
  * Start, stop, logs, tools menu, delete, view in the pane and open in a new tab. Hook-free
  * (the menu lives in the page's MenuHost), so rows call it as a function.
  */
@@ -69,6 +107,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
   const blocker = openBlocker(dto);
   const tabUrl = blocker ? null : appUrl(dto, "tab");
   const name = dto.name;
+  const noDelete = deleteBlocker(d, dto);
   return (
     <div class="row-actions">
       <button
@@ -78,7 +117,8 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         aria-label={`Start ${name}`}
         title="Start"
         disabled={busy || !canStart(dto.status)}
-        onClick={() => void startInstance(d, dto)}
+        onClick={(event) =>
+          void keepFocus(event.currentTarget, startInstance(d, dto), ["stop", "logs"])}
       >
         ▶
       </button>
@@ -89,7 +129,8 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         aria-label={`Stop ${name}`}
         title="Stop"
         disabled={busy || !canStop(dto.status)}
-        onClick={() => void stopInstance(d, dto)}
+        onClick={(event) =>
+          void keepFocus(event.currentTarget, stopInstance(d, dto), ["start", "logs"])}
       >
         ■
       </button>
@@ -158,8 +199,8 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         class="btn btn-sm btn-danger-quiet"
         data-action="delete"
         aria-label={`Delete ${name}`}
-        title={canDelete(dto.status) ? "Delete" : "Stop it before deleting"}
-        disabled={!canDelete(dto.status)}
+        title={noDelete ?? "Delete"}
+        disabled={noDelete !== null}
         onClick={() => void deleteInstance(d, dto)}
       >
         ✕

@@ -61,11 +61,12 @@ export function EditorView(props: { id: number }) {
     }
     setSaving(true);
     try {
+      const mark = d.store.mark();
       const result = await d.api.put<{ instance: InstanceDto }>(
         `/api/instances/${props.id}/file?file_type=script${restart ? "&restart=true" : ""}`,
         { content: editor.current.text() },
       );
-      d.store.applyInstance(result.instance);
+      d.store.applyResponse(result.instance, mark);
       setChanged(false);
       d.ui.toast("success", `Script of "${dto.name}" saved${restart ? "; restarted" : ""}.`);
     } catch (error) {

@@ -36,8 +36,11 @@ export function TerminalsView() {
       if (child !== session.element) child.remove();
     }
     session.mount(host.current);
+    const endedReason = d.tools.ended.peek()[active.id];
+    if (endedReason) session.end(endedReason);
     session.term.focus();
   }, [pool, active?.id]);
+  const ended = d.tools.ended.value;
 
   if (!active) {
     return (
@@ -51,7 +54,7 @@ export function TerminalsView() {
       <div class="tool-bar" role="tablist" aria-label="Terminals">
         {tabs.map((tab) => {
           const name = d.store.row(tab.instanceId)?.dto.value.name ?? `#${tab.instanceId}`;
-          const state = states[tab.id];
+          const state = ended[tab.id] ? "ended" : states[tab.id];
           return (
             <div class={`term-tab${tab.id === active.id ? " active" : ""}`} key={tab.id}>
               <button
@@ -62,7 +65,7 @@ export function TerminalsView() {
                 onClick={() => (d.tools.activeTerminal.value = tab.id)}
               >
                 {tabLabel(tabs, tab, name)}
-                {state === "exited" || state === "closed" ? ` (${state})` : ""}
+                {state === "exited" || state === "closed" || state === "ended" ? ` (${state})` : ""}
               </button>
               <button
                 type="button"
@@ -84,6 +87,18 @@ export function TerminalsView() {
           + New
         </button>
       </div>
+      {ended[active.id] && (
+        <p class="term-ended" role="status" data-terminal-ended>
+          Terminal ended: {ended[active.id]}.{" "}
+          <button
+            type="button"
+            class="btn btn-sm"
+            onClick={() => void openTerminal(d, active.instanceId)}
+          >
+            Open a new terminal
+          </button>
+        </p>
+      )}
       <div class="term-container" ref={host} data-terminal={active.id} />
     </div>
   );

@@ -138,4 +138,6 @@ export interface InstanceDto {
   persistent_display: number | null;
   urls: InstanceUrls;
   published: { ok: boolean; reason: string | null };
+  /** The last lines of the log of a failed run (exited/error), else null. Additive. */
+  last_output?: string[] | null;
 }
