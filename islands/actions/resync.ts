@@ -1,4 +1,5 @@
 /** What the page does after the event stream came back: reload terminals, say what changed. */
+import { errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import type { Resync } from "../core/event_stream.ts";
 import { resyncTerminals } from "./terminal_actions.ts";
@@ -27,7 +28,7 @@ export async function afterResync(d: Dashboard, resync: Resync): Promise<void> {
     ? "AiKore restarted; open a new one"
     : "it no longer exists on the server; open a new one";
   const ended = await resyncTerminals(d, reason).catch((error) => {
-    console.warn("terminal resync failed", error);
+    d.ui.toast("error", `Cannot check the open terminals: ${errorText(error)}`);
     return 0;
   });
   const notice = resyncNotice(resync, ended);

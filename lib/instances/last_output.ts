@@ -9,8 +9,8 @@ export const LAST_OUTPUT_LINES = 8;
 const TAIL_BYTES = 8192;
 const MAX_LINE = 300;
 
-// deno-lint-ignore no-control-regex
 const ANSI_RE =
+  // deno-lint-ignore no-control-regex
   /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-_]/g;
 // deno-lint-ignore no-control-regex
 const CONTROL_RE = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
