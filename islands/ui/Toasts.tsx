@@ -1,6 +1,6 @@
 import type { UiState } from "../core/ui_state.ts";
 
-/** The toast stack (top right, under the header: never over the monitor); errors are announced assertively. */
+/** The toast stack (bottom left, over the tools pane: never over the monitor); errors are announced assertively. */
 export function Toasts(props: { ui: UiState }) {
   const { ui } = props;
   return (

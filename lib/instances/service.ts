@@ -6,6 +6,7 @@ import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
 import type {
+  CopyInput,
   CreateInstanceInput,
   DeleteInstanceInput,
   NewNameInput,
@@ -309,7 +310,7 @@ export class InstanceService {
   }
 
   /** Clones `id`: an `installing` row now, the files copied in the background. */
-  async copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
+  async copy(id: number, input: CopyInput, actor: Actor): Promise<InstanceRecord> {
     const source = this.getValid(id);
     if (source.parentId !== null) {
       throw conflict(`"${source.name}" is a satellite; clone its parent instead`);
@@ -328,6 +329,7 @@ export class InstanceService {
         ...configOf(source),
         name: input.new_name,
         slug,
+        outputPath: input.output_path ?? source.outputPath,
         autostart: false,
         hostname: null,
         useCustomHostname: false,

@@ -81,6 +81,10 @@ export const newNameSchema = z.strictObject({
 });
 export type NewNameInput = z.infer<typeof newNameSchema>;
 
+/** A clone: a new name, and its own output folder (the source's when absent). */
+export const copySchema = newNameSchema.extend({ output_path: outputPathSchema.optional() });
+export type CopyInput = z.infer<typeof copySchema>;
+
 export const deleteInstanceSchema = z.strictObject({
   mode: z.enum(["trash", "permanent"]).default("trash"),
   overwrite: z.boolean().default(false),
