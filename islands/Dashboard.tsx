@@ -23,6 +23,7 @@ export default function Dashboard(props: DashboardProps) {
   const [d] = useState(() => createDashboard(props));
   useEffect(() => {
     d.tools.restore();
+    d.view.restore();
     if (d.tools.terminals.value.length) void pruneEndedTerminals(d);
     return connectEvents(d.store, {
       onSessionEnded: () => location.assign(`/login?next=${encodeURIComponent("/")}`),

@@ -1,4 +1,5 @@
 import { useDashboard } from "../core/dashboard_context.ts";
+import { viewGroups } from "../core/table_view.ts";
 import { InstanceGroup } from "./InstanceGroup.tsx";
 import { NewInstanceRow } from "./NewInstanceRow.tsx";
 
@@ -24,27 +25,55 @@ const TITLES: Record<string, string> = {
 
 /** The instances table: groups in display order, then the new-instance row. */
 export function InstanceTable() {
-  const { store } = useDashboard();
-  const groups = store.groups.value;
+  const { store, view } = useDashboard();
+  const all = store.groups.value;
+  const query = view.query.value;
+  const lookup = (id: number) => store.row(id)?.dto.value;
+  const groups = viewGroups(all, lookup, query, view.sort.value);
+  const reorderable = query.trim() === "" && view.sort.value === "order";
   const newRow = store.newRow.value;
+  const shownIds = groups.flatMap((g) => [g.rootId, ...g.satelliteIds]);
   return (
-    <table class="instances" aria-label="Instances">
+    <table class={`instances${view.compact.value ? " compact" : ""}`} aria-label="Instances">
       <thead>
         <tr>
           {COLUMNS.map(([cls, label], index) => (
             <th scope="col" class={cls || undefined} key={index} title={TITLES[label]}>
-              {label || <span class="sr-only">Order</span>}
+              {label || (
+                <input
+                  type="checkbox"
+                  class="row-select"
+                  data-select-all
+                  aria-label="Select every shown instance"
+                  checked={shownIds.length > 0 &&
+                    shownIds.every((id) => view.selected.value.has(id))}
+                  onChange={(event) => (view.selected.value = event.currentTarget.checked
+                    ? new Set(shownIds)
+                    : new Set())}
+                />
+              )}
             </th>
           ))}
         </tr>
       </thead>
-      {groups.map((group) => <InstanceGroup key={group.rootId} group={group} />)}
+      {groups.map((group) => (
+        <InstanceGroup key={group.rootId} group={group} reorderable={reorderable} />
+      ))}
       {newRow && (
         <tbody class="group group-new">
           <NewInstanceRow draft={newRow} />
         </tbody>
       )}
-      {groups.length === 0 && !newRow && (
+      {all.length > 0 && groups.length === 0 && (
+        <tbody>
+          <tr>
+            <td colSpan={COLUMNS.length} class="empty" data-no-match>
+              No instance matches "{query}". Clear the search to see all {all.length}.
+            </td>
+          </tr>
+        </tbody>
+      )}
+      {all.length === 0 && !newRow && (
         <tbody>
           <tr>
             <td colSpan={COLUMNS.length} class="empty">

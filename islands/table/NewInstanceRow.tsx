@@ -19,7 +19,8 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
   const [creating, setCreating] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    nameInput.current?.scrollIntoView({ block: "nearest" });
+    // "center": "nearest" left the row half under the pane edge and the sticky header.
+    nameInput.current?.scrollIntoView({ block: "center" });
     nameInput.current?.focus();
   }, []);
   const update = (next: NewInstanceDraft) => (d.store.newRow.value = next);
