@@ -34,6 +34,7 @@ export default function Dashboard(props: DashboardProps) {
   return (
     <DashboardContext.Provider value={d}>
       <div class="app">
+        <a class="skip-link" href="#pane-tools" data-skip-link>Skip to the tools pane</a>
         <AppHeader
           csrfToken={props.csrfToken}
           authEnabled={props.authEnabled}
@@ -46,7 +47,7 @@ export default function Dashboard(props: DashboardProps) {
             <InstancesPane />
           </section>
           <div class="pane-bottom" id="pane-bottom">
-            <section class="pane pane-tools" id="pane-tools" aria-label="Tools">
+            <section class="pane pane-tools" id="pane-tools" aria-label="Tools" tabIndex={-1}>
               <ToolsPane />
             </section>
             <section class="pane pane-monitor" id="pane-monitor" aria-label="System monitor">

@@ -54,7 +54,29 @@ export class ToolsState {
     this.view.value = loadJson<ToolsView>(STORAGE_KEYS.toolsView, { kind: "welcome" }, isToolsView);
   }
 
+  /** Asked before the current view is replaced (the editor with unsaved changes sets it). */
+  #leaveGuard: (() => Promise<boolean>) | null = null;
+
+  /** Sets or clears the question asked before leaving the current view. */
+  guardLeave(guard: (() => Promise<boolean>) | null): void {
+    this.#leaveGuard = guard;
+  }
+
+  /** Shows `view`; when the current view guards its leaving, only once the user agrees. */
   open(view: ToolsView): void {
+    const guard = this.#leaveGuard;
+    if (guard && JSON.stringify(view) !== JSON.stringify(this.view.value)) {
+      guard().then((leave) => {
+        if (!leave) return;
+        this.#leaveGuard = null;
+        this.#show(view);
+      }).catch(() => {});
+      return;
+    }
+    this.#show(view);
+  }
+
+  #show(view: ToolsView): void {
     this.view.value = view;
     saveJson(STORAGE_KEYS.toolsView, view);
   }

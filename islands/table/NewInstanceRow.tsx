@@ -31,8 +31,19 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
   const blocked = Object.keys(problems).length > 0;
   const create = async () => {
     setCreating(true);
-    const done = await createFromNewRow(d);
-    if (!done) setCreating(false);
+    const id = await createFromNewRow(d);
+    if (id === null) {
+      setCreating(false);
+      return;
+    }
+    // Focus moves to the new row (its Start button), in view, instead of falling to <body>.
+    setTimeout(() => {
+      const start = document.querySelector<HTMLElement>(
+        `tr[data-instance-id="${id}"] [data-action="start"]`,
+      );
+      start?.scrollIntoView({ block: "center" });
+      start?.focus();
+    }, 0);
   };
   return (
     <tr class="instance-row new-row" data-new-row>

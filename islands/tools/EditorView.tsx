@@ -44,6 +44,27 @@ export function EditorView(props: { id: number }) {
     };
   }, []);
 
+  // Unsaved changes are never dropped silently: leaving the view asks, closing the tab warns.
+  useEffect(() => {
+    if (!changed) return;
+    const name = dto?.name ?? `#${props.id}`;
+    d.tools.guardLeave(async () =>
+      await d.ui.confirm({
+        title: "Discard the unsaved script changes?",
+        message: `The script of "${name}" has changes that are not saved. ` +
+          "Keep editing to save them with Update instance.",
+        confirmLabel: "Discard changes",
+        danger: true,
+      })
+    );
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    addEventListener("beforeunload", warn);
+    return () => {
+      d.tools.guardLeave(null);
+      removeEventListener("beforeunload", warn);
+    };
+  }, [changed]);
+
   const update = async () => {
     if (!dto || !editor.current) return;
     let restart = false;
