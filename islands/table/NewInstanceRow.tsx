@@ -29,6 +29,8 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
   const gpuCount = d.store.system.gpus.length || null;
   const problems = newInstanceProblems(draft, gpuCount);
   const blocked = Object.keys(problems).length > 0;
+  const list = d.store.blueprints.value;
+  const chosen = [...list.stock, ...list.custom].find((b) => b.filename === draft.base_blueprint);
   const create = async () => {
     setCreating(true);
     const id = await createFromNewRow(d);
@@ -70,6 +72,12 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
             spellcheck={false}
             onInput={(e) => update(withSlug(draft, e.currentTarget.value))}
           />
+          {draft.name && problems.name && (
+            <small class="field-problem" role="alert">Name {problems.name}</small>
+          )}
+          {draft.slug && problems.slug && (
+            <small class="field-problem" role="alert">Slug {problems.slug}</small>
+          )}
         </div>
       </td>
       <td>
@@ -80,6 +88,11 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           value={draft.base_blueprint}
           onChange={(file) => set("base_blueprint", file)}
         />
+        {chosen?.description && (
+          <small class="muted blueprint-description" data-blueprint-description>
+            {chosen.description}
+          </small>
+        )}
       </td>
       <td>
         <input
@@ -92,6 +105,9 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           onInput={(e) =>
             update({ ...draft, output_path: e.currentTarget.value, outputEdited: true })}
         />
+        {draft.output_path && problems.output_path && (
+          <small class="field-problem" role="alert">Output path {problems.output_path}</small>
+        )}
       </td>
       <td>
         <GpuPicker

@@ -140,7 +140,10 @@ async function saveTwoRows(b: BrowserHarness, page: Page): Promise<void> {
   assertEquals(await page.locator("tr.row-dirty").count(), 2);
   await page.click('[data-action="save-changes"]');
   const dialog = modal(page);
-  assertMatch(await dialog.locator('[data-change-row="web-app"]').innerText(), /GPUs: GPU 0 → GPU 0,1/);
+  assertMatch(
+    await dialog.locator('[data-change-row="web-app"]').innerText(),
+    /GPUs: GPU 0 → GPU 0,1/,
+  );
   assertEquals(
     await dialog.locator('[data-change-row="web-app"] [data-restart-warning]').count(),
     1,
