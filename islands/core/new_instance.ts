@@ -5,9 +5,10 @@ import {
   proposeSlug,
   relativePathProblem,
   slugProblem,
+  versionProblem,
 } from "../../lib/shared/identifiers.ts";
 import type { SystemStats } from "../../lib/shared/stats.ts";
-import type { EditableValues } from "./editable.ts";
+import { type EditableValues, VERSION_FIELDS } from "./editable.ts";
 import { gpuChoiceProblem, NO_GPU } from "./gpu_choice.ts";
 import type { GpuInfo } from "./types.ts";
 
@@ -42,6 +43,10 @@ export function newInstanceDraft(gpuIds: string, blueprint = ""): NewInstanceDra
     use_custom_hostname: false,
     hostname: "",
     port: null,
+    restart_policy: "no",
+    python_version: "",
+    cuda_version: "",
+    torch_version: "",
     slugEdited: false,
     outputEdited: false,
   };
@@ -79,6 +84,10 @@ export function newInstanceProblems(
   if (output) problems.output_path = output;
   const gpu = gpuChoiceProblem(draft.gpu_ids, gpuCount);
   if (gpu) problems.gpu_ids = gpu;
+  for (const field of VERSION_FIELDS) {
+    const version = draft[field] === "" ? null : versionProblem(draft[field]);
+    if (version) problems[field] = version;
+  }
   if (draft.use_custom_hostname) {
     const host = hostnameProblem(draft.hostname);
     if (host) problems.hostname = host;
@@ -99,5 +108,9 @@ export function createBodyOf(draft: NewInstanceDraft): Record<string, unknown> {
     use_custom_hostname: draft.use_custom_hostname,
     hostname: draft.hostname === "" ? null : draft.hostname,
     port: draft.port,
+    restart_policy: draft.restart_policy,
+    python_version: draft.python_version || null,
+    cuda_version: draft.cuda_version || null,
+    torch_version: draft.torch_version || null,
   };
 }

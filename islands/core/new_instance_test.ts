@@ -60,6 +60,10 @@ Deno.test("the new row names its problems until it can be created", () => {
     use_custom_hostname: false,
     hostname: null,
     port: null,
+    restart_policy: "no",
+    python_version: null,
+    cuda_version: null,
+    torch_version: null,
   });
 });
 

@@ -3,8 +3,9 @@ import {
   displayNameProblem,
   hostnameProblem,
   relativePathProblem,
+  versionProblem,
 } from "../../lib/shared/identifiers.ts";
-import type { EditableField, EditableValues } from "./editable.ts";
+import { type EditableField, type EditableValues, VERSION_FIELDS } from "./editable.ts";
 import { gpuChoiceProblem } from "./gpu_choice.ts";
 
 /** Field → what to fix, for the fields the user changed. */
@@ -20,6 +21,9 @@ export function rowProblems(
   check("name", displayNameProblem(values.name));
   check("output_path", relativePathProblem(values.output_path));
   check("gpu_ids", gpuChoiceProblem(values.gpu_ids, gpuCount));
+  for (const field of VERSION_FIELDS) {
+    if (values[field] !== "") check(field, versionProblem(values[field]));
+  }
   if (values.use_custom_hostname) {
     check(
       "hostname",

@@ -14,6 +14,9 @@ Deno.test("typed values are checked while typing, only where the user changed th
   assertEquals(rowProblems(host, new Set(["hostname"]), null), {
     hostname: "must be a lower-case DNS name (letters, digits, '-' and '.')",
   });
+  assertEquals(rowProblems({ ...host, python_version: "3.x" }, new Set(["python_version"]), 2), {
+    python_version: "must look like 3.12 or 2.5.1",
+  });
   assertEquals(rowProblems({ ...host, gpu_ids: "3" }, new Set(["gpu_ids"]), 2), {
     gpu_ids: "GPU 3 does not exist (this machine has 2)",
   });

@@ -13,6 +13,7 @@ import {
 } from "../core/editable.ts";
 import { rowProblems } from "../core/row_problems.ts";
 import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
 import { PortSelect } from "./PortSelect.tsx";
@@ -121,6 +122,19 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
           checked={value("persistent_mode")}
           onChange={(event) => set("persistent_mode", event.currentTarget.checked)}
         />
+      </td>
+      <td>
+        {RestartCell({ name: dto.name, values, set, mark })}
+      </td>
+      <td>
+        {VersionsCell({
+          name: dto.name,
+          values,
+          set,
+          mark,
+          problems,
+          versionsLocked: satellite ? INHERITED : null,
+        })}
       </td>
       <td>
         {StatusCell({ dto })}

@@ -11,6 +11,8 @@ const COLUMNS = [
   ["col-gpus", "GPUs"],
   ["cell-check", "Auto"],
   ["cell-check", "Desktop"],
+  ["col-restart", "Restart"],
+  ["col-versions", "Versions"],
   ["col-status", "Status"],
   ["col-host", "Custom address"],
   ["col-port", "Port"],
@@ -20,6 +22,8 @@ const COLUMNS = [
 const TITLES: Record<string, string> = {
   Auto: "Autostart when AiKore starts",
   Desktop: "Desktop (persistent) mode: the app runs in its own virtual desktop",
+  Restart: "Restart policy: restart the app by itself when it fails",
+  Versions: "Python, CUDA and torch versions (empty: the blueprint's default)",
   GPUs: "CPU only, all GPUs, or chosen GPUs (free VRAM shown live)",
 };
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { cancelNewRow, createFromNewRow } from "../actions/new_row_actions.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
+import type { EditableField, EditableValues } from "../core/editable.ts";
 import {
   type NewInstanceDraft,
   newInstanceProblems,
@@ -8,6 +9,7 @@ import {
   withSlug,
 } from "../core/new_instance.ts";
 import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
 import { PortSelect } from "./PortSelect.tsx";
@@ -28,6 +30,8 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
     update({ ...draft, [key]: value });
   const gpuCount = d.store.system.gpus.length || null;
   const problems = newInstanceProblems(draft, gpuCount);
+  const setField = <F extends EditableField>(field: F, value: EditableValues[F]) =>
+    update({ ...draft, [field]: value });
   const blocked = Object.keys(problems).length > 0;
   const list = d.store.blueprints.value;
   const chosen = [...list.stock, ...list.custom].find((b) => b.filename === draft.base_blueprint);
@@ -131,6 +135,12 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           checked={draft.persistent_mode}
           onChange={(e) => set("persistent_mode", e.currentTarget.checked)}
         />
+      </td>
+      <td>
+        {RestartCell({ name: "the new instance", values: draft, set: setField })}
+      </td>
+      <td>
+        {VersionsCell({ name: "the new instance", values: draft, set: setField, problems })}
       </td>
       <td>
         <span class="badge badge-idle">new</span>
