@@ -1,5 +1,6 @@
 import type { Migration } from "../migration.ts";
 import { initialSchema } from "./001_initial.ts";
+import { instanceRuns } from "./004_instance_runs.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, instanceRuns];
