@@ -12,6 +12,7 @@ export type ToolsView =
   | { kind: "editor"; id: number }
   | { kind: "app"; id: number }
   | { kind: "versions"; id: number }
+  | { kind: "runs"; id: number }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -20,7 +21,16 @@ export interface TerminalTab {
   instanceId: number;
 }
 
-const KINDS = new Set(["welcome", "console", "terminals", "editor", "app", "versions", "trash"]);
+const KINDS = new Set([
+  "welcome",
+  "console",
+  "terminals",
+  "editor",
+  "app",
+  "versions",
+  "runs",
+  "trash",
+]);
 
 /** Whether a stored value is a tools view (storage is user-editable: never trust it). */
 export function isToolsView(value: unknown): boolean {

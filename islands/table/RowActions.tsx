@@ -31,6 +31,12 @@ function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
       run: () => d.tools.open({ kind: "versions", id: dto.id }),
     },
     {
+      id: "runs",
+      label: "Run history",
+      disabledReason: installing,
+      run: () => d.tools.open({ kind: "runs", id: dto.id }),
+    },
+    {
       id: "rebuild",
       label: "Rebuild environment",
       disabledReason: installing ?? (satellite && `${satellite} environment; rebuild the parent`),

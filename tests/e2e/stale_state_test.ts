@@ -59,6 +59,12 @@ async function crashInPlainSight(page: Page): Promise<void> {
   assertMatch(await reason.innerText(), /^ERROR: CUDA out of memory/);
   await toast.locator("[data-toast-action]").click();
   await waitForTerminalText(page, "[data-console]", "loading model");
+  // The run history lists the run with its exit, and its log can be read.
+  await toolsMenu(page, "broken", "runs");
+  const run = page.locator('[data-runs] tr[data-run="0"]');
+  assertMatch(await run.innerText(), /exited \(3\)/);
+  await run.locator("[data-run-view]").click();
+  assertMatch(await page.locator("[data-run-log]").innerText(), /CUDA out of memory/);
 }
 
 async function cloneFinishes(page: Page): Promise<void> {
