@@ -7,6 +7,7 @@ export async function openTerminal(d: Dashboard, instanceId: number): Promise<vo
   const name = d.store.row(instanceId)?.dto.value.name ?? `#${instanceId}`;
   try {
     const opened = await d.api.post<{ id: string }>(`/api/instances/${instanceId}/terminals`);
+    d.tools.fresh.add(opened.id);
     d.tools.addTerminal({ id: opened.id, instanceId });
   } catch (error) {
     const limit = error instanceof ApiError && error.code === "terminal_limit";

@@ -54,6 +54,8 @@ export class ToolsState {
   readonly view = signal<ToolsView>({ kind: "welcome" });
   readonly terminals = signal<TerminalTab[]>([]);
   readonly activeTerminal = signal<string | null>(null);
+  /** Terminals opened by this page that have not been shown yet (they say "starting"). */
+  readonly fresh = new Set<string>();
   /** Tabs whose terminal no longer exists on the server, with the reason (not stored). */
   readonly ended = signal<Readonly<Record<string, string>>>({});
 

@@ -81,7 +81,10 @@ export function InstanceTable() {
         <tbody>
           <tr>
             <td colSpan={COLUMNS.length} class="empty">
-              No instances yet. "Add instance" creates one from a blueprint.
+              No instances yet. Press{" "}
+              <strong>+ Add instance</strong>, type a name, pick a blueprint (its description shows
+              under the list) and press Create; then ▶ starts it and <strong>Logs</strong>{" "}
+              shows its output.
             </td>
           </tr>
         </tbody>

@@ -32,6 +32,10 @@ export function TerminalsView() {
   useEffect(() => {
     if (!pool || !host.current || !active) return;
     const session = pool.terminalSession(active.id, active.instanceId);
+    if (d.tools.fresh.delete(active.id)) {
+      // Until the shell prints its prompt (rc files can take long), say that it is coming.
+      session.term.write("\x1b[2mstarting the shell (your rc files run first)…\x1b[0m\r\n");
+    }
     for (const child of [...host.current.children]) {
       if (child !== session.element) child.remove();
     }

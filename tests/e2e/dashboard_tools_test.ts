@@ -48,6 +48,9 @@ async function consoleFeatures(page: Page, sockets: string[]): Promise<void> {
   await find.fill("READY");
   await find.press("Enter");
   assertEquals(await find.getAttribute("aria-invalid"), null);
+  await page.waitForFunction(() =>
+    /^1 of \d+$/.test(document.querySelector("[data-search-count]")?.textContent ?? "")
+  );
   await find.fill("no such text anywhere");
   await find.press("Enter");
   assertEquals(await find.getAttribute("aria-invalid"), "true");
