@@ -93,8 +93,8 @@ function deleteBlocker(d: Dashboard, dto: InstanceDto): string | null {
       ? "Wait until the copy has finished"
       : "Stop it before deleting";
   }
-  const satellites = [...d.store.rows.value.values()]
-    .filter((r) => r.dto.value.parent_instance_id === dto.id).length;
+  const satellites = d.store.groups.value.find((g) => g.rootId === dto.id)?.satelliteIds.length ??
+    0;
   return satellites
     ? `It is the parent of ${satellites} satellite${satellites === 1 ? "" : "s"}: delete ${
       satellites === 1 ? "it" : "them"

@@ -6,7 +6,8 @@ import { SORT_LABELS, type SortKey } from "../core/table_view.ts";
 export function TableToolbar() {
   const d = useDashboard();
   const { view } = d;
-  const selected = view.selected.value.size;
+  // Deleted rows may still be in the selection: count only those that exist.
+  const selected = [...view.selected.value].filter((id) => d.store.row(id)).length;
   return (
     <div class="table-toolbar" role="search">
       <input

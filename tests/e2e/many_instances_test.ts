@@ -70,6 +70,16 @@ async function bulkStartStop(page: Page): Promise<void> {
   assert(summary.includes("0 running") && summary.includes(`${COUNT} total`), summary);
 }
 
+async function compactRows(b: BrowserHarness, page: Page): Promise<void> {
+  const height = () => row(page, "inst-01").evaluate((el) => el.getBoundingClientRect().height);
+  const normal = await height();
+  await page.locator("[data-table-compact]").check();
+  const compact = await height();
+  assert(compact < normal - 8, `compact rows are not smaller (${normal} → ${compact})`);
+  await b.screenshot("many-1366x768-compact", page);
+  await page.locator("[data-table-compact]").uncheck();
+}
+
 async function narrowScreen(b: BrowserHarness, page: Page): Promise<void> {
   await page.setViewportSize({ width: 1024, height: 768 });
   await b.screenshot("many-1024x768", page);
@@ -103,6 +113,7 @@ Deno.test({
       await b.screenshot("many-1366x768", page);
       await searchAndSort(page);
       await bulkStartStop(page);
+      await compactRows(b, page);
       await narrowScreen(b, page);
       assertEquals(await b.collectProblems(), []);
     } catch (error) {
