@@ -36,6 +36,9 @@ async function terminals(page: Page): Promise<void> {
   const toast = await waitForToast(page, "No terminal opened");
   assertMatch(await toast.innerText(), /Too many terminals open \(1\)/);
   await page.getByRole("button", { name: "Close terminal logs" }).click();
+  // Closing warns that a program may still run in it.
+  await modal(page).getByText("any program still running in it").waitFor();
+  await modal(page).locator('[data-choice="yes"]').click();
   await page.getByText("No terminal is open.").waitFor();
 }
 
