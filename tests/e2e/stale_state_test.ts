@@ -67,7 +67,22 @@ async function crashInPlainSight(page: Page): Promise<void> {
   assertMatch(await page.locator("[data-run-log]").innerText(), /CUDA out of memory/);
 }
 
-async function cloneFinishes(page: Page): Promise<void> {
+/** The clone's answer reaches the page only once the copy has finished (a slow network). */
+async function delayCopyAnswer(b: BrowserHarness, page: Page): Promise<void> {
+  await page.route("**/api/instances/*/copy", async (route) => {
+    const answer = await route.fetch();
+    const { id } = await answer.json();
+    for (let i = 0; i < 200; i++) {
+      const dto = await (await b.harness.fetch(`/api/instances/${id}`)).json();
+      if (dto.status !== "installing") break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await route.fulfill({ response: answer });
+  });
+}
+
+async function cloneFinishes(b: BrowserHarness, page: Page): Promise<void> {
+  await delayCopyAnswer(b, page);
   await rowAction(page, "web", "stop");
   await waitForStatus(page, "web", "stopped");
   await toolsMenu(page, "web", "clone");
@@ -76,7 +91,9 @@ async function cloneFinishes(page: Page): Promise<void> {
   await dialog.locator("input[name=new_name]").fill("Web twin");
   assertEquals(await dialog.locator("input[name=output_path]").inputValue(), "web-twin");
   await dialog.locator("button[type=submit]").click();
-  await waitForStatus(page, "web-twin", "stopped");
+  // The answer ("installing") arrives after the streamed "stopped": the row must stay stopped.
+  await waitForToast(page, 'Cloning "Web" into "Web twin"');
+  await waitForStatus(page, "web-twin", "stopped", 5000);
 }
 
 async function streamCut(
@@ -135,7 +152,7 @@ Deno.test({
       await rowAction(page, "web", "start");
       await waitForStatus(page, "web", "started");
       await crashInPlainSight(page);
-      await cloneFinishes(page);
+      await cloneFinishes(b, page);
       await streamCut(b, page, proxy, web);
 
       // AiKore restarts under the open tab, with a terminal open.
