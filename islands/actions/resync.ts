@@ -2,6 +2,7 @@
 import { errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import type { Resync } from "../core/event_stream.ts";
+import type { BlueprintList } from "../core/types.ts";
 import { resyncTerminals } from "./terminal_actions.ts";
 
 const MAX_LISTED = 4;
@@ -27,6 +28,10 @@ export async function afterResync(d: Dashboard, resync: Resync): Promise<void> {
   const reason = resync.restarted
     ? "AiKore restarted; open a new one"
     : "it no longer exists on the server; open a new one";
+  // Custom blueprints may have been added or fixed meanwhile.
+  d.api.get<BlueprintList>("/api/system/blueprints")
+    .then((list) => (d.store.blueprints.value = list))
+    .catch((error) => d.ui.toast("error", `Cannot reload the blueprints: ${errorText(error)}`));
   const ended = await resyncTerminals(d, reason).catch((error) => {
     d.ui.toast("error", `Cannot check the open terminals: ${errorText(error)}`);
     return 0;

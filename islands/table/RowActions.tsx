@@ -121,7 +121,11 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         class="btn btn-sm btn-go"
         data-action="start"
         aria-label={`Start ${name}`}
-        title="Start"
+        title={busy
+          ? "Wait until the copy has finished"
+          : canStart(dto.status)
+          ? "Start"
+          : `Cannot start: it is ${dto.status}`}
         disabled={busy || !canStart(dto.status)}
         onClick={(event) =>
           void keepFocus(event.currentTarget, startInstance(d, dto), ["stop", "logs"])}
@@ -133,7 +137,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         class="btn btn-sm"
         data-action="stop"
         aria-label={`Stop ${name}`}
-        title="Stop"
+        title={canStop(dto.status) ? "Stop" : `Nothing to stop: it is ${dto.status}`}
         disabled={busy || !canStop(dto.status)}
         onClick={(event) =>
           void keepFocus(event.currentTarget, stopInstance(d, dto), ["start", "logs"])}
