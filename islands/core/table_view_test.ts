@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { groupInstances } from "./grouping.ts";
 import { matches, poolState, statusSummary, viewGroups } from "./table_view.ts";
 import { testDto } from "./test_support.ts";
@@ -36,8 +36,10 @@ const roots = (query: string, sort: Parameters<typeof viewGroups>[3]) =>
   viewGroups(groups, lookup, query, sort).map((g) => g.rootId);
 
 Deno.test("search matches every word in name, slug, blueprint or status", () => {
-  assertEquals(matches(DTOS[0]!, "comfy started"), true);
-  assertEquals(matches(DTOS[0]!, "comfy exited"), false);
+  const [comfy] = DTOS;
+  assert(comfy);
+  assertEquals(matches(comfy, "comfy started"), true);
+  assertEquals(matches(comfy, "comfy exited"), false);
   assertEquals(roots("forge.sh", "order"), [2]);
   assertEquals(roots("sat", "order"), [1], "a matching satellite shows its group");
   assertEquals(roots("", "order"), [1, 2, 4]);

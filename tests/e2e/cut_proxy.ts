@@ -8,6 +8,8 @@ export interface CutProxy {
   /** http://127.0.0.1:<port> */
   url: string;
   blocked: boolean;
+  /** Failures of the proxy itself (a test asserts there are none). */
+  errors: string[];
   cut(): void;
   close(): Promise<void>;
 }
@@ -27,6 +29,7 @@ export function startCutProxy(target: { hostname: string; port: number }): CutPr
   const proxy: CutProxy = {
     url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
     blocked: false,
+    errors: [],
     cut() {
       for (const conn of open) {
         try {
@@ -60,7 +63,7 @@ export function startCutProxy(target: { hostname: string; port: number }): CutPr
   const accepting = (async () => {
     try {
       for await (const client of listener) {
-        serve(client).catch((error) => console.error("cut proxy:", error));
+        serve(client).catch((error) => proxy.errors.push(`cut proxy: ${error}`));
       }
     } catch {
       // listener closed

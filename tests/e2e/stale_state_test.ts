@@ -170,6 +170,7 @@ Deno.test({
       await b.screenshot("stale-after-restart");
       const pageErrors = b.problems.filter((p) => p.startsWith("page error"));
       assertEquals(pageErrors, []);
+      assertEquals(proxy.errors, []);
     } catch (error) {
       await b.screenshot("stale-failure").catch(() => {});
       throw error;
