@@ -13,6 +13,7 @@ import { registerBlueprintRoutes } from "./routes/api/blueprints.ts";
 import { registerInstanceRoutes } from "./routes/api/instances.ts";
 import { registerSystemRoutes } from "./routes/api/system.ts";
 import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
+import { registerRunHistoryRoutes } from "./routes/api/run_history.ts";
 import { registerTerminalRoutes } from "./routes/api/terminals.ts";
 import { registerEventRoutes } from "./routes/api/events.ts";
 import type { GpuProvider, StatsHub } from "./lib/gpu/mod.ts";
@@ -46,6 +47,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       record,
       urlContextOf(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto")),
       publication(record),
+      services.paths.logFile(record.slug),
     );
   const config = services.config;
   return createApp({
@@ -89,6 +91,13 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         blueprints: services.catalog,
         baseEnv: services.baseEnv,
         present,
+      });
+      registerRunHistoryRoutes(router, {
+        db: services.db,
+        bus: services.bus,
+        service: services.instances,
+        logs: services.logs,
+        lifetime: services.lifetime,
       });
       registerTerminalRoutes(router, {
         service: services.instances,

@@ -36,6 +36,17 @@ export async function deleteInstance(d: Dashboard, dto: InstanceDto): Promise<vo
     ],
   });
   if (!mode) return;
+  // Nothing brings a permanently deleted folder back: a second, explicit step.
+  if (mode === "permanent") {
+    const sure = await d.ui.confirm({
+      title: `Delete "${dto.name}" for good?`,
+      message: `Its folder (environment, script, logs) is removed and cannot be restored. ` +
+        `Outputs in "${dto.output_path}" stay.`,
+      confirmLabel: `Delete "${dto.name}" permanently`,
+      danger: true,
+    });
+    if (!sure) return;
+  }
   try {
     await send(d, dto, mode, false);
   } catch (error) {

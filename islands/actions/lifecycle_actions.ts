@@ -6,7 +6,8 @@ import { isActive } from "../core/status.ts";
 
 export async function startInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
   try {
-    d.store.applyInstance(await d.api.post<InstanceDto>(`/api/instances/${dto.id}/start`));
+    const mark = d.store.mark();
+    d.store.applyResponse(await d.api.post<InstanceDto>(`/api/instances/${dto.id}/start`), mark);
   } catch (error) {
     d.ui.toast("error", `Cannot start "${dto.name}": ${errorText(error)}`);
   }
@@ -14,7 +15,8 @@ export async function startInstance(d: Dashboard, dto: InstanceDto): Promise<voi
 
 export async function stopInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
   try {
-    d.store.applyInstance(await d.api.post<InstanceDto>(`/api/instances/${dto.id}/stop`));
+    const mark = d.store.mark();
+    d.store.applyResponse(await d.api.post<InstanceDto>(`/api/instances/${dto.id}/stop`), mark);
     d.ui.toast("success", `"${dto.name}" stopped.`);
   } catch (error) {
     d.ui.toast("error", `Cannot stop "${dto.name}": ${errorText(error)}`);
@@ -32,10 +34,11 @@ export async function rebuildInstance(d: Dashboard, dto: InstanceDto): Promise<v
   });
   if (!ok) return;
   try {
+    const mark = d.store.mark();
     const result = await d.api.post<{ detail: string; instance: InstanceDto }>(
       `/api/instances/${dto.id}/rebuild`,
     );
-    d.store.applyInstance(result.instance);
+    d.store.applyResponse(result.instance, mark);
     d.ui.toast("success", `"${dto.name}": ${result.detail}.`);
   } catch (error) {
     d.ui.toast("error", `Cannot rebuild "${dto.name}": ${errorText(error)}`);

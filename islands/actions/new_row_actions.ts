@@ -10,19 +10,20 @@ export function addNewRow(d: Dashboard): void {
   d.store.newRow.value = newInstanceDraft(bestGpu(d.store.system.gpus, d.store.stats.value));
 }
 
-/** Creates the instance described by the new row; the row stays on failure. */
-export async function createFromNewRow(d: Dashboard): Promise<boolean> {
+/** Creates the instance described by the new row (its id; null and the row stays on failure). */
+export async function createFromNewRow(d: Dashboard): Promise<number | null> {
   const draft = d.store.newRow.value;
-  if (!draft) return false;
+  if (!draft) return null;
   try {
+    const mark = d.store.mark();
     const created = await d.api.post<InstanceDto>("/api/instances", createBodyOf(draft));
-    d.store.applyInstance(created);
+    d.store.applyResponse(created, mark);
     d.store.newRow.value = null;
     d.ui.toast("success", `Instance "${created.name}" created.`);
-    return true;
+    return created.id;
   } catch (error) {
     d.ui.toast("error", `Cannot create "${draft.name}": ${errorText(error)}`);
-    return false;
+    return null;
   }
 }
 

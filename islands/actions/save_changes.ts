@@ -10,9 +10,10 @@ export async function saveRow(d: Dashboard, row: RowState): Promise<string | nul
   const body = updateBodyOf(row.dto.value, row.draft.value);
   if (Object.keys(body).length === 0) return null;
   try {
+    const mark = d.store.mark();
     const updated = await d.api.put<InstanceDto>(`/api/instances/${row.id}`, body);
     row.draft.value = {};
-    d.store.applyInstance(updated);
+    d.store.applyResponse(updated, mark);
     return null;
   } catch (error) {
     return errorText(error);

@@ -7,6 +7,7 @@ export async function openTerminal(d: Dashboard, instanceId: number): Promise<vo
   const name = d.store.row(instanceId)?.dto.value.name ?? `#${instanceId}`;
   try {
     const opened = await d.api.post<{ id: string }>(`/api/instances/${instanceId}/terminals`);
+    d.tools.fresh.add(opened.id);
     d.tools.addTerminal({ id: opened.id, instanceId });
   } catch (error) {
     const limit = error instanceof ApiError && error.code === "terminal_limit";
@@ -41,8 +42,8 @@ export async function closeTerminal(d: Dashboard, id: string): Promise<void> {
   d.tools.removeTerminal(id);
 }
 
-/** Drops remembered tabs whose terminals ended (after a server restart, idle reaping …). */
-export async function pruneEndedTerminals(d: Dashboard): Promise<void> {
+/** The terminal ids alive on the server among the open tabs' instances. */
+async function aliveTerminals(d: Dashboard): Promise<Set<string>> {
   const tabs = d.tools.terminals.value;
   const instances = [...new Set(tabs.map((t) => t.instanceId))];
   const alive = new Set<string>();
@@ -56,6 +57,35 @@ export async function pruneEndedTerminals(d: Dashboard): Promise<void> {
       // the instance is gone: its tabs go too
     }
   }
+  return alive;
+}
+
+/**
+ * After a resync: tabs whose terminal is gone stay, marked "ended" with the reason (their
+ * view says so and offers a new one); the others reattach if their retries ran out.
+ * Returns how many ended.
+ */
+export async function resyncTerminals(d: Dashboard, reason: string): Promise<number> {
+  if (d.tools.terminals.value.length === 0) return 0;
+  const alive = await aliveTerminals(d);
+  const pool = await import("../term/terminal_pool.ts");
+  let ended = 0;
+  for (const tab of d.tools.terminals.value) {
+    if (alive.has(tab.id)) {
+      pool.reviveTerminal(tab.id);
+      continue;
+    }
+    if (d.tools.ended.value[tab.id]) continue;
+    d.tools.markEnded(tab.id, reason);
+    pool.endTerminal(tab.id, reason);
+    ended++;
+  }
+  return ended;
+}
+
+/** Drops remembered tabs whose terminals ended (after a server restart, idle reaping …). */
+export async function pruneEndedTerminals(d: Dashboard): Promise<void> {
+  const alive = await aliveTerminals(d);
   const kept = d.tools.terminals.value.filter((t) => alive.has(t.id));
   if (kept.length !== d.tools.terminals.value.length) {
     d.tools.setTerminals(kept);

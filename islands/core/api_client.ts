@@ -1,5 +1,6 @@
 /** JSON calls to AiKore's API with the session's CSRF token; every failure becomes an ApiError. */
 import { apiErrorMessage } from "../../lib/shared/api_error.ts";
+import { plainError } from "./plain_error.ts";
 
 /** A failed API call; `message` is meant for the user. */
 export class ApiError extends Error {
@@ -89,7 +90,8 @@ export function createApi(options: ApiOptions): Api {
     if (response.status === 401 && code === "unauthorized") unauthorized();
     const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
     const details = (parsed as { error?: { details?: unknown } } | null)?.error?.details ?? null;
-    throw new ApiError(apiErrorMessage(parsed, fallback), response.status, code, details);
+    const message = plainError(apiErrorMessage(parsed, fallback));
+    throw new ApiError(message, response.status, code, details);
   }
 
   return {

@@ -3,6 +3,8 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Api, createApi } from "./api_client.ts";
 import { DashboardStore } from "./dashboard_store.ts";
+import { failureToast } from "./failure.ts";
+import { TableView } from "./table_view.ts";
 import { ToolsState } from "./tools_state.ts";
 import type { DashboardProps } from "./types.ts";
 import { UiState } from "./ui_state.ts";
@@ -13,6 +15,7 @@ export interface Dashboard {
   api: Api;
   ui: UiState;
   tools: ToolsState;
+  view: TableView;
 }
 
 /** Builds a page's objects from the island props (on the server and in the browser). */
@@ -21,7 +24,14 @@ export function createDashboard(props: DashboardProps): Dashboard {
   const ui = new UiState();
   store.onDraftLost = (name) =>
     ui.toast("info", `"${name}" was deleted elsewhere; its unsaved edits were dropped.`);
-  return { store, api: createApi({ csrfToken: props.csrfToken }), ui, tools: new ToolsState() };
+  const tools = new ToolsState();
+  store.onFailure = (dto) =>
+    ui.toast("error", failureToast(dto), {
+      label: "Show log",
+      run: () => tools.open({ kind: "console", id: dto.id }),
+    });
+  const api = createApi({ csrfToken: props.csrfToken });
+  return { store, api, ui, tools, view: new TableView() };
 }
 
 export const DashboardContext = createContext<Dashboard | null>(null);

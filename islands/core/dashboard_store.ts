@@ -35,6 +35,11 @@ export class DashboardStore {
   readonly portHolders: ReadonlySignal<string>;
   /** Called when a row with unsaved edits disappears (deleted elsewhere). */
   onDraftLost: (name: string) => void = () => {};
+  /** Called when a streamed event shows a run that just failed (exited by itself, error). */
+  onFailure: (dto: InstanceDto) => void = () => {};
+  /** Counts applied stream messages; a row remembers the count of its last one. */
+  #seq = 0;
+  #rowSeq = new Map<number, number>();
 
   constructor(
     instances: readonly InstanceDto[],
@@ -59,24 +64,64 @@ export class DashboardStore {
     return this.rows.value.get(id);
   }
 
-  /** Replaces every instance (first event of a stream, or a resync). Drafts survive. */
-  applySnapshot(instances: readonly InstanceDto[], order: readonly number[]): void {
+  /**
+   * Replaces every instance (first event of a stream, or a resync). Drafts survive. Returns
+   * what changed, in words ("web: started → stopped"), for the resync notice.
+   */
+  applySnapshot(instances: readonly InstanceDto[], order: readonly number[]): string[] {
+    const changes: string[] = [];
     batch(() => {
       const previous = this.rows.peek();
       const next = new Map<number, RowState>();
+      const seq = ++this.#seq;
       for (const dto of instances) {
         const row = previous.get(dto.id);
+        const before = row?.dto.peek();
+        if (!before) changes.push(`"${dto.name}" appeared`);
+        else if (before.status !== dto.status) {
+          changes.push(`"${dto.name}" ${before.status} → ${dto.status}`);
+        }
         if (row) this.#update(row, dto);
         next.set(dto.id, row ?? this.#create(dto));
+        this.#rowSeq.set(dto.id, seq);
       }
-      for (const [id, row] of previous) if (!next.has(id)) this.#lost(row);
+      for (const [id, row] of previous) {
+        if (next.has(id)) continue;
+        changes.push(`"${row.dto.peek().name}" is gone`);
+        this.#lost(row);
+      }
       this.rows.value = next;
       this.order.value = order;
     });
+    return changes;
   }
 
-  /** One instance changed or appeared. */
+  /** A mark to take before an API call whose answer is an instance (see applyResponse). */
+  mark(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Applies an instance returned by an API call, unless the event stream already brought a
+   * newer state of that row after `mark` (a quick clone can finish before its answer arrives:
+   * the answer's "installing" must not overwrite the streamed "stopped").
+   */
+  applyResponse(dto: InstanceDto, mark: number): void {
+    if ((this.#rowSeq.get(dto.id) ?? -1) > mark) return;
+    this.#applyInstance(dto);
+  }
+
+  /** One instance changed or appeared (an event of the stream). */
   applyInstance(dto: InstanceDto): void {
+    this.#rowSeq.set(dto.id, ++this.#seq);
+    const before = this.rows.peek().get(dto.id)?.dto.peek().status;
+    this.#applyInstance(dto);
+    if (before && before !== dto.status && (dto.status === "exited" || dto.status === "error")) {
+      this.onFailure(dto);
+    }
+  }
+
+  #applyInstance(dto: InstanceDto): void {
     const row = this.rows.peek().get(dto.id);
     if (row) {
       this.#update(row, dto);
@@ -88,6 +133,7 @@ export class DashboardStore {
   }
 
   applyRemoved(id: number): void {
+    this.#rowSeq.set(id, ++this.#seq);
     const row = this.rows.peek().get(id);
     if (!row) return;
     const next = new Map(this.rows.peek());

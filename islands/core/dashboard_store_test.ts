@@ -76,3 +76,32 @@ Deno.test("port holders change only when a port changes", () => {
   assertEquals(runs, 2);
   assertEquals(s.portHolders.value, "1:19001,2:19002");
 });
+
+Deno.test("an API answer older than a streamed event of its row is not applied", () => {
+  const s = store(testDto({ id: 1, name: "src" }));
+  const mark = s.mark();
+  // The clone's row streams in and finishes before the POST answer ("installing") arrives.
+  s.applyInstance(testDto({ id: 2, slug: "copy", name: "copy", status: "installing" }));
+  s.applyInstance(testDto({ id: 2, slug: "copy", name: "copy", status: "stopped" }));
+  s.applyResponse(testDto({ id: 2, slug: "copy", name: "copy", status: "installing" }), mark);
+  assertEquals(rowOf(s, 2).dto.value.status, "stopped");
+  // With no newer event, the answer is applied (and a new row appears at once).
+  const later = s.mark();
+  s.applyResponse(testDto({ id: 3, slug: "c", name: "c", status: "installing" }), later);
+  assertEquals(rowOf(s, 3).dto.value.status, "installing");
+});
+
+Deno.test("a resync snapshot says what changed", () => {
+  const s = store(
+    testDto({ id: 1, name: "web", status: "started" }),
+    testDto({ id: 2, name: "old" }),
+  );
+  const changes = s.applySnapshot([
+    testDto({ id: 1, name: "web", status: "stopped" }),
+    testDto({ id: 3, name: "new", slug: "new" }),
+  ], [1, 3]);
+  assertEquals(changes, ['"web" started → stopped', '"new" appeared', '"old" is gone']);
+  assertEquals(s.applySnapshot([testDto({ id: 1, name: "web", status: "stopped" })], [1]), [
+    '"new" is gone',
+  ]);
+});

@@ -3,21 +3,29 @@
  * draft; live updates replace the server values, so fields the user has not touched follow
  * the server while typed text is never overwritten. Pure functions, tested without a browser.
  */
-import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import type { InstanceDto, RestartPolicy } from "../../lib/shared/instance_schema.ts";
+import { describeGpuChoice, normalizeGpuIds } from "./gpu_choice.ts";
 import { isActive } from "./status.ts";
+
+export { normalizeGpuIds };
 
 /** The fields a row edits, in the shape the inputs use. */
 export interface EditableValues {
   name: string;
   base_blueprint: string;
   output_path: string;
-  /** Normalised comma list; "" = every GPU. */
+  /** "none" (CPU only), "all" or a normalised comma list (see gpu_choice.ts). */
   gpu_ids: string;
   autostart: boolean;
   persistent_mode: boolean;
   use_custom_hostname: boolean;
   hostname: string;
   port: number | null;
+  restart_policy: RestartPolicy;
+  /** "" = the blueprint's default. */
+  python_version: string;
+  cuda_version: string;
+  torch_version: string;
 }
 export type EditableField = keyof EditableValues;
 /** What the user changed in a row (absent = follow the server). */
@@ -33,7 +41,14 @@ export const FIELD_LABELS: Record<EditableField, string> = {
   use_custom_hostname: "Custom address on",
   hostname: "Custom address",
   port: "Port",
+  restart_policy: "Restart policy",
+  python_version: "Python",
+  cuda_version: "CUDA",
+  torch_version: "Torch",
 };
+
+/** The version fields ("" = the blueprint's default). */
+export const VERSION_FIELDS = ["python_version", "cuda_version", "torch_version"] as const;
 const FIELDS = Object.keys(FIELD_LABELS) as EditableField[];
 
 /** Fields whose change needs a stopped instance or a confirmed restart (server's list). */
@@ -44,22 +59,19 @@ const RESTART_FIELDS: ReadonlySet<EditableField> = new Set([
   "output_path",
   "persistent_mode",
   "port",
+  "python_version",
+  "cuda_version",
+  "torch_version",
 ]);
 
 /** Fields a satellite inherits from its parent (shown locked). */
 export const INHERITED_FIELDS: ReadonlySet<EditableField> = new Set([
   "base_blueprint",
   "output_path",
+  "python_version",
+  "cuda_version",
+  "torch_version",
 ]);
-
-/** Sorted, de-duplicated GPU list: " 1, 0,,1" → "0,1". */
-export function normalizeGpuIds(text: string | null | undefined): string {
-  const parts = [...new Set((text ?? "").split(",").map((p) => p.trim()).filter(Boolean))];
-  return parts.sort((a, b) => {
-    const [x, y] = [Number(a), Number(b)];
-    return Number.isNaN(x) || Number.isNaN(y) ? a.localeCompare(b) : x - y;
-  }).join(",");
-}
 
 /** The server's values of a row. */
 export function valuesOf(dto: InstanceDto): EditableValues {
@@ -73,6 +85,10 @@ export function valuesOf(dto: InstanceDto): EditableValues {
     use_custom_hostname: dto.use_custom_hostname,
     hostname: dto.hostname ?? "",
     port: dto.port,
+    restart_policy: dto.restart_policy,
+    python_version: dto.python_version ?? "",
+    cuda_version: dto.cuda_version ?? "",
+    torch_version: dto.torch_version ?? "",
   };
 }
 
@@ -115,7 +131,10 @@ export function pruneDraft(dto: InstanceDto, draft: Draft): Draft {
 export function describeValue(field: EditableField, value: unknown): string {
   if (typeof value === "boolean") return value ? "on" : "off";
   if (field === "port") return value === null ? "auto" : String(value);
-  if (field === "gpu_ids") return value === "" ? "all GPUs" : String(value);
+  if (field === "gpu_ids") return describeGpuChoice(String(value));
+  if ((VERSION_FIELDS as readonly string[]).includes(field) && value === "") {
+    return "blueprint default";
+  }
   if (value === "" || value === null || value === undefined) return "(none)";
   return String(value);
 }
@@ -153,7 +172,9 @@ export function updateBodyOf(dto: InstanceDto, draft: Draft): Record<string, unk
     const value = draft[field];
     if (field === "gpu_ids") body.gpu_ids = normalizeGpuIds(value as string);
     else if (field === "hostname") body.hostname = value === "" ? null : value;
-    else body[field] = value;
+    else if ((VERSION_FIELDS as readonly string[]).includes(field)) {
+      body[field] = value === "" ? null : value;
+    } else body[field] = value;
   }
   if (needsRestart(dto, draft)) body.restart = true;
   if ("base_blueprint" in body) body.replace_script = true;

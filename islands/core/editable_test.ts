@@ -1,6 +1,7 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import {
   changesOf,
+  describeValue,
   dirtyFields,
   needsRestart,
   normalizeGpuIds,
@@ -12,7 +13,10 @@ import { testDto } from "./test_support.ts";
 
 Deno.test("GPU lists compare as sets: order, spaces and blanks do not make a row dirty", () => {
   assertEquals(normalizeGpuIds(" 1, 0,,1"), "0,1");
-  assertEquals(normalizeGpuIds(null), "");
+  assertEquals(normalizeGpuIds(null), "all", "the server's null means every GPU");
+  assertEquals(normalizeGpuIds("none"), "none");
+  assertEquals(describeValue("gpu_ids", "none"), "CPU only");
+  assertEquals(describeValue("gpu_ids", "all"), "all GPUs");
   assertEquals(normalizeGpuIds("10,2"), "2,10");
   assertEquals(dirtyFields(testDto({ gpu_ids: "0,1" }), { gpu_ids: "1,0" }), []);
 });
@@ -49,7 +53,7 @@ Deno.test("the change list says old → new with readable values", () => {
     autostart: true,
   });
   assertEquals(changes.map((c) => `${c.label}: ${c.from} → ${c.to} ${c.needsRestart}`), [
-    "GPUs: all GPUs → 1 true",
+    "GPUs: all GPUs → GPU 1 true",
     "Autostart: off → on false",
     "Port: 19001 → auto true",
   ]);

@@ -1,57 +1,73 @@
 /**
- * Feeds the store from `GET /api/events?stats=1`. EventSource resumes by itself with
- * Last-Event-ID after a network blip; when the browser gives up (the server answered an error,
- * e.g. after a restart or a logout) this reopens it with `lastEventId`, backing off, and
- * sends the user to the login page when the session has ended. No polling.
+ * Feeds the store from `GET /api/events?stats=1`. One resync path: whenever the stream breaks
+ * (network blip, nginx reload, AiKore restarted), this closes it and opens a fresh one without
+ * a resume id, so the server always answers with a full snapshot; the caller then reloads the
+ * rest (terminals) and says what changed. Backs off while AiKore is unreachable and sends the
+ * user to the login page when the session has ended. No polling.
  */
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import type { SystemStats } from "../../lib/shared/stats.ts";
 import type { DashboardStore } from "./dashboard_store.ts";
 
+/** What a resync found. */
+export interface Resync {
+  /** Instance changes in words. */
+  changes: string[];
+  /** The event ids started over: AiKore was restarted while the page was open. */
+  restarted: boolean;
+}
+
 export interface EventStreamOptions {
   /** The session ended (401). */
   onSessionEnded: () => void;
+  /** A snapshot after a broken stream was applied. */
+  onResync: (resync: Resync) => void;
 }
 
 /** Opens the stream; returns the function that closes it. */
 export function connectEvents(store: DashboardStore, options: EventStreamOptions): () => void {
   let source: EventSource | null = null;
-  let lastId = "";
+  let lastId = 0;
   let failures = 0;
+  let broken = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
-  const on = (name: string, handle: (data: unknown) => void) => {
+  const on = (name: string, handle: (data: unknown, id: number | null) => void) => {
     source?.addEventListener(name, (event) => {
       const message = event as MessageEvent<string>;
-      if (message.lastEventId) lastId = message.lastEventId;
-      handle(JSON.parse(message.data));
+      const id = /^\d+$/.test(message.lastEventId) ? Number(message.lastEventId) : null;
+      handle(JSON.parse(message.data), id);
+      if (id !== null) lastId = id;
     });
   };
 
   const reopenLater = async () => {
     const session = await fetch("/api/auth/session", { credentials: "same-origin" })
       .then((r) => r.status).catch(() => 0);
+    if (closed) return;
     if (session === 401) return options.onSessionEnded();
-    const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures, 5));
+    store.connection.value = session === 0 || session >= 500 ? "offline" : "reconnecting";
+    const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
     failures++;
     timer = setTimeout(open, delay);
   };
 
   function open() {
     if (closed) return;
-    const query = lastId ? `&lastEventId=${encodeURIComponent(lastId)}` : "";
-    source = new EventSource(`/api/events?stats=1${query}`);
+    source = new EventSource("/api/events?stats=1");
     source.addEventListener("open", () => {
       failures = 0;
-      store.connection.value = "live";
       if (performance.getEntriesByName("aikore:live").length === 0) {
         performance.mark("aikore:live");
       }
     });
-    on("snapshot", (data) => {
+    on("snapshot", (data, id) => {
       const snapshot = data as { instances: InstanceDto[]; order: number[] };
-      store.applySnapshot(snapshot.instances, snapshot.order);
+      const changes = store.applySnapshot(snapshot.instances, snapshot.order);
+      store.connection.value = "live";
+      if (broken) options.onResync({ changes, restarted: id !== null && id < lastId });
+      broken = false;
     });
     on("instance", (data) => store.applyInstance(data as InstanceDto));
     on("instance-removed", (data) => store.applyRemoved((data as { id: number }).id));
@@ -59,13 +75,13 @@ export function connectEvents(store: DashboardStore, options: EventStreamOptions
     on("stats", (data) => store.applyStats(data as SystemStats));
     source.addEventListener("error", () => {
       if (closed || !source) return;
-      if (source.readyState === EventSource.CLOSED) {
-        store.connection.value = "offline";
-        source = null;
-        void reopenLater();
-      } else {
-        store.connection.value = "reconnecting";
-      }
+      // Never let EventSource resume by itself: its Last-Event-ID may belong to an AiKore
+      // that no longer runs. A fresh stream starts with a full snapshot.
+      source.close();
+      source = null;
+      broken = true;
+      store.connection.value = "reconnecting";
+      void reopenLater();
     });
   }
 

@@ -5,9 +5,11 @@ import {
   proposeSlug,
   relativePathProblem,
   slugProblem,
+  versionProblem,
 } from "../../lib/shared/identifiers.ts";
 import type { SystemStats } from "../../lib/shared/stats.ts";
-import type { EditableValues } from "./editable.ts";
+import { type EditableValues, VERSION_FIELDS } from "./editable.ts";
+import { gpuChoiceProblem, NO_GPU } from "./gpu_choice.ts";
 import type { GpuInfo } from "./types.ts";
 
 /** The new row's values, plus whether the user took over the slug and output path. */
@@ -17,7 +19,7 @@ export interface NewInstanceDraft extends EditableValues {
   outputEdited: boolean;
 }
 
-/** The GPU with the most free VRAM ("" when there is none). */
+/** The default GPU choice: the GPU with the most free VRAM, CPU only when there is none. */
 export function bestGpu(gpus: readonly GpuInfo[], stats: SystemStats | null): string {
   let best: { id: number; free: number } | null = null;
   for (const gpu of gpus) {
@@ -25,7 +27,7 @@ export function bestGpu(gpus: readonly GpuInfo[], stats: SystemStats | null): st
     const free = live ? live.vram.free : gpu.memory_total;
     if (!best || free > best.free) best = { id: gpu.id, free };
   }
-  return best ? String(best.id) : "";
+  return best ? String(best.id) : NO_GPU;
 }
 
 /** A fresh new row. */
@@ -41,6 +43,10 @@ export function newInstanceDraft(gpuIds: string, blueprint = ""): NewInstanceDra
     use_custom_hostname: false,
     hostname: "",
     port: null,
+    restart_policy: "no",
+    python_version: "",
+    cuda_version: "",
+    torch_version: "",
     slugEdited: false,
     outputEdited: false,
   };
@@ -64,7 +70,10 @@ export function withSlug(draft: NewInstanceDraft, slug: string): NewInstanceDraf
 }
 
 /** Field → problem for the new row (empty when it can be created). */
-export function newInstanceProblems(draft: NewInstanceDraft): Partial<Record<string, string>> {
+export function newInstanceProblems(
+  draft: NewInstanceDraft,
+  gpuCount: number | null = null,
+): Partial<Record<string, string>> {
   const problems: Partial<Record<string, string>> = {};
   const name = displayNameProblem(draft.name);
   if (name) problems.name = name;
@@ -73,6 +82,12 @@ export function newInstanceProblems(draft: NewInstanceDraft): Partial<Record<str
   if (!draft.base_blueprint) problems.base_blueprint = "choose a blueprint";
   const output = relativePathProblem(draft.output_path);
   if (output) problems.output_path = output;
+  const gpu = gpuChoiceProblem(draft.gpu_ids, gpuCount);
+  if (gpu) problems.gpu_ids = gpu;
+  for (const field of VERSION_FIELDS) {
+    const version = draft[field] === "" ? null : versionProblem(draft[field]);
+    if (version) problems[field] = version;
+  }
   if (draft.use_custom_hostname) {
     const host = hostnameProblem(draft.hostname);
     if (host) problems.hostname = host;
@@ -93,5 +108,9 @@ export function createBodyOf(draft: NewInstanceDraft): Record<string, unknown> {
     use_custom_hostname: draft.use_custom_hostname,
     hostname: draft.hostname === "" ? null : draft.hostname,
     port: draft.port,
+    restart_policy: draft.restart_policy,
+    python_version: draft.python_version || null,
+    cuda_version: draft.cuda_version || null,
+    torch_version: draft.torch_version || null,
   };
 }

@@ -23,7 +23,7 @@ function statsWithFree(free: number[]): SystemStats {
 Deno.test("the default GPU is the one with most free VRAM (total before the first sample)", () => {
   assertEquals(bestGpu(GPUS, null), "0");
   assertEquals(bestGpu(GPUS, statsWithFree([2e9, 10e9])), "1");
-  assertEquals(bestGpu([], null), "");
+  assertEquals(bestGpu([], null), "none", "no GPU (or no NVML): CPU only");
 });
 
 Deno.test("slug and output path follow the name until the user edits them", () => {
@@ -37,7 +37,7 @@ Deno.test("slug and output path follow the name until the user edits them", () =
 });
 
 Deno.test("the new row names its problems until it can be created", () => {
-  const empty = newInstanceDraft("");
+  const empty = newInstanceDraft("none");
   assertEquals(Object.keys(newInstanceProblems(empty)).sort(), [
     "base_blueprint",
     "name",
@@ -54,11 +54,28 @@ Deno.test("the new row names its problems until it can be created", () => {
     slug: "api-1",
     base_blueprint: "empty.sh",
     output_path: "api-1",
-    gpu_ids: "",
+    gpu_ids: "none",
     autostart: false,
     persistent_mode: false,
     use_custom_hostname: false,
     hostname: null,
     port: null,
+    restart_policy: "no",
+    python_version: null,
+    cuda_version: null,
+    torch_version: null,
   });
+});
+
+Deno.test("the GPU choice is checked while choosing: chosen GPUs need one ticked and in range", () => {
+  const ready = { ...withName(newInstanceDraft("none"), "app"), base_blueprint: "empty.sh" };
+  assertEquals(newInstanceProblems(ready), {});
+  assertEquals(newInstanceProblems({ ...ready, gpu_ids: "all" }), {});
+  assertEquals(newInstanceProblems({ ...ready, gpu_ids: "" }), {
+    gpu_ids: "tick at least one GPU, or choose CPU only or All GPUs",
+  });
+  assertEquals(newInstanceProblems({ ...ready, gpu_ids: "2" }, 2), {
+    gpu_ids: "GPU 2 does not exist (this machine has 2)",
+  });
+  assertEquals(newInstanceProblems({ ...ready, gpu_ids: "1" }, 2), {});
 });

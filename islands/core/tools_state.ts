@@ -12,6 +12,7 @@ export type ToolsView =
   | { kind: "editor"; id: number }
   | { kind: "app"; id: number }
   | { kind: "versions"; id: number }
+  | { kind: "runs"; id: number }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -20,7 +21,16 @@ export interface TerminalTab {
   instanceId: number;
 }
 
-const KINDS = new Set(["welcome", "console", "terminals", "editor", "app", "versions", "trash"]);
+const KINDS = new Set([
+  "welcome",
+  "console",
+  "terminals",
+  "editor",
+  "app",
+  "versions",
+  "runs",
+  "trash",
+]);
 
 /** Whether a stored value is a tools view (storage is user-editable: never trust it). */
 export function isToolsView(value: unknown): boolean {
@@ -44,6 +54,10 @@ export class ToolsState {
   readonly view = signal<ToolsView>({ kind: "welcome" });
   readonly terminals = signal<TerminalTab[]>([]);
   readonly activeTerminal = signal<string | null>(null);
+  /** Terminals opened by this page that have not been shown yet (they say "starting"). */
+  readonly fresh = new Set<string>();
+  /** Tabs whose terminal no longer exists on the server, with the reason (not stored). */
+  readonly ended = signal<Readonly<Record<string, string>>>({});
 
   /** Loads the remembered view and tabs (browser only, after hydration). */
   restore(): void {
@@ -52,7 +66,29 @@ export class ToolsState {
     this.view.value = loadJson<ToolsView>(STORAGE_KEYS.toolsView, { kind: "welcome" }, isToolsView);
   }
 
+  /** Asked before the current view is replaced (the editor with unsaved changes sets it). */
+  #leaveGuard: (() => Promise<boolean>) | null = null;
+
+  /** Sets or clears the question asked before leaving the current view. */
+  guardLeave(guard: (() => Promise<boolean>) | null): void {
+    this.#leaveGuard = guard;
+  }
+
+  /** Shows `view`; when the current view guards its leaving, only once the user agrees. */
   open(view: ToolsView): void {
+    const guard = this.#leaveGuard;
+    if (guard && JSON.stringify(view) !== JSON.stringify(this.view.value)) {
+      guard().then((leave) => {
+        if (!leave) return;
+        this.#leaveGuard = null;
+        this.#show(view);
+      }).catch(() => {});
+      return;
+    }
+    this.#show(view);
+  }
+
+  #show(view: ToolsView): void {
     this.view.value = view;
     saveJson(STORAGE_KEYS.toolsView, view);
   }
@@ -65,6 +101,10 @@ export class ToolsState {
     this.setTerminals([...this.terminals.value.filter((t) => t.id !== tab.id), tab]);
     this.activeTerminal.value = tab.id;
     this.open({ kind: "terminals" });
+  }
+
+  markEnded(id: string, reason: string): void {
+    this.ended.value = { ...this.ended.value, [id]: reason };
   }
 
   removeTerminal(id: string): void {

@@ -7,10 +7,17 @@ import type { ComponentChildren } from "preact";
 
 export type ToastKind = "success" | "error" | "info";
 
+/** A button in a toast (e.g. "Show log"). */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
+
 export interface Toast {
   id: number;
   kind: ToastKind;
   text: string;
+  action?: ToastAction;
 }
 
 /** One entry of a popup menu. */
@@ -88,9 +95,10 @@ export class UiState {
   readonly menu = signal<OpenMenu | null>(null);
   #nextId = 1;
 
-  toast(kind: ToastKind, text: string): void {
+  toast(kind: ToastKind, text: string, action?: ToastAction): void {
     const id = this.#nextId++;
-    this.toasts.value = [...this.toasts.value, { id, kind, text }].slice(-6);
+    const toast: Toast = action ? { id, kind, text, action } : { id, kind, text };
+    this.toasts.value = [...this.toasts.value, toast].slice(-6);
     setTimeout(() => this.dismiss(id), kind === "error" ? 20_000 : 6_000);
   }
 

@@ -3,6 +3,15 @@ import { useDashboard } from "../core/dashboard_context.ts";
 import { GpuCard } from "./GpuCard.tsx";
 import { Meter } from "./Meter.tsx";
 
+/** The no-GPU notice in words; the raw loader message stays in the tooltip. */
+function gpuNotice(reason: string | null): string {
+  const text = (reason ?? "").replace(/^no GPU telemetry:\s*/i, "");
+  if (/libnvidia-ml|dlopen|cannot load|shared object/i.test(text)) {
+    return "the NVIDIA driver library (NVML) was not found. Instances run on CPU only unless you type GPU indices.";
+  }
+  return text || "unknown reason";
+}
+
 /** CPU, RAM, disk and one card per GPU, from the `stats` events (1 Hz, no polling). */
 export function SystemMonitor() {
   const { store } = useDashboard();
@@ -37,14 +46,15 @@ export function SystemMonitor() {
             label="Disk (data)"
             percent={stats?.disk.percent ?? null}
             text={stats
-              ? `${formatBytes(stats.disk.free, 1)} free of ${formatBytes(stats.disk.total, 1)}`
+              ? `${formatPercent(stats.disk.percent, 0)} used · ${
+                formatBytes(stats.disk.free, 1)
+              } free of ${formatBytes(stats.disk.total, 1)}`
               : "–"}
           />
         </section>
         {!telemetry.available && (
-          <p class="monitor-note" data-no-gpu>
-            No GPU telemetry:{" "}
-            {(telemetry.reason ?? "unknown reason").replace(/^no GPU telemetry:\s*/i, "")}
+          <p class="monitor-note" data-no-gpu title={telemetry.reason ?? undefined}>
+            No GPU telemetry: {gpuNotice(telemetry.reason)}
           </p>
         )}
         {stats?.gpus.map((gpu) => <GpuCard key={gpu.id} gpu={gpu} />)}

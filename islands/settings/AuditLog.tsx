@@ -55,7 +55,7 @@ export function AuditLog(props: { api: Api }) {
         >
           <input
             aria-label="Filter by action"
-            placeholder="action, e.g. auth.login"
+            placeholder="exact action, e.g. login or instance.start"
             value={filter}
             onInput={(e) => setFilter(e.currentTarget.value)}
           />
@@ -79,12 +79,21 @@ export function AuditLog(props: { api: Api }) {
             <tr key={entry.id} data-audit-action={entry.action}>
               <td>{new Date(entry.at).toLocaleString()}</td>
               <td class="mono wrap">{entry.actor}</td>
-              <td>{entry.action}</td>
+              <td class="mono wrap">{entry.action}</td>
               <td class="wrap">{entry.target ?? ""}</td>
               <td class="mono">{entry.client ?? ""}</td>
               <td class="mono small wrap">{detailText(entry.detail)}</td>
             </tr>
           ))}
+          {entries.length === 0 && !failure && (
+            <tr>
+              <td colSpan={6} class="muted" data-audit-empty>
+                {filter.trim()
+                  ? `No entry has the action "${filter.trim()}". The filter matches whole action names such as login, login_failed or instance.start.`
+                  : "Nothing recorded yet."}
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       {more && (

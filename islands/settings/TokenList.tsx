@@ -13,6 +13,11 @@ interface TokenInfo {
 const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toLocaleString());
 
 function CreatedToken(props: { token: string; close: () => void }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = () =>
+    navigator.clipboard.writeText(props.token)
+      .then(() => setCopied("Copied."))
+      .catch(() => setCopied("The browser refused: select the text and copy it by hand."));
   return (
     <div>
       <p>Copy the token now: it is not shown again.</p>
@@ -28,6 +33,10 @@ function CreatedToken(props: { token: string; close: () => void }) {
         Use it as <code>Authorization: Bearer &lt;token&gt;</code>.
       </p>
       <div class="modal-footer">
+        <span class="muted" role="status">{copied}</span>
+        <button type="button" class="btn" data-action="copy-token" onClick={() => void copy()}>
+          Copy
+        </button>
         <button type="button" class="btn btn-primary" onClick={props.close}>Done</button>
       </div>
     </div>

@@ -24,6 +24,20 @@ function groupsOf(list: BlueprintList): Group[] {
   return groups;
 }
 
+const MAX_REASON = 70;
+
+/** The option's text; a broken blueprint says why in the list itself, not only in a tooltip. */
+function optionText(item: BlueprintOption): string {
+  const name = item.source === "custom" && item.name !== item.filename
+    ? `${item.name} · ${item.filename}`
+    : item.name;
+  if (!item.error) return name;
+  const reason = item.error.length > MAX_REASON
+    ? `${item.error.slice(0, MAX_REASON)}…`
+    : item.error;
+  return `${name} (broken: ${reason})`;
+}
+
 /** Props of {@link BlueprintSelect}. */
 export interface BlueprintSelectProps {
   list: BlueprintList;
@@ -60,10 +74,12 @@ export function BlueprintSelect(props: BlueprintSelectProps) {
               value={item.filename}
               key={item.filename}
               disabled={item.error !== null}
+              title={item.error
+                ? `Cannot be used: ${item.error}. Fix the file's metadata block.`
+                : item.description}
+              data-broken={item.error ? "" : undefined}
             >
-              {item.source === "custom" && item.name !== item.filename
-                ? `${item.name} · ${item.filename}`
-                : item.name}
+              {optionText(item)}
             </option>
           ))}
         </optgroup>

@@ -7,6 +7,8 @@ export interface HostnameEditorProps {
   dirtyEnabled?: boolean;
   dirtyHostname?: boolean;
   name: string;
+  /** What to fix in the typed host name (shown while typing). */
+  problem?: string | undefined;
 }
 
 /** The custom address: a switch and the host name it publishes under. */
@@ -32,6 +34,8 @@ export function HostnameEditor(props: HostnameEditorProps) {
         placeholder="e.g. comfy.lan"
         value={props.hostname}
         disabled={!props.enabled}
+        aria-invalid={props.problem ? "true" : undefined}
+        title={props.problem}
         spellcheck={false}
         onInput={(event) => props.onHostname(event.currentTarget.value)}
       />

@@ -1,13 +1,19 @@
 import type { ComponentChildren } from "preact";
+import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import type { RowState } from "../core/dashboard_store.ts";
 import {
   dirtyFields,
+  type Draft,
   type EditableField,
   type EditableValues,
+  FIELD_LABELS,
   shownValue,
+  valuesOf,
 } from "../core/editable.ts";
+import { rowProblems } from "../core/row_problems.ts";
 import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
 import { PortSelect } from "./PortSelect.tsx";
@@ -15,6 +21,10 @@ import { RowActions } from "./RowActions.tsx";
 import { StatusCell } from "./StatusCell.tsx";
 
 const INHERITED = "Inherited from the parent instance";
+
+function valuesWithDraft(dto: InstanceDto, draft: Draft): EditableValues {
+  return { ...valuesOf(dto), ...draft };
+}
 
 /**
  * One instance: inline-editable fields over the live server values, and its actions. The
@@ -34,6 +44,14 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
     row.draft.value = { ...row.draft.peek(), [field]: next };
   };
   const mark = (field: EditableField) => (dirty.has(field) ? "field-dirty" : undefined);
+  const values = valuesWithDraft(dto, draft);
+  const problems = rowProblems(values, dirty, store.system.gpus.length || null);
+  const problem = (field: EditableField) =>
+    problems[field] && (
+      <small class="field-problem" role="alert" data-problem={field}>
+        {FIELD_LABELS[field]} {problems[field]}
+      </small>
+    );
   const classes = ["instance-row", dirty.size ? "row-dirty" : "", satellite ? "satellite" : ""];
   return (
     <tr class={classes.join(" ").trim()} data-instance-id={dto.id} data-slug={dto.slug}>
@@ -46,10 +64,12 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
             aria-label={`Name of ${dto.name}`}
             data-field="name"
             value={value("name")}
+            aria-invalid={problems.name ? "true" : undefined}
             spellcheck={false}
             onInput={(event) => set("name", event.currentTarget.value)}
           />
           <small class="slug mono" title="Slug: folder and URL name">{dto.slug}</small>
+          {problem("name")}
         </div>
       </td>
       <td>
@@ -69,11 +89,13 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
           aria-label={`Output path of ${dto.name}`}
           data-field="output_path"
           value={value("output_path")}
+          aria-invalid={problems.output_path ? "true" : undefined}
           disabled={satellite}
           title={satellite ? INHERITED : "Folder under the outputs folder"}
           spellcheck={false}
           onInput={(event) => set("output_path", event.currentTarget.value)}
         />
+        {problem("output_path")}
       </td>
       <td>
         <GpuPicker
@@ -102,6 +124,19 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
         />
       </td>
       <td>
+        {RestartCell({ name: dto.name, values, set, mark })}
+      </td>
+      <td>
+        {VersionsCell({
+          name: dto.name,
+          values,
+          set,
+          mark,
+          problems,
+          versionsLocked: satellite ? INHERITED : null,
+        })}
+      </td>
+      <td>
         {StatusCell({ dto })}
       </td>
       <td>
@@ -113,7 +148,9 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
           dirtyHostname: dirty.has("hostname"),
           onEnabled: (on) => set("use_custom_hostname", on),
           onHostname: (text) => set("hostname", text),
+          problem: problems.hostname,
         })}
+        {problem("hostname")}
       </td>
       <td>
         {PortSelect({

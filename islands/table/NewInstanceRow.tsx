@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { cancelNewRow, createFromNewRow } from "../actions/new_row_actions.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
+import type { EditableField, EditableValues } from "../core/editable.ts";
 import {
   type NewInstanceDraft,
   newInstanceProblems,
@@ -8,6 +9,7 @@ import {
   withSlug,
 } from "../core/new_instance.ts";
 import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
 import { PortSelect } from "./PortSelect.tsx";
@@ -19,18 +21,35 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
   const [creating, setCreating] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    nameInput.current?.scrollIntoView({ block: "nearest" });
+    // "center": "nearest" left the row half under the pane edge and the sticky header.
+    nameInput.current?.scrollIntoView({ block: "center" });
     nameInput.current?.focus();
   }, []);
   const update = (next: NewInstanceDraft) => (d.store.newRow.value = next);
   const set = <K extends keyof NewInstanceDraft>(key: K, value: NewInstanceDraft[K]) =>
     update({ ...draft, [key]: value });
-  const problems = newInstanceProblems(draft);
+  const gpuCount = d.store.system.gpus.length || null;
+  const problems = newInstanceProblems(draft, gpuCount);
+  const setField = <F extends EditableField>(field: F, value: EditableValues[F]) =>
+    update({ ...draft, [field]: value });
   const blocked = Object.keys(problems).length > 0;
+  const list = d.store.blueprints.value;
+  const chosen = [...list.stock, ...list.custom].find((b) => b.filename === draft.base_blueprint);
   const create = async () => {
     setCreating(true);
-    const done = await createFromNewRow(d);
-    if (!done) setCreating(false);
+    const id = await createFromNewRow(d);
+    if (id === null) {
+      setCreating(false);
+      return;
+    }
+    // Focus moves to the new row (its Start button), in view, instead of falling to <body>.
+    setTimeout(() => {
+      const start = document.querySelector<HTMLElement>(
+        `tr[data-instance-id="${id}"] [data-action="start"]`,
+      );
+      start?.scrollIntoView({ block: "center" });
+      start?.focus();
+    }, 0);
   };
   return (
     <tr class="instance-row new-row" data-new-row>
@@ -57,6 +76,12 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
             spellcheck={false}
             onInput={(e) => update(withSlug(draft, e.currentTarget.value))}
           />
+          {draft.name && problems.name && (
+            <small class="field-problem" role="alert">Name {problems.name}</small>
+          )}
+          {draft.slug && problems.slug && (
+            <small class="field-problem" role="alert">Slug {problems.slug}</small>
+          )}
         </div>
       </td>
       <td>
@@ -67,6 +92,11 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           value={draft.base_blueprint}
           onChange={(file) => set("base_blueprint", file)}
         />
+        {chosen?.description && (
+          <small class="muted blueprint-description" data-blueprint-description>
+            {chosen.description}
+          </small>
+        )}
       </td>
       <td>
         <input
@@ -79,6 +109,9 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           onInput={(e) =>
             update({ ...draft, output_path: e.currentTarget.value, outputEdited: true })}
         />
+        {draft.output_path && problems.output_path && (
+          <small class="field-problem" role="alert">Output path {problems.output_path}</small>
+        )}
       </td>
       <td>
         <GpuPicker
@@ -102,6 +135,12 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
           checked={draft.persistent_mode}
           onChange={(e) => set("persistent_mode", e.currentTarget.checked)}
         />
+      </td>
+      <td>
+        {RestartCell({ name: "the new instance", values: draft, set: setField })}
+      </td>
+      <td>
+        {VersionsCell({ name: "the new instance", values: draft, set: setField, problems })}
       </td>
       <td>
         <span class="badge badge-idle">new</span>

@@ -1,62 +1,10 @@
-import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { deleteInstance } from "../actions/delete_flow.tsx";
-import { rebuildInstance, startInstance, stopInstance } from "../actions/lifecycle_actions.ts";
-import { cloneInstance, instantiateSatellite } from "../actions/name_flows.ts";
-import { showTerminal } from "../actions/terminal_actions.ts";
+import { startInstance, stopInstance } from "../actions/lifecycle_actions.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import type { RowState } from "../core/dashboard_store.ts";
-import { appUrl, canDelete, canStart, canStop, openBlocker } from "../core/status.ts";
-import type { MenuItem } from "../core/ui_state.ts";
-
-function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
-  const satellite = dto.parent_instance_id !== null ? "A satellite uses its parent's" : null;
-  const installing = dto.status === "installing" ? "Wait until the copy has finished" : null;
-  return [
-    {
-      id: "terminal",
-      label: "Terminal",
-      disabledReason: installing,
-      run: () => void showTerminal(d, dto.id),
-    },
-    {
-      id: "editor",
-      label: "Edit script",
-      disabledReason: installing ?? (satellite && `${satellite} script; edit the parent`),
-      run: () => d.tools.open({ kind: "editor", id: dto.id }),
-    },
-    {
-      id: "versions",
-      label: "Version check",
-      disabledReason: installing,
-      run: () => d.tools.open({ kind: "versions", id: dto.id }),
-    },
-    {
-      id: "rebuild",
-      label: "Rebuild environment",
-      disabledReason: installing ?? (satellite && `${satellite} environment; rebuild the parent`),
-      run: () => void rebuildInstance(d, dto),
-    },
-    {
-      id: "clone",
-      label: "Clone",
-      disabledReason: installing ?? (satellite && "Clone the parent instead"),
-      run: () => void cloneInstance(d, dto),
-    },
-    {
-      id: "instantiate",
-      label: "Instantiate satellite",
-      disabledReason: installing ?? (satellite && "A satellite cannot have satellites"),
-      run: () => void instantiateSatellite(d, dto),
-    },
-  ];
-}
-
-function toggleMenu(d: Dashboard, dto: InstanceDto, anchor: HTMLElement): void {
-  const open = d.ui.menu.value;
-  d.ui.menu.value = open?.anchor === anchor
-    ? null
-    : { anchor, label: `Tools for ${dto.name}`, items: menuItems(d, dto) };
-}
+import { appUrl, canStart, canStop, openBlocker } from "../core/status.ts";
+import { deleteBlocker, keepFocus } from "./row_focus.ts";
+import { toggleMenu } from "./row_tools_menu.ts";
 
 /**
  * Start, stop, logs, tools menu, delete, view in the pane and open in a new tab. Hook-free
@@ -69,6 +17,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
   const blocker = openBlocker(dto);
   const tabUrl = blocker ? null : appUrl(dto, "tab");
   const name = dto.name;
+  const noDelete = deleteBlocker(d, dto);
   return (
     <div class="row-actions">
       <button
@@ -76,9 +25,14 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         class="btn btn-sm btn-go"
         data-action="start"
         aria-label={`Start ${name}`}
-        title="Start"
+        title={busy
+          ? "Wait until the copy has finished"
+          : canStart(dto.status)
+          ? "Start"
+          : `Cannot start: it is ${dto.status}`}
         disabled={busy || !canStart(dto.status)}
-        onClick={() => void startInstance(d, dto)}
+        onClick={(event) =>
+          void keepFocus(event.currentTarget, startInstance(d, dto), ["stop", "logs"])}
       >
         ▶
       </button>
@@ -87,9 +41,10 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         class="btn btn-sm"
         data-action="stop"
         aria-label={`Stop ${name}`}
-        title="Stop"
+        title={canStop(dto.status) ? "Stop" : `Nothing to stop: it is ${dto.status}`}
         disabled={busy || !canStop(dto.status)}
-        onClick={() => void stopInstance(d, dto)}
+        onClick={(event) =>
+          void keepFocus(event.currentTarget, stopInstance(d, dto), ["start", "logs"])}
       >
         ■
       </button>
@@ -158,8 +113,8 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         class="btn btn-sm btn-danger-quiet"
         data-action="delete"
         aria-label={`Delete ${name}`}
-        title={canDelete(dto.status) ? "Delete" : "Stop it before deleting"}
-        disabled={!canDelete(dto.status)}
+        title={noDelete ?? "Delete"}
+        disabled={noDelete !== null}
         onClick={() => void deleteInstance(d, dto)}
       >
         ✕

@@ -1,6 +1,7 @@
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { formatBytes, formatPercent } from "../../lib/shared/stats.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
+import { failureLine } from "../core/failure.ts";
 import { statusTone } from "../core/status.ts";
 
 function Usage(props: { id: number }) {
@@ -13,6 +14,19 @@ function Usage(props: { id: number }) {
       CPU {formatPercent(usage.cpu_percent, 0)} · RAM {formatBytes(usage.rss_bytes, 1)}
       {vram !== null && ` · VRAM ${vram}`}
     </small>
+  );
+}
+
+/** Why a run failed, in the row: the telling line, expanding to the last lines of its log. */
+function LastOutput(props: { dto: InstanceDto }) {
+  const lines = props.dto.last_output;
+  const line = failureLine(lines);
+  if (!line || !lines) return null;
+  return (
+    <details class="last-output" data-last-output>
+      <summary title={line}>{line}</summary>
+      <pre>{lines.join("\n")}</pre>
+    </details>
   );
 }
 
@@ -31,6 +45,7 @@ export function StatusCell(props: { dto: InstanceDto }) {
         {detail}
       </span>
       <Usage id={dto.id} />
+      <LastOutput dto={dto} />
     </div>
   );
 }

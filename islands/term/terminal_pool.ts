@@ -32,6 +32,16 @@ export function disposeTerminal(id: string): void {
   sessions.delete(id);
 }
 
+/** Marks the view of a terminal that no longer exists on the server as ended. */
+export function endTerminal(id: string, reason: string): void {
+  sessions.get(id)?.end(reason);
+}
+
+/** Reattaches a view whose retries ran out while AiKore was unreachable. */
+export function reviveTerminal(id: string): void {
+  sessions.get(id)?.revive();
+}
+
 /** Disposes views whose tabs are gone. */
 export function keepOnly(ids: ReadonlySet<string>): void {
   for (const id of [...sessions.keys()]) if (!ids.has(id)) disposeTerminal(id);

@@ -14,7 +14,7 @@ import {
 } from "../../lib/shared/terminal_protocol.ts";
 import { XTERM_OPTIONS } from "./xterm_theme.ts";
 
-export type SessionState = "connecting" | "open" | "exited" | "closed";
+export type SessionState = "connecting" | "open" | "exited" | "closed" | "ended";
 
 /** Reattach attempts after a dropped connection before the view shows "closed". */
 const MAX_RETRIES = 6;
@@ -47,6 +47,7 @@ export class XtermSession {
   #state: SessionState = "closed";
   #lockedLine: number | null = null;
   #path: string | null = null;
+  #lastPath: string | null = null;
   #retries = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attached = false;
@@ -93,6 +94,7 @@ export class XtermSession {
   connect(path: string): void {
     this.disconnect();
     this.#path = path;
+    this.#lastPath = path;
     this.#retries = 0;
     this.#attached = false;
     this.#open(path);
@@ -111,7 +113,7 @@ export class XtermSession {
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
-      if (this.#state === "exited") return;
+      if (this.#state === "exited" || this.#state === "ended") return;
       const path = this.#path;
       if (path && this.#retries < MAX_RETRIES) {
         this.#retries++;
@@ -122,6 +124,20 @@ export class XtermSession {
       }
       this.#setState("closed", event.reason || `connection closed (${event.code})`);
     };
+  }
+
+  /** The terminal no longer exists on the server: stop reattaching and say why. */
+  end(reason: string): void {
+    if (this.#state === "ended") return;
+    this.disconnect();
+    this.term.write(`\r\n\x1b[33m[terminal ended: ${reason}]\x1b[0m\r\n`);
+    this.#setState("ended", reason);
+  }
+
+  /** Reattaches after the retries ran out (the server is back and still has the terminal). */
+  revive(): void {
+    if (this.#state !== "closed" || !this.#lastPath) return;
+    this.connect(this.#lastPath);
   }
 
   disconnect(): void {

@@ -44,6 +44,27 @@ export function EditorView(props: { id: number }) {
     };
   }, []);
 
+  // Unsaved changes are never dropped silently: leaving the view asks, closing the tab warns.
+  useEffect(() => {
+    if (!changed) return;
+    const name = dto?.name ?? `#${props.id}`;
+    d.tools.guardLeave(async () =>
+      await d.ui.confirm({
+        title: "Discard the unsaved script changes?",
+        message: `The script of "${name}" has changes that are not saved. ` +
+          "Keep editing to save them with Update instance.",
+        confirmLabel: "Discard changes",
+        danger: true,
+      })
+    );
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    addEventListener("beforeunload", warn);
+    return () => {
+      d.tools.guardLeave(null);
+      removeEventListener("beforeunload", warn);
+    };
+  }, [changed]);
+
   const update = async () => {
     if (!dto || !editor.current) return;
     let restart = false;
@@ -61,11 +82,12 @@ export function EditorView(props: { id: number }) {
     }
     setSaving(true);
     try {
+      const mark = d.store.mark();
       const result = await d.api.put<{ instance: InstanceDto }>(
         `/api/instances/${props.id}/file?file_type=script${restart ? "&restart=true" : ""}`,
         { content: editor.current.text() },
       );
-      d.store.applyInstance(result.instance);
+      d.store.applyResponse(result.instance, mark);
       setChanged(false);
       d.ui.toast("success", `Script of "${dto.name}" saved${restart ? "; restarted" : ""}.`);
     } catch (error) {

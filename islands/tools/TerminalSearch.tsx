@@ -1,15 +1,35 @@
 import type { RefObject } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { XtermSession } from "../term/xterm_session.ts";
 
-/** Find in the terminal's scrollback (Enter: next, Shift+Enter: previous). */
+/** Match highlighting; with it the addon reports "match n of m". */
+const DECORATIONS = {
+  matchBackground: "#3b2f00",
+  matchOverviewRuler: "#d29922",
+  activeMatchBackground: "#735c0f",
+  activeMatchColorOverviewRuler: "#f0b72f",
+};
+
+/** Find in the terminal's scrollback (Enter: next, Shift+Enter: previous), with a match count. */
 export function TerminalSearch(props: { session: RefObject<XtermSession | null> }) {
   const [query, setQuery] = useState("");
   const [missed, setMissed] = useState(false);
+  const [count, setCount] = useState<{ index: number; total: number } | null>(null);
+  // Subscribed on the first search: the session is created after this component.
+  const watched = useRef<{ search: unknown; dispose: () => void } | null>(null);
+  useEffect(() => () => watched.current?.dispose(), []);
   const find = (backwards: boolean) => {
     const search = props.session.current?.search;
     if (!search || !query) return;
-    const found = backwards ? search.findPrevious(query) : search.findNext(query);
+    if (watched.current?.search !== search) {
+      watched.current?.dispose();
+      const subscription = search.onDidChangeResults(({ resultIndex, resultCount }) =>
+        setCount({ index: resultIndex, total: resultCount })
+      );
+      watched.current = { search, dispose: () => subscription.dispose() };
+    }
+    const options = { decorations: DECORATIONS };
+    const found = backwards ? search.findPrevious(query, options) : search.findNext(query, options);
     setMissed(!found);
   };
   return (
@@ -23,6 +43,7 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
         onInput={(event) => {
           setQuery(event.currentTarget.value);
           setMissed(false);
+          setCount(null);
         }}
         onKeyDown={(event) => {
           if (event.key !== "Enter") return;
@@ -30,6 +51,15 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
           find(event.shiftKey);
         }}
       />
+      <span class="muted search-count" role="status" data-search-count>
+        {count && query
+          ? count.total === 0
+            ? "no match"
+            : count.index < 0
+            ? `${count.total}+ matches`
+            : `${count.index + 1} of ${count.total}`
+          : ""}
+      </span>
       <button
         type="button"
         class="btn btn-sm"

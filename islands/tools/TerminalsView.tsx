@@ -32,12 +32,29 @@ export function TerminalsView() {
   useEffect(() => {
     if (!pool || !host.current || !active) return;
     const session = pool.terminalSession(active.id, active.instanceId);
+    if (d.tools.fresh.delete(active.id)) {
+      // Until the shell prints its prompt (rc files can take long), say that it is coming.
+      session.term.write("\x1b[2mstarting the shell (your rc files run first)…\x1b[0m\r\n");
+    }
     for (const child of [...host.current.children]) {
       if (child !== session.element) child.remove();
     }
     session.mount(host.current);
+    const endedReason = d.tools.ended.peek()[active.id];
+    if (endedReason) session.end(endedReason);
     session.term.focus();
   }, [pool, active?.id]);
+  const ended = d.tools.ended.value;
+  // Closing ends the shell and whatever runs in it; an ended tab closes without asking.
+  const askClose = async (tab: TerminalTab, label: string) => {
+    const sure = d.tools.ended.peek()[tab.id] !== undefined || await d.ui.confirm({
+      title: `Close the terminal "${label}"?`,
+      message: "The shell ends, and so does any program still running in it.",
+      confirmLabel: "Close terminal",
+      danger: true,
+    });
+    if (sure) await closeTerminal(d, tab.id);
+  };
 
   if (!active) {
     return (
@@ -51,7 +68,7 @@ export function TerminalsView() {
       <div class="tool-bar" role="tablist" aria-label="Terminals">
         {tabs.map((tab) => {
           const name = d.store.row(tab.instanceId)?.dto.value.name ?? `#${tab.instanceId}`;
-          const state = states[tab.id];
+          const state = ended[tab.id] ? "ended" : states[tab.id];
           return (
             <div class={`term-tab${tab.id === active.id ? " active" : ""}`} key={tab.id}>
               <button
@@ -62,13 +79,13 @@ export function TerminalsView() {
                 onClick={() => (d.tools.activeTerminal.value = tab.id)}
               >
                 {tabLabel(tabs, tab, name)}
-                {state === "exited" || state === "closed" ? ` (${state})` : ""}
+                {state === "exited" || state === "closed" || state === "ended" ? ` (${state})` : ""}
               </button>
               <button
                 type="button"
                 class="icon-btn"
                 aria-label={`Close terminal ${tabLabel(tabs, tab, name)}`}
-                onClick={() => void closeTerminal(d, tab.id)}
+                onClick={() => void askClose(tab, tabLabel(tabs, tab, name))}
               >
                 ×
               </button>
@@ -84,6 +101,18 @@ export function TerminalsView() {
           + New
         </button>
       </div>
+      {ended[active.id] && (
+        <p class="term-ended" role="status" data-terminal-ended>
+          Terminal ended: {ended[active.id]}.{" "}
+          <button
+            type="button"
+            class="btn btn-sm"
+            onClick={() => void openTerminal(d, active.instanceId)}
+          >
+            Open a new terminal
+          </button>
+        </p>
+      )}
       <div class="term-container" ref={host} data-terminal={active.id} />
     </div>
   );

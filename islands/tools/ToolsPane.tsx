@@ -4,6 +4,7 @@ import type { ToolsView } from "../core/tools_state.ts";
 import { AppView } from "./AppView.tsx";
 import { ConsoleView } from "./ConsoleView.tsx";
 import { EditorView } from "./EditorView.tsx";
+import { RunsView } from "./RunsView.tsx";
 import { TerminalsView } from "./TerminalsView.tsx";
 import { TrashView } from "./TrashView.tsx";
 import { VersionView } from "./VersionView.tsx";
@@ -24,6 +25,8 @@ function titleOf(view: ToolsView, store: DashboardStore): string {
       return `App: ${name}`;
     case "versions":
       return `Version check: ${name}`;
+    case "runs":
+      return `Run history: ${name}`;
     case "trash":
       return "Trash";
   }
@@ -44,6 +47,8 @@ function Body(props: { view: ToolsView }) {
       return <AppView key={view.id} id={view.id} />;
     case "versions":
       return <VersionView key={view.id} id={view.id} />;
+    case "runs":
+      return <RunsView key={view.id} id={view.id} />;
     case "trash":
       return <TrashView />;
     case "terminals":

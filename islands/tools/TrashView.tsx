@@ -28,7 +28,8 @@ export function TrashView() {
 
   const restore = async (entry: TrashEntry) => {
     try {
-      d.store.applyInstance(await d.api.post<InstanceDto>(`/api/trash/${entry.id}/restore`));
+      const mark = d.store.mark();
+      d.store.applyResponse(await d.api.post<InstanceDto>(`/api/trash/${entry.id}/restore`), mark);
       d.ui.toast("success", `"${entry.name}" restored.`);
     } catch (error) {
       d.ui.toast("error", `Cannot restore "${entry.name}": ${errorText(error)}`);

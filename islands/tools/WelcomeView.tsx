@@ -1,3 +1,5 @@
+import { useDashboard } from "../core/dashboard_context.ts";
+
 const LOGO = [
   " █████  ██ ██   ██  ██████  ██████  ███████",
   "██   ██ ██ ██  ██  ██    ██ ██   ██ ██",
@@ -8,6 +10,8 @@ const LOGO = [
 
 /** The idle view: the AiKore logo on a CRT (scanlines, glow and colour cycling in CSS). */
 export function WelcomeView() {
+  const { store } = useDashboard();
+  const empty = store.rows.value.size === 0;
   return (
     <div class="welcome">
       <div class="crt" aria-hidden="true">
@@ -15,7 +19,19 @@ export function WelcomeView() {
         <div class="crt-scanlines" />
       </div>
       <p class="welcome-text">
-        Pick <strong>Logs</strong> or an entry of the <strong>Tools</strong> menu on an instance.
+        {empty
+          ? (
+            <>
+              Create an instance with <strong>+ Add instance</strong>{" "}
+              above; its logs, terminals and script open here.
+            </>
+          )
+          : (
+            <>
+              Pick <strong>Logs</strong> or an entry of the <strong>Tools</strong>{" "}
+              menu on an instance.
+            </>
+          )}
       </p>
     </div>
   );

@@ -1,6 +1,6 @@
 import type { UiState } from "../core/ui_state.ts";
 
-/** The toast stack (top right); errors are announced assertively. */
+/** The toast stack (bottom left, over the tools pane: never over the monitor); errors are announced assertively. */
 export function Toasts(props: { ui: UiState }) {
   const { ui } = props;
   return (
@@ -12,6 +12,19 @@ export function Toasts(props: { ui: UiState }) {
           role={toast.kind === "error" ? "alert" : "status"}
         >
           <span class="toast-text">{toast.text}</span>
+          {toast.action && (
+            <button
+              type="button"
+              class="btn btn-sm"
+              data-toast-action
+              onClick={() => {
+                toast.action?.run();
+                ui.dismiss(toast.id);
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
           <button
             type="button"
             class="icon-btn"

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
-import { readProcStat } from "../pty/mod.ts";
+import { readPidStat } from "../procfs/mod.ts";
 import { findHolders, inspectHolder, isLiveHolder, spawnHolder } from "./mod.ts";
 import { counterArgv, holderBinary, holderTest, isAlive, until } from "./test_support.ts";
 
@@ -15,7 +15,7 @@ holderTest(
     // A live process that is not a holder stands in for the one that reused the pid.
     const stranger = new Deno.Command("sleep", { args: ["30"] }).spawn();
     try {
-      const ticks = readProcStat(stranger.pid)?.startTicks ?? 0;
+      const ticks = readPidStat(stranger.pid)?.startTicks ?? 0;
       const base = { marker: "m-1", appPid: stranger.pid, appStartTicks: ticks, startedAt: 1 };
       // Same pid, other start time: the recorded holder died and the pid was reused.
       writeRecord(`${root}/a`, { ...base, holderPid: stranger.pid, holderStartTicks: ticks + 1 });
@@ -47,10 +47,10 @@ holderTest(
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
     const found = inspectHolder(plan.dir);
     assert(found?.state === "running" && found.appAlive, JSON.stringify(found));
-    assertEquals(found.handle.holderStartTicks, readProcStat(handle.holderPid)?.startTicks);
-    assertEquals(readProcStat(handle.appPid)?.sid, handle.appPid, "the app leads its own session");
+    assertEquals(found.handle.holderStartTicks, readPidStat(handle.holderPid)?.startTicks);
+    assertEquals(readPidStat(handle.appPid)?.sid, handle.appPid, "the app leads its own session");
     assertEquals(
-      readProcStat(handle.holderPid)?.ppid,
+      readPidStat(handle.holderPid)?.ppid,
       1,
       "the holder is detached from its starter",
     );

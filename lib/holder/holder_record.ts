@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readProcStat } from "../pty/mod.ts";
+import { readPidStat } from "../procfs/mod.ts";
 import type { HolderExit } from "./protocol.ts";
 
 /** The environment variable that tags a holder process (not the marker: a sweep of the
@@ -98,7 +98,7 @@ export function hasEnvEntry(pid: number, name: string, value: string): boolean {
  */
 export function isLiveHolder(record: HolderRecord): boolean {
   if (record.holderPid <= 1) return false;
-  const stat = readProcStat(record.holderPid);
+  const stat = readPidStat(record.holderPid);
   if (stat === null || stat.state === "Z" || stat.state === "X") return false;
   return stat.startTicks === record.holderStartTicks &&
     hasEnvEntry(record.holderPid, HOLDER_MARKER_VARIABLE, record.marker);

@@ -2,7 +2,7 @@ import type { InstanceRecord } from "../db/mod.ts";
 import { exists } from "../fs/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { stateConflict } from "../shared/domain_error.ts";
-import type { NewNameInput } from "../shared/instance_schema.ts";
+import type { CopyInput } from "../shared/instance_schema.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
 import { cloneInstanceFiles } from "./clone_files.ts";
@@ -37,7 +37,7 @@ export class InstanceCopies {
   constructor(private readonly d: InstanceCopiesDeps) {}
 
   /** Clones `id`: an `installing` row now, the files copied in the background. */
-  async copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
+  async copy(id: number, input: CopyInput, actor: Actor): Promise<InstanceRecord> {
     const source = this.d.getValid(id);
     if (source.parentId !== null) {
       throw stateConflict(`"${source.name}" is a satellite; clone its parent instead`);
@@ -70,12 +70,13 @@ export class InstanceCopies {
     return record;
   }
 
-  #insert(source: InstanceRecord, input: NewNameInput, slug: string): InstanceRecord {
+  #insert(source: InstanceRecord, input: CopyInput, slug: string): InstanceRecord {
     return this.d.rows.insert(
       {
         ...configOf(source),
         name: input.new_name,
         slug,
+        outputPath: input.output_path ?? source.outputPath,
         autostart: false,
         hostname: null,
         useCustomHostname: false,

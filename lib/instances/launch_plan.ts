@@ -1,4 +1,5 @@
 import type { InstanceRecord } from "../db/mod.ts";
+import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintFacts } from "./blueprint_source.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 
@@ -97,7 +98,8 @@ export function buildLaunchPlan(input: LaunchPlanInput): InstanceLaunchPlan {
     AIKORE_SATELLITE: parent ? "1" : "0",
     AIKORE_SKIP_INSTALL: parent ? "1" : "0",
   };
-  if (record.gpuIds !== "") env.CUDA_VISIBLE_DEVICES = record.gpuIds;
+  const devices = cudaVisibleDevicesOf(record.gpuIds);
+  if (devices !== null) env.CUDA_VISIBLE_DEVICES = devices;
   const versions = parent ?? record;
   if (versions.pythonVersion) env.PYTHON_VERSION = versions.pythonVersion;
   if (versions.cudaVersion) env.CUDA_VERSION = versions.cudaVersion;

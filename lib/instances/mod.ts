@@ -29,3 +29,4 @@ export { InstanceLogs } from "./instance_logs.ts";
 export { runVersionCheck } from "./version_check.ts";
 export { gatewayInstanceOf, GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";
+export { type RunEntry, RunHistory } from "./run_history.ts";

@@ -5,6 +5,7 @@ import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
 import type {
+  CopyInput,
   CreateInstanceInput,
   DeleteInstanceInput,
   NewNameInput,
@@ -195,7 +196,7 @@ export class InstanceService {
   }
 
   /** Clones `id`: an `installing` row now, the files copied in the background. */
-  copy(id: number, input: NewNameInput, actor: Actor): Promise<InstanceRecord> {
+  copy(id: number, input: CopyInput, actor: Actor): Promise<InstanceRecord> {
     return this.#copies.copy(id, input, actor);
   }
 
@@ -339,7 +340,10 @@ export class InstanceService {
 
   #gpuIds(text: string | null | undefined): string {
     if (text === "") {
-      throw invalidInput("gpu_ids", 'must not be empty (use null or "all" for every GPU)');
+      throw invalidInput(
+        "gpu_ids",
+        'is empty: choose "none" (CPU only), "all" (every GPU) or indices such as 0,1',
+      );
     }
     const parsed = parseGpuIds(text ?? "", this.#d.gpuCount());
     if (!parsed.ok) throw invalidInput("gpu_ids", parsed.reason);

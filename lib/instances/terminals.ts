@@ -2,6 +2,7 @@ import type { InstanceRecord } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { PtySession, spawnPty } from "../pty/mod.ts";
 import { HttpError } from "../shared/http_error.ts";
+import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
 import type { InstancePaths } from "./instance_paths.ts";
@@ -105,7 +106,8 @@ export class TerminalManager {
       AIKORE_TERMINAL_ID: id,
       CUDA_DEVICE_ORDER: "PCI_BUS_ID",
     };
-    if (record.gpuIds !== "") env.CUDA_VISIBLE_DEVICES = record.gpuIds;
+    const devices = cudaVisibleDevicesOf(record.gpuIds);
+    if (devices !== null) env.CUDA_VISIBLE_DEVICES = devices;
     const pty = spawnPty({
       file: "bash",
       args: ["--rcfile", rcFile, "-i"],

@@ -1,4 +1,5 @@
 import type { InstanceRecord } from "../db/mod.ts";
+import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
 import type { InstancePaths } from "./instance_paths.ts";
@@ -44,6 +45,7 @@ export async function runVersionCheck(options: {
   // A blueprint that is gone or unreadable only loses its venv hints; the check still runs.
   const blueprint = await options.blueprints.find(options.owner.blueprint).catch(() => null);
   const ownerDir = options.paths.instanceDir(options.owner.slug);
+  const devices = cudaVisibleDevicesOf(options.record.gpuIds);
   const command = new Deno.Command("bash", {
     args: ["-c", VERSION_SCRIPT],
     // An instance never started has no folder yet: run from the data dir then.
@@ -51,7 +53,7 @@ export async function runVersionCheck(options: {
     env: {
       ...options.baseEnv,
       ...environmentVariables(blueprint, ownerDir),
-      ...(options.record.gpuIds ? { CUDA_VISIBLE_DEVICES: options.record.gpuIds } : {}),
+      ...(devices === null ? {} : { CUDA_VISIBLE_DEVICES: devices }),
     },
     clearEnv: true,
     stdout: "piped",

@@ -18,8 +18,10 @@ export function apiErrorMessage(body: unknown, fallback: string): string {
   if (body && typeof body === "object" && "error" in body) {
     const error = (body as ApiErrorBody).error;
     if (error && typeof error.message === "string") {
+      // Say each reason once: details already in the message are not repeated.
       const details = Array.isArray(error.details)
-        ? error.details.map((d) => `${d.field}: ${d.reason}`).join("; ")
+        ? error.details.filter((d) => !error.message.includes(d.reason))
+          .map((d) => `${d.field}: ${d.reason}`).join("; ")
         : "";
       return details ? `${error.message} (${details})` : error.message;
     }

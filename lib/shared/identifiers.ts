@@ -112,9 +112,12 @@ export function portProblem(port: number): string | null {
   return null;
 }
 
+/** The stored GPU selection of a CPU-only instance (the app sees no GPU). */
+export const NO_GPU = "none";
+
 /**
- * Normalizes a GPU selection: "" (all GPUs), "all" → "", or a comma list of distinct
- * indices below `gpuCount` (or GPU UUIDs). Returns the normalized text or a problem.
+ * Normalizes a GPU selection: "" (all GPUs), "all" → "", "none" (CPU only), or a comma list
+ * of distinct indices below `gpuCount` (or GPU UUIDs). Returns the normalized text or a problem.
  */
 export function parseGpuIds(
   text: string,
@@ -122,6 +125,7 @@ export function parseGpuIds(
 ): { ok: true; value: string } | { ok: false; reason: string } {
   const trimmed = text.trim();
   if (trimmed === "" || trimmed === "all") return { ok: true, value: "" };
+  if (trimmed === NO_GPU) return { ok: true, value: NO_GPU };
   const parts = trimmed.split(",");
   const seen = new Set<string>();
   const limit = gpuCount ?? MAX_GPU_INDEX_WITHOUT_NVML + 1;
@@ -132,7 +136,7 @@ export function parseGpuIds(
       continue;
     }
     if (!/^\d{1,3}$/.test(part)) {
-      return { ok: false, reason: `"${part}" is not a GPU index or UUID (use 0,1 or all)` };
+      return { ok: false, reason: `"${part}" is not a GPU index or UUID (use 0,1, all or none)` };
     }
     const index = Number(part);
     if (index >= limit) {
@@ -147,4 +151,13 @@ export function parseGpuIds(
     seen.add(String(index));
   }
   return { ok: true, value: [...seen].join(",") };
+}
+
+/**
+ * The CUDA_VISIBLE_DEVICES an instance gets for its stored GPU selection: unset (null) for
+ * every GPU, the empty string for CPU only (CUDA then sees no device), else the list.
+ */
+export function cudaVisibleDevicesOf(gpuIds: string): string | null {
+  if (gpuIds === "") return null;
+  return gpuIds === NO_GPU ? "" : gpuIds;
 }

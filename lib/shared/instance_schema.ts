@@ -81,6 +81,10 @@ export const newNameSchema = z.strictObject({
 });
 export type NewNameInput = z.infer<typeof newNameSchema>;
 
+/** A clone: a new name, and its own output folder (the source's when absent). */
+export const copySchema = newNameSchema.extend({ output_path: outputPathSchema.optional() });
+export type CopyInput = z.infer<typeof copySchema>;
+
 export const deleteInstanceSchema = z.strictObject({
   mode: z.enum(["trash", "permanent"]).default("trash"),
   overwrite: z.boolean().default(false),
@@ -138,4 +142,6 @@ export interface InstanceDto {
   persistent_display: number | null;
   urls: InstanceUrls;
   published: { ok: boolean; reason: string | null };
+  /** The last lines of the log of a failed run (exited/error), else null. Additive. */
+  last_output?: string[] | null;
 }

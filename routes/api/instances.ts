@@ -5,6 +5,7 @@ import type { InstanceRecord } from "../../lib/db/mod.ts";
 import { HttpError } from "../../lib/shared/http_error.ts";
 import type { InstanceService } from "../../lib/instances/mod.ts";
 import {
+  copySchema,
   createInstanceSchema,
   deleteInstanceSchema,
   displayOrderSchema,
@@ -125,12 +126,12 @@ export function registerInstanceRoutes(router: ApiRouter, deps: InstancesApiDeps
         path: "/api/instances/:id/copy",
         summary: "Clone an instance (background copy; status installing → stopped/error)",
         tag: TAG,
-        body: newNameSchema,
+        body: copySchema,
         responses: { 202: "Copy started" },
       },
       async (c) => {
         const id = idParam(c);
-        const input = await readJson(c, newNameSchema);
+        const input = await readJson(c, copySchema);
         return c.json(present(await service.copy(id, input, actorOf(c)), c), 202);
       },
     )

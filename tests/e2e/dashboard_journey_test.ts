@@ -140,7 +140,10 @@ async function saveTwoRows(b: BrowserHarness, page: Page): Promise<void> {
   assertEquals(await page.locator("tr.row-dirty").count(), 2);
   await page.click('[data-action="save-changes"]');
   const dialog = modal(page);
-  assertMatch(await dialog.locator('[data-change-row="web-app"]').innerText(), /GPUs: 0 → 0,1/);
+  assertMatch(
+    await dialog.locator('[data-change-row="web-app"]').innerText(),
+    /GPUs: GPU 0 → GPU 0,1/,
+  );
   assertEquals(
     await dialog.locator('[data-change-row="web-app"] [data-restart-warning]').count(),
     1,
@@ -185,9 +188,13 @@ async function terminalReattaches(page: Page, sockets: string[]): Promise<void> 
 async function stopDeleteRestore(page: Page): Promise<void> {
   await rowAction(page, "web-app", "stop");
   await waitForStatus(page, "web-app", "stopped");
-  await rowAction(page, "web-app", "delete");
-  await modal(page).locator('[data-choice="trash"]').click();
-  await waitForToast(page, /is the parent of 1 satellite/);
+  // Deleting a parent is refused up front, with the reason, instead of after confirming.
+  const parentDelete = row(page, "web-app").locator('[data-action="delete"]');
+  assert(await parentDelete.isDisabled(), "a parent with a satellite can be deleted");
+  assertEquals(
+    await parentDelete.getAttribute("title"),
+    "It is the parent of 1 satellite: delete it first",
+  );
   await rowAction(page, "sat-one", "delete");
   await modal(page).locator('[data-choice="trash"]').click();
   await row(page, "sat-one").waitFor({ state: "detached" });

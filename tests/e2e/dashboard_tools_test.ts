@@ -36,6 +36,9 @@ async function terminals(page: Page): Promise<void> {
   const toast = await waitForToast(page, "No terminal opened");
   assertMatch(await toast.innerText(), /Too many terminals open \(1\)/);
   await page.getByRole("button", { name: "Close terminal logs" }).click();
+  // Closing warns that a program may still run in it.
+  await modal(page).getByText("any program still running in it").waitFor();
+  await modal(page).locator('[data-choice="yes"]').click();
   await page.getByText("No terminal is open.").waitFor();
 }
 
@@ -48,6 +51,9 @@ async function consoleFeatures(page: Page, sockets: string[]): Promise<void> {
   await find.fill("READY");
   await find.press("Enter");
   assertEquals(await find.getAttribute("aria-invalid"), null);
+  await page.waitForFunction(() =>
+    /^1 of \d+$/.test(document.querySelector("[data-search-count]")?.textContent ?? "")
+  );
   await find.fill("no such text anywhere");
   await find.press("Enter");
   assertEquals(await find.getAttribute("aria-invalid"), "true");

@@ -2,6 +2,12 @@ import type { Migration } from "../migration.ts";
 import { initialSchema } from "./001_initial.ts";
 import { instanceIdsNeverReused } from "./002_instance_ids_never_reused.ts";
 import { restartDue } from "./003_restart_due.ts";
+import { instanceRuns } from "./004_instance_runs.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, instanceIdsNeverReused, restartDue];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  instanceIdsNeverReused,
+  restartDue,
+  instanceRuns,
+];

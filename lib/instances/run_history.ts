@@ -1,0 +1,93 @@
+/**
+ * Run history: one row per run of an instance (migration 004), recorded from the instance
+ * events on the bus, so the lifecycle code stays untouched. A run opens when the instance
+ * starts and closes when it stops, exits or fails.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { InstanceRecord } from "../db/mod.ts";
+import type { BusEvent, EventBus } from "./event_bus.ts";
+import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
+
+/** How many runs are kept per instance. */
+export const RUNS_KEPT = 50;
+
+/** One run as the API returns it, newest first. */
+export interface RunEntry {
+  started_at: string;
+  ended_at: string | null;
+  /** stopped | exited | error | interrupted (AiKore stopped meanwhile), null while running. */
+  outcome: string | null;
+  exit_code: number | null;
+  exit_signal: number | null;
+}
+
+const OPENS = new Set(["starting", "started"]);
+const CLOSES = new Set(["stopped", "exited", "error"]);
+
+/** Records runs from bus events and lists them. */
+export class RunHistory {
+  #unsubscribe: () => void = () => {};
+
+  constructor(private readonly db: DatabaseSync, private readonly now = () => new Date()) {}
+
+  /**
+   * Follows the bus. Runs left open by an earlier AiKore process are closed as
+   * "interrupted" first: their end was not seen.
+   */
+  start(bus: EventBus): void {
+    this.db.prepare(
+      "UPDATE instance_runs SET ended_at = ?, outcome = 'interrupted' WHERE ended_at IS NULL",
+    ).run(this.now().toISOString());
+    this.#unsubscribe = bus.subscribe((event) => this.record(event));
+  }
+
+  stop(): void {
+    this.#unsubscribe();
+  }
+
+  /** Applies one bus event. */
+  record(event: BusEvent): void {
+    if (event.type === INSTANCE_REMOVED_EVENT) {
+      const { id } = event.data as { id: number };
+      this.db.prepare("DELETE FROM instance_runs WHERE instance_id = ?").run(id);
+      return;
+    }
+    if (event.type !== INSTANCE_EVENT) return;
+    const record = event.data as InstanceRecord;
+    const open = this.db.prepare(
+      "SELECT id FROM instance_runs WHERE instance_id = ? AND ended_at IS NULL",
+    ).get(record.id) as { id: number } | undefined;
+    if (OPENS.has(record.status) && !open) {
+      this.db.prepare("INSERT INTO instance_runs (instance_id, started_at) VALUES (?, ?)").run(
+        record.id,
+        record.startedAt ?? this.now().toISOString(),
+      );
+      this.#trim(record.id);
+    } else if (CLOSES.has(record.status) && open) {
+      this.db.prepare(
+        "UPDATE instance_runs SET ended_at = ?, outcome = ?, exit_code = ?, exit_signal = ? WHERE id = ?",
+      ).run(
+        this.now().toISOString(),
+        record.status,
+        record.exitCode,
+        record.exitSignal,
+        open.id,
+      );
+    }
+  }
+
+  /** The runs of an instance, newest first. */
+  list(instanceId: number, limit = RUNS_KEPT): RunEntry[] {
+    return this.db.prepare(
+      `SELECT started_at, ended_at, outcome, exit_code, exit_signal FROM instance_runs
+       WHERE instance_id = ? ORDER BY id DESC LIMIT ?`,
+    ).all(instanceId, limit) as unknown as RunEntry[];
+  }
+
+  #trim(instanceId: number): void {
+    this.db.prepare(
+      `DELETE FROM instance_runs WHERE instance_id = ? AND id NOT IN
+       (SELECT id FROM instance_runs WHERE instance_id = ? ORDER BY id DESC LIMIT ?)`,
+    ).run(instanceId, instanceId, RUNS_KEPT);
+  }
+}

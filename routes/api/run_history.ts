@@ -1,0 +1,67 @@
+import type { DatabaseSync } from "node:sqlite";
+import { type ApiRouter, idParam } from "../../lib/http/mod.ts";
+import type { EventBus, InstanceLogs, InstanceService } from "../../lib/instances/mod.ts";
+import { RunHistory } from "../../lib/instances/mod.ts";
+import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
+
+export interface RunHistoryDeps {
+  db: DatabaseSync;
+  bus: EventBus;
+  service: InstanceService;
+  logs: InstanceLogs;
+  /** Stops recording when AiKore shuts down. */
+  lifetime: AbortSignal;
+}
+
+/**
+ * `GET /api/instances/:id/runs` (start, end, outcome, exit, and which runs still have a log:
+ * each start rotates the log, so run n, newest first, wrote `output.log` or `output.log.n`)
+ * and `GET /api/instances/:id/runs/:n/log` (that run's log as a text file).
+ */
+export function registerRunHistoryRoutes(router: ApiRouter, deps: RunHistoryDeps): void {
+  const history = new RunHistory(deps.db);
+  history.start(deps.bus);
+  deps.lifetime.addEventListener("abort", () => history.stop(), { once: true });
+  router
+    .route(
+      {
+        method: "get",
+        path: "/api/instances/:id/runs",
+        summary: "Run history: start, end, outcome and exit of each run, newest first",
+        tag: "logs",
+      },
+      async (c) => {
+        const record = deps.service.getValid(idParam(c));
+        const files = await deps.logs.files(record.slug);
+        const runs = history.list(record.id).map((run, index) => ({
+          ...run,
+          duration_ms: run.ended_at ? Date.parse(run.ended_at) - Date.parse(run.started_at) : null,
+          has_log: index < files.length,
+        }));
+        return c.json({ runs });
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/instances/:id/runs/:n/log",
+        summary: "The log of run n (0 = the newest) as a text file",
+        tag: "logs",
+        query: { download: "1 to download as an attachment" },
+      },
+      async (c) => {
+        const record = deps.service.getValid(idParam(c));
+        const n = c.req.param("n") ?? "";
+        if (!/^\d{1,2}$/.test(n)) throw invalidField("n", "must be a run number 0-99");
+        const file = (await deps.logs.files(record.slug))[Number(n)];
+        if (!file) {
+          throw new HttpError(404, "The log of that run is no longer kept (only the last few are)");
+        }
+        c.header("content-type", "text/plain; charset=utf-8");
+        if (c.req.query("download") === "1") {
+          c.header("content-disposition", `attachment; filename="${record.slug}-run-${n}.log"`);
+        }
+        return c.body((await Deno.open(file, { read: true })).readable);
+      },
+    );
+}
