@@ -55,7 +55,7 @@ Deno.test("a viewer that acks without reading is dropped once 1 MiB is unread; A
   const liar = await openLyingViewer(server.addr.port);
   try {
     const end = performance.now() + 20_000;
-    while ((bridge as SocketBridge | null)?.dropReason == null && performance.now() < end) {
+    while (!(bridge as SocketBridge | null)?.dropReason && performance.now() < end) {
       await sleep(20);
     }
     const dropped = bridge as SocketBridge | null;
