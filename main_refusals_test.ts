@@ -1,10 +1,17 @@
 /**
  * The real program refuses to start, with one clear line and exit code 2, instead of crashing
- * or harming another AiKore: a second AiKore on one data dir (the first keeps serving; a
- * kill -9'd holder's lock is taken over) and a dashboard port that another program holds.
+ * or harming another AiKore: a second AiKore on one data dir (the first one's instances run
+ * on; a kill -9'd holder's lock is taken over) and a port that another program holds.
  */
 import { assert, assertEquals } from "./tests/helpers/assert.ts";
 import { FIXTURE_BLUEPRINTS, freeRange } from "./tests/helpers/harness.ts";
+import {
+  type AikoreChild,
+  apiToken,
+  callApi,
+  startAikore,
+} from "./tests/helpers/aikore_process.ts";
+import { isRunning } from "./lib/procfs/mod.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -52,27 +59,48 @@ async function refusal(command: Deno.Command): Promise<{ code: number; lines: st
   return { code, lines };
 }
 
-Deno.test("a second AiKore on the same data dir exits 2 naming the holder; the first keeps serving; a kill -9'd holder's lock is taken over", async () => {
+Deno.test("a second AiKore on the same data dir exits 2 naming the holder, touching nothing; a kill -9'd holder's lock is taken over", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-lock-" });
-  const [portA, portB, portC] = [await freePort(), await freePort(), await freePort()];
-  const first = aikore(dataDir, portA).spawn();
+  const [portB, portC] = [await freePort(), await freePort()];
+  let first: AikoreChild | null = await startAikore(dataDir, await freePort(), await freeRange(3));
   try {
-    await untilHealthy(portA, first);
+    const token = await apiToken(first.url);
+    const created = await callApi(first.url, token, "POST", "/api/instances", {
+      name: "kept",
+      base_blueprint: "log_ready.sh",
+    });
+    const id = created.body.id;
+    assertEquals(
+      (await callApi(first.url, token, "POST", `/api/instances/${id}/start`)).status,
+      200,
+    );
+    let instance = (await callApi(first.url, token, "GET", `/api/instances/${id}`)).body;
+    for (let i = 0; i < 100 && instance.status !== "started"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      instance = (await callApi(first.url, token, "GET", `/api/instances/${id}`)).body;
+    }
+    assertEquals(instance.status, "started");
+
     const second = await refusal(aikore(dataDir, portB));
     assertEquals(second.code, 2);
     assertEquals(second.lines.length, 1, second.lines.join("\n"));
     assert(
       second.lines[0]?.includes(
-        `another AiKore (pid ${first.pid}) is already using the data directory`,
+        `another AiKore (pid ${first.child.pid}) is already using the data directory`,
       ),
       second.lines[0],
     );
-    const health = await fetch(`http://127.0.0.1:${portA}/healthz`);
-    await health.body?.cancel();
-    assertEquals(health.status, 200, "the first AiKore still serves");
+    const after = (await callApi(first.url, token, "GET", `/api/instances/${id}`)).body;
+    assertEquals(
+      [after.status, after.pid],
+      ["started", instance.pid],
+      "the first one's app runs on",
+    );
+    assert(isRunning(instance.pid), "its process is alive");
 
-    first.kill("SIGKILL");
-    await first.status;
+    first.child.kill("SIGKILL");
+    await first.child.status;
+    first = null;
     const third = aikore(dataDir, portC).spawn();
     try {
       await untilHealthy(portC, third);
@@ -84,13 +112,10 @@ Deno.test("a second AiKore on the same data dir exits 2 naming the holder; the f
       await third.stderr.cancel();
     }
   } finally {
-    try {
-      first.kill("SIGKILL");
-    } catch {
-      // already ended
+    if (first) {
+      first.child.kill("SIGKILL");
+      await first.child.status;
     }
-    await first.status;
-    await first.stderr.cancel();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -90,7 +90,7 @@ export async function stageInstanceFolder(
     await writeFileAtomic(`${staging}/${UNFINISHED_MARK}`, slug);
     await writeFileAtomic(`${staging}/launch.sh`, script, 0o755);
   } catch (error) {
-    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    await removeLeftover(staging);
     throw error;
   }
   let published = false;
@@ -111,7 +111,7 @@ export async function stageInstanceFolder(
     },
     async discard() {
       // Published but rolled back (the commit failed): the folder is ours to remove.
-      await Deno.remove(published ? target : staging, { recursive: true }).catch(() => {});
+      await removeLeftover(published ? target : staging);
     },
   };
 }
@@ -145,6 +145,15 @@ export function sweepUnfinishedCreates(
     removed.push(entry.name);
   }
   return removed;
+}
+
+/** Removes a half-made folder; one that cannot be removed now is left to the boot sweep. */
+async function removeLeftover(dir: string): Promise<void> {
+  try {
+    await Deno.remove(dir, { recursive: true });
+  } catch {
+    // Missing already, or removal failed: sweepUnfinishedCreates removes it at the next boot.
+  }
 }
 
 function existsSync(path: string): boolean {

@@ -35,13 +35,46 @@ export function locateCgroupHome(
   const base = `${ownDir.replace(/\/$/, "")}/aikore`;
   try {
     Deno.mkdirSync(base, { recursive: true });
-    // Writability of the files matters, not of the directory: probe with a throwaway child.
-    const probe = `${base}/.probe-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-    Deno.mkdirSync(probe);
-    Deno.removeSync(probe);
-    return { base };
   } catch {
-    return null;
+    return null; // read-only hierarchy (most containers) or no permission
+  }
+  return canEnter(base) ? { base } : null;
+}
+
+/**
+ * Whether a child can really move itself into a cgroup under `base` (a directory may be
+ * creatable where migrating into it is refused): a throwaway shell enters a probe cgroup the
+ * way a leader does, and reports where it ended up.
+ */
+function canEnter(base: string): boolean {
+  const probe = `${base}/.probe-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    Deno.mkdirSync(probe);
+    const { success, stdout } = new Deno.Command("/bin/sh", {
+      args: ["-c", 'echo 0 >"$0/cgroup.procs" && cat /proc/self/cgroup', probe],
+      stdout: "piped",
+      stderr: "null",
+      clearEnv: true,
+    }).outputSync();
+    const where = ownV2Path(new TextDecoder().decode(stdout)) ?? "";
+    return success && where !== "" && probe.endsWith(where);
+  } catch {
+    return false;
+  } finally {
+    removeProbe(probe);
+  }
+}
+
+/** The probe's shell has exited; the kernel may need a moment to let the cgroup go. */
+function removeProbe(probe: string): void {
+  const end = performance.now() + 200;
+  for (;;) {
+    try {
+      Deno.removeSync(probe);
+      return;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || performance.now() > end) return;
+    }
   }
 }
 

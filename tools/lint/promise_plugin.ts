@@ -8,7 +8,8 @@
  *   `run.exitHandled = exited.then(…)` crashed AiKore. Awaited, returned, kept in a variable,
  *   passed on or stored on `this`, it is the receiver's to handle.
  * - aikore/no-floating-call: a statement that calls a function declared `async` in the same
- *   file (`f()`, `this.f()`, `this.#f()`, also behind `void`) and drops the promise. Await it, or hand it to
+ *   file (`f()`, `this.f()`, `this.#f()`) or one of Deno's async file functions
+ *   (`Deno.remove(…)` …), also behind `void`, and drops the promise. Await it, or hand it to
  *   `background(…)` from lib/guard, which logs a failure with context.
  */
 
@@ -26,11 +27,44 @@ function checked(filename: string): boolean {
   return CHECKED.test(filename) && !UNCHECKED.test(filename);
 }
 
-/** The name a call targets: `f` for f(), this.f() and this.#f(); null otherwise. */
+/** Deno's promise-returning file functions (their *Sync twins return plainly). */
+const DENO_ASYNC = new Set([
+  "chmod",
+  "chown",
+  "copyFile",
+  "link",
+  "lstat",
+  "makeTempDir",
+  "makeTempFile",
+  "mkdir",
+  "readFile",
+  "readTextFile",
+  "realPath",
+  "remove",
+  "rename",
+  "stat",
+  "symlink",
+  "truncate",
+  "utime",
+  "writeFile",
+  "writeTextFile",
+]);
+
+/**
+ * The name a call targets: `f` for f(), this.f() and this.#f(), `Deno.remove` for Deno's async
+ * file functions; null otherwise.
+ */
 function calleeName(node: Node): string | null {
   if (node.type !== "CallExpression") return null;
   const callee = node.callee;
   if (callee.type === "Identifier") return callee.name;
+  if (
+    callee.type === "MemberExpression" && callee.object.type === "Identifier" &&
+    callee.object.name === "Deno" && callee.property.type === "Identifier" &&
+    DENO_ASYNC.has(callee.property.name)
+  ) {
+    return `Deno.${callee.property.name}`;
+  }
   if (callee.type === "MemberExpression" && callee.object.type === "ThisExpression") {
     const property = callee.property;
     if (property.type === "Identifier") return property.name;
@@ -141,7 +175,7 @@ const noFloatingCall: Deno.lint.Rule = {
       },
       "Program:exit"() {
         for (const { node, name } of statements) {
-          if (!asyncNames.has(name)) continue;
+          if (!asyncNames.has(name) && !name.startsWith("Deno.")) continue;
           context.report({
             node,
             message: `the promise of async \`${name}()\` is dropped: a rejection would end AiKore`,

@@ -41,6 +41,9 @@ Deno.test("a statement that drops the promise of a same-file async function is r
   );
   deepEqual(lint("async function save() {}\nasync function f() { await save(); }"), []);
   deepEqual(lint("function save() {}\nsave();"), []);
+  deepEqual(lint("Deno.remove(path);"), ["aikore/no-floating-call"]);
+  deepEqual(lint("void Deno.writeTextFile(path, text);"), ["aikore/no-floating-call"]);
+  deepEqual(lint("Deno.removeSync(path);\nawait Deno.remove(path);"), []);
   deepEqual(lint("async function save() {}\nbackground(save(), logger, { task: 'save' });"), []);
 });
 
