@@ -1,1 +1,14 @@
 export { exists, writeFileAtomic } from "./files.ts";
+export {
+  type ConfinedOpen,
+  lstatBeneath,
+  mkdirBeneath,
+  openBeneathSync,
+  readBeneath,
+  readTextBeneath,
+  removeBeneath,
+  renameBeneath,
+  writeBeneath,
+} from "./confined_files.ts";
+export { PathRefused } from "./resolve_beneath.ts";
+export { hasOpenat2 } from "./confined_libc.ts";
