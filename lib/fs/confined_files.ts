@@ -1,5 +1,19 @@
-import { closeFd, O_APPEND, O_CREAT, O_EXCL, O_NOCTTY, O_RDONLY, O_WRONLY } from "./confined_libc.ts";
-import { openFdBeneath, PathRefused, relativeParts, withParent } from "./resolve_beneath.ts";
+import {
+  closeFd,
+  O_APPEND,
+  O_CREAT,
+  O_EXCL,
+  O_NOCTTY,
+  O_RDONLY,
+  O_WRONLY,
+} from "./confined_libc.ts";
+import {
+  openFdBeneath,
+  PathRefused,
+  relativeParts,
+  withParent,
+  withParentSync,
+} from "./resolve_beneath.ts";
 
 /**
  * File operations confined to a root folder: nothing below the root is reached through a
@@ -120,9 +134,35 @@ export async function lstatBeneath(root: string, path: string): Promise<Deno.Fil
 
 /** Renames within `root`; neither end's parent may be reached through a link. */
 export async function renameBeneath(root: string, from: string, to: string): Promise<void> {
-  await withParent(root, from, (fromDir, fromName) =>
-    withParent(root, to, (toDir, toName) =>
-      Deno.rename(`${fromDir}/${fromName}`, `${toDir}/${toName}`)));
+  await withParent(
+    root,
+    from,
+    (fromDir, fromName) =>
+      withParent(
+        root,
+        to,
+        (toDir, toName) => Deno.rename(`${fromDir}/${fromName}`, `${toDir}/${toName}`),
+      ),
+  );
+}
+
+/** Synchronous renameBeneath (log rotation). */
+export function renameBeneathSync(root: string, from: string, to: string): void {
+  withParentSync(
+    root,
+    from,
+    (fromDir, fromName) =>
+      withParentSync(
+        root,
+        to,
+        (toDir, toName) => Deno.renameSync(`${fromDir}/${fromName}`, `${toDir}/${toName}`),
+      ),
+  );
+}
+
+/** Synchronous removeBeneath of a file or link. */
+export function removeBeneathSync(root: string, path: string): void {
+  withParentSync(root, path, (dir, name) => Deno.removeSync(`${dir}/${name}`));
 }
 
 /** Removes `path` (a link itself, never its target); folders only with `recursive`. */

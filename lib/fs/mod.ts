@@ -7,7 +7,9 @@ export {
   readBeneath,
   readTextBeneath,
   removeBeneath,
+  removeBeneathSync,
   renameBeneath,
+  renameBeneathSync,
   writeBeneath,
 } from "./confined_files.ts";
 export { PathRefused } from "./resolve_beneath.ts";

@@ -105,6 +105,24 @@ export async function withParent<T>(
   }
 }
 
+/** Synchronous withParent. */
+export function withParentSync<T>(
+  root: string,
+  path: string,
+  use: (dirPath: string, name: string) => T,
+): T {
+  const parts = relativeParts(root, path);
+  const name = parts.pop() as string;
+  const fd = parts.length === 0
+    ? openRootFd(root)
+    : openFdBeneath(root, parts.join("/"), O_PATH | O_DIRECTORY);
+  try {
+    return use(`/proc/self/fd/${fd}`, name);
+  } finally {
+    closeFd(fd);
+  }
+}
+
 function openRootFd(root: string): number {
   const opened = openRoot(root);
   if (opened.fd < 0) fail(root, opened.errno);

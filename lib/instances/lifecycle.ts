@@ -15,7 +15,7 @@ import { type Actor, SYSTEM_ACTOR } from "./actor.ts";
 import { reconcileAtBoot } from "./boot_reconciliation.ts";
 import { RestartScheduler } from "./restart_scheduler.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
-import { exists, writeFileAtomic } from "../fs/mod.ts";
+import { exists, mkdirBeneath, writeBeneath } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import type { InstanceStore } from "./instance_store.ts";
 import { buildLaunchPlan, inheritedEnv, type InstanceLaunchPlan } from "./launch_plan.ts";
@@ -134,6 +134,7 @@ export class InstanceLifecycle implements RuntimeControl {
           env: plan.env,
           cwd: plan.cwd,
           logPath: plan.logPath,
+          logRoot: this.#d.paths.instancesRoot,
           marker: plan.marker,
         },
         { logger: this.#d.logger },
@@ -178,8 +179,9 @@ export class InstanceLifecycle implements RuntimeControl {
         `"${owner.name}" has no launch.sh and its blueprint "${owner.blueprint}" is gone`,
       );
     }
-    await Deno.mkdir(this.#d.paths.instanceDir(owner.slug), { recursive: true });
-    await writeFileAtomic(script, await this.#d.blueprints.read(owner.blueprint), 0o755);
+    await mkdirBeneath(this.#d.paths.instancesRoot, this.#d.paths.instanceDir(owner.slug));
+    const text = await this.#d.blueprints.read(owner.blueprint);
+    await writeBeneath(this.#d.paths.instancesRoot, script, text, 0o755);
   }
 
   #watchHealth(run: Run, plan: InstanceLaunchPlan): void {

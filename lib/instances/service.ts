@@ -14,7 +14,7 @@ import type {
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
 import { cloneInstanceFiles } from "./clone_files.ts";
-import { exists, writeFileAtomic } from "../fs/mod.ts";
+import { exists, mkdirBeneath, renameBeneath, writeBeneath } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
 import { ACTIVE_STATUSES } from "./state_machine.ts";
@@ -142,8 +142,13 @@ export class InstanceService {
     }
     const record = this.#rows.insert(config, input.port ?? null);
     try {
-      await Deno.mkdir(dir, { recursive: true });
-      await writeFileAtomic(this.#d.paths.launchScript(slug), script, 0o755);
+      await mkdirBeneath(this.#d.paths.instancesRoot, dir);
+      await writeBeneath(
+        this.#d.paths.instancesRoot,
+        this.#d.paths.launchScript(slug),
+        script,
+        0o755,
+      );
     } catch (error) {
       this.#d.store.repo.delete(record.id);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -238,7 +243,7 @@ export class InstanceService {
     const moved = patch.slug !== undefined && (await exists(oldDir));
     if (moved) {
       if (await exists(newDir)) throw conflict(`A folder for "${patch.slug}" already exists`);
-      await Deno.rename(oldDir, newDir);
+      await renameBeneath(this.#d.paths.instancesRoot, oldDir, newDir);
     }
     try {
       const updated = this.#rows.update(patch.slug ?? current.slug, () => {
@@ -247,12 +252,13 @@ export class InstanceService {
       });
       if (!updated) throw notFound("Instance");
       if (newScript !== null) {
-        await Deno.mkdir(newDir, { recursive: true });
-        await writeFileAtomic(`${newDir}/launch.sh`, newScript, 0o755);
+        await mkdirBeneath(this.#d.paths.instancesRoot, newDir);
+        await writeBeneath(this.#d.paths.instancesRoot, `${newDir}/launch.sh`, newScript, 0o755);
       }
       if (moved && (await exists(`${newDir}/env`))) {
         // Environments are not relocatable: the blueprint rebuilds it at the next start.
-        await Deno.writeTextFile(this.#d.paths.rebuildMarker(updated.slug), "renamed\n");
+        const marker = this.#d.paths.rebuildMarker(updated.slug);
+        await writeBeneath(this.#d.paths.instancesRoot, marker, "renamed\n");
       }
       return updated;
     } catch (error) {
@@ -351,6 +357,7 @@ export class InstanceService {
     const targetDir = this.#d.paths.instanceDir(target.slug);
     try {
       const note = await cloneInstanceFiles({
+        root: this.#d.paths.instancesRoot,
         sourceDir: this.#d.paths.instanceDir(source.slug),
         targetDir,
         venvPath: blueprint?.metadata?.venvPath ?? "./env",

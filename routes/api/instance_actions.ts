@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { InstanceRecord } from "../../lib/db/mod.ts";
+import { mkdirBeneath, writeBeneath } from "../../lib/fs/mod.ts";
 import { actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
 import type {
   InstanceLifecycle,
@@ -69,8 +70,12 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         }
         const running = ACTIVE_STATUSES.has(record.status);
         if (running) await lifecycle.stop(id, actorOf(c));
-        await Deno.mkdir(deps.paths.instanceDir(record.slug), { recursive: true });
-        await Deno.writeTextFile(deps.paths.rebuildMarker(record.slug), "requested\n");
+        await mkdirBeneath(deps.paths.instancesRoot, deps.paths.instanceDir(record.slug));
+        await writeBeneath(
+          deps.paths.instancesRoot,
+          deps.paths.rebuildMarker(record.slug),
+          "requested\n",
+        );
         const after = running ? await lifecycle.start(id, actorOf(c)) : service.get(id);
         return c.json({
           ok: true,
@@ -126,7 +131,8 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         const record = service.getValid(idParam(c));
         const [current] = await deps.logs.files(record.slug);
         if (!current) throw new HttpError(404, "This instance has no log yet");
-        const file = await Deno.open(current, { read: true });
+        const file = deps.logs.open(current);
+        if (!file) throw new HttpError(404, "This instance has no log yet");
         c.header("content-type", "text/plain; charset=utf-8");
         c.header("content-disposition", `attachment; filename="${record.slug}.log"`);
         return c.body(file.readable);
@@ -148,7 +154,8 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         }
         const limitText = c.req.query("limit") ?? "200";
         const limit = /^\d{1,4}$/.test(limitText) ? Math.min(Number(limitText), 2000) : 200;
-        return c.json({ matches: await deps.logs.search(record.slug, query, Math.max(1, limit)) });
+        const body = await deps.logs.searchJson(record.slug, query, Math.max(1, limit));
+        return c.body(body, 200, { "content-type": "application/json; charset=utf-8" });
       },
     );
 }
