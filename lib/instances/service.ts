@@ -414,7 +414,8 @@ export class InstanceService {
     input: DeleteInstanceInput,
     actor: Actor,
   ): Promise<{ trashId: string | null }> {
-    return { trashId: await this.#removal.remove(this.getValid(id), input, actor) };
+    // Not getValid: an invalid stored row must stay deletable (its slug is checked there).
+    return { trashId: await this.#removal.remove(this.get(id), input, actor) };
   }
 
   listTrash(): Promise<TrashEntry[]> {

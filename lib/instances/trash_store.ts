@@ -1,13 +1,15 @@
-import type { InstanceConfig } from "../db/mod.ts";
 import { slugProblem } from "../shared/identifiers.ts";
-import { exists, writeFileAtomic } from "../fs/mod.ts";
+import {
+  exists,
+  lstatBeneath,
+  PathRefused,
+  readTextBeneath,
+  removeBeneath,
+  writeBeneath,
+} from "../fs/mod.ts";
+import { type TrashManifest, validateTrashManifest } from "./trash_manifest.ts";
 
-/** What is remembered about a deleted instance so it can be restored. */
-export interface TrashManifest {
-  instanceId: number;
-  deletedAt: string;
-  config: InstanceConfig;
-}
+export type { TrashManifest } from "./trash_manifest.ts";
 
 /** One entry of the trash, as listed to users. */
 export interface TrashEntry {
@@ -37,11 +39,21 @@ export class TrashStore {
     return ENTRY_RE.test(id) ? null : "not a trash entry name";
   }
 
-  /** Writes the manifest into `dir` and moves `dir` into the trash in one rename. */
-  async moveIn(dir: string, manifest: TrashManifest): Promise<string> {
+  /**
+   * Writes the manifest into `dir` (a real folder directly in `dirRoot`, never through a link)
+   * and moves `dir` into the trash in one rename.
+   */
+  async moveIn(dirRoot: string, dir: string, manifest: TrashManifest): Promise<string> {
+    const info = await lstatBeneath(dirRoot, dir);
+    if (!info?.isDirectory) {
+      throw new PathRefused(
+        dir.slice(dirRoot.length + 1),
+        "the instance folder is not a real folder",
+      );
+    }
     await Deno.mkdir(this.root, { recursive: true });
     const id = `${manifest.config.slug}-${stamp(this.now())}`;
-    await writeFileAtomic(`${dir}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
+    await writeBeneath(dirRoot, `${dir}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
     await Deno.rename(dir, `${this.root}/${id}`);
     return id;
   }
@@ -51,7 +63,7 @@ export class TrashStore {
     const id = `${manifest.config.slug}-${stamp(this.now())}`;
     const staging = `${this.root}/${PURGE_PREFIX}${id}`;
     await Deno.mkdir(staging, { recursive: true });
-    await writeFileAtomic(`${staging}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
+    await writeBeneath(this.root, `${staging}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
     await Deno.rename(staging, `${this.root}/${id}`);
     return id;
   }
@@ -75,11 +87,11 @@ export class TrashStore {
     return entries.sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
   }
 
-  /** The manifest of entry `id`, or null when missing or unreadable. */
+  /** The manifest of entry `id` as stored (for listing), or null when missing or unreadable. */
   async manifest(id: string): Promise<TrashManifest | null> {
     if (TrashStore.entryProblem(id)) return null;
     try {
-      const parsed = JSON.parse(await Deno.readTextFile(`${this.root}/${id}/${MANIFEST}`));
+      const parsed = JSON.parse(await readTextBeneath(this.root, `${id}/${MANIFEST}`) ?? "null");
       if (
         typeof parsed?.instanceId !== "number" || typeof parsed?.config?.slug !== "string" ||
         slugProblem(parsed.config.slug)
@@ -90,15 +102,23 @@ export class TrashStore {
     }
   }
 
+  /** The manifest of entry `id` validated like API input (422 naming the field), or null. */
+  async validManifest(id: string): Promise<TrashManifest | null> {
+    const stored = await this.manifest(id);
+    return stored === null ? null : validateTrashManifest(stored, id);
+  }
+
   /** Entries holding the same slug. */
   async entriesFor(slug: string): Promise<TrashEntry[]> {
     return (await this.list()).filter((entry) => entry.slug === slug);
   }
 
-  /** Moves entry `id` back to `target` and drops its manifest. */
-  async moveOut(id: string, target: string): Promise<void> {
+  /** Moves entry `id` (a real folder) back to `target` in `targetRoot` and drops its manifest. */
+  async moveOut(id: string, targetRoot: string, target: string): Promise<void> {
+    const info = await lstatBeneath(this.root, id);
+    if (!info?.isDirectory) throw new PathRefused(id, "the trash entry is not a real folder");
     await Deno.rename(`${this.root}/${id}`, target);
-    await Deno.remove(`${target}/${MANIFEST}`).catch(() => {});
+    await removeBeneath(targetRoot, `${target}/${MANIFEST}`).catch(() => {});
   }
 
   /** Deletes entry `id` for good: renamed aside first so a crash never leaves half an entry. */
