@@ -1,4 +1,4 @@
-import { lstatBeneath, openBeneathSync } from "../fs/mod.ts";
+import { lstatBeneath, openBeneathSync, PathRefused } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type LogMatch, scanFile, SearchSlots } from "./log_search.ts";
 
@@ -26,13 +26,17 @@ export class InstanceLogs {
     this.#searches = new SearchSlots(searchSlots, searchQueue);
   }
 
-  /** The current log file, then rotated copies newest first, that exist as regular files. */
+  /** The current log file, then rotated copies newest first, that exist; a link is a 409. */
   async files(slug: string): Promise<string[]> {
     const base = this.paths.logFile(slug);
     const files: string[] = [];
     for (const candidate of [base, `${base}.1`, `${base}.2`, `${base}.3`]) {
       const info = await lstatBeneath(this.paths.instancesRoot, candidate);
-      if (info?.isFile) files.push(candidate);
+      if (info && !info.isFile) {
+        const name = candidate.slice(this.paths.instancesRoot.length + 1);
+        throw new PathRefused(name, "it is not a regular file (a symbolic link?)");
+      }
+      if (info) files.push(candidate);
     }
     return files;
   }

@@ -144,6 +144,8 @@ export class InstanceLifecycle implements RuntimeControl {
       this.#d.store.transition(record.id, "error", {
         statusMessage: `Could not start: ${message}`,
       });
+      // A refused log path (a planted link) is the user's 409, not a server fault.
+      if (error instanceof HttpError) throw error;
       throw new HttpError(500, `Could not start "${record.name}": ${message}`);
     }
     if (record.restartPolicy === "on-failure") this.#restarts.started(record.id);

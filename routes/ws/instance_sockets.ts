@@ -50,7 +50,7 @@ export function registerSocketRoutes(router: ApiRouter, deps: SocketRouteDeps): 
       websocket: true,
       query: { input: "1 to allow typing into the app's terminal" },
     },
-    (c) => {
+    async (c) => {
       const refused = deps.guardUpgrade(c);
       if (refused) return refused;
       const record = deps.service.getValid(idParam(c));
@@ -67,6 +67,8 @@ export function registerSocketRoutes(router: ApiRouter, deps: SocketRouteDeps): 
           ),
         );
       }
+      // Read before the upgrade: a log that is a link is refused with a 409, not replayed.
+      const tail = await deps.logs.tail(record.slug, CONSOLE_REPLAY_BYTES);
       return acceptSocket(c, {
         onOpen(socket) {
           socket.send(encodeServerMessage({
@@ -77,17 +79,11 @@ export function registerSocketRoutes(router: ApiRouter, deps: SocketRouteDeps): 
             rows: 0,
             ackEveryBytes: TERMINAL_LIMITS.ackEveryBytes,
           }));
-          deps.logs.tail(record.slug, CONSOLE_REPLAY_BYTES).then((tail) => {
-            if (tail.length) socket.send(tail);
-            socket.send(
-              encodeServerMessage({
-                type: "exit",
-                code: record.exitCode,
-                signal: record.exitSignal,
-              }),
-            );
-            socket.close(1000, "not running");
-          }).catch(() => socket.close(1011, "log unreadable"));
+          if (tail.length) socket.send(tail);
+          socket.send(
+            encodeServerMessage({ type: "exit", code: record.exitCode, signal: record.exitSignal }),
+          );
+          socket.close(1000, "not running");
         },
         onMessage() {},
         onClose() {},
