@@ -73,7 +73,10 @@ export class TrashStore {
     if (!(await exists(this.root))) return entries;
     for await (const item of Deno.readDir(this.root)) {
       if (!item.isDirectory || TrashStore.entryProblem(item.name)) continue;
-      const manifest = await this.manifest(item.name);
+      const manifest = await this.manifest(item.name).catch((error) => {
+        if (error instanceof PathRefused) return null; // a planted link: not listed, never read
+        throw error;
+      });
       if (!manifest) continue;
       entries.push({
         id: item.name,
@@ -87,7 +90,7 @@ export class TrashStore {
     return entries.sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
   }
 
-  /** The manifest of entry `id` as stored (for listing), or null when missing or unreadable. */
+  /** The manifest of entry `id` as stored, or null when missing or unreadable; a link is a 409. */
   async manifest(id: string): Promise<TrashManifest | null> {
     if (TrashStore.entryProblem(id)) return null;
     try {
@@ -97,7 +100,8 @@ export class TrashStore {
         slugProblem(parsed.config.slug)
       ) return null;
       return parsed as TrashManifest;
-    } catch {
+    } catch (error) {
+      if (error instanceof PathRefused) throw error;
       return null;
     }
   }
