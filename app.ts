@@ -90,6 +90,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         blueprints: services.catalog,
         baseEnv: services.baseEnv,
         present,
+        audit: services.audit,
       });
       registerTerminalRoutes(router, {
         service: services.instances,
@@ -102,6 +103,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         present,
         stats: options.stats ?? null,
         lifetime: services.lifetime,
+        live: services.auth.live,
       });
       registerSocketRoutes(router, {
         service: services.instances,
@@ -109,6 +111,8 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         logs: services.logs,
         terminals: services.terminals,
         guardUpgrade: upgradeCheck(services.auth),
+        live: services.auth.live,
+        audit: services.audit,
       });
     },
   });

@@ -26,3 +26,4 @@ export { SETUP_TOKEN_TTL_MS } from "./setup_token.ts";
 export { tokenNameProblem } from "./token_store.ts";
 export type { ApiTokenInfo, CreatedApiToken } from "./token_store.ts";
 export { constantTimeEqual } from "./secret_token.ts";
+export { LiveConnections } from "./live_connections.ts";

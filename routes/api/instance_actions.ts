@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { InstanceRecord } from "../../lib/db/mod.ts";
+import type { AuditRepository, InstanceRecord } from "../../lib/db/mod.ts";
 import { mkdirBeneath, writeBeneath } from "../../lib/fs/mod.ts";
 import { actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
 import type {
@@ -21,6 +21,8 @@ export interface InstanceActionDeps {
   blueprints: BlueprintSource;
   baseEnv: Record<string, string>;
   present: (record: InstanceRecord, c: Context<AppEnv>) => InstanceDto;
+  /** Rebuild and version check are audited (issue 16). */
+  audit?: AuditRepository;
 }
 
 const TAG = "lifecycle";
@@ -28,6 +30,15 @@ const TAG = "lifecycle";
 /** Start/stop/restart/rebuild/version-check and the log endpoints. */
 export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceActionDeps): void {
   const { service, lifecycle, present } = deps;
+  const audited = (
+    c: Context<AppEnv>,
+    action: string,
+    target: string,
+    detail: Record<string, unknown> | null,
+  ) => {
+    const actor = actorOf(c);
+    deps.audit?.record({ actor: actor.actor, client: actor.client, action, target, detail });
+  };
   const transitions = [
     [
       "start",
@@ -76,6 +87,8 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
           deps.paths.rebuildMarker(record.slug),
           "requested\n",
         );
+        audited(c, "instance.rebuild", record.slug, { restarted: running });
+        audited(c, "instance.rebuild", record.slug, { restarted: running });
         const after = running ? await lifecycle.start(id, actorOf(c)) : service.get(id);
         return c.json({
           ok: true,
@@ -94,6 +107,7 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
       async (c) => {
         const record = service.getValid(idParam(c));
         const owner = record.parentId === null ? record : service.getValid(record.parentId);
+        audited(c, "instance.version_check", record.slug, null);
         return c.json(
           await runVersionCheck({
             record,
