@@ -43,6 +43,7 @@ export type SetupOutcome =
   | { ok: false; reason: "bad_token" | "already_set" | "weak_password"; message: string };
 
 const HASH_KEY = "auth.password_hash";
+const COUNTED_REJECTIONS = new Set(["ws_rejected", "login_failed"]);
 const MAX_PARALLEL_HASHES = 2;
 
 /** Passwords, sessions, API tokens, the setup token and the login rate limit. */
@@ -294,7 +295,11 @@ export class AuthService {
       client: context.client,
       detail: Object.keys(detail).length ? detail : null,
     };
-    this.#deps.audit.record(entry);
+    // Rejections of requests without credentials are counted per address, not a row each:
+    // anyone can send them, and a row each would let them fill the disk (issue 16).
+    if (entry.actor === "anonymous" && COUNTED_REJECTIONS.has(action)) {
+      this.#deps.audit.recordCounted(entry, String(detail.reason ?? ""));
+    } else this.#deps.audit.record(entry);
   }
 
   async #checkPassword(password: string, context: RequestContext) {

@@ -154,10 +154,9 @@ Deno.test("T04: forged forwarding headers from a direct peer change nothing; 0 o
     }
     assertEquals(successes, 0);
     assert(t.verifications.count <= 5, `${t.verifications.count} verifications`);
-    assertEquals(
-      t.audit.list({ limit: 100, action: "login_failed" }).length,
-      t.verifications.count,
-    );
+    const failed = t.audit.list({ limit: 100, action: "login_failed" });
+    assertEquals(failed.length, 1, "one counted row for the one address");
+    assertEquals(failed[0]?.detail?.count, t.verifications.count);
   } finally {
     await t.close();
   }
