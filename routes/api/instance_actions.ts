@@ -88,7 +88,6 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
           "requested\n",
         );
         audited(c, "instance.rebuild", record.slug, { restarted: running });
-        audited(c, "instance.rebuild", record.slug, { restarted: running });
         const after = running ? await lifecycle.start(id, actorOf(c)) : service.get(id);
         return c.json({
           ok: true,
