@@ -1,4 +1,3 @@
-import { slugProblem } from "../shared/identifiers.ts";
 import {
   exists,
   lstatBeneath,
@@ -78,13 +77,15 @@ export class TrashStore {
         throw error;
       });
       if (!manifest) continue;
+      // The slug comes from the entry's own name: the manifest is untrusted until restored.
+      const slug = ENTRY_RE.exec(item.name)?.[1] ?? item.name;
       entries.push({
         id: item.name,
-        slug: manifest.config.slug,
-        name: manifest.config.name,
-        blueprint: manifest.config.blueprint,
-        deletedAt: manifest.deletedAt,
-        satellite: manifest.config.parentId !== null,
+        slug,
+        name: String(manifest.config.name ?? slug).slice(0, 64),
+        blueprint: String(manifest.config.blueprint ?? "").slice(0, 64),
+        deletedAt: String(manifest.deletedAt ?? "").slice(0, 40),
+        satellite: manifest.config.parentId !== null && manifest.config.parentId !== undefined,
       });
     }
     return entries.sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
@@ -95,10 +96,8 @@ export class TrashStore {
     if (TrashStore.entryProblem(id)) return null;
     try {
       const parsed = JSON.parse(await readTextBeneath(this.root, `${id}/${MANIFEST}`) ?? "null");
-      if (
-        typeof parsed?.instanceId !== "number" || typeof parsed?.config?.slug !== "string" ||
-        slugProblem(parsed.config.slug)
-      ) return null;
+      // Only the shape needed to list the entry; restore validates every field (validManifest).
+      if (typeof parsed?.config !== "object" || parsed.config === null) return null;
       return parsed as TrashManifest;
     } catch (error) {
       if (error instanceof PathRefused) throw error;
@@ -110,6 +109,12 @@ export class TrashStore {
   async validManifest(id: string): Promise<TrashManifest | null> {
     const stored = await this.manifest(id);
     return stored === null ? null : validateTrashManifest(stored, id);
+  }
+
+  /** True when entry `id` is a real folder in the trash (whatever its manifest holds). */
+  async has(id: string): Promise<boolean> {
+    if (TrashStore.entryProblem(id)) return false;
+    return (await lstatBeneath(this.root, id))?.isDirectory === true;
   }
 
   /** Entries holding the same slug. */
