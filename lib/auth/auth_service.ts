@@ -314,8 +314,14 @@ export class AuthService {
         retryAfterSeconds: decision.retryAfterSeconds,
       };
     }
-    const valid = password.length <= 1024 &&
-      await this.#hashSlots.run(() => this.#hasher.verify(password, stored));
+    let valid = false;
+    try {
+      valid = password.length <= 1024 &&
+        await this.#hashSlots.run(() => this.#hasher.verify(password, stored), decision.clean);
+    } finally {
+      // Only failures count: the operator's own logins never use up attempts.
+      decision.finish(!valid);
+    }
     if (!valid) {
       this.recordEvent("login_failed", context);
       this.#deps.logger.warn("wrong password", { client: context.client });
