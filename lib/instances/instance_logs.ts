@@ -22,7 +22,7 @@ export interface LogChunk {
 export class InstanceLogs {
   readonly #searches: SearchSlots;
 
-  constructor(private readonly paths: InstancePaths, searchSlots = 2, searchQueue = 8) {
+  constructor(private readonly paths: InstancePaths, searchSlots = 1, searchQueue = 8) {
     this.#searches = new SearchSlots(searchSlots, searchQueue);
   }
 
