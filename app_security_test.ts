@@ -122,3 +122,20 @@ Deno.test("T06: console and terminal upgrades with a foreign Origin or no sessio
     await h.close();
   }
 });
+
+Deno.test("malformed percent-encoding under /static without a session is a 400, never a 500", async () => {
+  const h = await startHarness({ env: { AIKORE_PASSWORD: PASSWORD } });
+  try {
+    for (const path of ["/static/%ff", "/static/%E0%A4%A", "/static/a%zz.css"]) {
+      const response = await h.app.request(
+        path,
+        { headers: { host: "127.0.0.1:9000" } },
+        LOOPBACK_PEER,
+      );
+      assertEquals(response.status, 400, path);
+      assert(!(await response.text()).includes("URIError"), `${path}: no stack in the body`);
+    }
+  } finally {
+    await h.close();
+  }
+});
