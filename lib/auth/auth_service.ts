@@ -80,7 +80,8 @@ export class AuthService {
 
   /** True while the credential (`session:<hash>` or `token:<id>`) can still authenticate. */
   credentialLive(credential: string): boolean {
-    if (!this.authEnabled) return true;
+    // Shutting down: the database closes before the last sockets do; they end with the server.
+    if (!this.authEnabled || !this.#deps.db.isOpen) return true;
     const [kind, value] = credential.split(":", 2) as [string, string];
     if (kind === "session") return this.sessions.isLive(value);
     if (kind === "token") return this.tokens.isLive(Number(value));
