@@ -17,12 +17,7 @@ export {
 } from "./process_identity.ts";
 export type { ProcessIdentity } from "./process_identity.ts";
 export { compileHealthPattern, waitUntilHealthy } from "./health_check.ts";
-export type {
-  HealthCheck,
-  HealthContext,
-  HealthOutcome,
-  LinearPattern,
-} from "./health_check.ts";
+export type { HealthCheck, HealthContext, HealthOutcome, LinearPattern } from "./health_check.ts";
 export { probeHttp } from "./http_probe.ts";
 export { backoffDelayMs, RestartTracker } from "./restart_policy.ts";
 export type { RestartDecision, RestartLimits } from "./restart_policy.ts";
