@@ -122,6 +122,12 @@ export async function mkdirBeneath(root: string, path: string): Promise<void> {
   }
 }
 
+/** Creates `root` itself if needed (the operator's, links allowed), then `path` beneath it. */
+export async function ensureDirBeneath(root: string, path: string): Promise<void> {
+  await Deno.mkdir(root, { recursive: true });
+  await mkdirBeneath(root, path);
+}
+
 /** lstat of `path` (a link is reported, never followed), or null when absent. */
 export async function lstatBeneath(root: string, path: string): Promise<Deno.FileInfo | null> {
   try {

@@ -1,6 +1,7 @@
 export { exists, writeFileAtomic } from "./files.ts";
 export {
   type ConfinedOpen,
+  ensureDirBeneath,
   lstatBeneath,
   mkdirBeneath,
   openBeneathSync,

@@ -95,6 +95,16 @@ const OPS: Op[] = [
     },
   },
   {
+    name: "start (folders it creates)",
+    file: "logs",
+    folder: "",
+    run: async (h, c) => {
+      const result = await call(h, "POST", `/api/instances/${c.victimId}/start`);
+      await h.request("POST", `/api/instances/${c.victimId}/stop`);
+      return result;
+    },
+  },
+  {
     name: "clone (launch.sh rewrite)",
     file: "launch.sh",
     folder: "",
@@ -125,8 +135,10 @@ async function snapshot(root: string): Promise<Map<string, string>> {
     for await (const entry of Deno.readDir(dir)) {
       const path = `${dir}/${entry.name}`;
       const info = await Deno.lstat(path);
-      if (info.isDirectory) await visit(path);
-      else {
+      if (info.isDirectory) {
+        seen.set(path, `folder @${info.mtime?.getTime()}`);
+        await visit(path);
+      } else {
         const body = info.isFile
           ? await Deno.readTextFile(path)
           : `-> ${await Deno.readLink(path)}`;
@@ -152,7 +164,7 @@ async function plantVictim(h: Harness, kind: Kind, op: Op, ctx: Ctx): Promise<vo
     return;
   }
   const at = `${dir}/${op.file}`;
-  await Deno.remove(at).catch(() => {});
+  await Deno.remove(at, { recursive: true }).catch(() => {});
   const target = kind === "file outside"
     ? `${ctx.outside}/canary.txt`
     : kind === "dangling"

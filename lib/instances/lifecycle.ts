@@ -15,7 +15,7 @@ import { type Actor, SYSTEM_ACTOR } from "./actor.ts";
 import { reconcileAtBoot } from "./boot_reconciliation.ts";
 import { RestartScheduler } from "./restart_scheduler.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
-import { exists, mkdirBeneath, writeBeneath } from "../fs/mod.ts";
+import { ensureDirBeneath, exists, mkdirBeneath, writeBeneath } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import type { InstanceStore } from "./instance_store.ts";
 import { buildLaunchPlan, inheritedEnv, type InstanceLaunchPlan } from "./launch_plan.ts";
@@ -125,7 +125,12 @@ export class InstanceLifecycle implements RuntimeControl {
       baseEnv: this.#d.baseEnv,
       functionsScript: this.#d.functionsScript,
     });
-    for (const dir of plan.ensureDirs) await Deno.mkdir(dir, { recursive: true });
+    const instancesRoot = this.#d.paths.instancesRoot;
+    for (const dir of plan.ensureDirs) {
+      // An instance folder may hold planted links: never create folders through them.
+      if (dir.startsWith(`${instancesRoot}/`)) await ensureDirBeneath(instancesRoot, dir);
+      else await Deno.mkdir(dir, { recursive: true });
+    }
     let process: RunningProcess;
     try {
       process = runPlan(
