@@ -33,6 +33,9 @@ export const DEFAULT_AUDIT_LIMITS: AuditLimits = {
 /** Longest stored text per field; longer values are cut with a marker. */
 const FIELD_CHARS = { actor: 100, action: 64, target: 256, client: 64, detail: 1024 } as const;
 const PRUNE_EVERY = 100;
+/** Approximate stored size of a row (text lengths plus a fixed overhead). */
+const ROW_BYTES = "length(at) + length(actor) + length(action) + IFNULL(length(target), 0) + " +
+  "IFNULL(length(client), 0) + IFNULL(length(detail), 0) + 16";
 const FLUSH_AFTER_MS = 1000;
 const MAX_COUNTERS = 10_000;
 
@@ -64,6 +67,7 @@ export class AuditRepository {
   readonly #limits: AuditLimits;
   readonly #counters = new Map<string, Counter>();
   #sincePrune = 0;
+  #totals: { rows: number; bytes: number } | null = null;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -144,45 +148,65 @@ export class AuditRepository {
     }));
   }
 
-  /** Drops the oldest rows beyond the row and byte caps; returns how many went. */
+  /**
+   * Drops the oldest rows beyond the row and byte caps, down to 90 % of each so that the
+   * (linear) trimming runs rarely; returns how many went. Cheap while under the caps: the
+   * totals are kept in memory after one aggregate query.
+   */
   prune(): number {
     this.#sincePrune = 0;
+    const totals = this.#totals ??= this.#measure();
+    if (totals.rows <= this.#limits.maxRows && totals.bytes <= this.#limits.maxBytes) return 0;
     let removed = 0;
-    const rowCut = this.db.prepare(
-      "SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?",
-    ).get(this.#limits.maxRows) as { id: number } | undefined;
-    if (rowCut) {
-      removed += Number(
-        this.db.prepare("DELETE FROM audit_log WHERE id <= ?").run(rowCut.id).changes,
-      );
+    if (totals.rows > this.#limits.maxRows) {
+      const keep = Math.floor(this.#limits.maxRows * 0.9);
+      const cut = this.db.prepare("SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?")
+        .get(keep) as { id: number } | undefined;
+      if (cut) removed += this.#deleteUpTo(cut.id);
     }
+    if (totals.bytes <= this.#limits.maxBytes) return removed;
     const byteCut = this.db.prepare(
       `SELECT id FROM (
-         SELECT id, SUM(length(at) + length(actor) + length(action) + ifnull(length(target), 0) +
-           ifnull(length(client), 0) + ifnull(length(detail), 0) + 16)
-           OVER (ORDER BY id DESC) AS running
-         FROM audit_log)
+         SELECT id, SUM(${ROW_BYTES}) OVER (ORDER BY id DESC) AS running FROM audit_log)
        WHERE running > ? LIMIT 1`,
-    ).get(this.#limits.maxBytes) as { id: number } | undefined;
-    if (byteCut) {
-      removed += Number(
-        this.db.prepare("DELETE FROM audit_log WHERE id <= ?").run(byteCut.id).changes,
-      );
-    }
+    ).get(Math.floor(this.#limits.maxBytes * 0.9)) as { id: number } | undefined;
+    if (byteCut) removed += this.#deleteUpTo(byteCut.id);
     return removed;
   }
 
+  /** Deletes rows with id ≤ `id`, keeping the in-memory totals right. */
+  #deleteUpTo(id: number): number {
+    const gone = this.#measure(id);
+    this.db.prepare("DELETE FROM audit_log WHERE id <= ?").run(id);
+    const totals = this.#totals ??= { rows: 0, bytes: 0 };
+    totals.rows = Math.max(0, totals.rows - gone.rows);
+    totals.bytes = Math.max(0, totals.bytes - gone.bytes);
+    return gone.rows;
+  }
+
+  #measure(upToId = Number.MAX_SAFE_INTEGER): { rows: number; bytes: number } {
+    const row = this.db.prepare(
+      `SELECT COUNT(*) AS rows, IFNULL(SUM(${ROW_BYTES}), 0) AS bytes FROM audit_log WHERE id <= ?`,
+    ).get(upToId) as { rows: number; bytes: number };
+    return { rows: Number(row.rows), bytes: Number(row.bytes) };
+  }
+
   #insert(entry: AuditInput): number {
-    const result = this.db.prepare(
-      "INSERT INTO audit_log (at, actor, action, target, client, detail) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(
+    const values = [
       this.now().toISOString(),
       cut(entry.actor, FIELD_CHARS.actor) ?? "",
       cut(entry.action, FIELD_CHARS.action) ?? "",
       cut(entry.target, FIELD_CHARS.target),
       cut(entry.client, FIELD_CHARS.client),
       detailText(entry.detail),
-    );
+    ];
+    const result = this.db.prepare(
+      "INSERT INTO audit_log (at, actor, action, target, client, detail) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(...values);
+    if (this.#totals) {
+      this.#totals.rows++;
+      this.#totals.bytes += values.reduce((sum, v) => sum + (v?.length ?? 0), 16);
+    }
     if (++this.#sincePrune >= PRUNE_EVERY) this.prune();
     return Number(result.lastInsertRowid);
   }

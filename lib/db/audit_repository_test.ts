@@ -63,8 +63,9 @@ Deno.test("the table is capped by rows and bytes, oldest first", () => {
   }
   audit.prune();
   const rows = audit.list({ limit: 500 });
-  assertEquals(rows.length, 300);
-  assertEquals(rows.at(-1)?.target, "i700", "the oldest went first");
+  assert(rows.length >= 270 && rows.length <= 300, `${rows.length} rows`);
+  assertEquals(rows[0]?.target, "i999", "the newest stay");
+  assertEquals(rows.at(-1)?.target, `i${1000 - rows.length}`, "the oldest went first");
   const small = setup({ maxRows: 100_000, maxBytes: 20_000 });
   for (let i = 0; i < 500; i++) {
     small.audit.record({
