@@ -118,7 +118,7 @@ export function compileHealthPattern(source: string, flags = ""): LinearPattern 
     const why = error instanceof Error ? error.message : String(error);
     throw new RangeError(`Log health pattern not supported (RE2 syntax, linear time): ${why}`);
   }
-  return { test: (text) => compiled.matcher(text).find() };
+  return { test: (text) => compiled.test(text) };
 }
 
 /** Calls `onMatch` once the output (scrollback, then live) matches; returns the unsubscribe. */
