@@ -91,6 +91,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         blueprints: services.catalog,
         baseEnv: services.baseEnv,
         present,
+        audit: services.audit,
       });
       registerRunHistoryRoutes(router, {
         db: services.db,
@@ -110,6 +111,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         present,
         stats: options.stats ?? null,
         lifetime: services.lifetime,
+        live: services.auth.live,
       });
       registerSocketRoutes(router, {
         service: services.instances,
@@ -117,6 +119,8 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         logs: services.logs,
         terminals: services.terminals,
         guardUpgrade: upgradeCheck(services.auth),
+        live: services.auth.live,
+        audit: services.audit,
       });
     },
   });

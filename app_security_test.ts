@@ -105,7 +105,8 @@ Deno.test("T06: console and terminal upgrades with a foreign Origin or no sessio
     }
     assertEquals(h.server.services.terminals.count, 0, "no PTY spawned");
     const audit = h.server.services.audit.list({ limit: 500, action: "ws_rejected" });
-    assertEquals(audit.length, refused);
+    // Rejections without credentials are counted per address and window (issue 16).
+    assertEquals(audit.reduce((sum, row) => sum + Number(row.detail?.count ?? 1), 0), refused);
 
     const allowed = new WebSocket(`${base}/api/instances/${created.id}/terminal`, {
       headers: { cookie, origin: h.url },
@@ -117,6 +118,23 @@ Deno.test("T06: console and terminal upgrades with a foreign Origin or no sessio
     assertEquals(opened, "open", "the same upgrade with a session and the dashboard Origin works");
     allowed.close();
     assertEquals(h.server.services.terminals.count, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("malformed percent-encoding under /static without a session is a 400, never a 500", async () => {
+  const h = await startHarness({ env: { AIKORE_PASSWORD: PASSWORD } });
+  try {
+    for (const path of ["/static/%ff", "/static/%E0%A4%A", "/static/a%zz.css"]) {
+      const response = await h.app.request(
+        path,
+        { headers: { host: "127.0.0.1:9000" } },
+        LOOPBACK_PEER,
+      );
+      assertEquals(response.status, 400, path);
+      assert(!(await response.text()).includes("URIError"), `${path}: no stack in the body`);
+    }
   } finally {
     await h.close();
   }

@@ -2,6 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { AuditInput, AuditRepository, SettingsRepository } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { ConcurrencyLimit } from "./concurrency_limit.ts";
+import { LiveConnections } from "./live_connections.ts";
 import { type PasswordHasher, passwordProblem, scryptHasher } from "./password_hash.ts";
 import { ANONYMOUS_AUTH_OFF, type Principal, type RequestContext } from "./principal.ts";
 import { LOGIN_LIMITS, RateLimiter, type RateLimits } from "./rate_limiter.ts";
@@ -42,6 +43,7 @@ export type SetupOutcome =
   | { ok: false; reason: "bad_token" | "already_set" | "weak_password"; message: string };
 
 const HASH_KEY = "auth.password_hash";
+const COUNTED_REJECTIONS = new Set(["ws_rejected", "login_failed"]);
 const MAX_PARALLEL_HASHES = 2;
 
 /** Passwords, sessions, API tokens, the setup token and the login rate limit. */
@@ -49,6 +51,8 @@ export class AuthService {
   readonly authEnabled: boolean;
   readonly sessions: SessionStore;
   readonly tokens: ApiTokenStore;
+  /** Live sockets and event streams by credential; closed when the credential ends. */
+  readonly live: LiveConnections;
   readonly #deps: AuthServiceDeps;
   readonly #hasher: PasswordHasher;
   readonly #limiter: RateLimiter;
@@ -67,6 +71,21 @@ export class AuthService {
     this.#setup = new SetupTokenIssuer(this.#now);
     this.sessions = new SessionStore(deps.db, this.#now, deps.lifetimes ?? DEFAULT_LIFETIMES);
     this.tokens = new ApiTokenStore(deps.db, this.#now);
+    this.live = new LiveConnections(
+      (credential) => this.credentialLive(credential),
+      500,
+      (error) => deps.logger.warn("closing a live connection failed", { error }),
+    );
+  }
+
+  /** True while the credential (`session:<hash>` or `token:<id>`) can still authenticate. */
+  credentialLive(credential: string): boolean {
+    // Shutting down: the database closes before the last sockets do; they end with the server.
+    if (!this.authEnabled || !this.#deps.db.isOpen) return true;
+    const [kind, value] = credential.split(":", 2) as [string, string];
+    if (kind === "session") return this.sessions.isLive(value);
+    if (kind === "token") return this.tokens.isLive(Number(value));
+    return false;
   }
 
   /** True once a password hash is stored. */
@@ -140,14 +159,20 @@ export class AuthService {
 
   /** Ends a session (no-op for an unknown id). */
   logout(sessionId: string | null, context: RequestContext): void {
-    if (sessionId && this.sessions.delete(sessionId)) this.recordEvent("logout", context);
+    if (!sessionId) return;
+    if (this.sessions.delete(sessionId)) this.recordEvent("logout", context);
+    this.live.end(`session:${sha256Hex(sessionId)}`);
   }
 
-  /** Changes the password after checking the current one; every session ends, a new one opens. */
+  /**
+   * Changes the password after checking the current one; every session ends (with its sockets
+   * and streams), a new one opens. `revokeTokens` revokes every API token too.
+   */
   async changePassword(
     current: string,
     next: string,
     context: RequestContext,
+    options: { revokeTokens?: boolean } = {},
   ): Promise<PasswordOutcome | { ok: false; reason: "weak_password"; message: string }> {
     const problem = passwordProblem(next);
     if (problem) return { ok: false, reason: "weak_password", message: `New password ${problem}` };
@@ -155,8 +180,14 @@ export class AuthService {
     if (!checked.ok) return checked;
     this.#deps.settings.set(HASH_KEY, await this.#hash(next));
     const ended = this.sessions.deleteAll();
+    this.live.endWhere((credential) => credential.startsWith("session:"));
+    const revoked = options.revokeTokens ? this.tokens.revokeAll() : [];
+    for (const id of revoked) this.live.end(`token:${id}`);
     const session = this.sessions.create(context.client);
-    this.recordEvent("password_changed", { ...context, detail: { sessionsEnded: ended } });
+    this.recordEvent("password_changed", {
+      ...context,
+      detail: { sessionsEnded: ended, tokensRevoked: revoked.length },
+    });
     return { ok: true, session };
   }
 
@@ -169,6 +200,7 @@ export class AuthService {
       this.#deps.settings.set(HASH_KEY, await this.#hash(password));
     }
     const sessionsEnded = this.sessions.deleteAll();
+    this.live.endWhere((credential) => credential.startsWith("session:"));
     this.recordEvent(password === null ? "password_cleared" : "password_reset", {
       client: "cli",
       actor,
@@ -199,13 +231,25 @@ export class AuthService {
     const authorization = headers.get("authorization");
     if (authorization && /^bearer\s/i.test(authorization)) {
       const info = this.tokens.find(authorization.slice(7).trim());
-      return info ? { kind: "token", actor: `token:${info.name}`, csrfToken: null } : null;
+      return info
+        ? {
+          kind: "token",
+          actor: `token:${info.name}`,
+          csrfToken: null,
+          credential: `token:${info.id}`,
+        }
+        : null;
     }
     const id = this.sessionIdFrom(headers);
     if (!id) return null;
     const session = this.sessions.find(id);
     if (!session) return null;
-    return { kind: "session", actor: sessionActor(session.idHash), csrfToken: session.csrfToken };
+    return {
+      kind: "session",
+      actor: sessionActor(session.idHash),
+      csrfToken: session.csrfToken,
+      credential: `session:${session.idHash}`,
+    };
   }
 
   /** Creates an API token; the token text is returned once. */
@@ -227,6 +271,7 @@ export class AuthService {
   /** Revokes a token; false when there is no live token with this id. */
   revokeToken(id: number, context: RequestContext): boolean {
     const revoked = this.tokens.revoke(id);
+    this.live.end(`token:${id}`);
     if (revoked) {
       this.recordEvent("token_revoked", {
         ...context,
@@ -251,7 +296,11 @@ export class AuthService {
       client: context.client,
       detail: Object.keys(detail).length ? detail : null,
     };
-    this.#deps.audit.record(entry);
+    // Rejections of requests without credentials are counted per address, not a row each:
+    // anyone can send them, and a row each would let them fill the disk (issue 16).
+    if (entry.actor === "anonymous" && COUNTED_REJECTIONS.has(action)) {
+      this.#deps.audit.recordCounted(entry, String(detail.reason ?? ""));
+    } else this.#deps.audit.record(entry);
   }
 
   async #checkPassword(password: string, context: RequestContext) {
@@ -266,8 +315,14 @@ export class AuthService {
         retryAfterSeconds: decision.retryAfterSeconds,
       };
     }
-    const valid = password.length <= 1024 &&
-      await this.#hashSlots.run(() => this.#hasher.verify(password, stored));
+    let valid = false;
+    try {
+      valid = password.length <= 1024 &&
+        await this.#hashSlots.run(() => this.#hasher.verify(password, stored), decision.clean);
+    } finally {
+      // Only failures count: the operator's own logins never use up attempts.
+      decision.finish(!valid);
+    }
     if (!valid) {
       this.recordEvent("login_failed", context);
       this.#deps.logger.warn("wrong password", { client: context.client });

@@ -135,6 +135,7 @@ Deno.test("bearer tokens: shown once, stored hashed, listed without value, revoc
     kind: "token",
     actor: "token:ci bot",
     csrfToken: null,
+    credential: `token:${created.id}`,
   });
   assertEquals(auth.listTokens().map((t) => [t.name, "token" in t]), [["ci bot", false]]);
   assert(auth.revokeToken(created.id, ctx));

@@ -26,3 +26,5 @@ export { SETUP_TOKEN_TTL_MS } from "./setup_token.ts";
 export { tokenNameProblem } from "./token_store.ts";
 export type { ApiTokenInfo, CreatedApiToken } from "./token_store.ts";
 export { constantTimeEqual } from "./secret_token.ts";
+export { LiveConnections } from "./live_connections.ts";
+export { GATEWAY_SECRET_HEADER, gatewaySecret, isGatewaySecret } from "./gateway_secret.ts";

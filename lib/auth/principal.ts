@@ -3,6 +3,11 @@ export interface Principal {
   kind: "session" | "token" | "anonymous-auth-off";
   actor: string;
   csrfToken: string | null;
+  /**
+   * Which credential this is (`session:<id hash>` or `token:<id>`), never a secret: live sockets
+   * and event streams are registered under it and closed when it ends.
+   */
+  credential?: string;
 }
 
 /** The principal of every request while authentication is off (`AIKORE_AUTH=off`). */

@@ -1,32 +1,41 @@
 /** The answer to one attempt. */
 export type RateDecision =
-  | { allowed: true }
-  | { allowed: false; retryAfterSeconds: number; scope: "address" | "global" };
+  | {
+    allowed: true;
+    /** No failure from this key in the window: its check goes ahead of suspect ones. */
+    clean: boolean;
+    /** Call once the check is over; only a failure counts against the key. */
+    finish(failed: boolean): void;
+  }
+  | { allowed: false; retryAfterSeconds: number; scope: "address" };
 
 /** Limits of a sliding-window limiter. */
 export interface RateLimits {
-  /** Attempts allowed per key within the window. */
+  /** Failed (or still running) attempts allowed per key within the window. */
   perKey: number;
-  /** Attempts allowed across all keys within the window (a ceiling against address rotation). */
-  global: number;
   windowMs: number;
 }
 
-/** Password checks: 5 per minute per client address, 30 per minute overall. */
-export const LOGIN_LIMITS: RateLimits = { perKey: 5, global: 30, windowMs: 60_000 };
+/**
+ * Password checks: 5 failures per minute per client address. There is deliberately no global
+ * ceiling: one that others' failures can fill locks the operator out (issue 16); the cost of
+ * many addresses is bounded by the hash concurrency limit instead.
+ */
+export const LOGIN_LIMITS: RateLimits = { perKey: 5, windowMs: 60_000 };
 
 /** Most keys remembered at once. */
 export const MAX_KEYS = 10_000;
 
 /**
- * Sliding-window attempt counter, in memory. An attempt is counted when allowed, so at most
- * `perKey` attempts per key can happen in any window; refused attempts cost nothing.
+ * Sliding-window failure counter per key, in memory. A running attempt holds a slot until it
+ * finishes, so parallel attempts cannot overshoot `perKey`; a success frees its slot, a failure
+ * keeps it for the window; refused attempts cost nothing.
  */
 export class RateLimiter {
   readonly #limits: RateLimits;
   readonly #now: () => number;
-  readonly #byKey = new Map<string, number[]>();
-  #all: number[] = [];
+  readonly #failures = new Map<string, number[]>();
+  readonly #running = new Map<string, number>();
 
   constructor(limits: RateLimits, now: () => number) {
     this.#limits = limits;
@@ -35,47 +44,54 @@ export class RateLimiter {
 
   /** Number of keys currently remembered (bounded). */
   get trackedKeys(): number {
-    return this.#byKey.size;
+    return this.#failures.size;
   }
 
-  /** Records an attempt for `key` if the limits allow it. */
+  /** Starts an attempt for `key` if the limit allows it. */
   attempt(key: string): RateDecision {
     const now = this.#now();
     const since = now - this.#limits.windowMs;
-    const times = (this.#byKey.get(key) ?? []).filter((t) => t > since);
-    this.#all = this.#all.filter((t) => t > since);
-    if (times.length >= this.#limits.perKey) {
-      this.#byKey.set(key, times);
-      return { allowed: false, retryAfterSeconds: this.#retryAfter(times, now), scope: "address" };
+    const failures = (this.#failures.get(key) ?? []).filter((t) => t > since);
+    if (failures.length) this.#failures.set(key, failures);
+    else this.#failures.delete(key);
+    const running = this.#running.get(key) ?? 0;
+    if (failures.length + running >= this.#limits.perKey) {
+      const oldest = failures[0] ?? now;
+      const retryAfterSeconds = Math.max(
+        1,
+        Math.ceil((oldest + this.#limits.windowMs - now) / 1000),
+      );
+      return { allowed: false, retryAfterSeconds, scope: "address" };
     }
-    if (this.#all.length >= this.#limits.global) {
-      return {
-        allowed: false,
-        retryAfterSeconds: this.#retryAfter(this.#all, now),
-        scope: "global",
-      };
-    }
-    times.push(now);
-    this.#all.push(now);
-    this.#byKey.set(key, times);
-    if (this.#byKey.size > MAX_KEYS) this.#prune(since);
-    return { allowed: true };
-  }
-
-  #retryAfter(times: number[], now: number): number {
-    const oldest = times[0] ?? now;
-    return Math.max(1, Math.ceil((oldest + this.#limits.windowMs - now) / 1000));
+    this.#running.set(key, running + 1);
+    let done = false;
+    return {
+      allowed: true,
+      clean: failures.length === 0,
+      finish: (failed) => {
+        if (done) return;
+        done = true;
+        const left = (this.#running.get(key) ?? 1) - 1;
+        if (left > 0) this.#running.set(key, left);
+        else this.#running.delete(key);
+        if (!failed) return;
+        const list = this.#failures.get(key) ?? [];
+        list.push(this.#now());
+        this.#failures.delete(key); // re-insert: the Map's order stays oldest-first for pruning
+        this.#failures.set(key, list);
+        if (this.#failures.size > MAX_KEYS) this.#prune(this.#now() - this.#limits.windowMs);
+      },
+    };
   }
 
   #prune(since: number): void {
-    for (const [key, times] of this.#byKey) {
-      if (!times.some((t) => t > since)) this.#byKey.delete(key);
+    for (const [key, times] of this.#failures) {
+      if (!times.some((t) => t > since)) this.#failures.delete(key);
     }
-    // Still too many live keys: forget the oldest tenth rather than grow without bound (a Map
-    // iterates in insertion order).
-    for (const key of this.#byKey.keys()) {
-      if (this.#byKey.size <= MAX_KEYS * 0.9) break;
-      this.#byKey.delete(key);
+    // Still too many live keys: forget the oldest tenth rather than grow without bound.
+    for (const key of this.#failures.keys()) {
+      if (this.#failures.size <= MAX_KEYS * 0.9) break;
+      this.#failures.delete(key);
     }
   }
 }

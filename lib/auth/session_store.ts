@@ -100,6 +100,14 @@ export class SessionStore {
     };
   }
 
+  /** True while the session with this id hash is live (no touch: used by the socket sweep). */
+  isLive(idHash: string): boolean {
+    const row = this.#find.get(idHash) as SessionRow | undefined;
+    if (!row) return false;
+    const now = this.#now();
+    return now < row.expires_at && now - row.last_seen_at < this.#lifetimes.idleMs;
+  }
+
   /** Ends one session; true when it existed. */
   delete(id: string): boolean {
     return this.#delete.run(sha256Hex(id)).changes > 0;

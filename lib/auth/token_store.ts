@@ -85,6 +85,21 @@ export class ApiTokenStore {
     return rows.map(toInfo);
   }
 
+  /** True while token `id` exists and is not revoked. */
+  isLive(id: number): boolean {
+    return this.#db.prepare("SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL")
+      .get(id) !== undefined;
+  }
+
+  /** Revokes every live token; returns their ids. */
+  revokeAll(): number[] {
+    const ids = this.list().map((token) => token.id);
+    this.#db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE revoked_at IS NULL").run(
+      this.#now(),
+    );
+    return ids;
+  }
+
   /** Revokes a token; the info of the revoked token, or null when there was no live one. */
   revoke(id: number): ApiTokenInfo | null {
     const row = this.#db.prepare(

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { PathRefused, readBeneath } from "../fs/mod.ts";
 import { blueprintFileProblem } from "../shared/identifiers.ts";
 import {
   BlueprintError,
@@ -26,8 +27,10 @@ export function assertBlueprintFile(file: string): void {
   if (problem) throw new BlueprintError(`invalid blueprint file name "${file}": ${problem}`);
 }
 
-async function readText(path: string): Promise<string> {
-  const bytes = await Deno.readFile(path);
+/** Custom blueprints live in a user-writable folder: read them confined, never through a link. */
+async function readText(path: string, confineTo: string | null): Promise<string> {
+  const bytes = confineTo === null ? await Deno.readFile(path) : await readBeneath(confineTo, path);
+  if (bytes === null) throw new Deno.errors.NotFound(`No such file: ${path}`);
   if (bytes.length > MAX_BLUEPRINT_BYTES) {
     throw new BlueprintError(`${path} is larger than ${MAX_BLUEPRINT_BYTES} bytes`);
   }
@@ -58,11 +61,14 @@ async function entryFor(
       file,
       source,
       path,
-      metadata: parseBlueprintMetadata(await readText(path), file),
+      metadata: parseBlueprintMetadata(
+        await readText(path, source === "custom" ? dir : null),
+        file,
+      ),
       error: null,
     };
   } catch (error) {
-    if (!(error instanceof BlueprintError)) throw error;
+    if (!(error instanceof BlueprintError || error instanceof PathRefused)) throw error;
     return { file, source, path, metadata: null, error: error.message };
   }
 }
@@ -123,7 +129,7 @@ export class BlueprintCatalog {
   async read(file: string): Promise<string> {
     const entry = await this.find(file);
     if (!entry) throw new BlueprintNotFoundError(file);
-    return await readText(entry.path);
+    return await readText(entry.path, entry.source === "custom" ? this.#customDir : null);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { compileHealthPattern } from "../process/mod.ts";
 import { relativePathProblem } from "../shared/identifiers.ts";
 
 /** How AiKore decides that a started app is healthy. */
@@ -89,6 +90,8 @@ function health(value: string): HealthCheck {
     if (pattern === "") throw new Error("log pattern must not be empty");
     try {
       new RegExp(pattern);
+      // Matched with RE2 (linear time) at run time: refuse what it cannot run at save time.
+      compileHealthPattern(pattern);
     } catch (error) {
       throw new Error(`log pattern is not a valid regular expression: ${(error as Error).message}`);
     }

@@ -1,1 +1,17 @@
 export { exists, writeFileAtomic } from "./files.ts";
+export {
+  type ConfinedOpen,
+  ensureDirBeneath,
+  lstatBeneath,
+  mkdirBeneath,
+  openBeneathSync,
+  readBeneath,
+  readTextBeneath,
+  removeBeneath,
+  removeBeneathSync,
+  renameBeneath,
+  renameBeneathSync,
+  writeBeneath,
+} from "./confined_files.ts";
+export { PathRefused } from "./resolve_beneath.ts";
+export { hasOpenat2 } from "./confined_libc.ts";

@@ -3,6 +3,8 @@ export interface RequestPrincipal {
   kind: string;
   actor: string;
   csrfToken: string | null;
+  /** The credential (`session:<hash>`, `token:<id>`) live sockets are registered under. */
+  credential?: string;
 }
 
 /** Hono environment shared by every route. */

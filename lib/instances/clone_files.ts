@@ -1,7 +1,9 @@
 import type { Logger } from "../log/mod.ts";
-import { exists } from "../fs/mod.ts";
+import { exists, lstatBeneath, PathRefused, readTextBeneath, writeBeneath } from "../fs/mod.ts";
 
 export interface CloneOptions {
+  /** The instances folder: both folders must be real folders directly inside it. */
+  root: string;
   sourceDir: string;
   targetDir: string;
   /** The blueprint's venv path (e.g. `./env`), skipped by the plain copy. */
@@ -28,8 +30,12 @@ async function run(cmd: string, args: string[]): Promise<{ ok: boolean; stderr: 
 export async function cloneInstanceFiles(options: CloneOptions): Promise<string | null> {
   const { sourceDir, targetDir } = options;
   const venvName = options.venvPath.replace(/^\.\//, "").replace(/\/+$/, "");
+  const sourceInfo = await lstatBeneath(options.root, sourceDir);
+  if (sourceInfo && !sourceInfo.isDirectory) {
+    throw new PathRefused(sourceDir.slice(options.root.length + 1), "it is not a real folder");
+  }
   await Deno.mkdir(targetDir, { recursive: false });
-  if (await exists(sourceDir)) {
+  if (sourceInfo) {
     for await (const entry of Deno.readDir(sourceDir)) {
       if (entry.name === venvName || entry.name === "logs" || entry.name === ".rebuild-env") {
         continue;
@@ -38,13 +44,8 @@ export async function cloneInstanceFiles(options: CloneOptions): Promise<string 
       if (!copied.ok) throw new Error(`copying ${entry.name} failed: ${copied.stderr}`);
     }
   }
-  const script = `${targetDir}/launch.sh`;
-  if (await exists(script)) {
-    const text = await Deno.readTextFile(script);
-    if (text.includes(sourceDir)) {
-      await Deno.writeTextFile(script, text.replaceAll(sourceDir, targetDir));
-    }
-  }
+  const note = await rewriteScript(options.root, sourceDir, targetDir);
+  if (note) return note;
   const sourceEnv = `${sourceDir}/${venvName}`;
   if (!venvName || !(await exists(sourceEnv))) return null;
   if (options.venvType === "conda") {
@@ -61,4 +62,19 @@ export async function cloneInstanceFiles(options: CloneOptions): Promise<string 
     return "The environment could not be cloned (conda failed); it is installed at first start";
   }
   return "The environment is not copied (virtualenvs are not relocatable); it is installed at first start";
+}
+
+/** Points absolute paths in the copy's launch.sh at the new folder; a linked script is left alone. */
+async function rewriteScript(root: string, sourceDir: string, targetDir: string) {
+  const script = `${targetDir}/launch.sh`;
+  try {
+    const text = await readTextBeneath(root, script);
+    if (text !== null && text.includes(sourceDir)) {
+      await writeBeneath(root, script, text.replaceAll(sourceDir, targetDir), 0o755);
+    }
+    return null;
+  } catch (error) {
+    if (!(error instanceof PathRefused)) throw error;
+    return "launch.sh is a symbolic link: it was copied as a link and not rewritten";
+  }
 }

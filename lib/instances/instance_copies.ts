@@ -95,6 +95,7 @@ export class InstanceCopies {
     const targetDir = this.d.paths.instanceDir(target.slug);
     try {
       const note = await cloneInstanceFiles({
+        root: this.d.paths.instancesRoot,
         sourceDir: this.d.paths.instanceDir(source.slug),
         targetDir,
         venvPath: blueprint?.metadata?.venvPath ?? "./env",

@@ -1,4 +1,8 @@
+import { lstatBeneath, openBeneathSync, PathRefused } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
+import { type LogMatch, scanFile, SearchSlots } from "./log_search.ts";
+
+export type { LogMatch } from "./log_search.ts";
 
 /** Most bytes one `GET …/logs` returns; the client asks again from the new offset. */
 export const LOG_CHUNK_BYTES = 1024 * 1024;
@@ -11,40 +15,46 @@ export interface LogChunk {
   reset: boolean;
 }
 
-export interface LogMatch {
-  file: string;
-  line: number;
-  text: string;
-}
-
-/** Reads an instance's log files (current run plus rotated copies). */
+/**
+ * Reads an instance's log files (current run plus rotated copies). Every open is confined to
+ * the instances folder and follows no symbolic link (an app can plant one in its own folder).
+ */
 export class InstanceLogs {
-  constructor(private readonly paths: InstancePaths) {}
+  readonly #searches: SearchSlots;
 
-  /** The current log file, then rotated copies newest first, that exist. */
+  constructor(private readonly paths: InstancePaths, searchSlots = 1, searchQueue = 8) {
+    this.#searches = new SearchSlots(searchSlots, searchQueue);
+  }
+
+  /** The current log file, then rotated copies newest first, that exist; a link is a 409. */
   async files(slug: string): Promise<string[]> {
     const base = this.paths.logFile(slug);
     const files: string[] = [];
     for (const candidate of [base, `${base}.1`, `${base}.2`, `${base}.3`]) {
-      try {
-        const info = await Deno.lstat(candidate);
-        if (info.isFile) files.push(candidate);
-      } catch {
-        // absent
+      const info = await lstatBeneath(this.paths.instancesRoot, candidate);
+      if (info && !info.isFile) {
+        const name = candidate.slice(this.paths.instancesRoot.length + 1);
+        throw new PathRefused(name, "it is not a regular file (a symbolic link?)");
       }
+      if (info) files.push(candidate);
     }
     return files;
   }
 
-  /** Bytes from `offset` (at most LOG_CHUNK_BYTES); a stale offset restarts at the tail. */
-  async read(slug: string, offset: number): Promise<LogChunk> {
-    let file: Deno.FsFile;
+  /** Opens one log file for reading, confined; null when absent. */
+  open(path: string): Deno.FsFile | null {
     try {
-      file = await Deno.open(this.paths.logFile(slug), { read: true });
+      return openBeneathSync(this.paths.instancesRoot, path, "read");
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return { content: "", size: 0, reset: offset > 0 };
+      if (error instanceof Deno.errors.NotFound) return null;
       throw error;
     }
+  }
+
+  /** Bytes from `offset` (at most LOG_CHUNK_BYTES); a stale offset restarts at the tail. */
+  async read(slug: string, offset: number): Promise<LogChunk> {
+    const file = this.open(this.paths.logFile(slug));
+    if (!file) return { content: "", size: 0, reset: offset > 0 };
     try {
       const { size } = await file.stat();
       let start = offset;
@@ -53,21 +63,8 @@ export class InstanceLogs {
         start = Math.max(0, size - LOG_CHUNK_BYTES);
         reset = true;
       }
-      const length = Math.min(size - start, LOG_CHUNK_BYTES);
-      if (length <= 0) return { content: "", size: start, reset };
-      await file.seek(start, Deno.SeekMode.Start);
-      const buffer = new Uint8Array(length);
-      let read = 0;
-      while (read < length) {
-        const n = await file.read(buffer.subarray(read));
-        if (n === null) break;
-        read += n;
-      }
-      return {
-        content: new TextDecoder().decode(buffer.subarray(0, read)),
-        size: start + read,
-        reset,
-      };
+      const bytes = await readRange(file, start, Math.min(size - start, LOG_CHUNK_BYTES));
+      return { content: new TextDecoder().decode(bytes), size: start + bytes.length, reset };
     } finally {
       file.close();
     }
@@ -75,33 +72,129 @@ export class InstanceLogs {
 
   /** The last `bytes` of the current log, for console replay of a stopped instance. */
   async tail(slug: string, bytes: number): Promise<Uint8Array> {
+    const file = this.open(this.paths.logFile(slug));
+    if (!file) return new Uint8Array();
     try {
-      const data = await Deno.readFile(this.paths.logFile(slug));
-      return data.subarray(Math.max(0, data.length - bytes));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return new Uint8Array();
-      throw error;
+      const { size } = await file.stat();
+      const start = Math.max(0, size - bytes);
+      return await readRange(file, start, size - start);
+    } finally {
+      file.close();
     }
   }
 
-  /** Lines containing `query` (case-insensitive), oldest file first, at most `limit`. */
-  async search(slug: string, query: string, limit: number): Promise<LogMatch[]> {
-    const needle = query.toLowerCase();
-    const matches: LogMatch[] = [];
-    const files = (await this.files(slug)).reverse();
-    for (const path of files) {
-      const text = new TextDecoder().decode(await Deno.readFile(path));
-      const lines = text.split(/\r?\n|\r/);
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i] ?? "";
-        // deno-lint-ignore no-control-regex
-        const plain = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-        if (plain.toLowerCase().includes(needle)) {
-          matches.push({ file: path.slice(path.lastIndexOf("/") + 1), line: i + 1, text: plain });
-          if (matches.length >= limit) return matches;
+  /**
+   * Lines containing `query` (case-insensitive), oldest file first, at most `limit`, streamed
+   * chunk by chunk. Files are opened (and refused, 409) before the first match; searches beyond
+   * the concurrency bound wait, and beyond the queue get a 429.
+   */
+  async searchStream(
+    slug: string,
+    query: string,
+    limit: number,
+  ): Promise<{ matches: AsyncGenerator<LogMatch>; cancel: () => void }> {
+    const release = await this.#searches.acquire();
+    const opened: Array<{ file: Deno.FsFile; name: string }> = [];
+    try {
+      for (const path of (await this.files(slug)).reverse()) {
+        const file = this.open(path);
+        if (file) opened.push({ file, name: path.slice(path.lastIndexOf("/") + 1) });
+      }
+    } catch (error) {
+      for (const { file } of opened) file.close();
+      release();
+      throw error;
+    }
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      for (const { file } of opened) closeQuietly(file);
+      release();
+    };
+    return { matches: matches(opened, query.toLowerCase(), limit, finish), cancel: finish };
+  }
+
+  /** The search as a JSON body `{"matches":[…]}` written match by match as they are found. */
+  async searchJson(
+    slug: string,
+    query: string,
+    limit: number,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const { matches, cancel } = await this.searchStream(slug, query, limit);
+    const encoder = new TextEncoder();
+    let first = true;
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`{"matches":[`));
+      },
+      async pull(controller) {
+        try {
+          const next = await matches.next();
+          if (next.done) {
+            controller.enqueue(encoder.encode("]}"));
+            controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(`${first ? "" : ","}${JSON.stringify(next.value)}`));
+          first = false;
+        } catch (error) {
+          cancel();
+          controller.error(error);
         }
+      },
+      cancel() {
+        cancel();
+        return matches.return(undefined).then(() => {});
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** All matches at once (CLI and tests); the route streams instead. */
+  async search(slug: string, query: string, limit: number): Promise<LogMatch[]> {
+    const found: LogMatch[] = [];
+    const { matches } = await this.searchStream(slug, query, limit);
+    for await (const match of matches) found.push(match);
+    return found;
+  }
+}
+
+async function* matches(
+  opened: Array<{ file: Deno.FsFile; name: string }>,
+  needle: string,
+  limit: number,
+  finish: () => void,
+): AsyncGenerator<LogMatch> {
+  let count = 0;
+  try {
+    for (const { file, name } of opened) {
+      for await (const match of scanFile(file, name, needle)) {
+        yield match;
+        if (++count >= limit) return;
       }
     }
-    return matches;
+  } finally {
+    finish();
   }
+}
+
+function closeQuietly(file: Deno.FsFile): void {
+  try {
+    file.close();
+  } catch {
+    // already closed by the scan that read it
+  }
+}
+
+async function readRange(file: Deno.FsFile, start: number, length: number): Promise<Uint8Array> {
+  if (length <= 0) return new Uint8Array();
+  await file.seek(start, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(length);
+  let read = 0;
+  while (read < length) {
+    const n = await file.read(buffer.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
 }

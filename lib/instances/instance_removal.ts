@@ -1,5 +1,6 @@
 import type { AuditRepository, InstanceRecord } from "../db/mod.ts";
-import { exists } from "../fs/mod.ts";
+import { exists, lstatBeneath, PathRefused } from "../fs/mod.ts";
+import { slugProblem } from "../shared/identifiers.ts";
 import { conflict, HttpError, notFound } from "../shared/http_error.ts";
 import type { DeleteInstanceInput } from "../shared/instance_schema.ts";
 import type { Actor } from "./actor.ts";
@@ -42,8 +43,22 @@ export class InstanceRemoval {
         { satellites: children.map((c) => c.id) },
       );
     }
+    if (slugProblem(record.slug)) {
+      // An invalid stored row (T11) can always be deleted; a bad slug names no folder to touch.
+      this.d.store.repo.delete(record.id);
+      this.d.store.removed(record.id);
+      this.#audit(actor, "instance.delete", String(record.id), { mode: "row-only" });
+      return null;
+    }
     const dir = this.d.paths.instanceDir(record.slug);
-    const hasDir = await exists(dir);
+    const info = await lstatBeneath(this.d.paths.instancesRoot, dir);
+    const hasDir = info !== null;
+    if (info && !info.isDirectory && input.mode === "trash") {
+      throw new PathRefused(
+        record.slug,
+        "the instance folder is a symbolic link; delete it permanently",
+      );
+    }
     let trashId: string | null = null;
     if (input.mode === "trash") {
       const previous = await this.d.trash.entriesFor(record.slug);
@@ -64,7 +79,7 @@ export class InstanceRemoval {
         config: configOf(record),
       };
       trashId = hasDir
-        ? await this.d.trash.moveIn(dir, manifest)
+        ? await this.d.trash.moveIn(this.d.paths.instancesRoot, dir, manifest)
         : await this.d.trash.storeManifestOnly(manifest);
     } else if (hasDir) {
       await this.d.trash.purgeDir(dir, record.slug);
@@ -81,7 +96,9 @@ export class InstanceRemoval {
 
   /** Brings a trash entry back as an instance (its old port when still free). */
   async restore(trashId: string, actor: Actor): Promise<InstanceRecord> {
-    const manifest = TrashStore.entryProblem(trashId) ? null : await this.d.trash.manifest(trashId);
+    const manifest = TrashStore.entryProblem(trashId)
+      ? null
+      : await this.d.trash.validManifest(trashId);
     if (!manifest) throw notFound("Trash entry");
     const config = manifest.config;
     if (config.parentId !== null && !this.d.store.get(config.parentId)) {
@@ -95,7 +112,7 @@ export class InstanceRemoval {
       this.d.rows.reusablePort(config.port),
     );
     try {
-      await this.d.trash.moveOut(trashId, target);
+      await this.d.trash.moveOut(trashId, this.d.paths.instancesRoot, target);
     } catch (error) {
       this.d.store.repo.delete(record.id);
       throw error;
@@ -105,9 +122,8 @@ export class InstanceRemoval {
   }
 
   async purge(trashId: string, actor: Actor): Promise<void> {
-    if (TrashStore.entryProblem(trashId) || !(await this.d.trash.manifest(trashId))) {
-      throw notFound("Trash entry");
-    }
+    // Any entry can be purged, even one whose manifest is broken or tampered with.
+    if (!(await this.d.trash.has(trashId))) throw notFound("Trash entry");
     await this.d.trash.purge(trashId);
     this.#audit(actor, "trash.purge", trashId, null);
   }

@@ -1,5 +1,5 @@
 import type { InstanceConfig, InstanceRecord } from "../db/mod.ts";
-import { exists, writeFileAtomic } from "../fs/mod.ts";
+import { exists, mkdirBeneath, renameBeneath, writeBeneath } from "../fs/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { DomainError, invalidInput, missing, stateConflict } from "../shared/domain_error.ts";
 import {
@@ -126,7 +126,7 @@ export class InstanceUpdate {
     const moved = patch.slug !== undefined && (await exists(oldDir));
     if (moved) {
       if (await exists(newDir)) throw stateConflict(`A folder for "${patch.slug}" already exists`);
-      await Deno.rename(oldDir, newDir);
+      await renameBeneath(this.d.paths.instancesRoot, oldDir, newDir);
     }
     try {
       const updated = this.d.rows.update(patch.slug ?? current.slug, () => {
@@ -135,17 +135,19 @@ export class InstanceUpdate {
       });
       if (!updated) throw missing("Instance");
       if (newScript !== null) {
-        await Deno.mkdir(newDir, { recursive: true });
-        await writeFileAtomic(this.d.paths.launchScript(updated.slug), newScript, 0o755);
+        const root = this.d.paths.instancesRoot;
+        await mkdirBeneath(root, newDir);
+        await writeBeneath(root, this.d.paths.launchScript(updated.slug), newScript, 0o755);
       }
       if (moved && (await exists(`${newDir}/env`))) {
         // Environments are not relocatable: the blueprint rebuilds it at the next start.
-        await Deno.writeTextFile(this.d.paths.rebuildMarker(updated.slug), "renamed\n");
+        const marker = this.d.paths.rebuildMarker(updated.slug);
+        await writeBeneath(this.d.paths.instancesRoot, marker, "renamed\n");
       }
       return updated;
     } catch (error) {
       if (moved) {
-        await Deno.rename(newDir, oldDir).catch((undo) =>
+        await renameBeneath(this.d.paths.instancesRoot, newDir, oldDir).catch((undo) =>
           this.d.logger.error("could not move the folder back after a failed rename", {
             from: newDir,
             to: oldDir,

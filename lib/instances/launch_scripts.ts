@@ -1,5 +1,5 @@
 import type { InstanceRecord } from "../db/mod.ts";
-import { writeFileAtomic } from "../fs/mod.ts";
+import { mkdirBeneath, readTextBeneath, writeBeneath, writeFileAtomic } from "../fs/mod.ts";
 import { conflict, HttpError, notFound } from "../shared/http_error.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import type { InstancePaths } from "./instance_paths.ts";
@@ -18,12 +18,8 @@ export class LaunchScripts {
   ): Promise<{ content: string; source: "instance" | "parent" | "blueprint" }> {
     const owner = parent ?? record;
     const path = this.paths.launchScript(owner.slug);
-    await this.#guard(path);
-    try {
-      return { content: await Deno.readTextFile(path), source: parent ? "parent" : "instance" };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    const content = await readTextBeneath(this.paths.instancesRoot, path);
+    if (content !== null) return { content, source: parent ? "parent" : "instance" };
     if (!(await this.blueprints.find(owner.blueprint))) throw notFound("Launch script");
     return { content: await this.blueprints.read(owner.blueprint), source: "blueprint" };
   }
@@ -33,26 +29,13 @@ export class LaunchScripts {
     if (record.parentId !== null) {
       throw new HttpError(403, "A satellite runs its parent's script; edit the parent instead");
     }
-    await Deno.mkdir(this.paths.instanceDir(record.slug), { recursive: true });
-    const path = this.paths.launchScript(record.slug);
-    await this.#guard(path);
-    await writeFileAtomic(path, content, 0o755);
-  }
-
-  async #guard(path: string): Promise<void> {
-    try {
-      const info = await Deno.lstat(path);
-      if (info.isSymlink || !info.isFile) {
-        throw new HttpError(409, "launch.sh is not a regular file; refusing to follow it");
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const root = await Deno.realPath(this.paths.instancesRoot).catch(() => null);
-    const parent = await Deno.realPath(path.slice(0, path.lastIndexOf("/"))).catch(() => null);
-    if (root && parent && parent !== root && !parent.startsWith(root + "/")) {
-      throw new HttpError(409, "The instance folder resolves outside the instances folder");
-    }
+    await mkdirBeneath(this.paths.instancesRoot, this.paths.instanceDir(record.slug));
+    await writeBeneath(
+      this.paths.instancesRoot,
+      this.paths.launchScript(record.slug),
+      content,
+      0o755,
+    );
   }
 }
 

@@ -35,7 +35,7 @@ export class InstanceLifecycle extends InstanceRuntime<RunningProcess> {
     super({
       store: deps.store,
       restarts: deps.restarts,
-      processes: realProcessPort(deps.logger, Math.min(2000, graceMs)),
+      processes: realProcessPort(deps.logger, Math.min(2000, graceMs), deps.paths.instancesRoot),
       prepare: fileLaunchPreparer(deps),
       clock: deps.clock ?? systemClock,
       logger: deps.logger,

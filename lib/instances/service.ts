@@ -14,7 +14,7 @@ import type {
 import { DomainError, invalidInput, missing, stateConflict } from "../shared/domain_error.ts";
 import type { Actor } from "./actor.ts";
 import type { BlueprintFacts, BlueprintSource } from "./blueprint_source.ts";
-import { exists } from "../fs/mod.ts";
+import { exists, mkdirBeneath, writeBeneath } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { type InstanceStore, ORDER_EVENT } from "./instance_store.ts";
 import type { RuntimeControl } from "./runtime/runtime_control.ts";
@@ -270,8 +270,10 @@ export class InstanceService {
       }
       const running = section.live;
       if (running) await section.stop(actor);
-      await Deno.mkdir(this.#d.paths.instanceDir(record.slug), { recursive: true });
-      await Deno.writeTextFile(this.#d.paths.rebuildMarker(record.slug), "requested\n");
+      const root = this.#d.paths.instancesRoot;
+      await mkdirBeneath(root, this.#d.paths.instanceDir(record.slug));
+      await writeBeneath(root, this.#d.paths.rebuildMarker(record.slug), "requested\n");
+      this.#audit(actor, "instance.rebuild", record.slug, { restarted: running });
       return running ? await section.start(actor) : this.get(id);
     });
   }
@@ -282,9 +284,10 @@ export class InstanceService {
     input: DeleteInstanceInput,
     actor: Actor,
   ): Promise<{ trashId: string | null }> {
-    this.getValid(id);
+    // Not getValid: an invalid stored row must stay deletable (its slug is checked there).
+    this.get(id);
     return this.#d.runtime.exclusive(id, async (section) => {
-      const record = this.getValid(id);
+      const record = this.get(id);
       if (section.live) {
         throw stateConflict(`"${record.name}" is ${record.status}; stop it before deleting`);
       }

@@ -1,13 +1,14 @@
-import type { InstanceConfig } from "../db/mod.ts";
-import { slugProblem } from "../shared/identifiers.ts";
-import { exists, writeFileAtomic } from "../fs/mod.ts";
+import {
+  exists,
+  lstatBeneath,
+  PathRefused,
+  readTextBeneath,
+  removeBeneath,
+  writeBeneath,
+} from "../fs/mod.ts";
+import { type TrashManifest, validateTrashManifest } from "./trash_manifest.ts";
 
-/** What is remembered about a deleted instance so it can be restored. */
-export interface TrashManifest {
-  instanceId: number;
-  deletedAt: string;
-  config: InstanceConfig;
-}
+export type { TrashManifest } from "./trash_manifest.ts";
 
 /** One entry of the trash, as listed to users. */
 export interface TrashEntry {
@@ -37,11 +38,21 @@ export class TrashStore {
     return ENTRY_RE.test(id) ? null : "not a trash entry name";
   }
 
-  /** Writes the manifest into `dir` and moves `dir` into the trash in one rename. */
-  async moveIn(dir: string, manifest: TrashManifest): Promise<string> {
+  /**
+   * Writes the manifest into `dir` (a real folder directly in `dirRoot`, never through a link)
+   * and moves `dir` into the trash in one rename.
+   */
+  async moveIn(dirRoot: string, dir: string, manifest: TrashManifest): Promise<string> {
+    const info = await lstatBeneath(dirRoot, dir);
+    if (!info?.isDirectory) {
+      throw new PathRefused(
+        dir.slice(dirRoot.length + 1),
+        "the instance folder is not a real folder",
+      );
+    }
     await Deno.mkdir(this.root, { recursive: true });
     const id = `${manifest.config.slug}-${stamp(this.now())}`;
-    await writeFileAtomic(`${dir}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
+    await writeBeneath(dirRoot, `${dir}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
     await Deno.rename(dir, `${this.root}/${id}`);
     return id;
   }
@@ -51,7 +62,7 @@ export class TrashStore {
     const id = `${manifest.config.slug}-${stamp(this.now())}`;
     const staging = `${this.root}/${PURGE_PREFIX}${id}`;
     await Deno.mkdir(staging, { recursive: true });
-    await writeFileAtomic(`${staging}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
+    await writeBeneath(this.root, `${staging}/${MANIFEST}`, JSON.stringify(manifest, null, 2));
     await Deno.rename(staging, `${this.root}/${id}`);
     return id;
   }
@@ -61,33 +72,49 @@ export class TrashStore {
     if (!(await exists(this.root))) return entries;
     for await (const item of Deno.readDir(this.root)) {
       if (!item.isDirectory || TrashStore.entryProblem(item.name)) continue;
-      const manifest = await this.manifest(item.name);
+      const manifest = await this.manifest(item.name).catch((error) => {
+        if (error instanceof PathRefused) return null; // a planted link: not listed, never read
+        throw error;
+      });
       if (!manifest) continue;
+      // The slug comes from the entry's own name: the manifest is untrusted until restored.
+      const slug = ENTRY_RE.exec(item.name)?.[1] ?? item.name;
       entries.push({
         id: item.name,
-        slug: manifest.config.slug,
-        name: manifest.config.name,
-        blueprint: manifest.config.blueprint,
-        deletedAt: manifest.deletedAt,
-        satellite: manifest.config.parentId !== null,
+        slug,
+        name: String(manifest.config.name ?? slug).slice(0, 64),
+        blueprint: String(manifest.config.blueprint ?? "").slice(0, 64),
+        deletedAt: String(manifest.deletedAt ?? "").slice(0, 40),
+        satellite: manifest.config.parentId !== null && manifest.config.parentId !== undefined,
       });
     }
     return entries.sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
   }
 
-  /** The manifest of entry `id`, or null when missing or unreadable. */
+  /** The manifest of entry `id` as stored, or null when missing or unreadable; a link is a 409. */
   async manifest(id: string): Promise<TrashManifest | null> {
     if (TrashStore.entryProblem(id)) return null;
     try {
-      const parsed = JSON.parse(await Deno.readTextFile(`${this.root}/${id}/${MANIFEST}`));
-      if (
-        typeof parsed?.instanceId !== "number" || typeof parsed?.config?.slug !== "string" ||
-        slugProblem(parsed.config.slug)
-      ) return null;
+      const parsed = JSON.parse(await readTextBeneath(this.root, `${id}/${MANIFEST}`) ?? "null");
+      // Only the shape needed to list the entry; restore validates every field (validManifest).
+      if (typeof parsed?.config !== "object" || parsed.config === null) return null;
       return parsed as TrashManifest;
-    } catch {
+    } catch (error) {
+      if (error instanceof PathRefused) throw error;
       return null;
     }
+  }
+
+  /** The manifest of entry `id` validated like API input (422 naming the field), or null. */
+  async validManifest(id: string): Promise<TrashManifest | null> {
+    const stored = await this.manifest(id);
+    return stored === null ? null : validateTrashManifest(stored, id);
+  }
+
+  /** True when entry `id` is a real folder in the trash (whatever its manifest holds). */
+  async has(id: string): Promise<boolean> {
+    if (TrashStore.entryProblem(id)) return false;
+    return (await lstatBeneath(this.root, id))?.isDirectory === true;
   }
 
   /** Entries holding the same slug. */
@@ -95,10 +122,12 @@ export class TrashStore {
     return (await this.list()).filter((entry) => entry.slug === slug);
   }
 
-  /** Moves entry `id` back to `target` and drops its manifest. */
-  async moveOut(id: string, target: string): Promise<void> {
+  /** Moves entry `id` (a real folder) back to `target` in `targetRoot` and drops its manifest. */
+  async moveOut(id: string, targetRoot: string, target: string): Promise<void> {
+    const info = await lstatBeneath(this.root, id);
+    if (!info?.isDirectory) throw new PathRefused(id, "the trash entry is not a real folder");
     await Deno.rename(`${this.root}/${id}`, target);
-    await Deno.remove(`${target}/${MANIFEST}`).catch(() => {});
+    await removeBeneath(targetRoot, `${target}/${MANIFEST}`).catch(() => {});
   }
 
   /** Deletes entry `id` for good: renamed aside first so a crash never leaves half an entry. */

@@ -123,3 +123,48 @@ Deno.test("process: alive is healthy, a quick exit is not", async () => {
     await stop(dead.run, dead.plan.marker, dead.dir);
   }
 });
+
+Deno.test("log: a catastrophic pattern on 10,000-character lines never stalls the event loop", async () => {
+  // Issue 16 §7: `^(a+)+$` on one 27-character line froze the server for 4 s (JavaScript's
+  // backtracking engine doubles per character). 20 lines of 10,000 'a' and a '!' each.
+  const script =
+    `for i in $(seq 20); do printf 'a%.0s' $(seq 10000); echo '!'; sleep 0.02; done; ` +
+    `echo DONE; exec sleep 1000`;
+  const { run, plan, dir, output } = await runTest(["bash", "-c", script]);
+  let worstGapMs = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    worstGapMs = Math.max(worstGapMs, now - last);
+    last = now;
+  }, 5);
+  try {
+    // `b` never comes, so every line is tried (with `^(a+)+$` a window of a's may match early).
+    const never = new AbortController();
+    const catastrophic = waitUntilHealthy(
+      { kind: "log", pattern: /^(a+)+b$/ },
+      context(run, never.signal),
+    );
+    equal(await waitUntilHealthy({ kind: "log", pattern: /DONE/ }, context(run)), "healthy");
+    never.abort();
+    equal(await catastrophic, "aborted");
+    ok(output().includes("DONE"));
+    // Generous bound: the backtracking engine would need longer than the universe's age here.
+    ok(worstGapMs < 2000, `the event loop stalled for ${Math.round(worstGapMs)} ms`);
+  } finally {
+    clearInterval(ticker);
+    await stop(run, plan.marker, dir);
+  }
+});
+
+Deno.test("log: patterns RE2 cannot run are refused up front", async () => {
+  const { run, plan, dir } = await runTest(["sleep", "1000"]);
+  try {
+    await rejects(
+      waitUntilHealthy({ kind: "log", pattern: /(a)\1/ }, context(run)),
+      /not supported \(RE2 syntax/,
+    );
+  } finally {
+    await stop(run, plan.marker, dir);
+  }
+});

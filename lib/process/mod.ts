@@ -28,8 +28,8 @@ export type { ContainmentLayer, ContainmentOptions } from "./process_containment
 export { becomeChildSubreaper } from "../pty/mod.ts";
 export { startOrphanReaper } from "./orphan_reaper.ts";
 export type { OrphanReaper } from "./orphan_reaper.ts";
-export { waitUntilHealthy } from "./health_check.ts";
-export type { HealthCheck, HealthContext, HealthOutcome } from "./health_check.ts";
+export { compileHealthPattern, waitUntilHealthy } from "./health_check.ts";
+export type { HealthCheck, HealthContext, HealthOutcome, LinearPattern } from "./health_check.ts";
 export { probeHttp } from "./http_probe.ts";
 export { backoffDelayMs, RestartTracker } from "./restart_policy.ts";
 export type { RestartDecision, RestartLimits } from "./restart_policy.ts";

@@ -1,3 +1,5 @@
+import { openBeneathSync, PathRefused, removeBeneathSync, renameBeneathSync } from "../fs/mod.ts";
+
 /** Size limits of a rotating log. */
 export interface RotatingLogOptions {
   /** Largest size of one file (default 50 MiB). */
@@ -8,6 +10,8 @@ export interface RotatingLogOptions {
   maxPendingBytes?: number;
   /** Start a fresh file, moving an existing non-empty one to path.1 (default true). */
   rotateOnOpen?: boolean;
+  /** Open and rotate beneath this folder, never through a symbolic link (lib/fs). */
+  root?: string;
   /** Told about write errors (disk full …); output is dropped while they last. */
   onError?: (error: unknown) => void;
 }
@@ -32,6 +36,7 @@ export class RotatingLog {
   #droppedTotal = 0;
   #closed = false;
   #onError: (error: unknown) => void;
+  #root: string | undefined;
 
   constructor(readonly path: string, options: RotatingLogOptions = {}) {
     this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
@@ -44,10 +49,12 @@ export class RotatingLog {
     }
     this.#maxPending = options.maxPendingBytes ?? 8 * 1024 * 1024;
     this.#onError = options.onError ?? (() => {});
+    this.#root = options.root;
     let existing = 0;
     try {
-      existing = Deno.statSync(path).size;
-    } catch {
+      existing = this.#root ? this.#lstatSize(path) : Deno.statSync(path).size;
+    } catch (error) {
+      if (error instanceof PathRefused) throw error;
       // no previous log
     }
     if (existing > 0 && (options.rotateOnOpen ?? true)) {
@@ -55,7 +62,22 @@ export class RotatingLog {
     } else {
       this.#size = existing;
     }
-    this.#file = Deno.openSync(path, { create: true, append: true });
+    this.#file = this.#open();
+  }
+
+  #open(): Deno.FsFile {
+    if (this.#root) return openBeneathSync(this.#root, this.path, "create-append");
+    return Deno.openSync(this.path, { create: true, append: true });
+  }
+
+  /** Size through the confined open: a link at the log's place is refused, not followed. */
+  #lstatSize(path: string): number {
+    const file = openBeneathSync(this.#root as string, path, "read");
+    try {
+      return file.statSync().size;
+    } finally {
+      file.close();
+    }
   }
 
   /** Bytes dropped so far because the disk was slow, full or failing. */
@@ -107,9 +129,9 @@ export class RotatingLog {
       const batch = concat(parts);
       let offset = 0;
       while (offset < batch.length) {
-        if (this.#size >= this.maxBytes) this.#rotate();
-        const end = Math.min(batch.length, offset + this.maxBytes - this.#size);
         try {
+          if (this.#size >= this.maxBytes) this.#rotate();
+          const end = Math.min(batch.length, offset + this.maxBytes - this.#size);
           offset += await this.#writeAll(batch.subarray(offset, end));
         } catch (error) {
           this.#onError(error);
@@ -132,32 +154,40 @@ export class RotatingLog {
 
   #rotate(): void {
     this.#file.close();
-    this.#shiftFiles();
-    this.#file = Deno.openSync(this.path, { create: true, append: true });
+    try {
+      this.#shiftFiles();
+      this.#file = this.#open();
+    } catch (error) {
+      // The file is closed: later output is dropped instead of written anywhere else.
+      this.#closed = true;
+      throw error;
+    }
   }
 
   /** path.(keep-1) → path.keep … path → path.1; with keep = 0 the old file is just removed. */
   #shiftFiles(): void {
     for (let index = this.keep - 1; index >= 1; index--) {
-      renameIfPresent(`${this.path}.${index}`, `${this.path}.${index + 1}`);
+      renameIfPresent(`${this.path}.${index}`, `${this.path}.${index + 1}`, this.#root);
     }
-    if (this.keep > 0) renameIfPresent(this.path, `${this.path}.1`);
-    else removeIfPresent(this.path);
+    if (this.keep > 0) renameIfPresent(this.path, `${this.path}.1`, this.#root);
+    else removeIfPresent(this.path, this.#root);
     this.#size = 0;
   }
 }
 
-function renameIfPresent(from: string, to: string): void {
+function renameIfPresent(from: string, to: string, root: string | undefined): void {
   try {
-    Deno.renameSync(from, to);
+    if (root) renameBeneathSync(root, from, to);
+    else Deno.renameSync(from, to);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }
 
-function removeIfPresent(path: string): void {
+function removeIfPresent(path: string, root: string | undefined): void {
   try {
-    Deno.removeSync(path);
+    if (root) removeBeneathSync(root, path);
+    else Deno.removeSync(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

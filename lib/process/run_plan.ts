@@ -14,6 +14,8 @@ export interface LaunchPlan {
   cwd: string;
   /** The run's log file; rotated to logPath.1, .2 … by size. */
   logPath: string;
+  /** When set, the log is opened and rotated beneath this folder, following no symlink. */
+  logRoot?: string;
   /** Value of AIKORE_INSTANCE_ID put in the environment; used to find strays. */
   marker: string;
   cols?: number;
@@ -59,6 +61,7 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
   Deno.mkdirSync(dirname(plan.logPath), { recursive: true });
   let warnedOnce = false;
   const log = new RotatingLog(plan.logPath, {
+    ...(plan.logRoot === undefined ? {} : { root: plan.logRoot }),
     ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }),
     ...(options.logKeep === undefined ? {} : { keep: options.logKeep }),
     onError: (error) => {

@@ -19,8 +19,12 @@ export interface AuthApiDeps {
 }
 
 const LoginBody = z.object({ password: z.string().max(1024) }).strict();
-const PasswordBody = z.object({ current: z.string().max(1024), new: z.string().max(1024) })
-  .strict();
+const PasswordBody = z.object({
+  current: z.string().max(1024),
+  new: z.string().max(1024),
+  /** Also revoke every API token (they otherwise survive a password change). */
+  revoke_tokens: z.boolean().optional(),
+}).strict();
 const TokenBody = z.object({ name: z.string().max(64) }).strict();
 const ACTION_RE = /^[a-z][a-z0-9_.]{0,63}$/;
 
@@ -117,14 +121,17 @@ export function registerAuthRoutes(router: ApiRouter, deps: AuthApiDeps): void {
   router.route({
     method: "put",
     path: "/api/auth/password",
-    summary: "Change the password (every other session ends; this one is renewed)",
+    summary:
+      "Change the password (every other session ends with its sockets; revoke_tokens: true revokes API tokens too)",
     tag: "auth",
     body: PasswordBody,
     responses: { 422: "New password too weak", 429: "Rate limited (Retry-After)" },
   }, async (c) => {
     requireSessionPrincipal(c, "change the password");
     const body = await readJson(c, PasswordBody);
-    const outcome = await auth.changePassword(body.current, body.new, requestContext(c));
+    const outcome = await auth.changePassword(body.current, body.new, requestContext(c), {
+      revokeTokens: body.revoke_tokens === true,
+    });
     if (!outcome.ok && outcome.reason === "weak_password") {
       throw new HttpError(422, outcome.message, [{ field: "new", reason: outcome.message }]);
     }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import type { LiveConnections } from "../../lib/auth/mod.ts";
 import type { InstanceRecord } from "../../lib/db/mod.ts";
 import type { ApiRouter, AppEnv } from "../../lib/http/mod.ts";
 import {
@@ -22,6 +23,8 @@ export interface EventRouteDeps {
   stats: StatsFeed | null;
   /** Ends every stream when AiKore shuts down. */
   lifetime: AbortSignal;
+  /** Ends a stream when the session or token that opened it ends. */
+  live?: LiveConnections;
   heartbeatMs?: number;
 }
 
@@ -71,6 +74,7 @@ export function registerEventRoutes(router: ApiRouter, deps: EventRouteDeps): vo
           notify();
         };
         stream.onAbort(close);
+        const forget = deps.live?.add(c.get("principal")?.credential, close) ?? (() => {});
         deps.lifetime.addEventListener("abort", close, { once: true });
         const heartbeat = setInterval(notify, deps.heartbeatMs ?? 15_000);
         const toData = (event: BusEvent) =>
@@ -125,6 +129,7 @@ export function registerEventRoutes(router: ApiRouter, deps: EventRouteDeps): vo
             }
           }
         } finally {
+          forget();
           deps.lifetime.removeEventListener("abort", close);
           clearInterval(heartbeat);
           unsubscribe();

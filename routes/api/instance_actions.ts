@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { InstanceRecord } from "../../lib/db/mod.ts";
+import type { AuditRepository, InstanceRecord } from "../../lib/db/mod.ts";
 import { actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
 import type { InstanceLogs, InstancePaths, InstanceService } from "../../lib/instances/mod.ts";
 import { runVersionCheck } from "../../lib/instances/mod.ts";
@@ -14,6 +14,8 @@ export interface InstanceActionDeps {
   blueprints: BlueprintSource;
   baseEnv: Record<string, string>;
   present: (record: InstanceRecord, c: Context<AppEnv>) => InstanceDto;
+  /** Where version checks are audited (rebuilds are audited by the service). */
+  audit?: AuditRepository;
 }
 
 const TAG = "lifecycle";
@@ -21,6 +23,15 @@ const TAG = "lifecycle";
 /** Start/stop/restart/rebuild/version-check and the log endpoints. */
 export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceActionDeps): void {
   const { service, present } = deps;
+  const audited = (
+    c: Context<AppEnv>,
+    action: string,
+    target: string,
+    detail: Record<string, unknown> | null,
+  ) => {
+    const actor = actorOf(c);
+    deps.audit?.record({ actor: actor.actor, client: actor.client, action, target, detail });
+  };
   const transitions = [
     [
       "start",
@@ -70,6 +81,7 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
       async (c) => {
         const record = service.getValid(idParam(c));
         const owner = record.parentId === null ? record : service.getValid(record.parentId);
+        audited(c, "instance.version_check", record.slug, null);
         return c.json(
           await runVersionCheck({
             record,
@@ -107,7 +119,8 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         const record = service.getValid(idParam(c));
         const [current] = await deps.logs.files(record.slug);
         if (!current) throw new HttpError(404, "This instance has no log yet");
-        const file = await Deno.open(current, { read: true });
+        const file = deps.logs.open(current);
+        if (!file) throw new HttpError(404, "This instance has no log yet");
         c.header("content-type", "text/plain; charset=utf-8");
         c.header("content-disposition", `attachment; filename="${record.slug}.log"`);
         return c.body(file.readable);
@@ -129,7 +142,8 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         }
         const limitText = c.req.query("limit") ?? "200";
         const limit = /^\d{1,4}$/.test(limitText) ? Math.min(Number(limitText), 2000) : 200;
-        return c.json({ matches: await deps.logs.search(record.slug, query, Math.max(1, limit)) });
+        const body = await deps.logs.searchJson(record.slug, query, Math.max(1, limit));
+        return c.body(body, 200, { "content-type": "application/json; charset=utf-8" });
       },
     );
 }

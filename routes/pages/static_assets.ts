@@ -29,7 +29,14 @@ export function assetPath(root: string, rest: string): string | null {
 }
 
 async function serve(c: Context<AppEnv>, root: string, prefix: string, hashed: boolean) {
-  const path = assetPath(root, decodeURIComponent(c.req.path.slice(prefix.length)));
+  let rest: string;
+  try {
+    rest = decodeURIComponent(c.req.path.slice(prefix.length));
+  } catch {
+    // `/static/%ff`: malformed percent-encoding is the client's error, not a 500 and a stack.
+    return c.text("Bad request: malformed URL encoding", 400);
+  }
+  const path = assetPath(root, rest);
   const info = path ? await Deno.stat(path).catch(() => null) : null;
   if (!path || !info?.isFile) return c.text("Not found", 404);
   const etag = `W/"${info.size.toString(36)}-${(info.mtime?.getTime() ?? 0).toString(36)}"`;

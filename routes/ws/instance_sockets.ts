@@ -1,5 +1,7 @@
 import type { Context } from "hono";
-import { acceptSocket, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
+import type { LiveConnections } from "../../lib/auth/mod.ts";
+import type { AuditRepository } from "../../lib/db/mod.ts";
+import { acceptSocket, actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
 import type {
   InstanceLifecycle,
   InstanceLogs,
@@ -10,6 +12,7 @@ import type {
 import { bridgeSocket, type SocketBridge } from "../../lib/pty/mod.ts";
 import { encodeServerMessage, TERMINAL_LIMITS } from "../../lib/shared/terminal_protocol.ts";
 import { HttpError } from "../../lib/shared/http_error.ts";
+import type { SocketHandlers } from "../../lib/http/mod.ts";
 
 export interface SocketRouteDeps {
   service: InstanceService;
@@ -18,24 +21,66 @@ export interface SocketRouteDeps {
   terminals: TerminalManager;
   /** Session + exact Origin check before anything is spawned; a Response refuses the upgrade. */
   guardUpgrade: (c: Context<AppEnv>) => Response | null;
-  onTerminalOpened?: (c: Context<AppEnv>, instanceSlug: string, terminalId: string) => void;
+  /** Every socket is registered under its credential and closed when that credential ends. */
+  live: LiveConnections;
+  /** Terminal opens and console input are audited (SPEC §10). */
+  audit: AuditRepository;
 }
+
+/** Close code sent when the session or token that opened a socket ends. */
+export const CREDENTIAL_ENDED_CODE = 4001;
 
 const CONSOLE_REPLAY_BYTES = 256 * 1024;
 
-function bridgeHandlers(make: (socket: WebSocket) => SocketBridge) {
+/** Ties a socket to the request's credential: it is closed when the credential ends. */
+function tracked(c: Context<AppEnv>, live: LiveConnections, handlers: SocketHandlers) {
+  let forget = () => {};
+  return {
+    onOpen(socket: WebSocket) {
+      forget = live.add(c.get("principal")?.credential, () => {
+        socket.close(CREDENTIAL_ENDED_CODE, "signed out");
+        // Stop input and output now; the close handshake may take a moment.
+        handlers.onClose();
+      });
+      handlers.onOpen(socket);
+    },
+    onMessage(data: string | ArrayBuffer) {
+      handlers.onMessage(data);
+    },
+    onClose() {
+      forget();
+      handlers.onClose();
+    },
+  };
+}
+
+function bridgeHandlers(make: (socket: WebSocket) => SocketBridge): SocketHandlers {
   let bridge: SocketBridge | null = null;
+  let closed = false;
   return {
     onOpen(socket: WebSocket) {
       bridge = make(socket);
     },
     onMessage(data: string | ArrayBuffer) {
-      bridge?.onMessage(data);
+      if (!closed) bridge?.onMessage(data);
     },
     onClose() {
+      if (closed) return;
+      closed = true;
       bridge?.onClose();
     },
   };
+}
+
+function audit(
+  deps: SocketRouteDeps,
+  c: Context<AppEnv>,
+  action: string,
+  target: string,
+  detail: Record<string, unknown> | null,
+) {
+  const actor = actorOf(c);
+  deps.audit.record({ actor: actor.actor, client: actor.client, action, target, detail });
 }
 
 /** WebSockets of the console (the instance's own output) and of instance terminals. */
@@ -50,34 +95,42 @@ export function registerSocketRoutes(router: ApiRouter, deps: SocketRouteDeps): 
       websocket: true,
       query: { input: "1 to allow typing into the app's terminal" },
     },
-    (c) => {
+    async (c) => {
       const refused = deps.guardUpgrade(c);
       if (refused) return refused;
       const record = deps.service.getValid(idParam(c));
       const allowInput = c.req.query("input") === "1";
       const running = deps.lifecycle.running(record.id);
       if (running) {
+        if (allowInput) audit(deps, c, "console.input", record.slug, null);
         return acceptSocket(
           c,
-          bridgeHandlers((socket) =>
-            bridgeSocket(running.session, socket, {
-              readOnly: !allowInput,
-              closeOnExit: true,
-            })
+          tracked(
+            c,
+            deps.live,
+            bridgeHandlers((socket) =>
+              bridgeSocket(running.session, socket, {
+                readOnly: !allowInput,
+                closeOnExit: true,
+              })
+            ),
           ),
         );
       }
-      return acceptSocket(c, {
-        onOpen(socket) {
-          socket.send(encodeServerMessage({
-            type: "hello",
-            protocol: 1,
-            readOnly: true,
-            cols: 0,
-            rows: 0,
-            ackEveryBytes: TERMINAL_LIMITS.ackEveryBytes,
-          }));
-          deps.logs.tail(record.slug, CONSOLE_REPLAY_BYTES).then((tail) => {
+      // Read before the upgrade: a log that is a link is refused with a 409, not replayed.
+      const tail = await deps.logs.tail(record.slug, CONSOLE_REPLAY_BYTES);
+      return acceptSocket(
+        c,
+        tracked(c, deps.live, {
+          onOpen(socket) {
+            socket.send(encodeServerMessage({
+              type: "hello",
+              protocol: 1,
+              readOnly: true,
+              cols: 0,
+              rows: 0,
+              ackEveryBytes: TERMINAL_LIMITS.ackEveryBytes,
+            }));
             if (tail.length) socket.send(tail);
             socket.send(
               encodeServerMessage({
@@ -87,11 +140,11 @@ export function registerSocketRoutes(router: ApiRouter, deps: SocketRouteDeps): 
               }),
             );
             socket.close(1000, "not running");
-          }).catch(() => socket.close(1011, "log unreadable"));
-        },
-        onMessage() {},
-        onClose() {},
-      });
+          },
+          onMessage() {},
+          onClose() {},
+        }),
+      );
     },
   ).route(
     {
@@ -114,11 +167,14 @@ export function registerSocketRoutes(router: ApiRouter, deps: SocketRouteDeps): 
       } else {
         const parent = record.parentId === null ? null : deps.service.getValid(record.parentId);
         terminal = await deps.terminals.open(record, parent);
-        deps.onTerminalOpened?.(c, record.slug, terminal.id);
+        audit(deps, c, "terminal.open", record.slug, { terminal: terminal.id, via: "websocket" });
       }
       const live = terminal;
       deps.terminals.touch(live);
-      return acceptSocket(c, bridgeHandlers((socket) => bridgeSocket(live.session, socket, {})));
+      return acceptSocket(
+        c,
+        tracked(c, deps.live, bridgeHandlers((socket) => bridgeSocket(live.session, socket, {}))),
+      );
     },
   );
 }

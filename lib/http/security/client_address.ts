@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { GATEWAY_SECRET_HEADER, isGatewaySecret } from "../../auth/mod.ts";
 
 const IP_RE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
 
@@ -21,11 +22,17 @@ export function isLoopbackAddress(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-/** The peer is the local gateway (NGINX on loopback or a unix socket), whose headers we trust. */
+/**
+ * The request came through AiKore's own nginx, whose forwarding headers we trust: a local peer
+ * (loopback or unix socket) that also carries this start's gateway secret. A loopback peer alone
+ * is any local process, or any client while nginx is off (issue 16).
+ */
 export function peerIsTrustedGateway(c: Context): boolean {
   const peer = peerAddress(c);
   if (!peer) return false;
-  return peer.transport !== "tcp" && peer.transport !== "udp" || isLoopbackAddress(peer.hostname);
+  const local = peer.transport !== "tcp" && peer.transport !== "udp" ||
+    isLoopbackAddress(peer.hostname);
+  return local && isGatewaySecret(c.req.header(GATEWAY_SECRET_HEADER));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { assertEquals } from "../../../tests/helpers/assert.ts";
 import { clientAddress, isLoopbackAddress, requestIsHttps } from "./client_address.ts";
+import { GATEWAY_SECRET_HEADER, gatewaySecret } from "../../auth/mod.ts";
 
 function probe() {
   const app = new Hono();
@@ -18,6 +19,8 @@ const FORWARDED = {
   "X-Forwarded-For": "198.51.100.5",
   "X-Forwarded-Proto": "https",
 };
+/** What AiKore's nginx sends: the forwarding headers plus this start's secret. */
+const VIA_GATEWAY = { ...FORWARDED, [GATEWAY_SECRET_HEADER]: gatewaySecret() };
 
 Deno.test("forwarded headers from a non-loopback peer change nothing", async () => {
   const ask = probe();
@@ -29,11 +32,24 @@ Deno.test("forwarded headers from a non-loopback peer change nothing", async () 
   });
 });
 
-Deno.test("X-Real-IP and X-Forwarded-Proto are trusted from the loopback gateway only", async () => {
+Deno.test("X-Real-IP and X-Forwarded-Proto are trusted from AiKore's nginx only (secret header)", async () => {
   const ask = probe();
   for (const gateway of ["127.0.0.1", "::1", "::ffff:127.0.0.1", "127.0.0.53"]) {
-    assertEquals(await ask(tcp(gateway), FORWARDED), { client: "198.51.100.4", https: true });
+    assertEquals(await ask(tcp(gateway), VIA_GATEWAY), { client: "198.51.100.4", https: true });
+    assertEquals(
+      await ask(tcp(gateway), FORWARDED),
+      { client: gateway, https: false },
+      "a local process without the secret is just a loopback client",
+    );
+    assertEquals(
+      await ask(tcp(gateway), { ...FORWARDED, [GATEWAY_SECRET_HEADER]: "guess" }),
+      { client: gateway, https: false },
+    );
   }
+  assertEquals(await ask(tcp("203.0.113.9"), VIA_GATEWAY), {
+    client: "203.0.113.9",
+    https: false,
+  }, "the secret from a remote peer is not enough");
   assertEquals((await ask(tcp("127.0.0.1"), { "X-Real-IP": "evil, 1.2.3.4" })).client, "127.0.0.1");
   assertEquals((await ask(tcp("127.0.0.1"), {})).client, "127.0.0.1");
   assertEquals(
@@ -41,11 +57,11 @@ Deno.test("X-Real-IP and X-Forwarded-Proto are trusted from the loopback gateway
     "127.0.0.1",
     "X-Forwarded-For is never used (the gateway sets X-Real-IP)",
   );
-  assertEquals(await ask({ transport: "unix", path: "/run/aikore.sock" }, FORWARDED), {
+  assertEquals(await ask({ transport: "unix", path: "/run/aikore.sock" }, VIA_GATEWAY), {
     client: "198.51.100.4",
     https: true,
   });
-  assertEquals(await ask(null, FORWARDED), { client: "unknown", https: false });
+  assertEquals(await ask(null, VIA_GATEWAY), { client: "unknown", https: false });
 });
 
 Deno.test("loopback detection", () => {

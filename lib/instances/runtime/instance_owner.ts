@@ -226,6 +226,8 @@ export class InstanceOwner<P extends LiveProcess> {
       this.c.store.record(this.id, "error", {
         statusMessage: `Could not start: ${messageOf(error)}`,
       });
+      // A refused log path (a planted link) is the user's 409, not a server fault.
+      if (error instanceof DomainError) throw error;
       throw new DomainError("failed", `Could not start "${record.name}": ${messageOf(error)}`);
     }
     // The process exists now: the stored state must know it, or the process must go.

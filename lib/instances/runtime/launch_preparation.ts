@@ -1,5 +1,5 @@
 import type { InstanceRecord } from "../../db/mod.ts";
-import { exists, writeFileAtomic } from "../../fs/mod.ts";
+import { ensureDirBeneath, exists, mkdirBeneath, writeBeneath } from "../../fs/mod.ts";
 import { ephemeralPort } from "../../ports/mod.ts";
 import { DomainError, stateConflict } from "../../shared/domain_error.ts";
 import type { BlueprintSource } from "../blueprint_source.ts";
@@ -56,7 +56,12 @@ export function fileLaunchPreparer(deps: LaunchPreparationDeps): LaunchPreparer 
       baseEnv: deps.baseEnv,
       functionsScript: deps.functionsScript,
     });
-    for (const dir of plan.ensureDirs) await Deno.mkdir(dir, { recursive: true });
+    const instancesRoot = deps.paths.instancesRoot;
+    for (const dir of plan.ensureDirs) {
+      // An instance folder may hold planted links: never create folders through them.
+      if (dir.startsWith(`${instancesRoot}/`)) await ensureDirBeneath(instancesRoot, dir);
+      else await Deno.mkdir(dir, { recursive: true });
+    }
     return plan;
   };
 }
@@ -74,6 +79,7 @@ async function provisionScript(
       `"${owner.name}" has no launch.sh and its blueprint "${owner.blueprint}" is gone`,
     );
   }
-  await Deno.mkdir(deps.paths.instanceDir(owner.slug), { recursive: true });
-  await writeFileAtomic(script, await deps.blueprints.read(owner.blueprint), 0o755);
+  await mkdirBeneath(deps.paths.instancesRoot, deps.paths.instanceDir(owner.slug));
+  const text = await deps.blueprints.read(owner.blueprint);
+  await writeBeneath(deps.paths.instancesRoot, script, text, 0o755);
 }

@@ -12,11 +12,13 @@ import type { ProcessPort } from "./process_port.ts";
 
 /**
  * The process layer of production: PTY processes with rotating logs (lib/process).
+ * `logRoot`: the folder run logs must stay beneath (no planted link is followed).
  * `afterExitGraceMs`: what the leftovers of an app whose leader ended by itself get after SIGTERM.
  */
 export function realProcessPort(
   logger: Logger,
   afterExitGraceMs: number,
+  logRoot: string,
 ): ProcessPort<RunningProcess> {
   return {
     spawn: (plan) =>
@@ -26,6 +28,7 @@ export function realProcessPort(
           env: plan.env,
           cwd: plan.cwd,
           logPath: plan.logPath,
+          logRoot,
           marker: plan.marker,
         },
         { logger },

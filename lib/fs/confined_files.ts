@@ -1,0 +1,181 @@
+import {
+  closeFd,
+  O_APPEND,
+  O_CREAT,
+  O_EXCL,
+  O_NOCTTY,
+  O_RDONLY,
+  O_WRONLY,
+} from "./confined_libc.ts";
+import {
+  openFdBeneath,
+  PathRefused,
+  relativeParts,
+  withParent,
+  withParentSync,
+} from "./resolve_beneath.ts";
+
+/**
+ * File operations confined to a root folder: nothing below the root is reached through a
+ * symbolic link and nothing outside it is touched (instance folders, trash, outputs and
+ * custom blueprints are writable by the apps AiKore runs, possibly as root). Paths are absolute
+ * under `root` or relative to it; a refusal is a PathRefused (409 naming the file).
+ */
+
+/** How a confined file is opened. */
+export type ConfinedOpen = "read" | "append" | "create-append";
+
+/** Opens `path` beneath `root` as a Deno file (the fd is reopened through /proc, never by name). */
+export function openBeneathSync(root: string, path: string, how: ConfinedOpen): Deno.FsFile {
+  const flags = how === "read"
+    ? O_RDONLY | O_NOCTTY
+    : O_WRONLY | O_APPEND | O_NOCTTY | (how === "create-append" ? O_CREAT : 0);
+  const fd = openFdBeneath(root, path, flags, 0o644);
+  try {
+    return Deno.openSync(
+      `/proc/self/fd/${fd}`,
+      how === "read" ? { read: true } : { write: true, append: true },
+    );
+  } finally {
+    closeFd(fd);
+  }
+}
+
+/** The whole file, or null when it does not exist. */
+export async function readBeneath(root: string, path: string): Promise<Uint8Array | null> {
+  let file: Deno.FsFile;
+  try {
+    file = openBeneathSync(root, path, "read");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  let isFile: boolean;
+  try {
+    isFile = (await file.stat()).isFile;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  if (!isFile) {
+    file.close();
+    throw new PathRefused(relativeParts(root, path).join("/"), "it is not a regular file");
+  }
+  return new Uint8Array(await new Response(file.readable).arrayBuffer());
+}
+
+/** The file as UTF-8 text, or null when it does not exist. */
+export async function readTextBeneath(root: string, path: string): Promise<string | null> {
+  const bytes = await readBeneath(root, path);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
+}
+
+/** Replaces `path` atomically (temp file + rename inside the confined folder). */
+export async function writeBeneath(
+  root: string,
+  path: string,
+  content: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
+  await withParent(root, path, async (dir, name) => {
+    const existing = await Deno.lstat(`${dir}/${name}`).catch(() => null);
+    if (existing && !existing.isFile) {
+      throw new PathRefused(relativeParts(root, path).join("/"), "it is not a regular file");
+    }
+    const temp = `.${name}.tmp-${crypto.randomUUID()}`;
+    const fd = openFdBeneath(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY, mode);
+    try {
+      const file = Deno.openSync(`/proc/self/fd/${fd}`, { write: true });
+      try {
+        const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+        let written = 0;
+        while (written < bytes.length) written += await file.write(bytes.subarray(written));
+        await file.sync();
+        await Deno.chmod(`/proc/self/fd/${fd}`, mode);
+      } finally {
+        file.close();
+      }
+      await Deno.rename(`${dir}/${temp}`, `${dir}/${name}`);
+    } catch (error) {
+      await Deno.remove(`${dir}/${temp}`).catch(() => {});
+      throw error;
+    } finally {
+      closeFd(fd);
+    }
+  });
+}
+
+/** Creates `path` and its missing parents as real folders, refusing links on the way. */
+export async function mkdirBeneath(root: string, path: string): Promise<void> {
+  const parts = relativeParts(root, path);
+  for (let i = 1; i <= parts.length; i++) {
+    const sub = parts.slice(0, i).join("/");
+    await withParent(root, sub, async (dir, name) => {
+      try {
+        await Deno.mkdir(`${dir}/${name}`, { mode: 0o755 });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        const info = await Deno.lstat(`${dir}/${name}`);
+        if (!info.isDirectory) throw new PathRefused(sub, "it is not a real folder");
+      }
+    });
+  }
+}
+
+/** Creates `root` itself if needed (the operator's, links allowed), then `path` beneath it. */
+export async function ensureDirBeneath(root: string, path: string): Promise<void> {
+  await Deno.mkdir(root, { recursive: true });
+  await mkdirBeneath(root, path);
+}
+
+/** lstat of `path` (a link is reported, never followed), or null when absent. */
+export async function lstatBeneath(root: string, path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await withParent(root, path, (dir, name) => Deno.lstat(`${dir}/${name}`));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** Renames within `root`; neither end's parent may be reached through a link. */
+export async function renameBeneath(root: string, from: string, to: string): Promise<void> {
+  await withParent(
+    root,
+    from,
+    (fromDir, fromName) =>
+      withParent(
+        root,
+        to,
+        (toDir, toName) => Deno.rename(`${fromDir}/${fromName}`, `${toDir}/${toName}`),
+      ),
+  );
+}
+
+/** Synchronous renameBeneath (log rotation). */
+export function renameBeneathSync(root: string, from: string, to: string): void {
+  withParentSync(
+    root,
+    from,
+    (fromDir, fromName) =>
+      withParentSync(
+        root,
+        to,
+        (toDir, toName) => Deno.renameSync(`${fromDir}/${fromName}`, `${toDir}/${toName}`),
+      ),
+  );
+}
+
+/** Synchronous removeBeneath of a file or link. */
+export function removeBeneathSync(root: string, path: string): void {
+  withParentSync(root, path, (dir, name) => Deno.removeSync(`${dir}/${name}`));
+}
+
+/** Removes `path` (a link itself, never its target); folders only with `recursive`. */
+export async function removeBeneath(
+  root: string,
+  path: string,
+  options: { recursive?: boolean } = {},
+): Promise<void> {
+  await withParent(root, path, (dir, name) => Deno.remove(`${dir}/${name}`, options));
+}
