@@ -25,7 +25,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/guard": ["lib/log", "lib/procfs"],
   "lib/db": ["lib/log", "lib/fs"],
   "lib/auth": ["lib/db", "lib/log"],
-  "lib/blueprints": ["lib/fs", "lib/log"],
+  "lib/blueprints": ["lib/fs", "lib/log", "lib/process"],
   "lib/pty": ["lib/log", "lib/procfs", "lib/libc"],
   "lib/process": ["lib/pty", "lib/log", "lib/procfs", "lib/fs"],
   "lib/holder": ["lib/log", "lib/procfs", "lib/libc", "lib/pty", "lib/process", "lib/fs"],
