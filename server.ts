@@ -10,9 +10,10 @@ import {
   StatsHub,
 } from "./lib/gpu/mod.ts";
 import { GatewayPublisher } from "./lib/instances/mod.ts";
+import { GatewayEndpoint, RouteTable } from "./lib/gateway/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
 import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
-import type { PasswordHasher } from "./lib/auth/mod.ts";
+import { type PasswordHasher, SESSION_COOKIE } from "./lib/auth/mod.ts";
 
 /** A running AiKore: its services and where it listens. */
 export interface RunningServer {
@@ -95,20 +96,27 @@ export async function startServer(
   ];
 
   let backendPort = 0;
+  const poolPorts: number[] = [];
+  for (let port = config.portRange.start; port <= config.portRange.end; port++) {
+    if (port !== config.listen.port) poolPorts.push(port);
+  }
+  const table = new RouteTable();
   const publisher = new GatewayPublisher({
     gateway,
     offReason,
     store: services.store,
     blueprints: services.catalog,
     logger: logger.child("gateway"),
-    base: {
+    table,
+    model: {
       listenHost,
       dashboardPort: config.listen.port,
       get backendPort() {
         return backendPort;
       },
       serverNames,
-      sessionCookieName: "aikore_session",
+      poolPorts,
+      sessionCookieName: SESSION_COOKIE,
     },
   });
   const { app } = buildApp(services, {
@@ -119,27 +127,41 @@ export async function startServer(
   });
   const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
     app.fetch(request, info);
+  // nginx asks per request where it goes; answered before the app's routing (it is hot).
+  const endpoint = new GatewayEndpoint({
+    table,
+    settings: {
+      dashboardPort: config.listen.port,
+      get backendPort() {
+        return backendPort;
+      },
+      dashboardNames: serverNames.map((name) => name.toLowerCase()),
+      poolRange: config.portRange,
+    },
+    authenticate: (headers) => services.auth.authenticate(headers),
+    start: (id, actor) => services.lifecycle.start(id, actor),
+    logger: logger.child("gateway"),
+  });
+  const behindGateway = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
+    endpoint.handle(request, new URL(request.url)) ?? handler(request, info);
   const servers = [Deno.serve({
     hostname: gateway ? "127.0.0.1" : listenHost,
     port: gateway ? config.backendPort : config.listen.port,
     onListen: () => {},
-  }, handler)];
+  }, gateway ? behindGateway : handler)];
   backendPort = servers[0]?.addr.port ?? 0;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  services.onServingChanged = () => void publisher.sync();
-  if (gateway) {
-    try {
-      const result = await publisher.start();
-      if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error("the gateway could not start; instances are not published", { error: message });
-      publisher.markFailed(message);
-      // The dashboard must stay reachable: AiKore serves it itself on the public address.
-      servers.push(
-        Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
-      );
-    }
+  try {
+    const result = await publisher.start();
+    if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error("the gateway could not start; instances are not published", { error: message });
+    publisher.markFailed(message);
+    // The dashboard must stay reachable: AiKore serves it itself on the public address.
+    servers.push(
+      Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
+    );
   }
   await services.lifecycle.reconcile();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
