@@ -54,6 +54,8 @@ export interface BootOptions {
   /** Stop grace period (default 10 s). */
   graceMs?: number;
   gpuCount?: () => number | null;
+  /** Whether another program holds a pool port (the gateway's own listeners do not count). */
+  portInUse?: (port: number) => boolean;
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
@@ -113,7 +115,7 @@ export async function openServices(
     trash,
     blueprints: catalog,
     portRange: config.portRange,
-    portInUse,
+    portInUse: options.portInUse ?? portInUse,
     gpuCount: options.gpuCount ?? (() => null),
     audit,
     logger: logger.child("instances"),

@@ -13,6 +13,7 @@ import { GatewayPublisher } from "./lib/instances/mod.ts";
 import { GatewayEndpoint, RouteTable } from "./lib/gateway/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
 import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
+import { portInUse } from "./lib/ports/mod.ts";
 import { type PasswordHasher, SESSION_COOKIE } from "./lib/auth/mod.ts";
 
 /** A running AiKore: its services and where it listens. */
@@ -75,7 +76,10 @@ export async function startServer(
     logger.warn("found a Python-AiKore database; moved it aside and started a new one", { moved });
   }
   const gpu = openGpuProvider({ library: config.nvmlLibrary, logger: logger.child("gpu") });
+  // Filled in once the gateway exists: its own listeners on pool ports do not make them taken.
+  let gatewayListens = (_port: number) => false;
   const services = await openServices(config, logger, {
+    portInUse: (port) => !gatewayListens(port) && portInUse(port),
     gpuCount: () => (gpu.available ? gpu.devices.length : null),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     ...(options.authHasher ? { authHasher: options.authHasher } : {}),
@@ -88,6 +92,7 @@ export async function startServer(
     logger,
   });
   const { gateway, offReason } = await resolveGateway(config, logger);
+  if (gateway) gatewayListens = (port) => gateway.listensOn(port);
   const listenHost = config.listen.hostname;
   const serverNames = [
     ...new Set(

@@ -103,6 +103,11 @@ export class NginxGateway {
     };
   }
 
+  /** Whether `port` is one of the pool ports the live config listens on. */
+  listensOn(port: number): boolean {
+    return this.state === "running" && (this.live?.model.poolPorts.includes(port) ?? false);
+  }
+
   /**
    * Stops any NGINX left over from a previous run, installs the config for `model` and starts
    * the master. Pool ports another program holds are left out and reported; if NGINX rejects
