@@ -120,6 +120,7 @@ export async function openServices(
     audit,
     logger: logger.child("instances"),
     runtime: lifecycle,
+    dashboardNames: [config.listen.hostname, ...config.allowedHosts.map(hostOfEntry)],
   });
   const auth = new AuthService({
     db,
@@ -181,4 +182,10 @@ function installIdOf(settings: SettingsRepository): string {
   const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   settings.set("install_id", id);
   return id;
+}
+
+/** The host name of an AIKORE_ALLOWED_HOSTS entry (`name`, `name:port`, `[v6]:port`). */
+function hostOfEntry(entry: string): string {
+  if (entry.startsWith("[")) return entry.slice(0, entry.indexOf("]") + 1);
+  return entry.split(":")[0] ?? entry;
 }

@@ -5,6 +5,7 @@ import { conflict, HttpError, invalidField, notFound } from "../shared/http_erro
 import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
+import { customHostnameProblem } from "../shared/custom_hostname.ts";
 import type {
   CreateInstanceInput,
   DeleteInstanceInput,
@@ -42,6 +43,8 @@ export interface InstanceServiceDeps {
   audit: AuditRepository;
   logger: Logger;
   runtime: RuntimeControl;
+  /** The dashboard's own host names: refused as custom host names (absent: none). */
+  dashboardNames?: readonly string[];
 }
 
 /** Fields whose change needs the instance stopped (or a confirmed restart). */
@@ -135,6 +138,7 @@ export class InstanceService {
     if (config.useCustomHostname && !config.hostname) {
       throw invalidField("hostname", "is required when use_custom_hostname is on");
     }
+    if (config.hostname) this.#checkHostname(config.hostname, null);
     const script = await this.#d.blueprints.read(input.base_blueprint);
     const dir = this.#d.paths.instanceDir(slug);
     if (await exists(dir)) {
@@ -201,6 +205,7 @@ export class InstanceService {
     if ((patch.useCustomHostname ?? current.useCustomHostname) && !hostname) {
       throw invalidField("hostname", "is required when use_custom_hostname is on");
     }
+    if (patch.hostname) this.#checkHostname(patch.hostname, id);
 
     const changed = RESTART_FIELDS.filter((field) => {
       if (field === "port") return newPort !== undefined;
@@ -259,6 +264,15 @@ export class InstanceService {
       if (moved) await Deno.rename(newDir, oldDir).catch(() => {});
       throw error;
     }
+  }
+
+  /** 422 on `hostname` when it is loopback, an IP, the dashboard's or another instance's. */
+  #checkHostname(hostname: string, selfId: number | null): void {
+    const problem = customHostnameProblem(hostname, {
+      dashboardNames: this.#d.dashboardNames ?? [],
+      others: this.#d.store.repo.list().filter((record) => record.id !== selfId),
+    });
+    if (problem) throw invalidField("hostname", problem);
   }
 
   #differs(current: InstanceRecord, field: string, patch: Partial<InstanceConfig>): boolean {
