@@ -84,12 +84,16 @@ export function decide(
 ): Decision {
   const found = target(request, table, settings.dashboardNames);
   if ("refuse" in found) return { kind: "refuse" };
-  if (!request.authenticated) return { kind: "login", url: loginUrl(request, found.name, settings) };
+  if (!request.authenticated) {
+    return { kind: "login", url: loginUrl(request, found.name, settings) };
+  }
   const entry = found.entry;
   if (!entry || entry.unpublishable || !SERVING.has(entry.status) || entry.appPort === null) {
     return { kind: "page", entry };
   }
-  if (request.route !== "path") return { kind: "app", port: entry.appPort, uri: request.uri, prefix: null };
+  if (request.route !== "path") {
+    return { kind: "app", port: entry.appPort, uri: request.uri, prefix: null };
+  }
   const prefix = `/instance/${entry.slug}`;
   return entry.routing.pathMode === "keep"
     ? { kind: "app", port: entry.appPort, uri: request.uri, prefix }

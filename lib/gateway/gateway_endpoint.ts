@@ -78,7 +78,10 @@ export class GatewayEndpoint {
       case "refuse":
         return new Response(null, { status: 403 });
       case "login":
-        return new Response(null, { status: 401, headers: { [CHECK_HEADERS.login]: decision.url } });
+        return new Response(null, {
+          status: 401,
+          headers: { [CHECK_HEADERS.login]: decision.url },
+        });
       case "app": {
         const out = new Headers({
           [CHECK_HEADERS.port]: String(decision.port),
@@ -114,7 +117,9 @@ export class GatewayEndpoint {
     const host = (request.headers.get("host") ?? "").toLowerCase();
     const proto = request.headers.get("x-forwarded-proto") === "https" ? "https" : "http";
     const name = hostName(host) ?? "localhost";
-    const dashboardUrl = route === "path" ? "/" : `${proto}://${name}:${this.d.settings.dashboardPort}/`;
+    const dashboardUrl = route === "path"
+      ? "/"
+      : `${proto}://${name}:${this.d.settings.dashboardPort}/`;
     const csrfToken = principal?.csrfToken ?? null;
     let notice: string | null = null;
     if (request.method === "POST" && entry && principal && uri.startsWith("/")) {
@@ -139,14 +144,18 @@ export class GatewayEndpoint {
     origin: string,
     csrfToken: string | null,
   ): Promise<string | null> {
-    if (request.headers.get("origin") !== origin) return "Refused: the form came from another site.";
+    if (request.headers.get("origin") !== origin) {
+      return "Refused: the form came from another site.";
+    }
     const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim();
     if (type !== "application/x-www-form-urlencoded") return "Refused: not the Start form.";
     const text = await request.text();
     if (text.length > MAX_FORM_BYTES) return "Refused: the form is too large.";
     const form = new URLSearchParams(text);
     const sent = form.get("aikore_csrf") ?? "";
-    if (form.get("aikore_action") !== "start" || !csrfToken || !constantTimeEqual(sent, csrfToken)) {
+    if (
+      form.get("aikore_action") !== "start" || !csrfToken || !constantTimeEqual(sent, csrfToken)
+    ) {
       return "Refused: the form is outdated; reload the page.";
     }
     return null;

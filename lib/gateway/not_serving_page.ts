@@ -50,7 +50,9 @@ export function notServingPage(facts: PageFacts): string {
     lines.push(`<p>Status: <strong id="status">${escape(entry.status)}</strong></p>`);
     if (entry.statusMessage) lines.push(`<p class="msg">${escape(entry.statusMessage)}</p>`);
     if (entry.unpublishable) lines.push(`<p>Not published: ${escape(entry.unpublishable)}.</p>`);
-    if (following) lines.push("<p>This page follows the status and opens the app once it is ready.</p>");
+    if (following) {
+      lines.push("<p>This page follows the status and opens the app once it is ready.</p>");
+    }
     if (facts.notice) lines.push(`<p class="msg">${escape(facts.notice)}</p>`);
     if (STARTABLE.has(entry.status) && !entry.unpublishable && facts.csrfToken) {
       lines.push(

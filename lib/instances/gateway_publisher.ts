@@ -1,4 +1,4 @@
-import { INSTANCE_REMOVED_EVENT, INSTANCE_EVENT } from "./instance_store.ts";
+import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import type { InstanceRecord } from "../db/mod.ts";
 import type { BlueprintRouting, RouteTable } from "../gateway/mod.ts";
 import type { Logger } from "../log/mod.ts";
@@ -70,7 +70,11 @@ export class GatewayPublisher {
     const routes = { portRoute: proxy !== "path", pathRoute: proxy !== "port" };
     if (!this.#d.gateway) return { ok: false, reason: this.#d.offReason, ...routes };
     if (this.#failed) {
-      return { ok: false, reason: `not published: the gateway failed (${this.#failed})`, ...routes };
+      return {
+        ok: false,
+        reason: `not published: the gateway failed (${this.#failed})`,
+        ...routes,
+      };
     }
     const portError = record.port === null ? undefined : this.#portErrors[record.port];
     if (portError && proxy === "port") {

@@ -10,7 +10,7 @@ import {
 } from "./validate_gateway_model.ts";
 
 /** How many copies of the session cookie are stripped one by one before the header is dropped. */
-const COOKIE_STRIP_PASSES = 4;
+const COOKIE_STRIP_PASSES = 6;
 
 function assertSafePaths(paths: NginxPaths): void {
   const problems = [paths.pidFile, paths.errorLog, paths.tempDir]
@@ -75,7 +75,10 @@ function maps(sessionCookieName: string | undefined): string[] {
       d('"~*^\\s*bearer\\s+aik_"', '""'),
     ]),
     // AiKore's own pages (not serving, starting) need the session; apps never get it.
-    ...block("map $aikore_kind $aikore_out_cookie", [d("default", appCookie), d("page", "$http_cookie")]),
+    ...block("map $aikore_kind $aikore_out_cookie", [
+      d("default", appCookie),
+      d("page", "$http_cookie"),
+    ]),
     ...block("map $aikore_kind $aikore_out_authorization", [
       d("default", "$aikore_app_authorization"),
       d("page", "$http_authorization"),

@@ -1,9 +1,5 @@
 import { hostnameProblem } from "../shared/identifiers.ts";
-import type {
-  GatewayModel,
-  RenderSettings,
-  ResolvedRenderSettings,
-} from "./gateway_model.ts";
+import type { GatewayModel, RenderSettings, ResolvedRenderSettings } from "./gateway_model.ts";
 
 /** A gateway model or render setting that must not reach the NGINX config. */
 export class InvalidGatewayModelError extends Error {

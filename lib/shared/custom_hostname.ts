@@ -9,7 +9,8 @@ export interface HostnameClaims {
 }
 
 const IPV4_LIKE_RE = /^[0-9.]+$/;
-const LOOPBACK_RE = /^(?:localhost|localhost\.localdomain|ip6-localhost|ip6-loopback)$|\.localhost$/;
+const LOOPBACK_RE =
+  /^(?:localhost|localhost\.localdomain|ip6-localhost|ip6-loopback)$|\.localhost$/;
 
 /**
  * Why `hostname` cannot be an instance's custom host name, or null: it must be a DNS name
