@@ -3,7 +3,7 @@ import type { Logger } from "../log/mod.ts";
 import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "../nginx/mod.ts";
 import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
 import { loginReturnTarget } from "./login_return.ts";
-import { notServingPage, PAGE_CSP, pageStatus } from "./not_serving_page.ts";
+import { notServingPage, PAGE_CSP, pageStatus, returnPage } from "./not_serving_page.ts";
 import type { RouteTable } from "./route_table.ts";
 
 /** Path of the page nginx shows instead of an app that is not serving. */
@@ -167,6 +167,9 @@ export class GatewayEndpoint {
       dashboardNames: this.d.settings.dashboardNames,
       poolRange: this.d.settings.poolRange,
     }, this.d.table);
-    return new Response(null, { status: 303, headers: { location: target ?? "/" } });
+    if (target === null) return new Response(null, { status: 303, headers: { location: "/" } });
+    // A page, not a redirect: the login form's CSP (form-action 'self') stops a form's
+    // redirect chain at another origin, and the instance port is another origin.
+    return htmlResponse(returnPage(target), 200);
   }
 }

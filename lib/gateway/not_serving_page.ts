@@ -77,3 +77,16 @@ export function notServingPage(facts: PageFacts): string {
     "</body></html>",
   ].join("\n");
 }
+
+/** The page that sends a browser on to `url` (already checked) after login, without script. */
+export function returnPage(url: string): string {
+  const safe = escape(url);
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="refresh" content="0;url=${safe}">`,
+    "<title>Back to the app · AiKore</title></head><body>",
+    `<p><a href="${safe}">Continue to the app</a></p>`,
+    "</body></html>",
+  ].join("\n");
+}
