@@ -206,7 +206,11 @@ export class AuthService {
     for (const id of readCookies(headers.get("cookie"), SESSION_COOKIE)) {
       const session = this.sessions.find(id);
       if (session) {
-        return { kind: "session", actor: sessionActor(session.idHash), csrfToken: session.csrfToken };
+        return {
+          kind: "session",
+          actor: sessionActor(session.idHash),
+          csrfToken: session.csrfToken,
+        };
       }
     }
     return null;

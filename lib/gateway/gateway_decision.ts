@@ -58,14 +58,19 @@ function target(request: CheckRequest, table: RouteTable, names: readonly string
   }
   const entry = table.byPort(request.serverPort);
   // A pool port answers to the dashboard's names and to its own instance's host name only.
-  if (!names.includes(name) && entry?.hostname !== name) return { refuse: true as const };
+  // No dashboard names configured: any Host is accepted (AIKORE_ALLOWED_HOSTS empty).
+  if (names.length > 0 && !names.includes(name) && entry?.hostname !== name) {
+    return { refuse: true as const };
+  }
   return { entry: entry && entry.routing.proxy !== "path" ? entry : null, name };
 }
 
 /** Where a browser that is not signed in goes to log in, and comes back to `request`. */
 function loginUrl(request: CheckRequest, name: string, settings: GatewaySettings): string {
   if (request.route === "path") return `/login?next=${encodeURIComponent(request.uri)}`;
-  const back = `${request.proto}://${request.host}${request.uri}`;
+  // A Host without a port (HTTP/1.0 clients, port 80) still names the port it came in on.
+  const host = /:\d+$/.test(request.host) ? request.host : `${request.host}:${request.serverPort}`;
+  const back = `${request.proto}://${host}${request.uri}`;
   const next = `/_aikore/return?to=${encodeURIComponent(back)}`;
   return `${request.proto}://${name}:${settings.dashboardPort}/login?next=${
     encodeURIComponent(next)
