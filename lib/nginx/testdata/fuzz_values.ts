@@ -144,7 +144,7 @@ export function randomModel(random: Random): GatewayModel {
   if (random() < 0.3) model.sessionCookieName = "aikore_session";
   const record = model as unknown as Record<string, unknown>;
   for (let m = int(random, 1, 4); m > 0; m--) {
-    const pool = model.poolPorts as unknown[];
+    const pool = (Array.isArray(model.poolPorts) ? model.poolPorts : []) as unknown[];
     switch (int(random, 0, 11)) {
       case 0:
         if (pool.length > 0) pool[0] = random() < 0.5 ? randomWord(random) : randomString(random);
