@@ -114,6 +114,7 @@ Deno.test(`${CYCLES} start/stop cycles of one instance: 0 nginx reloads, another
     assert(!streamEnded && streamBytes > 0, "the event stream stayed open and carried events");
     const log = (await h.nginxLog()).slice(logBefore.length);
     const reloads = log.split("\n").filter((line) => /reconfiguring|SIGHUP/.test(line));
+    // deno-lint-ignore no-console
     console.log(`nginx reloads during ${CYCLES} cycles: ${reloads.length}`);
     assertEquals(reloads, [], "nginx was never reloaded");
     ws.close();

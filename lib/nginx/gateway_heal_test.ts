@@ -69,6 +69,7 @@ Deno.test("nginx master killed 10 times in a row: the dashboard is back each tim
       const app = await freshStatus(`http://127.0.0.1:${f.echoPort}/x`);
       assertEquals(app, 200, `round ${round}: the instance route is back too`);
     }
+    // deno-lint-ignore no-console
     console.log(`dashboard back after each kill (ms): ${times.join(", ")}`);
     assertEquals(f.gateway.status.restarts, 10);
   } finally {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { GRADIO_LIKE_SCRIPT, sha256Hex, startEchoApp } from "../../tests/helpers/test_apps.ts";
 import { nginxGroupMembers } from "./nginx_processes.ts";
 import { AUTH, routeRecord, SECRET, startGatewayFixture } from "./testdata/gateway_fixture.ts";
