@@ -53,6 +53,11 @@ Deno.test("apps never receive AiKore's cookie or token; their own Authorization 
     const strip = await ask(`${h.url}/instance/plane/hdrs?x=1`, { cookie: session });
     assertEquals(strip.path, "/hdrs?x=1", "strip mode: the app sees its own path");
     assertEquals(strip.headers["x-forwarded-prefix"], "/instance/plane");
+    const api = await fetch(`${h.url}/api/instances`, {
+      headers: { cookie: `aikore_session=tossed; ${session}`, authorization: "Bearer app-own" },
+    });
+    assertEquals(api.status, 200, "the dashboard API takes the valid copy behind a decoy");
+    await api.body?.cancel();
     const wrongToken = await fetch(`${port}/hdrs`, {
       headers: { authorization: "Bearer aik_nope" },
     });
