@@ -103,7 +103,7 @@ export async function startServer(
   let backendPort = 0;
   const poolPorts: number[] = [];
   for (let port = config.portRange.start; port <= config.portRange.end; port++) {
-    if (port !== config.listen.port) poolPorts.push(port);
+    if (port !== config.listen.port && port !== config.backendPort) poolPorts.push(port);
   }
   const table = new RouteTable();
   const publisher = new GatewayPublisher({
