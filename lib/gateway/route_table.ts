@@ -39,6 +39,7 @@ export class RouteTable {
   #bySlug = new Map<string, RouteEntry>();
   #byHost = new Map<string, RouteEntry>();
   readonly #routing = new Map<string, BlueprintRouting>();
+  readonly #blueprintOf = new Map<number, string>();
 
   /** Routes for `blueprint` from now on (its metadata was read). */
   setRouting(blueprint: string, routing: BlueprintRouting): void {
@@ -53,8 +54,6 @@ export class RouteTable {
   hasRouting(blueprint: string): boolean {
     return this.#routing.has(blueprint);
   }
-
-  readonly #blueprintOf = new Map<number, string>();
 
   /** The instance changed (or appeared). */
   upsert(record: InstanceRecord): void {
