@@ -33,10 +33,17 @@ function handle(request: Request): Response | Promise<Response> {
 }
 
 const table = new RouteTable();
-table.upsert(routeRecord({ id: 1, slug: "bench", port: Number(poolPort), appPort: Number(appPort) }));
+table.upsert(
+  routeRecord({ id: 1, slug: "bench", port: Number(poolPort), appPort: Number(appPort) }),
+);
 const endpoint = new GatewayEndpoint({
   table,
-  settings: { dashboardPort: 0, backendPort: 0, dashboardNames: ["127.0.0.1"], poolRange: { start: 1, end: 65535 } },
+  settings: {
+    dashboardPort: 0,
+    backendPort: 0,
+    dashboardNames: ["127.0.0.1"],
+    poolRange: { start: 1, end: 65535 },
+  },
   authenticate: (headers) =>
     (headers.get("cookie") ?? "").split(/;\s*/).includes(expected)
       ? { kind: "session", actor: "bench", csrfToken: null }
