@@ -45,8 +45,6 @@ export interface Services {
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
   lifetime: AbortSignal;
-  /** Calls `listener` whenever an instance starts or stops serving (the gateway republishes). */
-  onServingChanged(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -63,6 +61,8 @@ export interface BootOptions {
   baseEnv?: Record<string, string>;
   /** Time for restart back-offs and start timeouts (tests pass a fake one). */
   clock?: Clock;
+  /** Whether another program holds a pool port (the gateway's own listeners do not count). */
+  portInUse?: (port: number) => boolean;
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
@@ -96,7 +96,6 @@ export async function openServices(
     customDir: paths.customBlueprintsDir,
   });
   const baseEnv = options.baseEnv ?? instanceBaseEnv();
-  const servingListeners = new Set<() => void>();
   const terminals = new TerminalManager({
     paths,
     blueprints: catalog,
@@ -117,9 +116,6 @@ export async function openServices(
     functionsScript: await installHelperLibrary(paths),
     graceMs: options.graceMs ?? config.stopGraceMs,
     ...(options.clock ? { clock: options.clock } : {}),
-    onServingChanged: () => {
-      for (const listener of servingListeners) listener();
-    },
   });
   const instances = new InstanceService({
     db,
@@ -128,11 +124,12 @@ export async function openServices(
     trash,
     blueprints: catalog,
     portRange: config.portRange,
-    portInUse,
+    portInUse: options.portInUse ?? portInUse,
     gpuCount: options.gpuCount ?? (() => null),
     audit,
     logger: logger.child("instances"),
     runtime: lifecycle,
+    dashboardNames: [config.listen.hostname, ...config.allowedHosts.map(hostOfEntry)],
   });
   const auth = new AuthService({
     db,
@@ -161,10 +158,6 @@ export async function openServices(
     terminals,
     logs: new InstanceLogs(paths),
     baseEnv,
-    onServingChanged(listener) {
-      servingListeners.add(listener);
-      return () => servingListeners.delete(listener);
-    },
     async close() {
       lifetime.abort();
       await instances.settled();
@@ -200,4 +193,10 @@ function installIdOf(settings: SettingsRepository): string {
   const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   settings.set("install_id", id);
   return id;
+}
+
+/** The host name of an AIKORE_ALLOWED_HOSTS entry (`name`, `name:port`, `[v6]:port`). */
+function hostOfEntry(entry: string): string {
+  if (entry.startsWith("[")) return entry.slice(0, entry.indexOf("]") + 1);
+  return entry.split(":")[0] ?? entry;
 }

@@ -10,9 +10,11 @@ import {
   StatsHub,
 } from "./lib/gpu/mod.ts";
 import { GatewayPublisher } from "./lib/instances/mod.ts";
+import { GatewayEndpoint, RouteTable } from "./lib/gateway/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
 import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
-import type { PasswordHasher } from "./lib/auth/mod.ts";
+import { portInUse } from "./lib/ports/mod.ts";
+import { type PasswordHasher, SESSION_COOKIE } from "./lib/auth/mod.ts";
 
 /** A running AiKore: its services and where it listens. */
 export interface RunningServer {
@@ -76,7 +78,10 @@ export async function startServer(
     logger.warn("found a Python-AiKore database; moved it aside and started a new one", { moved });
   }
   const gpu = openGpuProvider({ library: config.nvmlLibrary, logger: logger.child("gpu") });
+  // Filled in once the gateway exists: its own listeners on pool ports do not make them taken.
+  let gatewayListens = (_port: number) => false;
   const services = await openServices(config, logger, {
+    portInUse: (port) => !gatewayListens(port) && portInUse(port),
     gpuCount: () => (gpu.available ? gpu.devices.length : null),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     ...(options.authHasher ? { authHasher: options.authHasher } : {}),
@@ -90,6 +95,7 @@ export async function startServer(
     logger,
   });
   const { gateway, offReason } = await resolveGateway(config, logger);
+  if (gateway) gatewayListens = (port) => gateway.listensOn(port);
   const listenHost = config.listen.hostname;
   const serverNames = [
     ...new Set(
@@ -98,20 +104,27 @@ export async function startServer(
   ];
 
   let backendPort = 0;
+  const poolPorts: number[] = [];
+  for (let port = config.portRange.start; port <= config.portRange.end; port++) {
+    if (port !== config.listen.port && port !== config.backendPort) poolPorts.push(port);
+  }
+  const table = new RouteTable();
   const publisher = new GatewayPublisher({
     gateway,
     offReason,
     store: services.store,
     blueprints: services.catalog,
     logger: logger.child("gateway"),
-    base: {
+    table,
+    model: {
       listenHost,
       dashboardPort: config.listen.port,
       get backendPort() {
         return backendPort;
       },
       serverNames,
-      sessionCookieName: "aikore_session",
+      poolPorts,
+      sessionCookieName: SESSION_COOKIE,
     },
   });
   const { app } = buildApp(services, {
@@ -122,44 +135,49 @@ export async function startServer(
   });
   const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
     app.fetch(request, info);
+  // nginx asks per request where it goes; answered before the app's routing (it is hot).
+  const endpoint = new GatewayEndpoint({
+    table,
+    settings: {
+      dashboardPort: config.listen.port,
+      get backendPort() {
+        return backendPort;
+      },
+      dashboardNames: serverNames.map((name) => name.toLowerCase()),
+      poolRange: config.portRange,
+    },
+    authenticate: (headers) => services.auth.authenticate(headers),
+    start: (id, actor) => services.lifecycle.start(id, actor),
+    logger: logger.child("gateway"),
+  });
+  const behindGateway = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
+    endpoint.handle(request, new URL(request.url)) ?? handler(request, info);
   const servers = [Deno.serve({
     hostname: gateway ? "127.0.0.1" : listenHost,
     port: gateway ? config.backendPort : config.listen.port,
     onListen: () => {},
-  }, handler)];
+  }, gateway ? behindGateway : handler)];
   backendPort = servers[0]?.addr.port ?? 0;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  services.onServingChanged(() => {
-    publisher.sync().catch((error) =>
-      logger.error("the gateway could not republish", {
-        error: error instanceof Error ? error.message : String(error),
-      })
-    );
-  });
-  if (gateway) {
+  try {
+    const result = await publisher.start();
+    if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error("the gateway could not start; instances are not published", { error: message });
+    publisher.markFailed(message);
+    // The dashboard must stay reachable: AiKore serves it itself on the public address.
     try {
-      const result = await publisher.start();
-      if (result && !result.ok) logger.error("the gateway did not start", { error: result.error });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error("the gateway could not start; instances are not published", { error: message });
-      publisher.markFailed(message);
-      // The dashboard must stay reachable: AiKore serves it itself on the public address.
-      try {
-        servers.push(
-          Deno.serve(
-            { hostname: listenHost, port: config.listen.port, onListen: () => {} },
-            handler,
-          ),
-        );
-      } catch (bindError) {
-        if (!(bindError instanceof Deno.errors.AddrInUse)) throw bindError;
-        // Another program holds the public port; AiKore keeps running on its backend port.
-        logger.error("the dashboard port is in use by another program", {
-          port: config.listen.port,
-          backend: `http://127.0.0.1:${backendPort}`,
-        });
-      }
+      servers.push(
+        Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
+      );
+    } catch (bindError) {
+      if (!(bindError instanceof Deno.errors.AddrInUse)) throw bindError;
+      // Another program holds the public port; AiKore keeps running on its backend port.
+      logger.error("the dashboard port is in use by another program", {
+        port: config.listen.port,
+        backend: `http://127.0.0.1:${backendPort}`,
+      });
     }
   }
   await services.lifecycle.reconcile();

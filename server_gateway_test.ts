@@ -22,7 +22,7 @@ async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}`);
 }
 
-Deno.test("a started instance is published through nginx behind the login, and unpublished on stop", async () => {
+Deno.test("a started instance is published through nginx behind the login; once stopped it shows a page", async () => {
   const h = await startServerHarness({ AIKORE_NGINX: "managed" });
   try {
     assert(h.server.gateway.enabled, "nginx is managed");
@@ -64,14 +64,10 @@ Deno.test("a started instance is published through nginx behind the login, and u
       (await h.fetch(`/api/instances/${created.id}/stop`, { method: "POST" })).status,
       200,
     );
-    await waitFor("unpublished", async () => {
-      try {
-        const response = await fetch(published.urls.port, { headers: { cookie } });
-        await response.body?.cancel();
-        return null;
-      } catch {
-        return true; // nobody listens on the pool port any more
-      }
+    await waitFor("the not-serving page", async () => {
+      const response = await fetch(published.urls.port, { headers: { cookie } });
+      const html = await response.text();
+      return response.status === 503 && html.includes(">stopped<") ? true : null;
     });
   } finally {
     await h.close();

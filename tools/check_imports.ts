@@ -31,6 +31,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/holder": ["lib/log", "lib/procfs", "lib/libc", "lib/pty", "lib/process", "lib/fs"],
   "lib/gpu": ["lib/log", "lib/procfs"],
   "lib/nginx": ["lib/fs", "lib/log", "lib/ports", "lib/process", "lib/procfs"],
+  "lib/gateway": ["lib/auth", "lib/db", "lib/log", "lib/nginx"],
   "lib/instances": [
     "lib/db",
     "lib/fs",
@@ -45,6 +46,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
     "lib/gpu",
     "lib/holder",
     "lib/auth",
+    "lib/gateway",
   ],
   "lib/http": ["lib/auth", "lib/instances", "lib/log", "lib/db", "lib/config", "lib/guard"],
   "lib/cli": [

@@ -6,7 +6,7 @@ import { LiveConnections } from "./live_connections.ts";
 import { type PasswordHasher, passwordProblem, scryptHasher } from "./password_hash.ts";
 import { ANONYMOUS_AUTH_OFF, type Principal, type RequestContext } from "./principal.ts";
 import { LOGIN_LIMITS, RateLimiter, type RateLimits } from "./rate_limiter.ts";
-import { readCookie, SESSION_COOKIE, sessionCookie } from "./session_cookie.ts";
+import { readCookie, readCookies, SESSION_COOKIE, sessionCookie } from "./session_cookie.ts";
 import {
   DEFAULT_LIFETIMES,
   type IssuedSession,
@@ -229,8 +229,9 @@ export class AuthService {
   authenticate(headers: Headers): Principal | null {
     if (!this.authEnabled) return ANONYMOUS_AUTH_OFF;
     const authorization = headers.get("authorization");
-    if (authorization && /^bearer\s/i.test(authorization)) {
-      const info = this.tokens.find(authorization.slice(7).trim());
+    // Only an AiKore token counts as one: an app's own Bearer must not hide a valid session.
+    if (authorization && /^bearer\s+aik_/i.test(authorization)) {
+      const info = this.tokens.find(authorization.replace(/^bearer\s+/i, "").trim());
       return info
         ? {
           kind: "token",
@@ -240,16 +241,19 @@ export class AuthService {
         }
         : null;
     }
-    const id = this.sessionIdFrom(headers);
-    if (!id) return null;
-    const session = this.sessions.find(id);
-    if (!session) return null;
-    return {
-      kind: "session",
-      actor: sessionActor(session.idHash),
-      csrfToken: session.csrfToken,
-      credential: `session:${session.idHash}`,
-    };
+    // Any valid copy wins: a decoy tossed by an app (other path, sent first) cannot block it.
+    for (const id of readCookies(headers.get("cookie"), SESSION_COOKIE)) {
+      const session = this.sessions.find(id);
+      if (session) {
+        return {
+          kind: "session",
+          actor: sessionActor(session.idHash),
+          csrfToken: session.csrfToken,
+          credential: `session:${session.idHash}`,
+        };
+      }
+    }
+    return null;
   }
 
   /** Creates an API token; the token text is returned once. */

@@ -17,6 +17,7 @@ export type { RateDecision, RateLimits } from "./rate_limiter.ts";
 export {
   clearedSessionCookie,
   readCookie,
+  readCookies,
   SESSION_COOKIE,
   sessionCookie,
 } from "./session_cookie.ts";

@@ -2,6 +2,7 @@ import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import {
   clearedSessionCookie,
   readCookie,
+  readCookies,
   SESSION_COOKIE,
   sessionCookie,
 } from "./session_cookie.ts";
@@ -25,4 +26,11 @@ Deno.test("readCookie finds the exact cookie name among others", () => {
   assertEquals(readCookie("aikore_session=", SESSION_COOKIE), null);
   assertEquals(readCookie(null, SESSION_COOKIE), null);
   assertEquals(readCookie("junk", SESSION_COOKIE), null);
+});
+
+Deno.test("readCookies returns every copy in header order (an app may toss decoys)", () => {
+  const header =
+    "aikore_session=decoy; x_aikore_session=no; a=1; aikore_session=real; aikore_session=";
+  assertEquals(readCookies(header, SESSION_COOKIE), ["decoy", "real"]);
+  assertEquals(readCookies(null, SESSION_COOKIE), []);
 });

@@ -18,6 +18,8 @@ export interface BlueprintMetadata {
   health: HealthCheck;
   startTimeoutSec: number;
   proxy: "port" | "path" | "both";
+  /** `strip`: the app sees `/…` on the path route; `keep`: `/instance/<slug>/…` (base-URL apps). */
+  proxyPath: "strip" | "keep";
   /** Keys AiKore does not know, kept so the UI can show them. */
   extra: Record<string, string>;
 }
@@ -33,6 +35,7 @@ export const KNOWN_METADATA_KEYS = [
   "health",
   "start_timeout",
   "proxy",
+  "proxy_path",
 ] as const;
 type KnownKey = typeof KNOWN_METADATA_KEYS[number];
 
@@ -54,6 +57,7 @@ export function defaultBlueprintMetadata(fileName: string): BlueprintMetadata {
     health: { kind: "http", path: "/" },
     startTimeoutSec: 180,
     proxy: "both",
+    proxyPath: "strip",
     extra: {},
   };
 }
@@ -145,6 +149,9 @@ export function applyMetadataValue(meta: BlueprintMetadata, key: string, value: 
       return;
     case "proxy":
       meta.proxy = oneOf(value, ["port", "path", "both"] as const);
+      return;
+    case "proxy_path":
+      meta.proxyPath = oneOf(value, ["strip", "keep"] as const);
       return;
     default:
       meta.extra[key] = text(value, 500, true);

@@ -29,6 +29,7 @@ Deno.test("every known key is parsed and unknown keys are kept", () => {
     health: { kind: "log", pattern: "Running on (local|public) URL" },
     startTimeoutSec: 600,
     proxy: "port",
+    proxyPath: "strip",
     extra: { homepage: "https://example.invalid/app" },
   });
 });
@@ -44,8 +45,16 @@ Deno.test("a file without a block gets the defaults and its name from the file n
     health: { kind: "http", path: "/" },
     startTimeoutSec: 180,
     proxy: "both",
+    proxyPath: "strip",
     extra: {},
   });
+});
+
+Deno.test("proxy_path is strip or keep; anything else is refused", () => {
+  const keep = parseBlueprintMetadata(block("# aikore.proxy_path = keep"), "k.sh");
+  assertEquals(keep.proxyPath, "keep");
+  const error = parseError(block("# aikore.proxy_path = prefix"));
+  assert(/must be one of strip, keep/.test(error.message), error.message);
 });
 
 Deno.test("a block without a name key takes the name from the file name", () => {

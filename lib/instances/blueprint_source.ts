@@ -12,6 +12,8 @@ export interface BlueprintFacts {
     health: { kind: "http"; path: string } | { kind: "log"; pattern: string } | { kind: "process" };
     startTimeoutSec: number;
     proxy: "port" | "path" | "both";
+    /** How the path route hands the path to the app (absent: strip). */
+    proxyPath?: "strip" | "keep";
   } | null;
   error: string | null;
 }

@@ -1,13 +1,16 @@
+import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import type { InstanceRecord } from "../db/mod.ts";
+import type { BlueprintRouting, RouteTable } from "../gateway/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { ApplyResult, GatewayInstance, GatewayModel, NginxGateway } from "../nginx/mod.ts";
+import type { ApplyResult, GatewayModel, NginxGateway } from "../nginx/mod.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import type { Publication } from "./instance_dto.ts";
 import type { InstanceStore } from "./instance_store.ts";
 
-/** Statuses in which an instance's app may answer and is published. */
-const SERVING = new Set(["starting", "started", "stalled"]);
+/** Statuses in which an instance's app answers through the gateway. */
+const SERVING = new Set(["started", "stalled"]);
 
+/** What the publisher needs. */
 export interface GatewayPublisherDeps {
   /** The managed gateway, or null with the reason it is off (shown on every instance). */
   gateway: NginxGateway | null;
@@ -15,40 +18,22 @@ export interface GatewayPublisherDeps {
   store: InstanceStore;
   blueprints: BlueprintSource;
   logger: Logger;
-  /** Everything of the model but the instances. */
-  base: Omit<GatewayModel, "instances">;
-}
-
-/** The routes an instance gets, from its blueprint's `proxy` setting (pure). */
-export function gatewayInstanceOf(
-  record: InstanceRecord,
-  proxy: "port" | "path" | "both",
-): GatewayInstance | null {
-  if (!SERVING.has(record.status) || record.port === null || record.appPort === null) return null;
-  if (record.invalidReason || record.persistentMode) return null;
-  return {
-    slug: record.slug,
-    publicPort: record.port,
-    upstreamPort: record.appPort,
-    customHostname: record.useCustomHostname ? record.hostname : null,
-    proxy,
-    kind: "web",
-  };
+  /** The settings nginx is configured from (never the instances). */
+  model: GatewayModel;
+  /** The live routing table nginx's per-request check reads. */
+  table: RouteTable;
 }
 
 /**
- * Keeps the gateway in step with running instances: one apply at a time, the latest state
- * wins, and each instance knows whether (and why not) it is published.
+ * Starts the managed nginx once (its config depends on settings only) and keeps the routing
+ * table in step with instance events, so a start, stop, rename or host name change is live
+ * for the very next request without touching nginx. Reports each instance's publication.
  */
 export class GatewayPublisher {
   readonly #d: GatewayPublisherDeps;
-  readonly #proxyOf = new Map<string, "port" | "path" | "both">();
-  #live = new Set<string>();
-  #instanceErrors: Record<string, string> = {};
-  #lastError: string | null = null;
-  #pending: Promise<void> | null = null;
-  #again = false;
   #failed: string | null = null;
+  #portErrors: Record<number, string> = {};
+  #unsubscribe: (() => void) | null = null;
 
   constructor(deps: GatewayPublisherDeps) {
     this.#d = deps;
@@ -63,52 +48,25 @@ export class GatewayPublisher {
     this.#failed = reason;
   }
 
-  /** The model for the current rows. */
-  async model(): Promise<GatewayModel> {
-    const instances: GatewayInstance[] = [];
-    for (const record of this.#d.store.repo.list()) {
-      const proxy = await this.#proxy(record);
-      const entry = gatewayInstanceOf(record, proxy);
-      if (entry) instances.push(entry);
-    }
-    return { ...this.#d.base, instances };
-  }
-
-  /** Starts the managed gateway with the current model. */
+  /** Fills the routing table, follows instance events, then starts nginx. */
   async start(): Promise<ApplyResult | null> {
-    if (!this.#d.gateway) return null;
-    const model = await this.model();
-    const result = await this.#d.gateway.start(model);
-    this.#record(model, result);
-    return result;
-  }
-
-  /** Asks for a re-apply; concurrent requests collapse into one more run. */
-  sync(): Promise<void> {
-    if (!this.#d.gateway || this.#failed) return Promise.resolve();
-    if (this.#pending) {
-      this.#again = true;
-      return this.#pending;
-    }
-    this.#pending = (async () => {
-      do {
-        this.#again = false;
-        const model = await this.model();
-        const result = await this.#d.gateway?.apply(model);
-        if (result) this.#record(model, result);
-      } while (this.#again);
-    })().catch((error) => {
-      this.#lastError = error instanceof Error ? error.message : String(error);
-      this.#d.logger.error("gateway apply failed", { error: this.#lastError });
-    }).finally(() => {
-      this.#pending = null;
+    const { store, table } = this.#d;
+    this.#unsubscribe = store.bus.subscribe((event) => {
+      if (event.type === INSTANCE_EVENT) this.#upsert(event.data as InstanceRecord);
+      if (event.type === INSTANCE_REMOVED_EVENT) table.remove((event.data as { id: number }).id);
     });
-    return this.#pending;
+    const records = store.repo.list();
+    await Promise.all(records.map((record) => this.#loadRouting(record.blueprint)));
+    for (const record of records) table.upsert(record);
+    if (!this.#d.gateway) return null;
+    const result = await this.#d.gateway.start(this.#d.model);
+    this.#portErrors = result.portErrors;
+    return result;
   }
 
   /** Whether and how `record` is published. */
   publication(record: InstanceRecord): Publication {
-    const proxy = this.#proxyOf.get(record.blueprint) ?? "both";
+    const proxy = this.#d.table.get(record.id)?.routing.proxy ?? "both";
     const routes = { portRoute: proxy !== "path", pathRoute: proxy !== "port" };
     if (!this.#d.gateway) return { ok: false, reason: this.#d.offReason, ...routes };
     if (this.#failed) {
@@ -118,13 +76,15 @@ export class GatewayPublisher {
         ...routes,
       };
     }
+    const portError = record.port === null ? undefined : this.#portErrors[record.port];
+    if (portError && proxy === "port") {
+      return { ok: false, reason: `proxy error: not published: ${portError}`, ...routes };
+    }
     if (!SERVING.has(record.status)) return { ok: false, reason: "not running", ...routes };
-    const error = this.#instanceErrors[record.slug];
-    if (error) return { ok: false, reason: `proxy error: ${error}`, ...routes };
-    if (!this.#live.has(record.slug)) {
+    if (portError) {
       return {
         ok: false,
-        reason: this.#lastError ? `proxy error: ${this.#lastError}` : "being published",
+        reason: `proxy error: published under /instance/${record.slug}/ only: ${portError}`,
         ...routes,
       };
     }
@@ -132,26 +92,29 @@ export class GatewayPublisher {
   }
 
   async stop(): Promise<void> {
-    await this.#pending;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
     await this.#d.gateway?.stop();
   }
 
-  #record(model: GatewayModel, result: ApplyResult): void {
-    this.#instanceErrors = result.instanceErrors;
-    this.#lastError = result.error;
-    if (result.ok) this.#live = new Set(model.instances.map((i) => i.slug));
-    else this.#d.logger.warn("gateway config not applied", { error: result.error });
-    for (const record of this.#d.store.repo.list()) {
-      if (SERVING.has(record.status)) this.#d.store.published(record);
-    }
+  #upsert(record: InstanceRecord): void {
+    this.#d.table.upsert(record);
+    if (this.#d.table.hasRouting(record.blueprint)) return;
+    this.#loadRouting(record.blueprint).catch((error) =>
+      this.#d.logger.error("cannot read the blueprint's routes", {
+        blueprint: record.blueprint,
+        error: error instanceof Error ? error.message : String(error),
+      })
+    );
   }
 
-  async #proxy(record: InstanceRecord): Promise<"port" | "path" | "both"> {
-    const cached = this.#proxyOf.get(record.blueprint);
-    if (cached) return cached;
-    const facts = await this.#d.blueprints.find(record.blueprint).catch(() => null);
-    const proxy = facts?.metadata?.proxy ?? "both";
-    this.#proxyOf.set(record.blueprint, proxy);
-    return proxy;
+  async #loadRouting(blueprint: string): Promise<void> {
+    if (this.#d.table.hasRouting(blueprint)) return;
+    const facts = await this.#d.blueprints.find(blueprint).catch(() => null);
+    const routing: BlueprintRouting = {
+      proxy: facts?.metadata?.proxy ?? "both",
+      pathMode: facts?.metadata?.proxyPath ?? "strip",
+    };
+    this.#d.table.setRouting(blueprint, routing);
   }
 }

@@ -24,6 +24,8 @@ export interface InstanceUpdateDeps {
   rows: RowReservation;
   requireBlueprint(file: string): Promise<unknown>;
   gpuIds(text: string | null | undefined): string;
+  /** Refuses a custom host name that is loopback, an IP, the dashboard's or another's (422). */
+  checkHostname(hostname: string, selfId: number): void;
   audit(actor: Actor, action: string, target: string, detail: Record<string, unknown>): void;
 }
 
@@ -111,6 +113,7 @@ export class InstanceUpdate {
     if ((config.useCustomHostname ?? current.useCustomHostname) && !hostname) {
       throw invalidInput("hostname", "is required when use_custom_hostname is on");
     }
+    if (config.hostname) this.d.checkHostname(config.hostname, current.id);
     const changed = RESTART_FIELDS.filter((field) => {
       if (field === "port") return newPort !== undefined;
       const key = CONFIG_FIELDS[field];

@@ -23,8 +23,6 @@ export interface LifecycleDeps {
   /** The blueprint helper library passed to blueprints as `AIKORE_FUNCTIONS`. */
   functionsScript: string;
   graceMs?: number;
-  /** Called after an instance starts or stops serving (the gateway republishes). */
-  onServingChanged?: () => void;
   clock?: Clock;
 }
 
@@ -41,7 +39,6 @@ export class InstanceLifecycle extends InstanceRuntime<RunningProcess> {
       logger: deps.logger,
       graceMs,
       marker: (id) => `${deps.installId}.${id}`,
-      onServingChanged: () => deps.onServingChanged?.(),
       audit: (actor, action, target) =>
         deps.audit.record({
           actor: actor.actor,

@@ -27,6 +27,6 @@ export { TerminalManager } from "./terminals.ts";
 export type { Terminal, TerminalInfo } from "./terminals.ts";
 export { InstanceLogs } from "./instance_logs.ts";
 export { runVersionCheck } from "./version_check.ts";
-export { gatewayInstanceOf, GatewayPublisher } from "./gateway_publisher.ts";
+export { GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";
 export { type RunEntry, RunHistory } from "./run_history.ts";

@@ -4,6 +4,7 @@ import { transaction } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
+import { customHostnameProblem } from "../shared/custom_hostname.ts";
 import type {
   CopyInput,
   CreateInstanceInput,
@@ -40,6 +41,8 @@ export interface InstanceServiceDeps {
   audit: AuditRepository;
   logger: Logger;
   runtime: RuntimeControl;
+  /** The dashboard's own host names: refused as custom host names (absent: none). */
+  dashboardNames?: readonly string[];
 }
 
 /**
@@ -85,6 +88,7 @@ export class InstanceService {
       rows: this.#rows,
       requireBlueprint: (file) => this.#requireBlueprint(file),
       gpuIds: (text) => this.#gpuIds(text),
+      checkHostname: (hostname, selfId) => this.#checkHostname(hostname, selfId),
       audit: (actor, action, target, detail) => this.#audit(actor, action, target, detail),
     });
     // Before any request: finish what a kill -9 interrupted in a create.
@@ -135,6 +139,7 @@ export class InstanceService {
     if (config.useCustomHostname && !config.hostname) {
       throw invalidInput("hostname", "is required when use_custom_hostname is on");
     }
+    if (config.hostname) this.#checkHostname(config.hostname, null);
     const script = await this.#d.blueprints.read(input.base_blueprint);
     const dir = this.#d.paths.instanceDir(slug);
     if (await exists(dir)) {
@@ -161,6 +166,15 @@ export class InstanceService {
       id,
       (section) => this.#update.apply(this.getValid(id), input, actor, section),
     );
+  }
+
+  /** 422 on `hostname` when it is loopback, an IP, the dashboard's or another instance's. */
+  #checkHostname(hostname: string, selfId: number | null): void {
+    const problem = customHostnameProblem(hostname, {
+      dashboardNames: this.#d.dashboardNames ?? [],
+      others: this.#d.store.repo.list().filter((record) => record.id !== selfId),
+    });
+    if (problem) throw invalidInput("hostname", problem);
   }
 
   /** Creates a satellite of `id`: same app, own GPUs/port/logs; its folder appears at first start. */

@@ -4,8 +4,7 @@ import { directiveMultiset, parseNginxConfig } from "./parse_nginx_config.ts";
 import { renderNginxConfig } from "./render_nginx_config.ts";
 
 /**
- * A model with the same shape as `model` (same instances, routes, kinds, counts and optional
- * fields) but fixed, plain values. Its rendering is the template `model` must match.
+ * A model with the same shape as `model` (same counts and optional fields) but fixed, plain values. Its rendering is the template `model` must match.
  */
 export function canonicalGatewayModel(model: GatewayModel): GatewayModel {
   const canonical: GatewayModel = {
@@ -13,14 +12,7 @@ export function canonicalGatewayModel(model: GatewayModel): GatewayModel {
     dashboardPort: 10000,
     backendPort: 10001,
     serverNames: model.serverNames.map((_, index) => `n${index}.test`),
-    instances: model.instances.map((instance, index) => ({
-      slug: `s${index}`,
-      publicPort: 20000 + index,
-      upstreamPort: 30000 + index,
-      customHostname: instance.customHostname === null ? null : `h${index}.test`,
-      proxy: instance.proxy,
-      kind: instance.kind,
-    })),
+    poolPorts: model.poolPorts.map((_, index) => 20000 + index),
   };
   if (model.maxUploadBytes !== undefined) canonical.maxUploadBytes = 1;
   if (model.sessionCookieName !== undefined) canonical.sessionCookieName = "c";

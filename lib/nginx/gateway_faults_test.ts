@@ -31,16 +31,9 @@ async function echoWorks(f: GatewayFixture, model = f.model): Promise<void> {
   assertEquals((await response.json()).path, "/alive");
 }
 
-/** The fixture's model plus an instance on both routes (a new listen port for each reload). */
-function withExtra(f: GatewayFixture, slug = "extra"): GatewayModel {
-  const [publicPort = 0, upstreamPort = 0] = f.spare;
-  return {
-    ...f.model,
-    instances: [
-      ...f.model.instances,
-      { slug, publicPort, upstreamPort, customHostname: null, proxy: "both", kind: "web" },
-    ],
-  };
+/** The fixture's settings plus a host name (a different config, so a reload). */
+function withExtra(f: GatewayFixture, name = "extra"): GatewayModel {
+  return { ...f.model, serverNames: [...f.model.serverNames, `${name}.test`] };
 }
 
 async function waitFor(
@@ -70,7 +63,7 @@ Deno.test("T25a: a config NGINX rejects is quarantined; the live config and rout
     );
     assertEquals(f.gateway.status.lastError, result.error);
     assertEquals(await Deno.readTextFile(paths.confFile), live);
-    assertMatch(await Deno.readTextFile(paths.quarantineConf), /location \/instance\/extra\//);
+    assertMatch(await Deno.readTextFile(paths.quarantineConf), /server_name .*extra\.test;/);
     await echoWorks(f);
     await Deno.mkdir(paths.tempDir);
     await liveConfigPasses(f.dir);

@@ -1,18 +1,7 @@
-/** One running instance as the gateway publishes it. */
-export interface GatewayInstance {
-  slug: string;
-  /** Public pool port NGINX listens on for this instance (app at the root path). */
-  publicPort: number;
-  /** The app's internal 127.0.0.1 port, or the VNC web client's port. */
-  upstreamPort: number;
-  /** Extra virtual host serving the app at its root on the dashboard port, or null. */
-  customHostname: string | null;
-  /** Which routes to publish: its own port, `/instance/<slug>/` on the dashboard, or both. */
-  proxy: "port" | "path" | "both";
-  kind: "web" | "vnc";
-}
-
-/** Everything the gateway config is rendered from; validated again before rendering. */
+/**
+ * Everything the gateway config is rendered from: settings only, never which instances exist
+ * or run (nginx asks AiKore per request where a request goes). Validated again before rendering.
+ */
 export interface GatewayModel {
   /** IP address NGINX listens on for the dashboard and instance ports (0.0.0.0, 127.0.0.1, ::). */
   listenHost: string;
@@ -20,14 +9,15 @@ export interface GatewayModel {
   /** Port of AiKore's own server on 127.0.0.1. */
   backendPort: number;
   /**
-   * Host names (no port) accepted on the dashboard and instance ports; any other Host is
-   * refused (444). Empty: NGINX accepts any Host and AiKore's own allow-list decides.
+   * Host names (no port) of the dashboard; any other Host on the dashboard port is a custom
+   * instance host name or refused (444), as AiKore's check decides per request.
    */
   serverNames: string[];
-  instances: GatewayInstance[];
+  /** The instance pool ports: one server listens on all of them (minus ports held by others). */
+  poolPorts: number[];
   /** Largest request body through the gateway; 0 or absent = unlimited. */
   maxUploadBytes?: number;
-  /** AiKore's session cookie: removed from requests forwarded to apps so they never see it. */
+  /** AiKore's session cookie: every copy is removed from requests forwarded to apps. */
   sessionCookieName?: string;
 }
 
@@ -47,3 +37,19 @@ export interface ResolvedRenderSettings {
   workerProcesses: number;
   workerUser: string | null;
 }
+
+/** Internal path nginx's auth subrequest goes to on AiKore's server. */
+export const GATEWAY_CHECK_PATH = "/_aikore/gateway/check";
+/** Prefix of AiKore's gateway-only endpoints (refused when asked for from outside). */
+export const GATEWAY_INTERNAL_PREFIX = "/_aikore/gateway/";
+/** Response headers of the check that nginx reads with `auth_request_set`. */
+export const CHECK_HEADERS = {
+  /** 127.0.0.1 port the request goes to (the app, or AiKore for an AiKore page). */
+  port: "X-AiKore-Upstream",
+  /** The request URI sent there. */
+  uri: "X-AiKore-Uri",
+  /** `app` or `page`: a page gets AiKore's cookie and token, an app never does. */
+  kind: "X-AiKore-Kind",
+  /** On 401: where a browser is sent to log in. */
+  login: "X-AiKore-Login",
+} as const;

@@ -6,11 +6,33 @@ import type { SerialRunner } from "./serial_runner.ts";
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Deaths in a row restarted at once before any delay; the dashboard lives behind nginx. */
+const IMMEDIATE_RESTARTS = 10;
+/** The longest pause between restarts: the dashboard is never away for more than this. */
+const MAX_DELAY_MS = 1000;
+
+/** What `MasterSupervisor` needs. */
+export interface MasterSupervisorOptions {
+  binary: string;
+  paths: NginxPaths;
+  /** Restarts run here, so they never interleave with a config change. */
+  runner: SerialRunner;
+  log: Logger;
+  onError: (message: string) => void;
+  /** Runs before each restart (puts the last good config back in place). */
+  beforeRestart: () => Promise<void>;
+}
+
+/** The pause before restart number `failures` of a master that keeps dying young. */
+export function restartDelayMs(failures: number): number {
+  if (failures <= IMMEDIATE_RESTARTS) return 0;
+  return Math.min(MAX_DELAY_MS, 50 * 2 ** (failures - IMMEDIATE_RESTARTS - 1));
+}
+
 /**
  * Keeps one NGINX master running on the live config: when it dies, its orphaned workers are
- * killed (they would hold the ports) and it is started again after 0.25 s, 0.5 s, 1 s … 30 s
- * (the back-off resets once a master stayed up for a minute). Restarts run on `runner`, so
- * they never interleave with a config change.
+ * killed (they would hold the ports) and it is started again at once; only a master that keeps
+ * dying young is paused between restarts, never more than a second.
  */
 export class MasterSupervisor {
   restarts = 0;
@@ -19,13 +41,7 @@ export class MasterSupervisor {
   private quickFailures = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(
-    private readonly binary: string,
-    private readonly paths: NginxPaths,
-    private readonly runner: SerialRunner,
-    private readonly log: Logger,
-    private readonly onError: (message: string) => void,
-  ) {}
+  constructor(private readonly o: MasterSupervisorOptions) {}
 
   /** The running master, or null. */
   get master(): NginxMaster | null {
@@ -34,13 +50,13 @@ export class MasterSupervisor {
 
   /** Starts a master on the live config and supervises it from now on; throws NGINX's message. */
   async spawn(): Promise<void> {
-    const master = await NginxMaster.spawn(this.binary, this.paths, 5000);
+    const master = await NginxMaster.spawn(this.o.binary, this.o.paths, 5000);
     this.current = master;
     this.supervising = true;
-    this.log.info("nginx started", { pid: master.pid });
-    master.exited.then((status) => this.onExit(master, status)).catch((error) =>
-      this.log.error("handling the nginx exit failed", { pid: master.pid, error })
-    );
+    this.o.log.info("nginx started", { pid: master.pid });
+    master.exited
+      .then((status) => this.onExit(master, status))
+      .catch((error) => this.o.onError(`nginx supervision failed: ${describe(error)}`));
   }
 
   /** Stops supervising and stops the master (graceful for up to `graceMs`, then forced). */
@@ -58,27 +74,27 @@ export class MasterSupervisor {
     this.current = null;
     this.quickFailures = Date.now() - master.startedAt > 60_000 ? 1 : this.quickFailures + 1;
     const signal = status.signal ? `, ${status.signal}` : "";
-    this.onError(`nginx exited unexpectedly (code ${status.code}${signal})`);
+    this.o.onError(`nginx exited unexpectedly (code ${status.code}${signal})`);
     await killProcesses(await nginxGroupMembers(master.pid));
     this.scheduleRestart();
   }
 
   private scheduleRestart(): void {
     if (!this.supervising || this.timer !== null) return;
-    const delay = Math.min(30_000, 250 * 2 ** Math.max(0, this.quickFailures - 1));
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.runner.run(async () => {
+      this.o.runner.run(async () => {
         if (!this.supervising || this.master) return;
         try {
+          await this.o.beforeRestart();
           await this.spawn();
           this.restarts += 1;
         } catch (error) {
-          this.onError(`nginx restart failed: ${describe(error)}`);
+          this.o.onError(`nginx restart failed: ${describe(error)}`);
           this.quickFailures += 1;
           this.scheduleRestart();
         }
-      });
-    }, delay);
+      }).catch((error) => this.o.onError(`nginx restart failed: ${describe(error)}`));
+    }, restartDelayMs(this.quickFailures));
   }
 }

@@ -1,4 +1,10 @@
-export type { GatewayInstance, GatewayModel, RenderSettings } from "./gateway_model.ts";
+export {
+  CHECK_HEADERS,
+  GATEWAY_CHECK_PATH,
+  GATEWAY_INTERNAL_PREFIX,
+  type GatewayModel,
+  type RenderSettings,
+} from "./gateway_model.ts";
 export { renderNginxConfig } from "./render_nginx_config.ts";
 export { type NginxPaths, nginxPaths } from "./nginx_paths.ts";
 export { gatewayModelProblems, InvalidGatewayModelError } from "./validate_gateway_model.ts";

@@ -13,15 +13,15 @@ import {
 import { preparePrefix } from "./prepare_prefix.ts";
 import { SerialRunner } from "./serial_runner.ts";
 
-/** Outcome of one `apply`. */
+/** Outcome of `start` or of a settings change. */
 export interface ApplyResult {
-  /** The model (minus `instanceErrors` routes) is live. */
+  /** The settings (minus `portErrors` ports) are live. */
   ok: boolean;
   /** Why not (NGINX's message, or the validation problem); null when ok. */
   error: string | null;
   durationMs: number;
-  /** slug → why some of its routes are not published (e.g. its port is used by another program). */
-  instanceErrors: Record<string, string>;
+  /** pool port → why nginx does not listen on it (e.g. another program holds it). */
+  portErrors: Record<number, string>;
 }
 
 /** What the gateway is doing now. */
@@ -31,6 +31,8 @@ export interface GatewayStatus {
   lastError: string | null;
   /** Times the master was restarted after dying. */
   restarts: number;
+  /** Pool ports nginx does not listen on, with the reason. */
+  portErrors: Record<number, string>;
 }
 
 /** Options for `NginxGateway`. */
@@ -52,10 +54,10 @@ type Outcome = Omit<ApplyResult, "durationMs">;
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * AiKore's gateway: one NGINX master under `<dataDir>/nginx`, configured from a
- * `GatewayModel`. Every change is rendered, written to staging, tested with `nginx -t`,
- * swapped in by rename and reloaded, one at a time; a failure keeps the previous config live.
- * A master that dies is restarted (with back-off) on the last good config.
+ * AiKore's gateway: one NGINX master under `<dataDir>/nginx`, configured from settings only
+ * (`GatewayModel`); which instance a request reaches is decided per request by AiKore, so
+ * instance changes never touch nginx. A config is rendered, staged, tested with `nginx -t` and
+ * swapped in by rename. A master that dies comes back at once on the last config that passed.
  */
 export class NginxGateway {
   readonly paths: NginxPaths;
@@ -64,8 +66,7 @@ export class NginxGateway {
   private readonly runner = new SerialRunner();
   private readonly log: Logger;
   private readonly supervisor: MasterSupervisor;
-  private live: GatewayModel | null = null;
-  private liveText: string | null = null;
+  private live: PreparedConfig | null = null;
   private state: "new" | "running" | "stopped" = "new";
   private lastError: string | null = null;
 
@@ -77,22 +78,20 @@ export class NginxGateway {
       shutdownTimeoutSec: options.shutdownTimeoutSec ?? 10,
       workerProcesses: options.workerProcesses ?? 2,
     };
-    this.supervisor = new MasterSupervisor(
-      options.binary,
-      this.paths,
-      this.runner,
-      this.log,
-      (error) => {
+    this.supervisor = new MasterSupervisor({
+      binary: options.binary,
+      paths: this.paths,
+      runner: this.runner,
+      log: this.log,
+      onError: (error) => {
         this.lastError = error;
         this.log.error(error);
       },
-    );
+      beforeRestart: () => this.restoreLastGood(),
+    });
   }
 
-  /**
-   * Whether the master runs, its pid, the restart count, and the last error (cleared by the
-   * next apply that succeeds; a master crash stays visible until then).
-   */
+  /** Whether the master runs, its pid, restarts, the last error and the pool ports left out. */
   get status(): GatewayStatus {
     const master = this.supervisor.master;
     return {
@@ -100,12 +99,18 @@ export class NginxGateway {
       pid: master?.pid ?? null,
       lastError: this.lastError,
       restarts: this.supervisor.restarts,
+      portErrors: { ...(this.live?.portErrors ?? {}) },
     };
+  }
+
+  /** Whether `port` is one of the pool ports the live config listens on. */
+  listensOn(port: number): boolean {
+    return this.state === "running" && (this.live?.model.poolPorts.includes(port) ?? false);
   }
 
   /**
    * Stops any NGINX left over from a previous run, installs the config for `model` and starts
-   * the master. Routes that cannot be published are reported in the result; if NGINX rejects
+   * the master. Pool ports another program holds are left out and reported; if NGINX rejects
    * the whole config, the dashboard alone is published and the result says why. Throws when
    * NGINX cannot run at all (not built with auth_request, dashboard port taken, …).
    */
@@ -119,25 +124,23 @@ export class NginxGateway {
       try {
         installed = this.prepare(model, null);
         const failure = await this.install(installed.text);
-        outcome = {
-          ok: failure === null,
-          error: failure,
-          instanceErrors: installed.instanceErrors,
-        };
+        outcome = { ok: failure === null, error: failure, portErrors: installed.portErrors };
       } catch (error) {
-        outcome = { ok: false, error: describe(error), instanceErrors: {} };
+        outcome = { ok: false, error: describe(error), portErrors: {} };
       }
       if (!outcome.ok || installed === null) {
         this.lastError = outcome.error;
         this.log.error("gateway config rejected; publishing the dashboard only", {
           error: outcome.error,
         });
-        installed = this.prepare({ ...model, instances: [] }, null);
+        installed = this.prepare({ ...model, poolPorts: [] }, null);
         const fallbackFailure = await this.install(installed.text);
         if (fallbackFailure) {
           throw new Error(`nginx rejected the gateway config: ${fallbackFailure}`);
         }
-        outcome = { ...outcome, instanceErrors: {} };
+      }
+      for (const [port, reason] of Object.entries(installed.portErrors)) {
+        this.log.warn("pool port left out of the gateway", { port: Number(port), reason });
       }
       try {
         await this.supervisor.spawn();
@@ -146,15 +149,14 @@ export class NginxGateway {
         throw error;
       }
       this.state = "running";
-      this.setLive(installed);
+      this.live = installed;
       return { ...outcome, durationMs: performance.now() - startedAt };
     });
   }
 
   /**
-   * Makes `model` the live config. Serialized; while one apply runs, newer calls coalesce and
-   * the latest model wins. On failure the previous config stays live and the failed candidate
-   * is kept as `nginx.conf.err`.
+   * Makes new settings live (the only case that reloads nginx). Serialized; newer calls
+   * coalesce. On failure the previous config stays live, the candidate kept as `nginx.conf.err`.
    */
   async apply(model: GatewayModel): Promise<ApplyResult> {
     const startedAt = performance.now();
@@ -175,31 +177,25 @@ export class NginxGateway {
     excluded = new Map<number, string>(),
   ): Promise<Outcome> {
     if (this.state !== "running") {
-      return { ok: false, error: "The gateway is not running", instanceErrors: {} };
+      return { ok: false, error: "The gateway is not running", portErrors: {} };
     }
     let prepared: PreparedConfig;
     try {
-      prepared = this.prepare(model, this.live, excluded);
+      prepared = this.prepare(model, this.live?.model ?? null, excluded);
     } catch (error) {
       return this.failed(describe(error));
     }
-    const done: Outcome = { ok: true, error: null, instanceErrors: prepared.instanceErrors };
-    if (prepared.text === this.liveText && this.supervisor.master) {
+    const done: Outcome = { ok: true, error: null, portErrors: prepared.portErrors };
+    if (prepared.text === this.live?.text && this.supervisor.master) {
       this.lastError = null;
       return done;
     }
-    const t0 = performance.now();
     const failure = await this.install(prepared.text);
     if (failure) return this.failed(failure);
-    const t1 = performance.now();
     const activated = await this.activate();
     if (activated === null) {
-      this.setLive(prepared);
+      this.live = prepared;
       this.lastError = null;
-      this.log.debug("gateway config applied", {
-        testMs: Math.round(t1 - t0),
-        reloadMs: Math.round(performance.now() - t1),
-      });
       return done;
     }
     await this.store.rollback().catch((error) => this.log.error("rollback failed", { error }));
@@ -230,10 +226,23 @@ export class NginxGateway {
     }
   }
 
+  /**
+   * Before a restart: a live config that differs from the last one that passed `nginx -t`
+   * (edited, corrupted) is set aside as `nginx.conf.err` and the good one written back.
+   */
+  private async restoreLastGood(): Promise<void> {
+    const good = this.live?.text;
+    if (good === undefined || (await this.store.readLive().catch(() => null)) === good) return;
+    this.log.warn("the live gateway config changed behind AiKore; restoring the last good one");
+    await this.store.quarantineLive();
+    await this.store.stage(good);
+    await this.store.swap();
+  }
+
   private failed(error: string): Outcome {
     this.lastError = error;
     this.log.error("gateway change not applied", { error });
-    return { ok: false, error, instanceErrors: {} };
+    return { ok: false, error, portErrors: {} };
   }
 
   private prepare(
@@ -263,10 +272,5 @@ export class NginxGateway {
     } catch (error) {
       return describe(error);
     }
-  }
-
-  private setLive(prepared: PreparedConfig): void {
-    this.live = prepared.model;
-    this.liveText = prepared.text;
   }
 }

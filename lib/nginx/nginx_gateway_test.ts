@@ -1,7 +1,7 @@
-import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { GRADIO_LIKE_SCRIPT, sha256Hex, startEchoApp } from "../../tests/helpers/test_apps.ts";
 import { nginxGroupMembers } from "./nginx_processes.ts";
-import { AUTH, SECRET, startGatewayFixture } from "./testdata/gateway_fixture.ts";
+import { AUTH, routeRecord, SECRET, startGatewayFixture } from "./testdata/gateway_fixture.ts";
 import { firstWebSocketMessage, rawGet, rawUpgrade } from "./testdata/raw_http.ts";
 
 async function json(response: Response): Promise<Record<string, unknown>> {
@@ -25,9 +25,7 @@ async function readUntil(
 Deno.test("gateway publishes instances on their port and under /instance/<slug>/, behind auth", async (t) => {
   const f = await startGatewayFixture();
   const dash = `http://127.0.0.1:${f.model.dashboardPort}`;
-  const [echo, gradio] = f.model.instances;
-  assert(echo && gradio);
-  const echoPort = `http://127.0.0.1:${echo.publicPort}`;
+  const echoPort = `http://127.0.0.1:${f.echoPort}`;
   try {
     await t.step("the dashboard reaches AiKore with the client's address and Host", async () => {
       const body = await json(await fetch(`${dash}/api/things?x=1`, { headers: AUTH }));
@@ -77,7 +75,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         const headers = body.headers as Record<string, string>;
         assertEquals(headers["cookie"], "theme=dark; lang=en");
         assertEquals(headers["x-forwarded-prefix"], undefined);
-        assertEquals(headers["host"], `127.0.0.1:${echo.publicPort}`);
+        assertEquals(headers["host"], `127.0.0.1:${f.echoPort}`);
         const bearer = await json(
           await fetch(`${echoPort}/b`, { headers: { authorization: `Bearer ${SECRET}` } }),
         );
@@ -88,7 +86,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
     await t.step("WebSockets and SSE work on both routes", async () => {
       const viaPath = `ws://127.0.0.1:${f.model.dashboardPort}/instance/echo/ws`;
       assertEquals(await firstWebSocketMessage(viaPath, AUTH), "hello path=/ws | echo:ping");
-      const viaPort = `ws://127.0.0.1:${echo.publicPort}/deep/ws`;
+      const viaPort = `ws://127.0.0.1:${f.echoPort}/deep/ws`;
       assertEquals(await firstWebSocketMessage(viaPort, AUTH), "hello path=/deep/ws | echo:ping");
       const response = await fetch(`${dash}/instance/echo/sse`, { headers: AUTH });
       const reader = response.body?.getReader();
@@ -110,7 +108,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
     });
 
     await t.step("a Gradio-like app with absolute asset URLs works on its port route", async () => {
-      const origin = `http://127.0.0.1:${gradio.publicPort}`;
+      const origin = `http://127.0.0.1:${f.gradioPort}`;
       const page = await fetch(`${origin}/`, { headers: AUTH });
       const html = await page.text();
       const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
@@ -122,7 +120,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         if (asset.endsWith(".js")) assertEquals(text, GRADIO_LIKE_SCRIPT);
       }
       assertEquals(
-        await firstWebSocketMessage(`ws://127.0.0.1:${gradio.publicPort}/queue/join`, AUTH),
+        await firstWebSocketMessage(`ws://127.0.0.1:${f.gradioPort}/queue/join`, AUTH),
         "queue ready | echo:ping",
       );
     });
@@ -145,10 +143,10 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         const targets: Array<[number, string]> = [
           [f.model.dashboardPort, "/instance/echo/"],
           [f.model.dashboardPort, "/instance/echo/ws"],
-          [echo.publicPort, "/"],
-          [echo.publicPort, "/ws"],
-          [gradio.publicPort, "/"],
-          [gradio.publicPort, "/queue/join"],
+          [f.echoPort, "/"],
+          [f.echoPort, "/ws"],
+          [f.gradioPort, "/"],
+          [f.gradioPort, "/queue/join"],
         ];
         for (const [port, path] of targets) {
           const wrongCookie = [`Cookie: aikore_session=nope`, "Authorization: Bearer nope"];
@@ -177,7 +175,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         "Accept: text/html",
       ]);
       assertEquals(navigate.status, 302);
-      assertMatch(navigate.head, /\r\nLocation: \/login\?next=\/instance\/echo\/(\r\n|$)/);
+      assertMatch(navigate.head, /\r\nLocation: \/login\?next=%2Finstance%2Fecho%2Fpage(\r\n|$)/);
       const oldBrowser = await rawGet(f.model.dashboardPort, "/instance/echo/", "127.0.0.1", [
         "Accept: text/html",
       ]);
@@ -187,8 +185,13 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         "Accept: text/html",
       ]);
       assertEquals(script.status, 401);
-      const onPort = await rawGet(echo.publicPort, "/", "127.0.0.1", ["Sec-Fetch-Mode: navigate"]);
-      assertEquals(onPort.status, 401);
+      const onPort = await rawGet(f.echoPort, "/p", "127.0.0.1", ["Sec-Fetch-Mode: navigate"]);
+      assertEquals(onPort.status, 302, "the port route sends browsers to the dashboard login");
+      const back = encodeURIComponent(`/_aikore/return?to=${encodeURIComponent(`${echoPort}/p`)}`);
+      assertMatch(
+        onPort.head,
+        new RegExp(`\r\nLocation: ${dash.replaceAll(".", "\\.")}/login\\?next=${back}`),
+      );
     });
 
     await t.step(
@@ -211,7 +214,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         assertEquals(check.headers["host"], `127.0.0.1:${f.model.dashboardPort}`);
         assertEquals(check.headers["x-original-uri"], "/instance/echo/upload?k=v");
         assertEquals(check.headers["x-original-method"], "POST");
-        assertEquals(check.headers["x-aikore-instance"], "echo");
+        assertEquals(check.headers["x-aikore-port"], String(f.model.dashboardPort));
         assertEquals(check.headers["x-aikore-route"], "path");
         assertEquals(check.headers["x-real-ip"], "127.0.0.1");
       },
@@ -224,7 +227,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
         "localhost.attacker.example",
         "[::ffff:7f00:1]",
       ];
-      for (const port of [f.model.dashboardPort, echo.publicPort, gradio.publicPort]) {
+      for (const port of [f.model.dashboardPort, f.echoPort, f.gradioPort]) {
         for (const host of hosts) {
           const extra = [`Cookie: ${AUTH.cookie}`];
           assertEquals((await rawGet(port, "/", host, extra)).status, null, `${host} on ${port}`);
@@ -242,88 +245,62 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
     });
 
     await t.step(
-      "apply adds and removes routes; a port taken by another program is reported",
+      "a routing table change is live for the next request and never reloads nginx",
       async () => {
-        const [newPort = 0, busyPort = 0] = f.spare;
-        const [extraApp, blockedApp] = await Promise.all([startEchoApp(), startEchoApp()]);
-        const blocker = Deno.listen({ hostname: "127.0.0.1", port: busyPort });
+        const [newPort = 0] = f.spare;
+        const extraApp = await startEchoApp();
+        const logBefore = await Deno.readTextFile(f.gateway.paths.errorLog);
         try {
-          const result = await f.gateway.apply({
-            ...f.model,
-            instances: [
-              ...f.model.instances,
-              {
-                slug: "extra",
-                publicPort: newPort,
-                upstreamPort: extraApp.port,
-                customHostname: null,
-                proxy: "port",
-                kind: "web",
-              },
-              {
-                slug: "blocked",
-                publicPort: busyPort,
-                upstreamPort: blockedApp.port,
-                customHostname: null,
-                proxy: "both",
-                kind: "web",
-              },
-            ],
+          const record = routeRecord({
+            id: 3,
+            slug: "extra",
+            port: newPort,
+            appPort: extraApp.port,
           });
-          assertEquals([result.ok, result.error, Object.keys(result.instanceErrors)], [true, null, [
-            "blocked",
-          ]]);
-          assertMatch(
-            result.instanceErrors["blocked"] ?? "",
-            /^published under \/instance\/blocked\/ only: port \d+ on 127\.0\.0\.1 is in use by another program$/,
-          );
+          const before = await fetch(`http://127.0.0.1:${newPort}/n`, { headers: AUTH });
+          assertEquals(before.status, 404, "nothing on this pool port yet: AiKore's page");
+          await before.body?.cancel();
+          f.table.upsert(record);
           assertEquals(
             (await json(await fetch(`http://127.0.0.1:${newPort}/n`, { headers: AUTH }))).path,
             "/n",
           );
           assertEquals(
-            (await json(await fetch(`${dash}/instance/blocked/p`, { headers: AUTH }))).path,
+            (await json(await fetch(`${dash}/instance/extra/p`, { headers: AUTH }))).path,
             "/p",
           );
-          const removed = await f.gateway.apply(f.model);
-          assertEquals([removed.ok, removed.error], [true, null]);
-          await assertRejects(() => fetch(`http://127.0.0.1:${newPort}/n`, { headers: AUTH }));
-          const fallback = await json(await fetch(`${dash}/instance/blocked/p`, { headers: AUTH }));
-          assertEquals(fallback.backend, "/instance/blocked/p");
+          f.table.upsert({ ...record, status: "stopped", appPort: null });
+          const stopped = await fetch(`http://127.0.0.1:${newPort}/n`, { headers: AUTH });
+          assertEquals(stopped.status, 503);
+          assertMatch(await stopped.text(), /<h1>extra<\/h1>/);
+          f.table.remove(3);
+          const log = (await Deno.readTextFile(f.gateway.paths.errorLog)).slice(logBefore.length);
+          assertEquals(/reconfiguring/.test(log), false, "no reload");
         } finally {
-          blocker.close();
-          await Promise.all([extraApp.close(), blockedApp.close()]);
+          await extraApp.close();
         }
       },
     );
 
-    await t.step("concurrent applies run one at a time and the latest model wins", async () => {
+    await t.step("concurrent settings changes run one at a time and the latest wins", async () => {
       const variants = [1, 2, 3, 4, 5].map((n) => ({
         ...f.model,
-        instances: [{ ...echo, customHostname: `echo${n}.test` }, gradio],
+        serverNames: [...f.model.serverNames, `n${n}.test`],
       }));
       const results = await Promise.all(variants.map((model) => f.gateway.apply(model)));
       assertEquals(results.map((r) => r.ok), [true, true, true, true, true]);
       const live = await Deno.readTextFile(f.gateway.paths.confFile);
-      assertMatch(live, /server_name echo5\.test;/);
-      assertEquals(/echo[1-4]\.test/.test(live), false);
-      assertEquals(
-        (await rawGet(f.model.dashboardPort, "/x", "echo5.test", [`Cookie: ${AUTH.cookie}`]))
-          .status,
-        200,
-      );
+      assertMatch(live, /server_name 127\.0\.0\.1 localhost n5\.test;/);
+      assertEquals(/n[1-4]\.test/.test(live), false);
       assertEquals((await f.gateway.apply(f.model)).ok, true);
     });
 
-    await t.step("an invalid model is refused and the live routes stay", async () => {
+    await t.step("invalid settings are refused and the live routes stay", async () => {
       const live = await Deno.readTextFile(f.gateway.paths.confFile);
-      for (const slug of ["a;}server{", "$host", "x\nlisten 80"]) {
-        const result = await f.gateway.apply({ ...f.model, instances: [{ ...echo, slug }] });
+      for (const name of ["a;}server{", "$host", "x\nlisten 80"]) {
+        const result = await f.gateway.apply({ ...f.model, serverNames: [name] });
         assertEquals(result.ok, false);
-        assertMatch(
-          result.error ?? "",
-          /^Invalid gateway model: instance #0 slug .* must use only a-z/,
-        );
+        assertMatch(result.error ?? "", /^Invalid gateway model: server name /);
       }
       assertEquals(await Deno.readTextFile(f.gateway.paths.confFile), live);
       assertEquals(
@@ -345,9 +322,7 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
 Deno.test("with no server names NGINX accepts any Host and AiKore's auth check decides", async () => {
   const f = await startGatewayFixture({ serverNames: [] });
   try {
-    const [echo] = f.model.instances;
-    assert(echo);
-    for (const port of [f.model.dashboardPort, echo.publicPort]) {
+    for (const port of [f.model.dashboardPort, f.echoPort]) {
       const path = port === f.model.dashboardPort ? "/instance/echo/" : "/";
       assertEquals(
         (await rawGet(port, path, "anything.example", [`Cookie: ${AUTH.cookie}`])).status,

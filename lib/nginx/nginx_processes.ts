@@ -28,24 +28,47 @@ async function allProcesses(): Promise<NginxProcess[]> {
   return found;
 }
 
+/** Whether `process` has a file under `prefix` open (a worker keeps its master's error log). */
+async function holdsFileUnder(process: NginxProcess, prefix: string): Promise<boolean> {
+  try {
+    for await (const entry of Deno.readDir(`/proc/${process.pid}/fd`)) {
+      const target = await Deno.readLink(`/proc/${process.pid}/fd/${entry.name}`).catch(() => "");
+      if (target.startsWith(`${prefix}/`)) return true;
+    }
+  } catch {
+    // Gone, or not ours to inspect: then it is not proven ours either.
+  }
+  return false;
+}
+
+/** Whether `process` is a master started with `-p <prefix>/`. */
+function isMasterOf(process: NginxProcess, prefix: string): boolean {
+  return process.cmdline.startsWith("nginx: master process") &&
+    process.cmdline.includes(` -p ${prefix}/ `);
+}
+
 /**
  * NGINX processes of the instance rooted at `prefix`: masters started with `-p <prefix>/` and
- * any process titled `nginx: …` in their process group or in group `extraGroup` (the pid in a
- * stale pid file: orphaned workers keep the dead master's group). Never matches other programs.
+ * the `nginx: …` processes of their groups, plus those in group `extraGroup` (the pid in a
+ * stale pid file: orphaned workers keep the dead master's group) that prove they are ours
+ * (a `-p <prefix>/` command line, or a file under the prefix open). A pid file naming another
+ * program's nginx therefore never gets it signalled.
  */
 export async function findNginxProcesses(
   prefix: string,
   extraGroup: number | null,
 ): Promise<NginxProcess[]> {
-  const processes = await allProcesses();
-  const masters = processes.filter((p) =>
-    p.cmdline.startsWith("nginx: master process") && p.cmdline.includes(` -p ${prefix}/ `)
+  const processes = (await allProcesses()).filter((p) =>
+    p.pid !== Deno.pid && p.cmdline.startsWith("nginx: ")
   );
-  const groups = new Set(masters.map((p) => p.pid));
-  if (extraGroup !== null) groups.add(extraGroup);
-  return processes.filter((p) =>
-    p.pid !== Deno.pid && p.cmdline.startsWith("nginx: ") && groups.has(p.pgrp)
-  );
+  const groups = new Set(processes.filter((p) => isMasterOf(p, prefix)).map((p) => p.pid));
+  const found: NginxProcess[] = processes.filter((p) => groups.has(p.pgrp));
+  if (extraGroup === null || groups.has(extraGroup)) return found;
+  for (const process of processes) {
+    if (process.pgrp !== extraGroup) continue;
+    if (isMasterOf(process, prefix) || await holdsFileUnder(process, prefix)) found.push(process);
+  }
+  return found;
 }
 
 /** Processes still alive in process group `pgrp` titled `nginx: …`. */

@@ -46,14 +46,7 @@ const model: GatewayModel = {
   dashboardPort: 9000,
   backendPort: 9100,
   serverNames: ["localhost"],
-  instances: [{
-    slug: "a",
-    publicPort: 19001,
-    upstreamPort: 40001,
-    customHostname: null,
-    proxy: "both",
-    kind: "web",
-  }],
+  poolPorts: [19001],
 };
 
 Deno.test("the shape check accepts the rendering and catches any injected directive", () => {
@@ -62,13 +55,13 @@ Deno.test("the shape check accepts the rendering and catches any injected direct
   const injections = [
     text.replace("server_name localhost;", "server_name localhost; include /etc/passwd;"),
     text.replace(
-      "location /instance/a/ {",
-      "location /secret/ { return 200; }\n    location /instance/a/ {",
+      "location ~ ^/instance/[^/]+/ {",
+      "location /secret/ { return 200; }\n    location ~ ^/instance/[^/]+/ {",
     ),
     text.replace("server_name localhost;", "server_name localhost evil.com;"),
     text.replace(
-      "proxy_pass http://aikore_app_a/;",
-      "proxy_pass http://aikore_app_a/ ;\n}\nserver {",
+      "proxy_pass http://127.0.0.1:$aikore_port$aikore_uri;",
+      "proxy_pass http://127.0.0.1:$aikore_port$aikore_uri ;\n}\nserver {",
     ),
     text + "server { }\n",
   ];

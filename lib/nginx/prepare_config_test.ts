@@ -9,56 +9,28 @@ const model: GatewayModel = {
   dashboardPort: 9000,
   backendPort: 9100,
   serverNames: [],
-  instances: [
-    {
-      slug: "both",
-      publicPort: 19001,
-      upstreamPort: 40001,
-      customHostname: null,
-      proxy: "both",
-      kind: "web",
-    },
-    {
-      slug: "port",
-      publicPort: 19002,
-      upstreamPort: 40002,
-      customHostname: null,
-      proxy: "port",
-      kind: "web",
-    },
-    {
-      slug: "path",
-      publicPort: 19003,
-      upstreamPort: 40003,
-      customHostname: null,
-      proxy: "path",
-      kind: "web",
-    },
-  ],
+  poolPorts: [19001, 19002, 19003],
 };
 
 Deno.test("only listen ports the live config does not hold are checked", () => {
-  assertEquals(newListenPorts(model, null), [9000, 19001, 19002]);
-  const live = { ...model, instances: model.instances.slice(0, 1) };
-  assertEquals(newListenPorts(model, live), [19002]);
-  assertEquals(newListenPorts(model, { ...live, listenHost: "127.0.0.1" }), [9000, 19001, 19002]);
+  assertEquals(newListenPorts(model, null), [9000, 19001, 19002, 19003]);
+  const live = { ...model, poolPorts: [19001] };
+  assertEquals(newListenPorts(model, live), [19002, 19003]);
+  assertEquals(newListenPorts(model, { ...live, listenHost: "127.0.0.1" }), [
+    9000,
+    19001,
+    19002,
+    19003,
+  ]);
 });
 
-Deno.test("an instance whose port is blocked keeps its path route or is left out", () => {
-  const blocked = new Map([[19001, "port 19001 is busy"], [19002, "port 19002 is busy"], [
-    19003,
-    "unused",
-  ]]);
+Deno.test("a pool port another program holds is left out and reported; the dashboard's is fatal", () => {
+  const blocked = new Map([[19001, "port 19001 is busy"], [19777, "not a pool port"]]);
   const prepared = prepareConfig(model, paths, {}, blocked);
-  assertEquals(prepared.model.instances.map((i) => [i.slug, i.proxy]), [["both", "path"], [
-    "path",
-    "path",
-  ]]);
-  assertEquals(prepared.instanceErrors, {
-    both: "published under /instance/both/ only: port 19001 is busy",
-    port: "not published: port 19002 is busy",
-  });
-  assertEquals(prepared.text.includes("19001"), false);
+  assertEquals(prepared.model.poolPorts, [19002, 19003]);
+  assertEquals(prepared.portErrors, { 19001: "port 19001 is busy" });
+  assertEquals(prepared.text.includes(":19001;"), false);
+  assertEquals(prepared.text.includes("listen 0.0.0.0:19002;"), true);
   assertThrows(
     () => prepareConfig(model, paths, {}, new Map([[9000, "busy"]])),
     /Cannot publish the dashboard: busy/,

@@ -8,7 +8,7 @@
  */
 import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
 import { configShapeProblem } from "./config_shape.ts";
-import type { GatewayInstance, GatewayModel } from "./gateway_model.ts";
+import type { GatewayModel } from "./gateway_model.ts";
 import { nginxPaths } from "./nginx_paths.ts";
 import { type NginxDirective, parseNginxConfig } from "./parse_nginx_config.ts";
 import { renderNginxConfig } from "./render_nginx_config.ts";
@@ -41,15 +41,14 @@ function count(directives: NginxDirective[], name: string, blocks = false): numb
 
 /** Servers and locations the template must produce, computed independently of the renderer. */
 function expectedCounts(model: GatewayModel): { server: number; location: number } {
-  const filtered = model.serverNames.length > 0 ? 2 : 1;
-  let server = filtered;
-  let location = 1;
-  for (const i of model.instances as GatewayInstance[]) {
-    if (i.proxy !== "path") (server += filtered), (location += 2);
-    if (i.proxy !== "port") location += 3;
-    if (i.customHostname !== null) (server += 1), (location += 2);
-  }
-  return { server, location };
+  // Each instance route: the check subrequest, the route, @aikore_login, @aikore_refuse.
+  const route = 4;
+  const filtered = model.serverNames.length > 0;
+  const pool = model.poolPorts.length > 0;
+  return {
+    server: 1 + (filtered ? 1 : 0) + (pool ? 1 : 0),
+    location: 2 + route + (filtered ? route : 0) + (pool ? route : 0),
+  };
 }
 
 async function nginxTest(file: string, prefix: string): Promise<string | null> {

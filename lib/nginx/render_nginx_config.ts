@@ -1,20 +1,16 @@
 import { block, directive as d, quotedPath } from "./config_text.ts";
 import type { GatewayModel, RenderSettings } from "./gateway_model.ts";
 import { configPathProblem, type NginxPaths } from "./nginx_paths.ts";
-import {
-  appUpstream,
-  backendLocation,
-  instanceServers,
-  pathRoute,
-  refuseUnknownHosts,
-  serverHead,
-} from "./render_routes.ts";
+import { backendLocation, instanceRoute, serverHead } from "./render_routes.ts";
 import {
   assertValidGatewayModel,
   InvalidGatewayModelError,
   listenAddress,
   resolveRenderSettings,
 } from "./validate_gateway_model.ts";
+
+/** How many copies of the session cookie are stripped one by one before the header is dropped. */
+const COOKIE_STRIP_PASSES = 6;
 
 function assertSafePaths(paths: NginxPaths): void {
   const problems = [paths.pidFile, paths.errorLog, paths.tempDir]
@@ -23,8 +19,43 @@ function assertSafePaths(paths: NginxPaths): void {
   if (problems.length > 0) throw new InvalidGatewayModelError(problems);
 }
 
+/** Removes one copy of cookie `name` from `source` into `target`. */
+function stripOnce(name: string, source: string, target: string, tag: string): string[] {
+  return block(`map ${source} ${target}`, [
+    d("default", source),
+    d(`"~^\\s*${name}=[^;]*(?:;\\s*)?(?<aikore_${tag}_rest>.*)$"`, `$aikore_${tag}_rest`),
+    d(
+      `"~^(?<aikore_${tag}_head>.*?);\\s*${name}=[^;]*(?<aikore_${tag}_tail>.*)$"`,
+      `"$aikore_${tag}_head$aikore_${tag}_tail"`,
+    ),
+  ]);
+}
+
+/**
+ * The Cookie header apps receive: every copy of AiKore's cookie removed (an app that tossed
+ * cookies under nested paths makes the browser send several). Past the passes, no cookie at all.
+ */
+function appCookieMaps(name: string | undefined): string[] {
+  if (name === undefined) return [];
+  const lines: string[] = [];
+  let source = "$http_cookie";
+  for (let pass = 1; pass <= COOKIE_STRIP_PASSES; pass++) {
+    const target = `$aikore_cookie_pass${pass}`;
+    lines.push(...stripOnce(name, source, target, `c${pass}`));
+    source = target;
+  }
+  lines.push(
+    ...block(`map ${source} $aikore_app_cookie`, [
+      d("default", source),
+      d(`"~(?:^|;)\\s*${name}="`, '""'),
+    ]),
+  );
+  return lines;
+}
+
 function maps(sessionCookieName: string | undefined): string[] {
-  const lines = [
+  const appCookie = sessionCookieName === undefined ? "$http_cookie" : "$aikore_app_cookie";
+  return [
     ...block("map $http_upgrade $aikore_connection", [d("default", "upgrade"), d('""', '""')]),
     // Only a claim of https is trusted: at worst it makes cookies Secure for a lying client.
     ...block("map $http_x_forwarded_proto $aikore_forwarded_proto", [
@@ -37,67 +68,51 @@ function maps(sessionCookieName: string | undefined): string[] {
       d("navigate", 1),
       d('""', "$aikore_accepts_html"),
     ]),
-  ];
-  if (sessionCookieName === undefined) return lines;
-  // Two passes so a duplicated session cookie (two paths) is removed as well.
-  const strip = (source: string, target: string, tag: string) =>
-    block(`map ${source} ${target}`, [
-      d("default", source),
-      d(
-        `"~^${sessionCookieName}=[^;]*(?:;\\s*)?(?<aikore_${tag}_rest>.*)$"`,
-        `$aikore_${tag}_rest`,
-      ),
-      d(
-        `"~^(?<aikore_${tag}_head>.*?);\\s*${sessionCookieName}=[^;]*(?<aikore_${tag}_tail>.*)$"`,
-        `"$aikore_${tag}_head$aikore_${tag}_tail"`,
-      ),
-    ]);
-  return [
-    ...lines,
-    ...strip("$http_cookie", "$aikore_app_cookie_once", "c1"),
-    ...strip("$aikore_app_cookie_once", "$aikore_app_cookie", "c2"),
+    ...appCookieMaps(sessionCookieName),
+    // An AiKore API token never reaches an app; any other Authorization passes untouched.
+    ...block("map $http_authorization $aikore_app_authorization", [
+      d("default", "$http_authorization"),
+      d('"~*^\\s*bearer\\s+aik_"', '""'),
+    ]),
+    // AiKore's own pages (not serving, starting) need the session; apps never get it.
+    ...block("map $aikore_kind $aikore_out_cookie", [
+      d("default", appCookie),
+      d("page", "$http_cookie"),
+    ]),
+    ...block("map $aikore_kind $aikore_out_authorization", [
+      d("default", "$aikore_app_authorization"),
+      d("page", "$http_authorization"),
+    ]),
   ];
 }
 
-function upstreams(model: GatewayModel): string[] {
-  const lines = block("upstream aikore_backend", [
-    d("server", `127.0.0.1:${model.backendPort}`),
-    // Idle connections kept per worker; fewer than the concurrent requests means churn.
-    d("keepalive", 128),
-    d("keepalive_requests", 100000),
+function servers(model: GatewayModel, listenHost: string): string[] {
+  const cookie = model.sessionCookieName ?? null;
+  const dashboard = `${listenHost}:${model.dashboardPort}`;
+  const filtered = model.serverNames.length > 0;
+  const lines = block("server", [
+    ...serverHead(dashboard, model.serverNames, !filtered),
+    ...backendLocation(),
+    ...instanceRoute("location ~ ^/instance/[^/]+/", "path", cookie),
   ]);
-  for (const instance of model.instances) {
+  if (filtered) {
+    // Any other Host on the dashboard port: a custom instance host name, or refused (444).
     lines.push(
-      ...block(`upstream ${appUpstream(instance.slug)}`, [
-        d("server", `127.0.0.1:${instance.upstreamPort}`),
-        d("keepalive", 128),
-        d("keepalive_requests", 100000),
-        // Below the 5 s idle timeout of common Python servers, so a reused connection is alive.
-        d("keepalive_timeout", "4s"),
+      ...block("server", [
+        ...serverHead(dashboard, [], true),
+        ...instanceRoute("location /", "host", cookie),
+      ]),
+    );
+  }
+  if (model.poolPorts.length > 0) {
+    lines.push(
+      ...block("server", [
+        ...model.poolPorts.map((port) => d("listen", `${listenHost}:${port}`)),
+        ...instanceRoute("location /", "port", cookie),
       ]),
     );
   }
   return lines;
-}
-
-function dashboardServers(
-  model: GatewayModel,
-  listenHost: string,
-  cookieVariable: string,
-): string[] {
-  const listen = `${listenHost}:${model.dashboardPort}`;
-  const filtered = model.serverNames.length > 0;
-  const routes = model.instances
-    .filter((instance) => instance.proxy !== "port")
-    .flatMap((instance) => pathRoute(instance, cookieVariable));
-  return [
-    ...(filtered ? refuseUnknownHosts(listen) : []),
-    ...block("server", [
-      ...serverHead(listen, model.serverNames, !filtered),
-      ...backendLocation(),
-      ...routes,
-    ]),
-  ];
 }
 
 /**
@@ -113,12 +128,9 @@ export function renderNginxConfig(
   assertSafePaths(paths);
   const resolved = resolveRenderSettings(settings);
   const listenHost = listenAddress(model.listenHost) ?? "";
-  const cookieVariable = model.sessionCookieName === undefined
-    ? "$http_cookie"
-    : "$aikore_app_cookie";
   const temp = (name: string) => quotedPath(`${paths.tempDir}/${name}`);
   const lines = [
-    "# Managed by AiKore: rewritten on every change, edits are lost.",
+    "# Managed by AiKore: rendered from settings only, edits are lost.",
     d("daemon", "off"),
     d("worker_processes", resolved.workerProcesses),
     d("pcre_jit", "on"),
@@ -149,11 +161,13 @@ export function renderNginxConfig(
       d("proxy_read_timeout", "1h"),
       d("proxy_send_timeout", "1h"),
       ...maps(model.sessionCookieName),
-      ...upstreams(model),
-      ...dashboardServers(model, listenHost, cookieVariable),
-      ...model.instances.flatMap((instance) =>
-        instanceServers(model, instance, listenHost, cookieVariable)
-      ),
+      ...block("upstream aikore_backend", [
+        d("server", `127.0.0.1:${model.backendPort}`),
+        // Idle connections kept per worker; fewer than the concurrent requests means churn.
+        d("keepalive", 128),
+        d("keepalive_requests", 100000),
+      ]),
+      ...servers(model, listenHost),
     ]),
   ];
   return lines.join("\n") + "\n";

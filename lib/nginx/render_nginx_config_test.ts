@@ -10,32 +10,7 @@ const model: GatewayModel = {
   dashboardPort: 9000,
   backendPort: 9100,
   serverNames: ["localhost", "127.0.0.1"],
-  instances: [
-    {
-      slug: "comfy",
-      publicPort: 19001,
-      upstreamPort: 40001,
-      customHostname: "comfy.lan",
-      proxy: "both",
-      kind: "web",
-    },
-    {
-      slug: "lm",
-      publicPort: 19002,
-      upstreamPort: 40002,
-      customHostname: null,
-      proxy: "port",
-      kind: "vnc",
-    },
-    {
-      slug: "flux",
-      publicPort: 19003,
-      upstreamPort: 40003,
-      customHostname: null,
-      proxy: "path",
-      kind: "web",
-    },
-  ],
+  poolPorts: [19001, 19002, 19003],
   sessionCookieName: "aikore_session",
 };
 
@@ -83,19 +58,23 @@ Deno.test("main context: foreground, own pid/log/temp paths, shutdown timeout se
   assertEquals(one(custom, "user").args, ["root"]);
 });
 
-Deno.test("every listen address has a default server refusing unknown Hosts", () => {
-  const refusing = servers.filter((s) =>
+Deno.test("the config names no instance: one server on every pool port, one for other Hosts", () => {
+  const text = renderNginxConfig(model, paths);
+  assertEquals(/comfy|upstream aikore_app/.test(text), false);
+  const pool = servers.filter((s) => find(body(s), "listen").length === 3);
+  assertEquals(pool.length, 1);
+  assertEquals(find(body(pool[0] as NginxDirective), "listen").map((l) => l.args), [
+    ["0.0.0.0:19001"],
+    ["0.0.0.0:19002"],
+    ["0.0.0.0:19003"],
+  ]);
+  const hosts = servers.filter((s) =>
     find(body(s), "listen").some((l) => l.args[1] === "default_server")
   );
-  assertEquals(refusing.map((s) => one(body(s), "listen").args[0]).sort(), [
-    "0.0.0.0:19001",
-    "0.0.0.0:19002",
-    "0.0.0.0:9000",
-  ]);
-  for (const server of refusing) {
-    assertEquals(one(body(server), "return").args, ["444"]);
-    assertEquals(find(body(server), "location"), []);
-  }
+  assertEquals(hosts.map((s) => one(body(s), "listen").args), [["0.0.0.0:9000", "default_server"]]);
+  const custom = header(one(body(hosts[0] as NginxDirective), "location", "="), "X-AiKore-Route");
+  assertEquals(custom, ["host"]);
+  assertEquals(renderNginxConfig({ ...model, poolPorts: [19001] }, paths) === text, false);
 });
 
 Deno.test("the dashboard proxies everything else to AiKore with WebSocket and forwarding headers", () => {
@@ -115,68 +94,65 @@ Deno.test("the dashboard proxies everything else to AiKore with WebSocket and fo
   assertEquals(one(body(backend), "server").args, ["127.0.0.1:9100"]);
 });
 
-Deno.test("path routes: prefix stripped, auth subrequest, login redirect, long timeouts", () => {
+Deno.test("instance routes ask AiKore per request where to go; apps never get its cookie or token", () => {
   const [dashboard] = serverOn(9000, "localhost");
   assert(dashboard);
   const locations = find(body(dashboard), "location").map((l) => l.args.join(" "));
   assertEquals(locations, [
     "/",
-    "= /_aikore/auth/comfy",
-    "/instance/comfy/",
-    "@aikore_login_comfy",
-    "= /_aikore/auth/flux",
-    "/instance/flux/",
-    "@aikore_login_flux",
+    "^~ /_aikore/gateway/",
+    "= /_aikore_gateway_check",
+    "~ ^/instance/[^/]+/",
+    "@aikore_login",
+    "@aikore_refuse",
   ]);
-  const route = one(body(dashboard), "location", "/instance/comfy/");
-  assertEquals(one(body(route), "proxy_pass").args, ["http://aikore_app_comfy/"]);
-  assertEquals(one(body(route), "auth_request").args, ["/_aikore/auth/comfy"]);
-  assertEquals(one(body(route), "error_page").args, ["401", "=", "@aikore_login_comfy"]);
-  assertEquals(header(route, "X-Forwarded-Prefix"), ["/instance/comfy"]);
-  assertEquals(header(route, "Cookie"), ["$aikore_app_cookie"]);
-  assertEquals(one(body(route), "proxy_read_timeout").args, ["24h"]);
-  const login = one(body(dashboard), "location", "@aikore_login_comfy");
+  assertEquals(
+    one(body(one(body(dashboard), "location", "^~", "/_aikore/gateway/")), "return").args,
+    ["404"],
+  );
+  const route = one(body(dashboard), "location", "~", "^/instance/[^/]+/");
+  assertEquals(one(body(route), "auth_request").args, ["/_aikore_gateway_check"]);
+  assertEquals(
+    find(body(route), "auth_request_set").map((d) => d.args),
+    [
+      ["$aikore_port", "$upstream_http_x_aikore_upstream"],
+      ["$aikore_uri", "$upstream_http_x_aikore_uri"],
+      ["$aikore_kind", "$upstream_http_x_aikore_kind"],
+      ["$aikore_login", "$upstream_http_x_aikore_login"],
+      ["$aikore_prefix", "$upstream_http_x_aikore_prefix"],
+    ],
+  );
+  assertEquals(one(body(route), "proxy_pass").args, ["http://127.0.0.1:$aikore_port$aikore_uri"]);
+  assertEquals(header(route, "Cookie"), ["$aikore_out_cookie"]);
+  assertEquals(header(route, "Authorization"), ["$aikore_out_authorization"]);
+  assertEquals(header(route, "X-Forwarded-Prefix"), ["$aikore_prefix"]);
+  assertEquals(one(body(route), "proxy_cookie_flags").args, [
+    "aikore_session",
+    "nosecure",
+    "samesite=none",
+  ]);
+  const login = one(body(dashboard), "location", "@aikore_login");
   const redirect = one(body(login), "if", "($aikore_wants_login)");
-  assertEquals(one(body(redirect), "return").args, ["302", "/login?next=/instance/comfy/"]);
+  assertEquals(one(body(redirect), "return").args, ["302", "$aikore_login"]);
   assertEquals(one(body(login), "return").args, ["401"]);
-  const auth = one(body(dashboard), "location", "=", "/_aikore/auth/comfy");
+  const auth = one(body(dashboard), "location", "=", "/_aikore_gateway_check");
   assertEquals(find(body(auth), "internal").length, 1);
-  assertEquals(one(body(auth), "proxy_pass").args, ["http://aikore_backend/api/auth/check"]);
+  assertEquals(one(body(auth), "proxy_pass").args, [
+    "http://aikore_backend/_aikore/gateway/check",
+  ]);
   assertEquals(one(body(auth), "proxy_pass_request_body").args, ["off"]);
   assertEquals(header(auth, "Content-Length"), [""]);
   assertEquals(header(auth, "Cookie"), ["$http_cookie"]);
   assertEquals(header(auth, "Authorization"), ["$http_authorization"]);
   assertEquals(header(auth, "X-Original-URI"), ["$request_uri"]);
-  assertEquals(header(auth, "X-AiKore-Instance"), ["comfy"]);
+  assertEquals(header(auth, "X-AiKore-Port"), ["$server_port"]);
   assertEquals(header(auth, "X-AiKore-Route"), ["path"]);
-});
-
-Deno.test("port routes serve the app at the root of its own port, 401 without a redirect", () => {
-  const [server] = serverOn(19001);
-  assert(server);
-  assertEquals(one(body(server), "server_name").args, ["localhost", "127.0.0.1", "comfy.lan"]);
-  const root = one(body(server), "location", "/");
-  assertEquals(one(body(root), "proxy_pass").args, ["http://aikore_app_comfy"]);
-  assertEquals(one(body(root), "auth_request").args, ["/_aikore/auth"]);
-  assertEquals(find(body(root), "error_page"), []);
-  assertEquals(header(root, "X-Forwarded-Prefix"), []);
-  const auth = one(body(server), "location", "=", "/_aikore/auth");
-  assertEquals(header(auth, "X-AiKore-Route"), ["port"]);
-  const [vnc] = serverOn(19002);
-  assert(vnc);
-  assertEquals(one(body(one(body(vnc), "location", "/")), "proxy_read_timeout").args, ["7d"]);
-  assertEquals(serverOn(19003), [], "a path-only instance gets no port");
-});
-
-Deno.test("a custom host name is a server block on the dashboard port", () => {
-  const [server] = serverOn(9000, "comfy.lan");
-  assert(server);
-  assertEquals(one(body(server), "server_name").args, ["comfy.lan"]);
-  const root = one(body(server), "location", "/");
-  assertEquals(one(body(root), "proxy_pass").args, ["http://aikore_app_comfy"]);
-  assertEquals(header(one(body(server), "location", "=", "/_aikore/auth"), "X-AiKore-Route"), [
-    "host",
-  ]);
+  const maps = find(body(http), "map").map((m) => m.args.join(" "));
+  assert(maps.includes("$http_authorization $aikore_app_authorization"));
+  const text = renderNginxConfig(model, paths);
+  assert(text.includes('"~*^\\s*bearer\\s+aik_" "";'), "an AiKore token maps to no header");
+  const passes = maps.filter((m) => /\$aikore_cookie_pass\d$/.test(m));
+  assertEquals(passes.length, 6, "six copies stripped one by one, then the header is dropped");
 });
 
 Deno.test("with no server names the dashboard and instance servers are the defaults", () => {
@@ -185,7 +161,7 @@ Deno.test("with no server names the dashboard and instance servers are the defau
   assertEquals(list.filter((s) => find(body(s), "return", "444").length > 0), []);
   assertEquals(
     list.filter((s) => find(body(s), "listen").some((l) => l.args[1] === "default_server")).length,
-    3,
+    1,
   );
 });
 

@@ -1,15 +1,16 @@
 import { block, directive as d } from "./config_text.ts";
-import type { GatewayInstance, GatewayModel } from "./gateway_model.ts";
-
-/** The NGINX upstream name of an instance's app. */
-export function appUpstream(slug: string): string {
-  return `aikore_app_${slug}`;
-}
+import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "./gateway_model.ts";
 
 /** The URL path prefix of an instance on the dashboard port. */
 export function instancePathPrefix(slug: string): string {
   return `/instance/${slug}`;
 }
+
+/** Which door a request came in by; AiKore's check answers differently for each. */
+export type RouteKind = "port" | "path" | "host";
+
+/** The internal location of the auth subrequest (an app path of this name is not reachable). */
+const CHECK_LOCATION = "/_aikore_gateway_check";
 
 const forwardedHeaders = [
   d("proxy_set_header", "X-Real-IP", "$remote_addr"),
@@ -18,30 +19,30 @@ const forwardedHeaders = [
   d("proxy_set_header", "X-Forwarded-Host", "$http_host"),
 ];
 
-/** Headers for a proxied request that may upgrade to a WebSocket. */
-function proxyHeaders(cookieVariable: string): string[] {
-  return [
-    d("proxy_set_header", "Host", "$http_host"),
-    d("proxy_set_header", "Upgrade", "$http_upgrade"),
-    d("proxy_set_header", "Connection", "$aikore_connection"),
-    d("proxy_set_header", "Cookie", cookieVariable),
-    ...forwardedHeaders,
-  ];
-}
+/** nginx's variable for a response header of the check. */
+const checkVariable = (header: string) =>
+  `$upstream_http_${header.toLowerCase().replaceAll("-", "_")}`;
 
 /** AiKore's own server: the dashboard, its API, SSE and WebSockets. */
 export function backendLocation(): string[] {
-  return block("location /", [
-    d("proxy_pass", "http://aikore_backend"),
-    ...proxyHeaders("$http_cookie"),
-  ]);
+  return [
+    ...block("location /", [
+      d("proxy_pass", "http://aikore_backend"),
+      d("proxy_set_header", "Host", "$http_host"),
+      d("proxy_set_header", "Upgrade", "$http_upgrade"),
+      d("proxy_set_header", "Connection", "$aikore_connection"),
+      ...forwardedHeaders,
+    ]),
+    // The gateway's own endpoints answer nginx's subrequests only, never a browser.
+    ...block(`location ^~ ${GATEWAY_INTERNAL_PREFIX}`, [d("return", 404)]),
+  ];
 }
 
-/** The internal subrequest target asking AiKore whether the request is logged in. */
-function authLocation(uri: string, slug: string, route: "path" | "port" | "host"): string[] {
-  return block(`location = ${uri}`, [
+/** The subrequest asking AiKore "may this pass, and where to?" for `route`. */
+function checkLocation(route: RouteKind): string[] {
+  return block(`location = ${CHECK_LOCATION}`, [
     d("internal"),
-    d("proxy_pass", "http://aikore_backend/api/auth/check"),
+    d("proxy_pass", `http://aikore_backend${GATEWAY_CHECK_PATH}`),
     d("proxy_pass_request_body", "off"),
     d("proxy_set_header", "Content-Length", '""'),
     d("proxy_set_header", "Connection", '""'),
@@ -50,63 +51,51 @@ function authLocation(uri: string, slug: string, route: "path" | "port" | "host"
     d("proxy_set_header", "Authorization", "$http_authorization"),
     d("proxy_set_header", "X-Original-URI", "$request_uri"),
     d("proxy_set_header", "X-Original-Method", "$request_method"),
-    ...forwardedHeaders,
-    d("proxy_set_header", "X-AiKore-Instance", slug),
     d("proxy_set_header", "X-AiKore-Route", route),
+    d("proxy_set_header", "X-AiKore-Port", "$server_port"),
+    ...forwardedHeaders,
     d("proxy_read_timeout", "30s"),
   ]);
 }
 
-interface AppLocation {
-  head: string;
-  auth: string;
-  proxyPass: string;
-  extra: string[];
-}
-
-function appLocation(
-  instance: GatewayInstance,
-  cookieVariable: string,
-  spec: AppLocation,
-): string[] {
-  // Desktop streams sit idle for long stretches; web apps reconnect on their own.
-  const timeout = instance.kind === "vnc" ? "7d" : "24h";
-  return block(spec.head, [
-    d("auth_request", spec.auth),
-    ...spec.extra,
-    d("proxy_pass", spec.proxyPass),
-    ...proxyHeaders(cookieVariable),
-    d("proxy_read_timeout", timeout),
-    d("proxy_send_timeout", timeout),
-  ]);
-}
-
-/** `/instance/<slug>/` on the dashboard server: prefix stripped, browsers sent to log in. */
-export function pathRoute(instance: GatewayInstance, cookieVariable: string): string[] {
-  const prefix = instancePathPrefix(instance.slug);
-  const auth = `/_aikore/auth/${instance.slug}`;
-  const login = `@aikore_login_${instance.slug}`;
+/**
+ * The instance plane for `route`: every request is checked by AiKore, then proxied to the
+ * 127.0.0.1 port and URI the check named (the app, or AiKore's not-serving page). The config
+ * never names an instance, so starting, stopping or renaming one never reloads nginx.
+ */
+export function instanceRoute(head: string, route: RouteKind, cookieName: string | null) {
   return [
-    ...authLocation(auth, instance.slug, "path"),
-    ...appLocation(instance, cookieVariable, {
-      head: `location ${prefix}/`,
-      auth,
-      proxyPass: `http://${appUpstream(instance.slug)}/`,
-      extra: [
-        d("error_page", 401, "=", login),
-        d("proxy_set_header", "X-Forwarded-Prefix", prefix),
-      ],
-    }),
-    ...block(`location ${login}`, [
-      ...block("if ($aikore_wants_login)", [d("return", 302, `/login?next=${prefix}/`)]),
+    ...checkLocation(route),
+    ...block(head, [
+      d("auth_request", CHECK_LOCATION),
+      d("auth_request_set", "$aikore_port", checkVariable(CHECK_HEADERS.port)),
+      d("auth_request_set", "$aikore_uri", checkVariable(CHECK_HEADERS.uri)),
+      d("auth_request_set", "$aikore_kind", checkVariable(CHECK_HEADERS.kind)),
+      d("auth_request_set", "$aikore_login", checkVariable(CHECK_HEADERS.login)),
+      d("auth_request_set", "$aikore_prefix", "$upstream_http_x_aikore_prefix"),
+      d("error_page", 401, "=", "@aikore_login"),
+      d("error_page", 403, "=", "@aikore_refuse"),
+      d("proxy_pass", "http://127.0.0.1:$aikore_port$aikore_uri"),
+      d("proxy_set_header", "Host", "$http_host"),
+      d("proxy_set_header", "Upgrade", "$http_upgrade"),
+      d("proxy_set_header", "Connection", "$aikore_connection"),
+      d("proxy_set_header", "Cookie", "$aikore_out_cookie"),
+      d("proxy_set_header", "Authorization", "$aikore_out_authorization"),
+      d("proxy_set_header", "X-Forwarded-Prefix", "$aikore_prefix"),
+      ...forwardedHeaders,
+      // An app that sets AiKore's cookie (cookies ignore ports) gets it marked SameSite=None
+      // without Secure, which browsers reject: it can neither replace nor shadow the session.
+      ...(cookieName ? [d("proxy_cookie_flags", cookieName, "nosecure", "samesite=none")] : []),
+      // Desktop streams and notebooks sit idle for long stretches.
+      d("proxy_read_timeout", "7d"),
+      d("proxy_send_timeout", "7d"),
+    ]),
+    ...block("location @aikore_login", [
+      ...block("if ($aikore_wants_login)", [d("return", 302, "$aikore_login")]),
       d("return", 401),
     ]),
+    ...block("location @aikore_refuse", [d("return", 444)]),
   ];
-}
-
-/** A server refusing every Host not named elsewhere on this listen address. */
-export function refuseUnknownHosts(listen: string): string[] {
-  return block("server", [d("listen", listen, "default_server"), d("return", 444)]);
 }
 
 /** Listen address plus, when the model names hosts, the `server_name` line. */
@@ -115,56 +104,4 @@ export function serverHead(listen: string, names: string[], isDefault: boolean):
     isDefault ? d("listen", listen, "default_server") : d("listen", listen),
     ...(names.length > 0 ? [d("server_name", ...names)] : []),
   ];
-}
-
-/** The app at the root of its own origin (its public port or its custom host name). */
-export function rootRoute(
-  instance: GatewayInstance,
-  cookieVariable: string,
-  route: "port" | "host",
-): string[] {
-  const auth = "/_aikore/auth";
-  return [
-    ...authLocation(auth, instance.slug, route),
-    ...appLocation(instance, cookieVariable, {
-      head: "location /",
-      auth,
-      proxyPass: `http://${appUpstream(instance.slug)}`,
-      extra: [],
-    }),
-  ];
-}
-
-/** Server blocks publishing `instance` on its own port and custom host name. */
-export function instanceServers(
-  model: GatewayModel,
-  instance: GatewayInstance,
-  listenHost: string,
-  cookieVariable: string,
-): string[] {
-  const lines: string[] = [];
-  const filtered = model.serverNames.length > 0;
-  if (instance.proxy !== "path") {
-    const listen = `${listenHost}:${instance.publicPort}`;
-    const names = filtered
-      ? [...model.serverNames, ...(instance.customHostname ? [instance.customHostname] : [])]
-      : [];
-    if (filtered) lines.push(...refuseUnknownHosts(listen));
-    lines.push(
-      ...block("server", [
-        ...serverHead(listen, names, !filtered),
-        ...rootRoute(instance, cookieVariable, "port"),
-      ]),
-    );
-  }
-  if (instance.customHostname) {
-    const listen = `${listenHost}:${model.dashboardPort}`;
-    lines.push(
-      ...block("server", [
-        ...serverHead(listen, [instance.customHostname], false),
-        ...rootRoute(instance, cookieVariable, "host"),
-      ]),
-    );
-  }
-  return lines;
 }

@@ -1,10 +1,5 @@
-import { hostnameProblem, portProblem, slugProblem } from "../shared/identifiers.ts";
-import type {
-  GatewayInstance,
-  GatewayModel,
-  RenderSettings,
-  ResolvedRenderSettings,
-} from "./gateway_model.ts";
+import { hostnameProblem } from "../shared/identifiers.ts";
+import type { GatewayModel, RenderSettings, ResolvedRenderSettings } from "./gateway_model.ts";
 
 /** A gateway model or render setting that must not reach the NGINX config. */
 export class InvalidGatewayModelError extends Error {
@@ -19,6 +14,7 @@ const HEX_GROUP_RE = /^[0-9a-f]{1,4}$/;
 const COOKIE_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const USER_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 const MAX_BODY = 2 ** 50;
+const MAX_POOL_PORTS = 4096;
 
 /** The IPv6 address inside `[...]` or bare, lower-case hex only, or null when `text` is not one. */
 function ipv6(text: string): string | null {
@@ -53,55 +49,21 @@ function tcpPortProblem(port: unknown): string | null {
   return port < 1 || port > 65535 ? "must be in 1-65535" : null;
 }
 
-function instanceProblems(instance: GatewayInstance, index: number): string[] {
-  const problems: string[] = [];
-  const where = `instance #${index}`;
-  if (typeof instance !== "object" || instance === null) return [`${where} must be an object`];
-  const slug = typeof instance.slug === "string" ? slugProblem(instance.slug) : "must be a string";
-  if (slug) problems.push(`${where} slug ${JSON.stringify(instance.slug)} ${slug}`);
-  const name = typeof instance.slug === "string" && !slug ? `instance "${instance.slug}"` : where;
-  for (const key of ["publicPort", "upstreamPort"] as const) {
-    const value = instance[key];
-    const problem = typeof value === "number" ? portProblem(value) : "must be a whole number";
-    if (problem) problems.push(`${name} ${key} ${JSON.stringify(value)} ${problem}`);
-  }
-  if (instance.customHostname !== null) {
-    const problem = typeof instance.customHostname === "string"
-      ? hostnameProblem(instance.customHostname)
-      : "must be a string or null";
-    if (problem) {
-      problems.push(`${name} customHostname ${JSON.stringify(instance.customHostname)} ${problem}`);
-    }
-  }
-  if (!["port", "path", "both"].includes(instance.proxy)) {
-    problems.push(`${name} proxy ${JSON.stringify(instance.proxy)} must be port, path or both`);
-  }
-  if (!["web", "vnc"].includes(instance.kind)) {
-    problems.push(`${name} kind ${JSON.stringify(instance.kind)} must be web or vnc`);
-  }
-  return problems;
-}
-
 function duplicateProblems(model: GatewayModel): string[] {
   const problems: string[] = [];
   const ports = new Map<number, string>([
     [model.dashboardPort, "the dashboard"],
     [model.backendPort, "AiKore's server"],
   ]);
-  const claim = (map: Map<unknown, string>, key: unknown, owner: string, what: string) => {
-    const previous = map.get(key);
-    if (previous !== undefined) {
-      problems.push(`${what} ${String(key)} is used by ${previous} and ${owner}`);
-    } else map.set(key, owner);
-  };
-  const slugs = new Map<unknown, string>();
-  const hosts = new Map<unknown, string>(model.serverNames.map((n) => [n, "the dashboard"]));
-  for (const instance of model.instances) {
-    const owner = `instance "${instance.slug}"`;
-    claim(slugs, instance.slug, owner, "slug");
-    claim(ports, instance.publicPort, owner, "port");
-    claim(ports, instance.upstreamPort, `${owner} (upstream)`, "port");
-    if (instance.customHostname !== null) claim(hosts, instance.customHostname, owner, "host name");
+  if (model.dashboardPort === model.backendPort) {
+    problems.push(`port ${model.dashboardPort} is used by the dashboard and AiKore's server`);
+  }
+  const seen = new Set<number>();
+  for (const port of model.poolPorts) {
+    const owner = ports.get(port);
+    if (owner) problems.push(`pool port ${port} is also ${owner}'s port`);
+    if (seen.has(port)) problems.push(`pool port ${port} is listed twice`);
+    seen.add(port);
   }
   return problems;
 }
@@ -129,10 +91,13 @@ export function gatewayModelProblems(model: GatewayModel): string[] {
       if (problem) problems.push(`server name ${JSON.stringify(name)} ${problem}`);
     }
   }
-  if (!Array.isArray(model.instances) || model.instances.length > 1000) {
-    return [...problems, "instances must be a list of at most 1000 instances"];
+  if (!Array.isArray(model.poolPorts) || model.poolPorts.length > MAX_POOL_PORTS) {
+    return [...problems, `poolPorts must be a list of at most ${MAX_POOL_PORTS} ports`];
   }
-  model.instances.forEach((instance, index) => problems.push(...instanceProblems(instance, index)));
+  for (const port of model.poolPorts) {
+    const problem = tcpPortProblem(port);
+    if (problem) problems.push(`pool port ${JSON.stringify(port)} ${problem}`);
+  }
   const body = model.maxUploadBytes;
   if (body !== undefined && (!Number.isInteger(body) || body < 0 || body > MAX_BODY)) {
     problems.push(`maxUploadBytes ${JSON.stringify(body)} must be a whole number in 0-${MAX_BODY}`);

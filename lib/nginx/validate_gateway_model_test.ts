@@ -1,5 +1,5 @@
 import { assertEquals, assertMatch, assertThrows } from "../../tests/helpers/assert.ts";
-import type { GatewayInstance, GatewayModel } from "./gateway_model.ts";
+import type { GatewayModel } from "./gateway_model.ts";
 import {
   gatewayModelProblems,
   InvalidGatewayModelError,
@@ -7,37 +7,25 @@ import {
   resolveRenderSettings,
 } from "./validate_gateway_model.ts";
 
-const instance: GatewayInstance = {
-  slug: "comfy-1",
-  publicPort: 19001,
-  upstreamPort: 40001,
-  customHostname: null,
-  proxy: "both",
-  kind: "web",
-};
 const model: GatewayModel = {
   listenHost: "0.0.0.0",
   dashboardPort: 9000,
   backendPort: 9100,
   serverNames: ["localhost", "127.0.0.1", "[::1]", "aikore.lan"],
-  instances: [instance],
+  poolPorts: [19001, 19002],
 };
 
-function problemsWith(
-  changes: Partial<GatewayModel>,
-  instanceChanges: Partial<GatewayInstance> = {},
-): string[] {
-  return gatewayModelProblems({
-    ...model,
-    ...changes,
-    instances: [{ ...instance, ...instanceChanges }],
-  });
+function problemsWith(changes: Partial<GatewayModel>): string[] {
+  return gatewayModelProblems({ ...model, ...changes });
 }
 
 Deno.test("a well-formed model has no problems", () => {
   assertEquals(gatewayModelProblems(model), []);
   assertEquals(problemsWith({ maxUploadBytes: 0, sessionCookieName: "__Host-aikore_session" }), []);
-  assertEquals(problemsWith({}, { customHostname: "comfy.lan", proxy: "path", kind: "vnc" }), []);
+  assertEquals(problemsWith({ poolPorts: [] }), []);
+  assertMatch(problemsWith({ serverNames: ["[::1;]"] }).join(), /IPv6/);
+  assertMatch(problemsWith({ sessionCookieName: "a=b;c" }).join(), /sessionCookieName/);
+  assertMatch(problemsWith({ maxUploadBytes: 1.5 }).join(), /maxUploadBytes/);
 });
 
 Deno.test("listen addresses are IP literals only, IPv6 written in brackets", () => {
@@ -63,9 +51,12 @@ Deno.test("listen addresses are IP literals only, IPv6 written in brackets", () 
 });
 
 Deno.test("identifiers that could change the config are rejected, never escaped", () => {
-  const slugs = ["a;}server{", "$host", 'a"b', "a'b", "a b", "a\nb", "A", "-a", "api", "ä", ""];
-  for (const slug of slugs) {
-    assertMatch(problemsWith({}, { slug }).join(), /slug/, JSON.stringify(slug));
+  for (const port of ["19001;", "1 2", "$port"]) {
+    assertMatch(
+      problemsWith({ poolPorts: [port as unknown as number] }).join(),
+      /pool port/,
+      JSON.stringify(port),
+    );
   }
   for (
     const host of [
@@ -79,7 +70,6 @@ Deno.test("identifiers that could change the config are rejected, never escaped"
       "bücher.de",
     ]
   ) {
-    assertMatch(problemsWith({}, { customHostname: host }).join(), /customHostname/, host);
     assertMatch(problemsWith({ serverNames: [host] }).join(), /server name/, host);
   }
   assertMatch(problemsWith({ serverNames: ["[::1;]"] }).join(), /IPv6/);
@@ -88,43 +78,25 @@ Deno.test("identifiers that could change the config are rejected, never escaped"
 });
 
 Deno.test("ports must be whole numbers in range and used once", () => {
-  for (const port of [0, 80, 1023, 65536, 1.5, NaN, -1]) {
-    assertMatch(problemsWith({}, { publicPort: port }).join(), /publicPort/, String(port));
-    assertMatch(problemsWith({}, { upstreamPort: port }).join(), /upstreamPort/, String(port));
+  for (const port of [0, 65536, 1.5, NaN, -1]) {
+    assertMatch(problemsWith({ poolPorts: [port] }).join(), /pool port/, String(port));
   }
   assertMatch(problemsWith({ dashboardPort: 0 }).join(), /dashboardPort/);
   assertEquals(problemsWith({ dashboardPort: 80 }), []);
-  assertEquals(problemsWith({}, { publicPort: 9000 }), [
-    'port 9000 is used by the dashboard and instance "comfy-1"',
+  assertEquals(problemsWith({ poolPorts: [19001, 9000] }), [
+    "pool port 9000 is also the dashboard's port",
   ]);
-  assertEquals(problemsWith({}, { upstreamPort: 19001 }), [
-    'port 19001 is used by instance "comfy-1" and instance "comfy-1" (upstream)',
-  ]);
-  const twice = gatewayModelProblems({
-    ...model,
-    instances: [instance, { ...instance, upstreamPort: 40002 }],
-  });
-  assertEquals(twice, [
-    'slug comfy-1 is used by instance "comfy-1" and instance "comfy-1"',
-    'port 19001 is used by instance "comfy-1" and instance "comfy-1"',
-  ]);
-});
-
-Deno.test("custom host names must be unique and not the dashboard's", () => {
-  assertEquals(problemsWith({}, { customHostname: "aikore.lan" }), [
-    'host name aikore.lan is used by the dashboard and instance "comfy-1"',
+  assertEquals(problemsWith({ poolPorts: [19001, 19001] }), ["pool port 19001 is listed twice"]);
+  assertEquals(problemsWith({ backendPort: 9000 }), [
+    "port 9000 is used by the dashboard and AiKore's server",
   ]);
 });
 
 Deno.test("values of the wrong type are reported, not rendered", () => {
-  const broken = {
-    ...model,
-    instances: [{ ...instance, publicPort: "19001", proxy: "all" }],
-  } as unknown as GatewayModel;
-  assertEquals(gatewayModelProblems(broken), [
-    'instance "comfy-1" publicPort "19001" must be a whole number',
-    'instance "comfy-1" proxy "all" must be port, path or both',
-  ]);
+  const broken = { ...model, poolPorts: ["19001"] } as unknown as GatewayModel;
+  assertEquals(gatewayModelProblems(broken), ['pool port "19001" must be a whole number']);
+  const notList = { ...model, poolPorts: "19001-19010" } as unknown as GatewayModel;
+  assertMatch(gatewayModelProblems(notList).join(), /poolPorts must be a list/);
   assertMatch(gatewayModelProblems(null as unknown as GatewayModel).join(), /object/);
 });
 

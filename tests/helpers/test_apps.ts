@@ -189,7 +189,12 @@ export function startGradioLikeApp(port = 0): Promise<TestServer> {
  */
 export function startFakeBackend(
   secret: string,
-  options: { cookieName?: string; port?: number } = {},
+  options: {
+    cookieName?: string;
+    port?: number;
+    /** Answers first when it returns a response (e.g. AiKore's real gateway endpoint). */
+    intercept?: (request: Request) => Response | Promise<Response> | null;
+  } = {},
 ): Promise<FakeBackend> {
   const cookieName = options.cookieName ?? "aikore_session";
   const checks: AuthCheckCall[] = [];
@@ -198,6 +203,12 @@ export function startFakeBackend(
     async (request) => {
       const url = new URL(request.url);
       if (url.pathname === "/api/events/release") return events.release();
+      if (url.pathname === "/_aikore/gateway/check") {
+        const bodyBytes = (await digestBody(request.body)).bytes;
+        checks.push({ method: request.method, headers: headerRecord(request.headers), bodyBytes });
+      }
+      const intercepted = options.intercept?.(request);
+      if (intercepted) return intercepted;
       if (url.pathname === "/api/auth/check") {
         const bodyBytes = (await digestBody(request.body)).bytes;
         checks.push({ method: request.method, headers: headerRecord(request.headers), bodyBytes });

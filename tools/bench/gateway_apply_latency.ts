@@ -1,109 +1,73 @@
 /**
- * Time from `NginxGateway.apply()` to a new instance route being live: each round adds an
- * instance (new public port + /instance/<slug>/ path) to a running gateway and polls both
- * routes on fresh connections every 2 ms from the moment apply() is called. Also prints how
- * long apply() itself took (it returns once NGINX confirmed the reload and told the old
- * workers to stop). Removing the instance again is timed as well.
+ * Time from an instance's "started" event to the first 200 through its port route, with a
+ * real AiKore, its managed nginx and a real app (tests/fixtures/gateway/plane_app.ts). The
+ * config never changes, so this is the routing table update plus one proxied request: each
+ * round starts the instance, polls `http://127.0.0.1:<pool port>/` on fresh connections from
+ * the moment the event is published, then stops it. Also counts nginx reloads (expected 0).
  *
- * Re-run: deno run --allow-all tools/bench/gateway_apply_latency.ts [rounds=10]
+ * Every other round asks the app's internal port instead, to show the app's own first answer.
+ *
+ * Re-run: deno run --allow-all tools/bench/gateway_apply_latency.ts [rounds=30]
  */
-import { silentLogger } from "../../lib/log/mod.ts";
-import { type GatewayModel, NginxGateway } from "../../lib/nginx/mod.ts";
-import { startEchoApp, startFakeBackend } from "../../tests/helpers/test_apps.ts";
-import { freePorts, percentile, print } from "./gateway_bench_support.ts";
+import { startGatewayHarness } from "../../tests/helpers/gateway_harness.ts";
+import type { InstanceRecord } from "../../lib/db/mod.ts";
+import { percentile, print } from "./gateway_bench_support.ts";
 
-const rounds = Number(Deno.args[0] ?? 10);
-const SECRET = "bench-secret";
+const rounds = Number(Deno.args[0] ?? 30);
 
-/** Polls `url` on fresh connections until `ok(body)`; returns ms since `since`. */
-async function liveAfter(
-  url: string,
-  ok: (body: string) => boolean,
-  since: number,
-): Promise<number> {
+/** Polls `url` on fresh connections until it answers 200; ms since `since`. */
+async function firstOk(url: string, cookie: string, since: number): Promise<number> {
   while (true) {
     const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
     try {
-      const response = await fetch(url, {
-        client,
-        headers: { Cookie: `aikore_session=${SECRET}` },
-      });
-      const body = await response.text();
-      if (response.status === 200 && ok(body)) return performance.now() - since;
+      const response = await fetch(url, { client, headers: { cookie } });
+      await response.body?.cancel();
+      if (response.status === 200) return performance.now() - since;
     } catch {
-      // Not listening yet.
+      // Not answering yet.
     } finally {
       client.close();
     }
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
-const summary = (values: number[]) =>
-  `median ${percentile(values, 50).toFixed(0)} ms, p90 ${
-    percentile(values, 90).toFixed(0)
-  } ms, max ${Math.max(...values).toFixed(0)} ms`;
-
-const dir = await Deno.makeTempDir({ prefix: "aikore-bench-" });
-const app = await startEchoApp();
-const backend = await startFakeBackend(SECRET);
-const [dashboard = 0, ...ports] = freePorts(1 + rounds);
-const base: GatewayModel = {
-  listenHost: "127.0.0.1",
-  dashboardPort: dashboard,
-  backendPort: backend.port,
-  serverNames: ["127.0.0.1"],
-  instances: [],
-  sessionCookieName: "aikore_session",
-};
-const gateway = new NginxGateway({ binary: "/usr/sbin/nginx", dataDir: dir, logger: silentLogger });
-await gateway.start(base);
-const applied: number[] = [];
-const portLive: number[] = [];
-const pathLive: number[] = [];
-const removed: number[] = [];
+const h = await startGatewayHarness();
+const times: number[] = [];
+const direct: number[] = [];
 try {
+  const app = await h.create("bench");
+  const cookie = h.authHeaders().cookie ?? "";
+  const logBefore = await h.nginxLog();
   for (let round = 0; round < rounds; round++) {
-    const slug = `bench-${round}`;
-    const publicPort = ports[round] ?? 0;
-    const model = {
-      ...base,
-      instances: [{
-        slug,
-        publicPort,
-        upstreamPort: app.port,
-        customHostname: null,
-        proxy: "both" as const,
-        kind: "web" as const,
-      }],
-    };
-    const since = performance.now();
-    const applying = gateway.apply(model).then((r) => {
-      if (!r.ok) throw new Error(r.error ?? "apply failed");
-      return performance.now() - since;
+    const started = Promise.withResolvers<number>();
+    let appPort = 0;
+    const unsubscribe = h.server.services.bus.subscribe((event) => {
+      const record = event.data as InstanceRecord;
+      if (event.type === "instance" && record.id === app.id && record.status === "started") {
+        appPort = record.appPort ?? 0;
+        started.resolve(performance.now());
+      }
     });
-    const isApp = (body: string) => body === "hello, world\n";
-    const [a, viaPort, viaPath] = await Promise.all([
-      applying,
-      liveAfter(`http://127.0.0.1:${publicPort}/small`, isApp, since),
-      liveAfter(`http://127.0.0.1:${dashboard}/instance/${slug}/small`, isApp, since),
-    ]);
-    applied.push(a);
-    portLive.push(viaPort);
-    pathLive.push(viaPath);
-    const removing = performance.now();
-    const result = await gateway.apply(base);
-    if (!result.ok) throw new Error(result.error ?? "apply failed");
-    removed.push(performance.now() - removing);
+    // Not awaited first: the event may come before the start call answers.
+    const call = h.start(app.id);
+    const at = await started.promise;
+    unsubscribe();
+    // Odd rounds ask the app on its internal port: its own first answer, for comparison.
+    if (round % 2 === 0) times.push(await firstOk(`http://127.0.0.1:${app.port}/`, cookie, at));
+    else direct.push(await firstOk(`http://127.0.0.1:${appPort}/`, cookie, at));
+    await call;
+    await h.stop(app.id);
   }
-  print(`gateway apply latency: ${rounds} rounds, ${navigator.hardwareConcurrency} CPUs`);
-  print(`apply() returned (add):        ${summary(applied)}`);
-  print(`new port route live:           ${summary(portLive)}`);
-  print(`new path route live:           ${summary(pathLive)}`);
-  print(`apply() returned (remove):     ${summary(removed)}`);
-  print("re-run: deno run --allow-all tools/bench/gateway_apply_latency.ts [rounds]");
+  const reloads = (await h.nginxLog()).slice(logBefore.length).split("\n")
+    .filter((line) => /reconfiguring/.test(line)).length;
+  const line = (values: number[]) =>
+    `p50 ${percentile(values, 50).toFixed(1)} ms, p90 ${percentile(values, 90).toFixed(1)} ms, ` +
+    `max ${Math.max(...values).toFixed(1)} ms (${values.length} starts)`;
+  print(`"started" event → first 200, ${rounds} starts of a real app:`);
+  print(`  through the port route (nginx + check): ${line(times)}`);
+  print(`  the app's own port, for comparison:     ${line(direct)}`);
+  print(`  nginx reloads during the run: ${reloads}`);
 } finally {
-  await gateway.stop();
-  await Promise.all([app.close(), backend.close()]);
-  await Deno.remove(dir, { recursive: true });
+  await h.close();
 }

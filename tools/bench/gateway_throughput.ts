@@ -1,7 +1,9 @@
 /**
  * Gateway throughput: a small app response (13 bytes) fetched directly and through the
- * managed NGINX (port route and /instance/<slug>/ path route, both with auth_request), plus
- * an identical NGINX whose config has the auth_request lines removed, all in one run. Prints
+ * managed NGINX (port route and /instance/<slug>/ path route, both with the per-request
+ * auth_request that also decides the upstream, answered by AiKore's real check), plus the
+ * same NGINX config with the auth_request lines removed and the app's port written into
+ * proxy_pass, all in one run. Prints
  * req/s, mean and p99 latency, the gateway/direct ratio (target ≥ 0.9) and the cost of one
  * auth_request round trip (serial latency with minus without it). The app and the auth check
  * are separate Deno processes (gateway_bench_server.ts). Load: wrk (1 thread) when installed,
@@ -37,13 +39,14 @@ const AUTH = { Cookie: `aikore_session=${SECRET}` };
 async function startWithoutAuth(
   dir: string,
   model: GatewayModel,
+  appPort: number,
 ): Promise<{ pgrp: number; stop: () => Promise<void> }> {
   const paths = nginxPaths(dir);
   await Deno.mkdir(paths.tempDir, { recursive: true });
   await Deno.mkdir(`${paths.prefix}/logs`, { recursive: true });
-  const text = renderNginxConfig(model, paths).split("\n").filter((line) =>
-    !/^\s*auth_request /.test(line)
-  )
+  const text = renderNginxConfig(model, paths).split("\n")
+    .filter((line) => !/^\s*auth_request /.test(line))
+    .map((line) => line.replace("$aikore_port$aikore_uri", String(appPort)))
     .join("\n");
   await Deno.writeTextFile(paths.confFile, text);
   const child = new Deno.Command(NGINX, {
@@ -67,10 +70,11 @@ async function startWithoutAuth(
 /** Starts gateway_bench_server.ts as `role`; returns its port and a stopper. */
 async function startServer(
   role: "app" | "auth",
+  routes: string[] = [],
 ): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const script = new URL("./gateway_bench_server.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", script, role, SECRET],
+    args: ["run", "--allow-net", "--allow-read", script, role, SECRET, ...routes],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -99,21 +103,14 @@ async function measure(
 
 const dir = await Deno.makeTempDir({ prefix: "aikore-bench-" });
 const app = await startServer("app");
-const backend = await startServer("auth");
 const [dashboard = 0, port = 0, dashboard2 = 0, port2 = 0] = freePorts(4);
+const backend = await startServer("auth", [String(port), String(app.port)]);
 const model: GatewayModel = {
   listenHost: "127.0.0.1",
   dashboardPort: dashboard,
   backendPort: backend.port,
   serverNames: ["127.0.0.1"],
-  instances: [{
-    slug: "bench",
-    publicPort: port,
-    upstreamPort: app.port,
-    customHostname: null,
-    proxy: "both",
-    kind: "web",
-  }],
+  poolPorts: [port],
   sessionCookieName: "aikore_session",
 };
 const gateway = new NginxGateway({
@@ -125,8 +122,8 @@ await gateway.start(model);
 const plainNginx = await startWithoutAuth(`${dir}/without-auth`, {
   ...model,
   dashboardPort: dashboard2,
-  instances: model.instances.map((i) => ({ ...i, publicPort: port2 })),
-});
+  poolPorts: [port2],
+}, app.port);
 const urls = {
   direct: `http://127.0.0.1:${app.port}/small`,
   port: `http://127.0.0.1:${port}/small`,

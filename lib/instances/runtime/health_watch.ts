@@ -38,7 +38,6 @@ export function watchHealth<P extends LiveProcess>(
       const status = c.store.get(id)?.status;
       if (!hooks.current() || (status !== "starting" && status !== "stalled")) return;
       c.store.record(id, "started", { statusMessage: null });
-      c.onServingChanged();
     });
   }).catch((error) => c.logger.warn("health check failed", { id, error }));
 }

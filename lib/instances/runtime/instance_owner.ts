@@ -266,7 +266,6 @@ export class InstanceOwner<P extends LiveProcess> {
         return now.kind === "running" && now.run === run;
       },
     });
-    this.c.onServingChanged();
     if (trigger === "user") this.#books.audit(actor, "instance.start", record.slug);
     return starting;
   }
@@ -288,7 +287,6 @@ export class InstanceOwner<P extends LiveProcess> {
       await signalled;
       await this.#books.release(state.run.process);
       this.#set({ kind: "idle" });
-      this.c.onServingChanged();
     } else if (state.kind === "backoff") {
       state.cancel();
       this.#books.clearPendingRestart();
@@ -349,7 +347,6 @@ export class InstanceOwner<P extends LiveProcess> {
         });
       }
     }
-    this.c.onServingChanged();
   }
 
   #enterBackoff(dueAt: number, failures: number): void {

@@ -52,7 +52,6 @@ async function setUp(policy: "no" | "on-failure" = "no") {
     logger: silentLogger,
     graceMs: 100,
     marker: (id) => `fake.${id}`,
-    onServingChanged: () => {},
     audit: () => {},
   });
   const { id } = repo.insert({

@@ -112,7 +112,6 @@ Deno.test(`owner under ${STEPS} random steps (seed ${SEED}): one process per ins
       logger: silentLogger,
       graceMs: 100,
       marker: (id) => `fake.${id}`,
-      onServingChanged: () => {},
       audit: () => {},
     });
     let created = 0;

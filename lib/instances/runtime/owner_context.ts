@@ -21,7 +21,5 @@ export interface OwnerContext<P extends LiveProcess> {
   restartLimits?: RestartLimits;
   /** The marker every process of instance `id` carries in `AIKORE_INSTANCE_ID`. */
   marker(id: number): string;
-  /** An instance started or stopped serving (the gateway republishes). */
-  onServingChanged(): void;
   audit(actor: Actor, action: string, target: string): void;
 }

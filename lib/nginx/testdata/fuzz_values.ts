@@ -1,5 +1,5 @@
 /** Random gateway models for the T12 fuzz test: mostly valid, with hostile values mixed in. */
-import type { GatewayInstance, GatewayModel } from "../gateway_model.ts";
+import type { GatewayModel } from "../gateway_model.ts";
 
 /** A seeded generator of floats in [0, 1) (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -132,17 +132,6 @@ function randomIp(random: Random): string {
   return randomString(random);
 }
 
-function baseInstance(random: Random, index: number): GatewayInstance {
-  return {
-    slug: `app-${index}`,
-    publicPort: 19001 + index,
-    upstreamPort: 40001 + index,
-    customHostname: random() < 0.3 ? `app${index}.lan` : null,
-    proxy: pick(random, ["port", "path", "both"] as const),
-    kind: random() < 0.8 ? "web" : "vnc",
-  };
-}
-
 /** One random model: a valid base with 1-4 random mutations (any of which may be hostile). */
 export function randomModel(random: Random): GatewayModel {
   const model: GatewayModel = {
@@ -150,22 +139,18 @@ export function randomModel(random: Random): GatewayModel {
     dashboardPort: 9000,
     backendPort: 9100,
     serverNames: random() < 0.5 ? [] : ["localhost", "127.0.0.1"],
-    instances: Array.from({ length: int(random, 0, 3) }, (_, i) => baseInstance(random, i)),
+    poolPorts: Array.from({ length: int(random, 0, 3) }, (_, i) => 19001 + i),
   };
   if (random() < 0.3) model.sessionCookieName = "aikore_session";
   const record = model as unknown as Record<string, unknown>;
   for (let m = int(random, 1, 4); m > 0; m--) {
-    const instance = (model.instances.length > 0 ? pick(random, model.instances) : null) as
-      | Record<string, unknown>
-      | null;
+    const pool = (Array.isArray(model.poolPorts) ? model.poolPorts : []) as unknown[];
     switch (int(random, 0, 11)) {
       case 0:
-        if (instance) instance.slug = random() < 0.5 ? randomWord(random) : randomString(random);
+        if (pool.length > 0) pool[0] = random() < 0.5 ? randomWord(random) : randomString(random);
         break;
       case 1:
-        if (instance) {
-          instance.customHostname = random() < 0.5 ? randomHost(random) : randomString(random);
-        }
+        pool.push(pool[0] ?? 19001);
         break;
       case 2:
         model.serverNames = Array.from(
@@ -183,10 +168,10 @@ export function randomModel(random: Random): GatewayModel {
         record.backendPort = randomPort(random);
         break;
       case 6:
-        if (instance) instance.publicPort = randomPort(random);
+        pool.push(randomPort(random));
         break;
       case 7:
-        if (instance) instance.upstreamPort = randomPort(random);
+        pool.push(record.dashboardPort);
         break;
       case 8:
         record.maxUploadBytes = pick(random, [0, 1, 1024, 2 ** 40, -1, 1.5, 2 ** 60, NaN, "1m"]);
@@ -195,10 +180,10 @@ export function randomModel(random: Random): GatewayModel {
         record.sessionCookieName = random() < 0.5 ? randomWord(random) : randomString(random);
         break;
       case 10:
-        if (instance) instance.proxy = pick(random, ["port", "path", "both", "all", "", "both;"]);
+        record.poolPorts = pick(random, [null, "19001", [19001.5], {}]);
         break;
       default:
-        if (instance) instance.kind = pick(random, ["web", "vnc", "x", ""]);
+        pool.push(randomString(random));
         break;
     }
   }

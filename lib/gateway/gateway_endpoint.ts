@@ -1,0 +1,175 @@
+import { constantTimeEqual, type Principal } from "../auth/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "../nginx/mod.ts";
+import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
+import { loginReturnTarget } from "./login_return.ts";
+import { notServingPage, PAGE_CSP, pageStatus, returnPage } from "./not_serving_page.ts";
+import type { RouteTable } from "./route_table.ts";
+
+/** Path of the page nginx shows instead of an app that is not serving. */
+export const GATEWAY_PAGE_PATH = `${GATEWAY_INTERNAL_PREFIX}page`;
+/** Where the login page sends a browser back to an instance origin (`?to=<absolute URL>`). */
+export const LOGIN_RETURN_PATH = "/_aikore/return";
+
+/** What the gateway endpoints need. */
+export interface GatewayEndpointDeps {
+  table: RouteTable;
+  settings: GatewaySettings & { poolRange: { start: number; end: number } };
+  authenticate: (headers: Headers) => Principal | null;
+  /** Starts instance `id` on behalf of `actor` (the page's Start button). */
+  start: (id: number, actor: { actor: string; client: string | null }) => Promise<unknown>;
+  logger: Logger;
+}
+
+const ROUTES = new Set(["port", "path", "host"]);
+const MAX_FORM_BYTES = 4096;
+
+function checkRequest(headers: Headers, authenticated: boolean): CheckRequest | null {
+  const route = headers.get("x-aikore-route") ?? "";
+  const serverPort = Number(headers.get("x-aikore-port"));
+  const uri = headers.get("x-original-uri") ?? "";
+  if (!ROUTES.has(route) || !Number.isInteger(serverPort) || !uri.startsWith("/")) return null;
+  return {
+    route: route as CheckRequest["route"],
+    serverPort,
+    host: (headers.get("host") ?? "").toLowerCase(),
+    uri,
+    proto: headers.get("x-forwarded-proto") === "https" ? "https" : "http",
+    authenticated,
+  };
+}
+
+function htmlResponse(body: string, status: number): Response {
+  return new Response(body, {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": PAGE_CSP,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    },
+  });
+}
+
+/**
+ * AiKore's side of the gateway, answered before the app's routing and middleware because it
+ * runs on every proxied request: the check (may it pass, and where to), the not-serving page
+ * with its Start button, and the bounce back to an instance origin after login.
+ */
+export class GatewayEndpoint {
+  constructor(private readonly d: GatewayEndpointDeps) {}
+
+  /** The response for `request`, or null when the path is not a gateway endpoint. */
+  handle(request: Request, url: URL): Promise<Response> | Response | null {
+    if (url.pathname === GATEWAY_CHECK_PATH) return this.check(request.headers);
+    if (url.pathname === GATEWAY_PAGE_PATH) return this.page(request, url);
+    if (url.pathname === LOGIN_RETURN_PATH) return this.loginReturn(url);
+    return null;
+  }
+
+  /** nginx's auth subrequest: 204 with the upstream, 401 with the login URL, 403 to refuse. */
+  check(headers: Headers): Response {
+    const principal = this.d.authenticate(headers);
+    const request = checkRequest(headers, principal !== null);
+    if (!request) return new Response(null, { status: 403 });
+    const decision = decide(request, this.d.table, this.d.settings);
+    switch (decision.kind) {
+      case "refuse":
+        return new Response(null, { status: 403 });
+      case "login":
+        return new Response(null, {
+          status: 401,
+          headers: { [CHECK_HEADERS.login]: decision.url },
+        });
+      case "app": {
+        const out = new Headers({
+          [CHECK_HEADERS.port]: String(decision.port),
+          [CHECK_HEADERS.uri]: decision.uri,
+          [CHECK_HEADERS.kind]: "app",
+        });
+        if (decision.prefix) out.set("x-aikore-prefix", decision.prefix);
+        return new Response(null, { status: 204, headers: out });
+      }
+      case "page": {
+        const query = new URLSearchParams({
+          id: String(decision.entry?.id ?? 0),
+          route: request.route,
+          u: request.uri,
+        });
+        return new Response(null, {
+          status: 204,
+          headers: {
+            [CHECK_HEADERS.port]: String(this.d.settings.backendPort),
+            [CHECK_HEADERS.uri]: `${GATEWAY_PAGE_PATH}?${query}`,
+            [CHECK_HEADERS.kind]: "page",
+          },
+        });
+      }
+    }
+  }
+
+  private async page(request: Request, url: URL): Promise<Response> {
+    const principal = this.d.authenticate(request.headers);
+    const entry = this.d.table.get(Number(url.searchParams.get("id")));
+    const route = url.searchParams.get("route");
+    const uri = url.searchParams.get("u") ?? "/";
+    const host = (request.headers.get("host") ?? "").toLowerCase();
+    const proto = request.headers.get("x-forwarded-proto") === "https" ? "https" : "http";
+    const name = hostName(host) ?? "localhost";
+    const dashboardUrl = route === "path"
+      ? "/"
+      : `${proto}://${name}:${this.d.settings.dashboardPort}/`;
+    const csrfToken = principal?.csrfToken ?? null;
+    let notice: string | null = null;
+    if (request.method === "POST" && entry && principal && uri.startsWith("/")) {
+      const refused = await this.startFromPage(request, `${proto}://${host}`, csrfToken);
+      if (refused === null) {
+        const actor = { actor: principal.actor, client: request.headers.get("x-real-ip") };
+        try {
+          await this.d.start(entry.id, actor);
+          return new Response(null, { status: 303, headers: { location: uri } });
+        } catch (error) {
+          notice = `Could not start: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      } else notice = refused;
+    }
+    const body = notServingPage({ entry, dashboardUrl, csrfToken, notice });
+    return htmlResponse(request.method === "HEAD" ? "" : body, pageStatus(entry));
+  }
+
+  /** Why the page's Start form is refused (Origin, CSRF token), or null when it may start. */
+  private async startFromPage(
+    request: Request,
+    origin: string,
+    csrfToken: string | null,
+  ): Promise<string | null> {
+    if (request.headers.get("origin") !== origin) {
+      return "Refused: the form came from another site.";
+    }
+    const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim();
+    if (type !== "application/x-www-form-urlencoded") return "Refused: not the Start form.";
+    const text = await request.text();
+    if (text.length > MAX_FORM_BYTES) return "Refused: the form is too large.";
+    const form = new URLSearchParams(text);
+    const sent = form.get("aikore_csrf") ?? "";
+    if (
+      form.get("aikore_action") !== "start" || !csrfToken || !constantTimeEqual(sent, csrfToken)
+    ) {
+      return "Refused: the form is outdated; reload the page.";
+    }
+    return null;
+  }
+
+  private loginReturn(url: URL): Response {
+    const target = loginReturnTarget(url.searchParams.get("to"), {
+      dashboardPort: this.d.settings.dashboardPort,
+      dashboardNames: this.d.settings.dashboardNames,
+      poolRange: this.d.settings.poolRange,
+    }, this.d.table);
+    if (target === null) return new Response(null, { status: 303, headers: { location: "/" } });
+    // A page, not a redirect: the login form's CSP (form-action 'self') stops a form's
+    // redirect chain at another origin, and the instance port is another origin.
+    return htmlResponse(returnPage(target), 200);
+  }
+}
