@@ -14,7 +14,12 @@ import { GatewayEndpoint, RouteTable } from "./lib/gateway/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
 import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
-import { type PasswordHasher, SESSION_COOKIE } from "./lib/auth/mod.ts";
+import {
+  GATEWAY_SECRET_HEADER,
+  gatewaySecret,
+  type PasswordHasher,
+  SESSION_COOKIE,
+} from "./lib/auth/mod.ts";
 
 /** A running AiKore: its services and where it listens. */
 export interface RunningServer {
@@ -125,6 +130,7 @@ export async function startServer(
       serverNames,
       poolPorts,
       sessionCookieName: SESSION_COOKIE,
+      backendTrust: { header: GATEWAY_SECRET_HEADER, value: gatewaySecret() },
     },
   });
   const { app } = buildApp(services, {

@@ -19,6 +19,11 @@ export interface GatewayModel {
   maxUploadBytes?: number;
   /** AiKore's session cookie: every copy is removed from requests forwarded to apps. */
   sessionCookieName?: string;
+  /**
+   * A header nginx adds to every request it sends to AiKore (never to apps), so AiKore can tell
+   * its own gateway from any other loopback peer. Name: a header token; value: hex.
+   */
+  backendTrust?: { header: string; value: string };
 }
 
 /** Process-level settings rendered into the main context. */

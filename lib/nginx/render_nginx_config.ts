@@ -88,19 +88,20 @@ function maps(sessionCookieName: string | undefined): string[] {
 
 function servers(model: GatewayModel, listenHost: string): string[] {
   const cookie = model.sessionCookieName ?? null;
+  const trust = model.backendTrust ?? null;
   const dashboard = `${listenHost}:${model.dashboardPort}`;
   const filtered = model.serverNames.length > 0;
   const lines = block("server", [
     ...serverHead(dashboard, model.serverNames, !filtered),
-    ...backendLocation(),
-    ...instanceRoute("location ~ ^/instance/[^/]+/", "path", cookie),
+    ...backendLocation(trust),
+    ...instanceRoute("location ~ ^/instance/[^/]+/", "path", cookie, trust),
   ]);
   if (filtered) {
     // Any other Host on the dashboard port: a custom instance host name, or refused (444).
     lines.push(
       ...block("server", [
         ...serverHead(dashboard, [], true),
-        ...instanceRoute("location /", "host", cookie),
+        ...instanceRoute("location /", "host", cookie, trust),
       ]),
     );
   }
@@ -108,7 +109,7 @@ function servers(model: GatewayModel, listenHost: string): string[] {
     lines.push(
       ...block("server", [
         ...model.poolPorts.map((port) => d("listen", `${listenHost}:${port}`)),
-        ...instanceRoute("location /", "port", cookie),
+        ...instanceRoute("location /", "port", cookie, trust),
       ]),
     );
   }

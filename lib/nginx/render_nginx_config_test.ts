@@ -173,3 +173,37 @@ Deno.test("rendering refuses invalid models and unsafe paths", () => {
   const unsafe = { ...paths, pidFile: "/srv/x;\nuser root" };
   assertThrows(() => renderNginxConfig(model, unsafe), /Invalid gateway model: path/);
 });
+
+Deno.test("the gateway's trust header goes to AiKore's locations only, never to an app", () => {
+  const secret = "0123456789abcdef0123456789abcdef";
+  const trusted = parseNginxConfig(renderNginxConfig(
+    { ...model, backendTrust: { header: "X-AiKore-Gateway", value: secret } },
+    paths,
+  ));
+  const all = find(body(one(trusted, "http")), "server");
+  const dashboard = all.find((s) =>
+    find(body(s), "server_name").some((n) => n.args.includes("localhost"))
+  );
+  assert(dashboard);
+  const location = (...args: string[]) => one(body(dashboard), "location", ...args);
+  assertEquals(header(location("/"), "X-AiKore-Gateway"), [secret]);
+  assertEquals(header(location("=", "/_aikore_gateway_check"), "X-AiKore-Gateway"), [secret]);
+  for (const server of all) {
+    for (
+      const route of find(body(server), "location").filter((l) =>
+        l.args.includes("/") || l.args[0] === "~"
+      )
+    ) {
+      const toApp = find(body(route), "proxy_pass").some((p) =>
+        p.args[0]?.includes("$aikore_port")
+      );
+      if (toApp) assertEquals(header(route, "X-AiKore-Gateway"), [], route.args.join(" "));
+    }
+  }
+  assertThrows(() =>
+    renderNginxConfig(
+      { ...model, backendTrust: { header: "X-AiKore-Gateway", value: "x;\n" } },
+      paths,
+    )
+  );
+});

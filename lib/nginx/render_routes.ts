@@ -19,12 +19,24 @@ const forwardedHeaders = [
   d("proxy_set_header", "X-Forwarded-Host", "$http_host"),
 ];
 
+/**
+ * The per-start secret header that tells AiKore a request really came through its own nginx
+ * (only then are X-Real-IP and X-Forwarded-Proto believed). Sent to AiKore only, never to apps.
+ */
+export interface BackendTrust {
+  header: string;
+  value: string;
+}
+
+const trustHeaders = (trust: BackendTrust | null) =>
+  trust ? [d("proxy_set_header", trust.header, trust.value)] : [];
+
 /** nginx's variable for a response header of the check. */
 const checkVariable = (header: string) =>
   `$upstream_http_${header.toLowerCase().replaceAll("-", "_")}`;
 
 /** AiKore's own server: the dashboard, its API, SSE and WebSockets. */
-export function backendLocation(): string[] {
+export function backendLocation(trust: BackendTrust | null): string[] {
   return [
     ...block("location /", [
       d("proxy_pass", "http://aikore_backend"),
@@ -32,6 +44,7 @@ export function backendLocation(): string[] {
       d("proxy_set_header", "Upgrade", "$http_upgrade"),
       d("proxy_set_header", "Connection", "$aikore_connection"),
       ...forwardedHeaders,
+      ...trustHeaders(trust),
     ]),
     // The gateway's own endpoints answer nginx's subrequests only, never a browser.
     ...block(`location ^~ ${GATEWAY_INTERNAL_PREFIX}`, [d("return", 404)]),
@@ -39,7 +52,7 @@ export function backendLocation(): string[] {
 }
 
 /** The subrequest asking AiKore "may this pass, and where to?" for `route`. */
-function checkLocation(route: RouteKind): string[] {
+function checkLocation(route: RouteKind, trust: BackendTrust | null): string[] {
   return block(`location = ${CHECK_LOCATION}`, [
     d("internal"),
     d("proxy_pass", `http://aikore_backend${GATEWAY_CHECK_PATH}`),
@@ -54,6 +67,7 @@ function checkLocation(route: RouteKind): string[] {
     d("proxy_set_header", "X-AiKore-Route", route),
     d("proxy_set_header", "X-AiKore-Port", "$server_port"),
     ...forwardedHeaders,
+    ...trustHeaders(trust),
     d("proxy_read_timeout", "30s"),
   ]);
 }
@@ -63,9 +77,14 @@ function checkLocation(route: RouteKind): string[] {
  * 127.0.0.1 port and URI the check named (the app, or AiKore's not-serving page). The config
  * never names an instance, so starting, stopping or renaming one never reloads nginx.
  */
-export function instanceRoute(head: string, route: RouteKind, cookieName: string | null) {
+export function instanceRoute(
+  head: string,
+  route: RouteKind,
+  cookieName: string | null,
+  trust: BackendTrust | null,
+) {
   return [
-    ...checkLocation(route),
+    ...checkLocation(route, trust),
     ...block(head, [
       d("auth_request", CHECK_LOCATION),
       d("auth_request_set", "$aikore_port", checkVariable(CHECK_HEADERS.port)),

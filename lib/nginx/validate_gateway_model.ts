@@ -108,6 +108,13 @@ export function gatewayModelProblems(model: GatewayModel): string[] {
       `sessionCookieName ${JSON.stringify(cookie)} must use only A-Z, a-z, 0-9, '_' and '-'`,
     );
   }
+  const trust = model.backendTrust;
+  if (
+    trust !== undefined &&
+    (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(trust.header) || !/^[0-9a-f]{16,128}$/.test(trust.value))
+  ) {
+    problems.push("backendTrust must be a header token and a lowercase hex secret");
+  }
   return problems.length > 0 ? problems : duplicateProblems(model);
 }
 
