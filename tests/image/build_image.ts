@@ -46,7 +46,7 @@ export async function buildImage(baseTag: string, tag: string): Promise<BuiltIma
   }).spawn();
   let steps = 0;
   let cachedSteps = 0;
-  const echo = async (stream: ReadableStream<Uint8Array>) => {
+  const echo = async (stream: ReadableStream<Uint8Array<ArrayBuffer>>) => {
     let rest = "";
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       const lines = (rest + chunk).split("\n");
@@ -64,4 +64,3 @@ export async function buildImage(baseTag: string, tag: string): Promise<BuiltIma
   const size = await podmanOk(["image", "inspect", "--format", "{{.Size}}", tag]);
   return { tag, ms, cachedSteps, steps, sizeBytes: Number(size.trim()) };
 }
-

@@ -1,0 +1,290 @@
+/**
+ * The image users deploy, built from ./Dockerfile and driven from outside like a user would:
+ * run the way docker-compose.yml runs it, then /healthz, login, a web instance from a custom
+ * blueprint reached through its pool port, PID 1 and users, zombie reaping, AiKore restarted by
+ * the supervisor, `podman restart`, `podman stop` inside the grace, and ownership of /config.
+ *
+ * Not a `*_test.ts` file on purpose: it builds an image (minutes cold), so `deno task test`
+ * leaves it out; `deno task test:image` and .ci/run run it. Skipped, with the reason, only where
+ * podman cannot run at all. The desktop instance is not covered yet (lib/desktop is in progress).
+ */
+import { chromium } from "playwright-core";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../helpers/browser.ts";
+import { ensureBaseImage } from "./base_image.ts";
+import { buildImage } from "./build_image.ts";
+import { type Container, containerState, startContainer } from "./container.ts";
+import { aikoreProcess, containerProcesses } from "./container_processes.ts";
+import { connect, type DashboardClient, type InstanceView } from "./dashboard_client.ts";
+import { podmanOk, podmanUnavailable } from "./podman.ts";
+import { STOP_MARKER, TINY_WEB_BLUEPRINT, TINY_WEB_FILE } from "./tiny_web_blueprint.ts";
+import { filesNotOwnedBy, waitForHealthz } from "./image_checks.ts";
+
+const IMAGE = "localhost/aikore:test";
+const PUID = 1234;
+const PGID = 2345;
+const PASSWORD = "image test password 1";
+const POOL = { start: 19001, end: 19003 };
+const STOP_GRACE_S = 30;
+
+function say(line: string): void {
+  Deno.stdout.writeSync(new TextEncoder().encode(`[image] ${line}\n`));
+}
+
+const unavailable = await podmanUnavailable();
+if (unavailable) say(`SKIPPED: podman cannot run here: ${unavailable}`);
+
+/** The app's page through the gateway's pool port (the browser's way to an instance). */
+async function poolPage(container: Container, client: DashboardClient, view: InstanceView) {
+  assert(view.port !== null, "the instance has a public port");
+  const response = await fetch(`http://127.0.0.1:${container.hostPort(view.port)}/`, {
+    headers: { cookie: client.cookie },
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A status is truthful when "started" answers on the pool port and "stopped" runs nothing. */
+async function assertTruthful(container: Container, client: DashboardClient, id: number) {
+  const view = (await client.json("GET", `/api/instances/${id}`)).body as InstanceView;
+  const serving = (await containerProcesses(container)).filter((p) => p.args.includes("serve.py"));
+  if (view.status === "started") {
+    const page = await poolPage(container, client, view);
+    assertEquals(page.status, 200, `"started" but the pool port answers ${page.status}`);
+    assertEquals(serving.length, 1, "exactly one app process behind a started instance");
+  } else {
+    assert(
+      ["stopped", "exited", "error"].includes(view.status),
+      `unexpected status after a restart: ${view.status}`,
+    );
+    assertEquals(serving, [], `"${view.status}" but the app still runs`);
+  }
+  return view;
+}
+
+Deno.test({
+  name: "image: built from Debian and npm, runs like docker-compose.yml, driven from outside",
+  ignore: unavailable !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async (t) => {
+  const base = await ensureBaseImage();
+  say(`base image ${base.tag}: reused ${base.reused}, ${(base.ms / 1000).toFixed(1)} s`);
+  const built = await buildImage(base.tag, IMAGE);
+  say(
+    `image built in ${(built.ms / 1000).toFixed(1)} s (${built.cachedSteps}/${built.steps} ` +
+      `steps from the layer cache); size ${(built.sizeBytes / 1024 ** 2).toFixed(0)} MiB`,
+  );
+
+  const dataDir = await Deno.makeTempDir({ prefix: "aikore-image-config-" });
+  const container = await startContainer({
+    image: IMAGE,
+    name: `aikore-image-test-${Deno.pid}`,
+    dataDir,
+    puid: PUID,
+    pgid: PGID,
+    password: PASSWORD,
+    pool: POOL,
+    stopGraceS: STOP_GRACE_S,
+  });
+  try {
+    const readyMs = await waitForHealthz(container, 120_000);
+    say(`container answers /healthz ${(readyMs / 1000).toFixed(1)} s after start`);
+    let client = await connect(container.dashboard(), PASSWORD);
+    let instance: InstanceView | undefined;
+
+    await t.step("PID 1 is s6-svscan and every process runs as PUID:PGID", async () => {
+      const processes = await containerProcesses(container);
+      const init = processes.find((p) => p.pid === 1);
+      assert(init?.args.startsWith("s6-svscan"), `PID 1 is ${init?.args}`);
+      for (const wanted of [/^s6-supervise aikore$/, /^nginx: master/, /^nginx: worker/]) {
+        assert(processes.some((p) => wanted.test(p.args)), `no ${wanted} in ${processes.length}`);
+      }
+      assert(aikoreProcess(processes), "AiKore runs");
+      const foreign = processes.filter((p) => p.uid !== PUID || p.gid !== PGID);
+      assertEquals(foreign, [], "nothing runs as another user, root included");
+      const rss = processes.reduce((sum, p) => sum + p.rssKiB, 0);
+      say(`idle container: ${processes.length} processes, RSS ${(rss / 1024).toFixed(0)} MiB`);
+      const stats = await podmanOk([
+        "stats",
+        "--no-stream",
+        "--format",
+        "{{.MemUsage}}",
+        container.name,
+      ])
+        .catch((error: Error) => `unavailable (${error.message.split("\n")[0]})`);
+      say(`idle container memory (cgroup): ${stats.trim()}`);
+    });
+
+    await t.step("/healthz answers and the password from AIKORE_PASSWORD logs in", async () => {
+      const health = await fetch(`${container.dashboard()}/healthz`);
+      assertEquals([health.status, await health.text()], [200, "ok"]);
+      const wrong = await fetch(`${container.dashboard()}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: container.dashboard() },
+        body: JSON.stringify({ password: "not the password" }),
+      });
+      await wrong.body?.cancel();
+      assertEquals(wrong.status, 401);
+      const session = await client.json("GET", "/api/auth/session");
+      assertEquals(session.status, 200, JSON.stringify(session.body));
+    });
+
+    await t.step("a web instance from a custom blueprint answers on its pool port", async () => {
+      const saved = await client.json("POST", "/api/system/blueprints/custom", {
+        filename: TINY_WEB_FILE,
+        content: TINY_WEB_BLUEPRINT,
+      });
+      assertEquals(saved.status, 201, JSON.stringify(saved.body));
+      const created = await client.json("POST", "/api/instances", {
+        name: "tiny",
+        base_blueprint: TINY_WEB_FILE,
+      });
+      assertEquals(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.id as number;
+      const started = await client.json("POST", `/api/instances/${id}/start`);
+      assertEquals(started.status, 200, JSON.stringify(started.body));
+      instance = await client.waitForStatus(id, "started", 180_000);
+      assert(
+        instance.port !== null && instance.port >= POOL.start && instance.port <= POOL.end,
+        `port ${instance.port} is in the pool`,
+      );
+      const page = await poolPage(container, client, instance);
+      assertEquals(page, { status: 200, text: `hello from tiny as ${PUID}:${PGID}\n` });
+      const anonymous = await fetch(`http://127.0.0.1:${container.hostPort(instance.port)}/`);
+      await anonymous.body?.cancel();
+      assert([401, 302].includes(anonymous.status), `anonymous: ${anonymous.status}`);
+    });
+
+    await t.step("screenshot: the dashboard served by the container, in Chromium", async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+        const base = container.dashboard();
+        await page.goto(`${base}/login?next=/`);
+        await page.fill("input[name=password]", PASSWORD);
+        await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
+        await page.waitForSelector("[data-island][data-hydrated]");
+        await page.getByText("tiny", { exact: true }).first().waitFor();
+        await Deno.mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: `${ARTIFACTS}image-dashboard.png` });
+        say(`screenshot: ${ARTIFACTS}image-dashboard.png`);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    await t.step("PID 1 reaps orphaned zombies", async () => {
+      const spawned = await container.exec(["sh", "-c", "sh -c 'sleep 2 &'"]);
+      assertEquals(spawned.code, 0, spawned.stderr);
+      const orphan = (await containerProcesses(container)).find((p) => p.args === "sleep 2");
+      assertEquals(orphan?.ppid, 1, "the orphan was handed to PID 1");
+      const deadline = Date.now() + 15_000;
+      let left = [orphan];
+      while (left.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        left = (await containerProcesses(container)).filter((p) => p.pid === orphan?.pid);
+      }
+      assertEquals(left, [], "the exited orphan is reaped, not left a zombie");
+    });
+
+    await t.step("the supervisor restarts AiKore when it dies", async () => {
+      const before = aikoreProcess(await containerProcesses(container));
+      assert(before, "AiKore runs");
+      const killed = await container.exec(["kill", "-KILL", String(before.pid)]);
+      assertEquals(killed.code, 0, killed.stderr);
+      const deadline = Date.now() + 60_000;
+      let after = undefined;
+      while (Date.now() < deadline) {
+        after = aikoreProcess(await containerProcesses(container));
+        if (after && after.pid !== before.pid) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert(after && after.pid !== before.pid, "a new AiKore process");
+      await waitForHealthz(container, 60_000);
+      client = await connect(container.dashboard(), PASSWORD);
+      assert(instance);
+      const view = await assertTruthful(container, client, instance.id);
+      say(`after AiKore was killed and restarted, the instance is ${view.status}`);
+    });
+
+    await t.step("podman restart keeps the data and the statuses are truthful", async () => {
+      assert(instance);
+      if ((await client.json("GET", `/api/instances/${instance.id}`)).body.status !== "started") {
+        await client.json("POST", `/api/instances/${instance.id}/start`);
+        instance = await client.waitForStatus(instance.id, "started", 180_000);
+      }
+      const markerPath = `${dataDir}/instances/tiny/${STOP_MARKER}`;
+      await Deno.remove(markerPath).catch(() => {});
+      const started = performance.now();
+      await podmanOk(["restart", container.name]);
+      say(`podman restart took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      assertEquals(
+        (await Deno.readTextFile(markerPath)).trim(),
+        "SIGTERM",
+        "AiKore stopped the app with SIGTERM before the container went down",
+      );
+      await container.refreshPorts();
+      await waitForHealthz(container, 120_000);
+      client = await connect(container.dashboard(), PASSWORD);
+      const list = (await client.json("GET", "/api/instances")).body as InstanceView[];
+      assertEquals(
+        list.map((v) => [v.id, v.name, v.base_blueprint]),
+        [[instance.id, "tiny", TINY_WEB_FILE]],
+      );
+      const blueprints = await client.json("GET", "/api/system/blueprints");
+      assert(
+        blueprints.body.custom.some((b: { filename: string }) => b.filename === TINY_WEB_FILE),
+        "the custom blueprint survived",
+      );
+      const view = await assertTruthful(container, client, instance.id);
+      say(`after podman restart the instance is ${view.status}`);
+      if (view.status !== "started") {
+        const again = await client.json("POST", `/api/instances/${instance.id}/start`);
+        assertEquals(again.status, 200, JSON.stringify(again.body));
+      }
+      instance = await client.waitForStatus(instance.id, "started", 180_000);
+      const page = await poolPage(container, client, instance);
+      assertEquals(page.status, 200);
+    });
+
+    await t.step(
+      "podman stop ends inside the grace with the instance stopped cleanly",
+      async () => {
+        const markerPath = `${dataDir}/instances/tiny/${STOP_MARKER}`;
+        await Deno.remove(markerPath).catch(() => {});
+        const started = performance.now();
+        await podmanOk(["stop", container.name]);
+        const seconds = (performance.now() - started) / 1000;
+        say(`podman stop took ${seconds.toFixed(1)} s (grace ${STOP_GRACE_S} s)`);
+        const state = await containerState(container.name);
+        assertEquals(state.running, false);
+        assertEquals(
+          state.exitCode,
+          0,
+          "PID 1 exited by itself, not killed at the end of the grace",
+        );
+        assert(seconds < STOP_GRACE_S, `stopped in ${seconds.toFixed(1)} s`);
+        assertEquals((await Deno.readTextFile(markerPath)).trim(), "SIGTERM");
+        const logs = await container.logs();
+        assert(/SIGTERM: stopping instances/.test(logs), "AiKore logged its shutdown");
+      },
+    );
+
+    await t.step("every file AiKore and the instance wrote in /config is PUID:PGID's", async () => {
+      const offenders = await filesNotOwnedBy(dataDir, PUID, PGID);
+      assertEquals(offenders, []);
+      const root = await Deno.stat(dataDir);
+      assertEquals([root.uid, root.gid], [PUID, PGID]);
+    });
+  } catch (error) {
+    say(
+      `container log (last 80 lines):\n${
+        (await container.logs()).split("\n").slice(-80).join("\n")
+      }`,
+    );
+    throw error;
+  } finally {
+    await container.remove();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});
