@@ -164,7 +164,7 @@ Deno.test({
         await page.fill("input[name=password]", PASSWORD);
         await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
         await page.waitForSelector("[data-island][data-hydrated]");
-        await page.getByText("tiny", { exact: true }).first().waitFor();
+        await page.locator('tr.instance-row[data-slug="tiny"] [data-status="started"]').waitFor();
         await Deno.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: `${ARTIFACTS}image-dashboard.png` });
         say(`screenshot: ${ARTIFACTS}image-dashboard.png`);
@@ -174,9 +174,13 @@ Deno.test({
     });
 
     await t.step("PID 1 reaps orphaned zombies", async () => {
-      const spawned = await container.exec(["sh", "-c", "sh -c 'sleep 2 &'"]);
+      const spawned = await container.exec([
+        "sh",
+        "-c",
+        "sh -c 'sleep 5 </dev/null >/dev/null 2>&1 &'",
+      ]);
       assertEquals(spawned.code, 0, spawned.stderr);
-      const orphan = (await containerProcesses(container)).find((p) => p.args === "sleep 2");
+      const orphan = (await containerProcesses(container)).find((p) => p.args === "sleep 5");
       assertEquals(orphan?.ppid, 1, "the orphan was handed to PID 1");
       const deadline = Date.now() + 15_000;
       let left = [orphan];
