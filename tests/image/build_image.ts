@@ -52,7 +52,7 @@ export async function buildImage(baseTag: string, tag: string): Promise<BuiltIma
       const lines = (rest + chunk).split("\n");
       rest = lines.pop() ?? "";
       for (const line of lines) {
-        if (/^STEP \d+\/\d+:/.test(line)) steps++;
+        if (/STEP \d+\/\d+:/.test(line)) steps++;
         if (/^--> Using cache /.test(line)) cachedSteps++;
         await Deno.stderr.write(new TextEncoder().encode(`  build| ${line}\n`));
       }

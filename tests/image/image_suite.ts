@@ -16,8 +16,13 @@ import { buildImage } from "./build_image.ts";
 import { type Container, containerState, startContainer } from "./container.ts";
 import { aikoreProcess, containerProcesses } from "./container_processes.ts";
 import { connect, type DashboardClient, type InstanceView } from "./dashboard_client.ts";
-import { podmanOk, podmanUnavailable } from "./podman.ts";
-import { STOP_MARKER, TINY_WEB_BLUEPRINT, TINY_WEB_FILE } from "./tiny_web_blueprint.ts";
+import { podman, podmanOk, podmanUnavailable } from "./podman.ts";
+import {
+  STOP_DELAY_FILE,
+  STOP_MARKER,
+  TINY_WEB_BLUEPRINT,
+  TINY_WEB_FILE,
+} from "./tiny_web_blueprint.ts";
 import { filesNotOwnedBy, waitForHealthz } from "./image_checks.ts";
 
 const IMAGE = "localhost/aikore:test";
@@ -26,6 +31,8 @@ const PGID = 2345;
 const PASSWORD = "image test password 1";
 const POOL = { start: 19001, end: 19003 };
 const STOP_GRACE_S = 30;
+/** How long the app takes to stop in the last step: less than AiKore's 10 s per-app grace. */
+const SLOW_STOP_S = 5;
 
 function say(line: string): void {
   Deno.stdout.writeSync(new TextEncoder().encode(`[image] ${line}\n`));
@@ -129,6 +136,14 @@ Deno.test({
       assertEquals(session.status, 200, JSON.stringify(session.body));
     });
 
+    await t.step("the image's HEALTHCHECK passes and `aikore` is the command inside", async () => {
+      const health = await podman(["healthcheck", "run", container.name]);
+      assertEquals(health.code, 0, `healthcheck: ${health.stdout}${health.stderr}`);
+      const help = await container.exec(["aikore", "help"], `${PUID}:${PGID}`);
+      assertEquals(help.code, 0, help.stderr);
+      assert(help.stdout.startsWith("usage: aikore"), help.stdout.slice(0, 200));
+    });
+
     await t.step("a web instance from a custom blueprint answers on its pool port", async () => {
       const saved = await client.json("POST", "/api/system/blueprints/custom", {
         filename: TINY_WEB_FILE,
@@ -224,7 +239,7 @@ Deno.test({
       say(`podman restart took ${((performance.now() - started) / 1000).toFixed(1)} s`);
       assertEquals(
         (await Deno.readTextFile(markerPath)).trim(),
-        "SIGTERM",
+        "SIGTERM after 0 s",
         "AiKore stopped the app with SIGTERM before the container went down",
       );
       await container.refreshPorts();
@@ -251,28 +266,40 @@ Deno.test({
       assertEquals(page.status, 200);
     });
 
-    await t.step(
-      "podman stop ends inside the grace with the instance stopped cleanly",
-      async () => {
-        const markerPath = `${dataDir}/instances/tiny/${STOP_MARKER}`;
-        await Deno.remove(markerPath).catch(() => {});
-        const started = performance.now();
-        await podmanOk(["stop", container.name]);
-        const seconds = (performance.now() - started) / 1000;
-        say(`podman stop took ${seconds.toFixed(1)} s (grace ${STOP_GRACE_S} s)`);
-        const state = await containerState(container.name);
-        assertEquals(state.running, false);
-        assertEquals(
-          state.exitCode,
-          0,
-          "PID 1 exited by itself, not killed at the end of the grace",
-        );
-        assert(seconds < STOP_GRACE_S, `stopped in ${seconds.toFixed(1)} s`);
-        assertEquals((await Deno.readTextFile(markerPath)).trim(), "SIGTERM");
-        const logs = await container.logs();
-        assert(/SIGTERM: stopping instances/.test(logs), "AiKore logged its shutdown");
-      },
-    );
+    await t.step("podman stop waits for a slow app to stop and ends inside the grace", async () => {
+      const folder = "/config/instances/tiny";
+      const slow = await container.exec(
+        [
+          "sh",
+          "-c",
+          `rm -f ${folder}/${STOP_MARKER} && echo ${SLOW_STOP_S} > ${folder}/${STOP_DELAY_FILE}`,
+        ],
+        `${PUID}:${PGID}`,
+      );
+      assertEquals(slow.code, 0, slow.stderr);
+      const started = performance.now();
+      await podmanOk(["stop", container.name]);
+      const seconds = (performance.now() - started) / 1000;
+      say(
+        `podman stop took ${
+          seconds.toFixed(1)
+        } s (the app needs ${SLOW_STOP_S} s, grace ${STOP_GRACE_S} s)`,
+      );
+      const state = await containerState(container.name);
+      assertEquals(state.running, false);
+      assertEquals(state.exitCode, 0, "PID 1 exited by itself, not killed at the end of the grace");
+      assert(
+        seconds >= SLOW_STOP_S && seconds < STOP_GRACE_S,
+        `stopped in ${seconds.toFixed(1)} s`,
+      );
+      assertEquals(
+        (await Deno.readTextFile(`${dataDir}/instances/tiny/${STOP_MARKER}`)).trim(),
+        `SIGTERM after ${SLOW_STOP_S} s`,
+        "the app finished its own shutdown before the container ended",
+      );
+      const logs = await container.logs();
+      assert(/SIGTERM: stopping instances/.test(logs), "AiKore logged its shutdown");
+    });
 
     await t.step("every file AiKore and the instance wrote in /config is PUID:PGID's", async () => {
       const offenders = await filesNotOwnedBy(dataDir, PUID, PGID);

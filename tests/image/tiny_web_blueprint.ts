@@ -8,6 +8,9 @@ export const TINY_WEB_FILE = "tiny_web.sh";
 /** File the app writes in its instance folder when it is stopped by a signal. */
 export const STOP_MARKER = "stopped-by.txt";
 
+/** Seconds written here make the app take that long to stop (a slow app's shutdown). */
+export const STOP_DELAY_FILE = "stop-delay";
+
 export const TINY_WEB_BLUEPRINT = `#!/bin/bash
 ### AIKORE-METADATA-START ###
 # aikore.name = Tiny web
@@ -24,11 +27,16 @@ cd "$INSTANCE_DIR"
 if [[ ! -x env/bin/python ]]; then python3 -m venv env; fi
 echo "hello from $INSTANCE_SLUG as $(id -u):$(id -g)" > index.html
 cat > serve.py <<'PY'
-import functools, http.server, os, signal, sys
+import functools, http.server, os, signal, sys, time
 
 def stop(signum, frame):
+    delay = 0.0
+    if os.path.exists("${STOP_DELAY_FILE}"):
+        with open("${STOP_DELAY_FILE}") as source:
+            delay = float(source.read())
+    time.sleep(delay)
     with open("${STOP_MARKER}", "w") as marker:
-        marker.write(signal.Signals(signum).name + "\\n")
+        marker.write(f"{signal.Signals(signum).name} after {delay:g} s\\n")
     sys.exit(0)
 
 signal.signal(signal.SIGTERM, stop)
