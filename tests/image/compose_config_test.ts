@@ -9,7 +9,7 @@ import { assert, assertEquals } from "../helpers/assert.ts";
 const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
 async function installed(program: string): Promise<boolean> {
-  const probe = await new Deno.Command("sh", {
+  const probe = await new Deno.Command("/bin/sh", {
     args: ["-c", `command -v ${program}`],
     stdout: "null",
     stderr: "null",

@@ -29,6 +29,31 @@ export async function connect(base: string, password: string): Promise<Dashboard
     origin: base,
     ...(json ? { "content-type": "application/json" } : {}),
   });
+  /** One read of the event stream: the view once `id` has `status`, else null when it ends. */
+  const watchFor = async (
+    id: number,
+    status: string,
+    signal: AbortSignal,
+    seen: (status: string) => void,
+  ): Promise<InstanceView | null> => {
+    const response = await fetch(`${base}/api/events`, { headers: headers(false), signal });
+    if (!response.ok) throw new Error(`/api/events answered ${response.status}`);
+    for await (const event of readSse(response)) {
+      const views: InstanceView[] = event.event === "snapshot"
+        ? JSON.parse(event.data).instances
+        : event.event === "instance"
+        ? [JSON.parse(event.data)]
+        : [];
+      const view = views.find((candidate) => candidate.id === id);
+      if (!view) continue;
+      seen(view.status);
+      if (view.status === status) {
+        await response.body?.cancel().catch(() => {});
+        return view;
+      }
+    }
+    return null;
+  };
   return {
     base,
     cookie: session.cookie,
@@ -43,24 +68,20 @@ export async function connect(base: string, password: string): Promise<Dashboard
     },
     async waitForStatus(id, status, timeoutMs) {
       const abort = new AbortController();
-      let last = "unknown";
       const timer = setTimeout(() => abort.abort(), timeoutMs);
+      let last = "unknown";
       try {
-        const response = await fetch(`${base}/api/events`, {
-          headers: headers(false),
-          signal: abort.signal,
-        });
-        if (!response.ok) throw new Error(`/api/events answered ${response.status}`);
-        for await (const event of readSse(response)) {
-          const views: InstanceView[] = event.event === "snapshot"
-            ? JSON.parse(event.data).instances
-            : event.event === "instance"
-            ? [JSON.parse(event.data)]
-            : [];
-          const view = views.find((candidate) => candidate.id === id);
-          if (!view) continue;
-          last = view.status;
-          if (view.status === status) return view;
+        // The gateway's nginx ends streams of old workers on every reload (each publish): read
+        // again from a fresh snapshot, as EventSource would, until the deadline.
+        while (!abort.signal.aborted) {
+          try {
+            const found = await watchFor(id, status, abort.signal, (seen) => last = seen);
+            if (found) return found;
+          } catch (error) {
+            if (abort.signal.aborted) break;
+            if (!(error instanceof TypeError)) throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
         }
       } finally {
         clearTimeout(timer);

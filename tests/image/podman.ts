@@ -77,7 +77,7 @@ export async function podmanStreamed(args: string[]): Promise<void> {
  */
 export async function podmanUnavailable(): Promise<string | null> {
   for (const program of ["podman", "runc"]) {
-    const found = await new Deno.Command("sh", {
+    const found = await new Deno.Command("/bin/sh", {
       args: ["-c", `command -v ${program} || test -x /usr/sbin/${program}`],
       stdout: "null",
       stderr: "null",
