@@ -56,7 +56,9 @@ export async function ensureBaseImage(): Promise<BaseImage> {
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",
-    }).output();
+    }).output().catch((error: Error) => {
+      throw new Error(`mmdebstrap cannot run (.ci/run installs it): ${error.message}`);
+    });
     if (!made.success) throw new Error(`mmdebstrap exited ${made.code} making ${tarball}`);
     await Deno.rename(partial, tarball);
   }
