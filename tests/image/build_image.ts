@@ -62,5 +62,7 @@ export async function buildImage(baseTag: string, tag: string): Promise<BuiltIma
   if (!status.success) throw new Error(`podman build exited ${status.code} (log above)`);
   const ms = Math.round(performance.now() - started);
   const size = await podmanOk(["image", "inspect", "--format", "{{.Size}}", tag]);
+  // Earlier builds' layers stay for a week as cache, then go: the cache does not grow forever.
+  await podmanOk(["image", "prune", "--force", "--filter", "until=168h"]);
   return { tag, ms, cachedSteps, steps, sizeBytes: Number(size.trim()) };
 }
