@@ -17,6 +17,9 @@ export interface ContainerOptions {
   pool: { start: number; end: number };
   /** Seconds `podman stop` waits before SIGKILL (compose: stop_grace_period). */
   stopGraceS: number;
+  /** More `host:container[:ro]` mounts and environment (docker-compose.dev.yml's). */
+  volumes?: string[];
+  env?: Record<string, string>;
 }
 
 export interface Container {
@@ -59,6 +62,8 @@ export async function startContainer(options: ContainerOptions): Promise<Contain
     `AIKORE_INSTANCE_PORT_RANGE=${options.pool.start}-${options.pool.end}`,
     "--env",
     `AIKORE_PASSWORD=${options.password}`,
+    ...(options.volumes ?? []).flatMap((volume) => ["--volume", volume]),
+    ...Object.entries(options.env ?? {}).flatMap(([name, value]) => ["--env", `${name}=${value}`]),
     "--shm-size",
     "2g",
     "--stop-timeout",

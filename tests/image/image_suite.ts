@@ -11,12 +11,11 @@
 import { chromium } from "playwright-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../helpers/browser.ts";
-import { ensureBaseImage } from "./base_image.ts";
-import { buildImage } from "./build_image.ts";
 import { type Container, containerState, startContainer } from "./container.ts";
 import { aikoreProcess, containerProcesses } from "./container_processes.ts";
 import { connect, type DashboardClient, type InstanceView } from "./dashboard_client.ts";
 import { podman, podmanOk, podmanUnavailable } from "./podman.ts";
+import { report as say, testImage } from "./test_image.ts";
 import {
   STOP_DELAY_FILE,
   STOP_MARKER,
@@ -25,7 +24,6 @@ import {
 } from "./tiny_web_blueprint.ts";
 import { filesNotOwnedBy, waitForHealthz } from "./image_checks.ts";
 
-const IMAGE = "localhost/aikore:test";
 const PUID = 1234;
 const PGID = 2345;
 const PASSWORD = "image test password 1";
@@ -33,10 +31,6 @@ const POOL = { start: 19001, end: 19003 };
 const STOP_GRACE_S = 30;
 /** How long the app takes to stop in the last step: less than AiKore's 10 s per-app grace. */
 const SLOW_STOP_S = 5;
-
-function say(line: string): void {
-  Deno.stdout.writeSync(new TextEncoder().encode(`[image] ${line}\n`));
-}
 
 const unavailable = await podmanUnavailable();
 if (unavailable) say(`SKIPPED: podman cannot run here: ${unavailable}`);
@@ -74,17 +68,10 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
 }, async (t) => {
-  const base = await ensureBaseImage();
-  say(`base image ${base.tag}: reused ${base.reused}, ${(base.ms / 1000).toFixed(1)} s`);
-  const built = await buildImage(base.tag, IMAGE);
-  say(
-    `image built in ${(built.ms / 1000).toFixed(1)} s (${built.cachedSteps}/${built.steps} ` +
-      `steps from the layer cache); size ${(built.sizeBytes / 1024 ** 2).toFixed(0)} MiB`,
-  );
-
+  const image = await testImage();
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-image-config-" });
   const container = await startContainer({
-    image: IMAGE,
+    image,
     name: `aikore-image-test-${Deno.pid}`,
     dataDir,
     puid: PUID,
