@@ -2,7 +2,8 @@
  * docker-compose.dev.yml's way of running the image: a checkout mounted on /src and
  * AIKORE_DEV_SOURCE=/src make the same image run that source with `deno run --watch`, as the
  * PUID user who owns the checkout, and restart AiKore when a file changes.
- * Run by `deno task test:image` (see image_suite.ts for why this is not a `*_test.ts` file).
+ * Run by `deno task test:image` through image_suites.ts (see image_suite.ts for why it is not
+ * a `*_test.ts` file).
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { startContainer } from "./container.ts";
