@@ -5,8 +5,9 @@
  * the supervisor, `podman restart`, `podman stop` inside the grace, and ownership of /config.
  *
  * Not a `*_test.ts` file on purpose: it builds an image (minutes cold), so `deno task test`
- * leaves it out; `deno task test:image` (through image_suites.ts) and .ci/run run it. Skipped, with the reason, only where
- * podman cannot run at all. The desktop instance is not covered yet (lib/desktop is in progress).
+ * leaves it out; `deno task test:image` (through image_suites.ts) and .ci/run run it. Skipped,
+ * with the reason, only where podman cannot run at all. The desktop instance is not covered yet
+ * (lib/desktop is in progress).
  */
 import { chromium } from "playwright-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
