@@ -6,6 +6,10 @@
 
 /** Where the base rootfs and the layer storage are kept between runs on one machine. */
 export const IMAGE_CACHE = Deno.env.get("AIKORE_IMAGE_CACHE") ?? "/var/cache/aikore-image";
+/** podman keeps a storage's run state in one folder for good (it refuses another later). */
+const RUN_STATE = IMAGE_CACHE === "/var/cache/aikore-image"
+  ? "/run/aikore-image/storage"
+  : `/run/aikore-image${IMAGE_CACHE}/storage`;
 
 /** crun fails on a hybrid cgroup layout and larger rlimits are refused in these containers. */
 export const RUN_LIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000"];
@@ -15,7 +19,7 @@ export const GLOBAL_FLAGS = [
   "--root",
   `${IMAGE_CACHE}/storage`,
   "--runroot",
-  "/run/aikore-image/storage",
+  RUN_STATE,
   "--runtime",
   "runc",
 ];
