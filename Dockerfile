@@ -93,23 +93,21 @@ COPY deno.json deno.lock ./
 RUN --mount=type=secret,id=ca_bundle \
     if [ -s /run/secrets/ca_bundle ]; then export DENO_CERT=/run/secrets/ca_bundle; fi; \
     deno install --frozen --quiet
-COPY main.ts cli.ts app.ts boot.ts server.ts ./
-COPY lib lib
-COPY routes routes
-COPY components components
-COPY islands islands
-COPY static static
-COPY blueprints blueprints
-COPY tools tools
+# The source: whatever .dockerignore lets through (docker/ is for the runtime stage only).
+COPY . ./
 # deno bundle fetches esbuild from npm on its first run, hence the CA secret here too. Running
 # `aikore help` afterwards fills DENO_DIR with the transpiled modules, so the first start is quick.
 RUN --mount=type=secret,id=ca_bundle \
     set -eu; \
+    rm -rf docker; \
     if [ -s /run/secrets/ca_bundle ]; then export DENO_CERT=/run/secrets/ca_bundle; fi; \
     deno run --allow-all --frozen tools/build_islands.ts; \
     deno run --allow-all --frozen --cached-only main.ts help > /dev/null
-# Native helpers written in C (e.g. a per-instance holder under native/: add `COPY native native`
-# above) are compiled here with the image's gcc, into /opt/aikore/bin, once they exist.
+# Native helpers written in C (native/, e.g. the per-instance holder) are compiled with the
+# image's gcc into build/native/, where AiKore finds them when it runs this source.
+RUN if [ -d native ] && [ -f tools/build_native.ts ]; then \
+      deno run --allow-all --frozen --cached-only tools/build_native.ts; \
+    fi
 ARG DENO_COMPILE=
 RUN --mount=type=secret,id=ca_bundle \
     set -eu; \
@@ -118,6 +116,9 @@ RUN --mount=type=secret,id=ca_bundle \
       if [ -s /run/secrets/ca_bundle ]; then export DENO_CERT=/run/secrets/ca_bundle; fi; \
       deno compile --allow-all --frozen --include blueprints --include static --include build \
         --output /opt/aikore/bin/aikore-compiled main.ts; \
+      if [ -x build/native/aikore_holder ]; then \
+        install -m 0755 build/native/aikore_holder /opt/aikore/bin/aikore_holder; \
+      fi; \
     fi
 
 # ---- runtime -----------------------------------------------------------------------------------

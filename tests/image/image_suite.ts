@@ -25,6 +25,9 @@ import {
 } from "./tiny_web_blueprint.ts";
 import { filesNotOwnedBy, waitForHealthz } from "./image_checks.ts";
 
+const REPO = new URL("../../", import.meta.url).pathname;
+/** Where the Dockerfile's native step leaves the holder (AiKore looks there in its source tree). */
+const HOLDER_IN_IMAGE = "/opt/aikore/app/build/native/aikore_holder";
 const PUID = 1234;
 const PGID = 2345;
 const PASSWORD = "image test password 1";
@@ -130,6 +133,10 @@ Deno.test({
       const help = await container.exec(["aikore", "help"], `${PUID}:${PGID}`);
       assertEquals(help.code, 0, help.stderr);
       assert(help.stdout.startsWith("usage: aikore"), help.stdout.slice(0, 200));
+      if (await Deno.stat(`${REPO}native/holder`).then(() => true, () => false)) {
+        const holder = await container.exec(["test", "-x", HOLDER_IN_IMAGE]);
+        assertEquals(holder.code, 0, `the source has native/holder: ${HOLDER_IN_IMAGE} is built`);
+      }
     });
 
     await t.step("a web instance from a custom blueprint answers on its pool port", async () => {
