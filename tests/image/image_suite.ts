@@ -15,7 +15,7 @@ import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../helpers/browser.ts";
 import { type Container, containerState, startContainer } from "./container.ts";
 import { aikoreProcess, containerProcesses } from "./container_processes.ts";
 import { connect, type DashboardClient, type InstanceView } from "./dashboard_client.ts";
-import { podman, podmanOk, podmanUnavailable } from "./podman.ts";
+import { podman, podmanOk, podmanUnavailable, RUN_LIMITS } from "./podman.ts";
 import { report as say, testImage } from "./test_image.ts";
 import {
   STOP_DELAY_FILE,
@@ -137,6 +137,23 @@ Deno.test({
         const holder = await container.exec(["test", "-x", HOLDER_IN_IMAGE]);
         assertEquals(holder.code, 0, `the source has native/holder: ${HOLDER_IN_IMAGE} is built`);
       }
+    });
+
+    await t.step("PUID=0 is refused with the reason, before anything starts", async () => {
+      const refused = await podman([
+        "run",
+        "--rm",
+        ...RUN_LIMITS,
+        "--no-healthcheck",
+        "--env",
+        "PUID=0",
+        image,
+      ]);
+      assertEquals(refused.code, 2, refused.stderr);
+      assert(
+        /PUID\/PGID 0 would run AiKore and every app as root/.test(refused.stderr),
+        refused.stderr,
+      );
     });
 
     await t.step("a web instance from a custom blueprint answers on its pool port", async () => {
