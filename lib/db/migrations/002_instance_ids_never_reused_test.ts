@@ -2,7 +2,7 @@ import { deepEqual, equal, throws } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { migrate, schemaVersion } from "../migration.ts";
 import { initialSchema } from "./001_initial.ts";
-import { MIGRATIONS } from "./list.ts";
+import { instanceIdsNeverReused } from "./002_instance_ids_never_reused.ts";
 
 function insert(db: DatabaseSync, slug: string, parent: number | null = null): number {
   const result = db.prepare(
@@ -29,7 +29,7 @@ Deno.test("migration 2 keeps rows, display order and parent links, and ids are n
   db.prepare("DELETE FROM display_order WHERE instance_id = ?").run(b);
   db.prepare("DELETE FROM instances WHERE id = ?").run(b);
 
-  deepEqual(migrate(db, MIGRATIONS), [2]);
+  deepEqual(migrate(db, [initialSchema, instanceIdsNeverReused]), [2]);
   equal(schemaVersion(db), 2);
   deepEqual(
     db.prepare("SELECT id, parent_id, slug FROM instances ORDER BY id").all().map((r) => ({
@@ -62,7 +62,7 @@ Deno.test("migration 2 keeps rows, display order and parent links, and ids are n
 
 Deno.test("migration 2 on an empty database starts ids at 1 and never goes back", () => {
   const db = openV1();
-  migrate(db, MIGRATIONS);
+  migrate(db, [initialSchema, instanceIdsNeverReused]);
   const first = insert(db, "first");
   equal(first, 1);
   db.prepare("DELETE FROM instances").run();
