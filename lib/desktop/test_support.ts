@@ -1,0 +1,118 @@
+/**
+ * Helpers for the desktop tests: a temporary data/instance folder, a Chromium viewer on the
+ * noVNC page, `ss` listeners of a desktop's processes, and leftovers of a display.
+ */
+import { type Browser, chromium, type Page } from "playwright-core";
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../../tests/helpers/browser.ts";
+import { findMarkedProcesses } from "../process/mod.ts";
+import { xLockPath, xSocketPath } from "./x_display_files.ts";
+import { leaseFolder } from "./lease_store.ts";
+
+export { ARTIFACTS };
+
+/** A temporary AiKore data dir and instance dir, removed by `cleanup`. */
+export async function tempDirs(): Promise<{ dataDir: string; instanceDir: string; root: string }> {
+  const root = await Deno.makeTempDir({ prefix: "aikore-desktop-" });
+  return { root, dataDir: `${root}/data`, instanceDir: `${root}/instances/app` };
+}
+
+/** Chromium as the user's browser, at `width`×`height`. */
+export async function openViewerBrowser(): Promise<Browser> {
+  return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Opens the desktop's landing page and waits until noVNC reports the connection. */
+export async function openViewer(
+  browser: Browser,
+  url: string,
+  size = { width: 1024, height: 700 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: size });
+  await page.goto(url);
+  await page.waitForFunction(() => document.documentElement.classList.contains("noVNC_connected"));
+  return page;
+}
+
+/** Waits until the viewer's canvas holds a frame with at least `minColours` distinct colours. */
+export async function waitForFrame(page: Page, minColours = 2): Promise<void> {
+  await page.waitForFunction((min) => {
+    const canvas = document.querySelector("#noVNC_container canvas") as HTMLCanvasElement | null;
+    if (!canvas || canvas.width < 2) return false;
+    const context = canvas.getContext("2d");
+    if (!context) return false;
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length && colours.size < min; i += 4 * 97) {
+      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    }
+    return colours.size >= min;
+  }, minColours);
+}
+
+/** One listening socket from `ss`, with the pids holding it. */
+export interface Listener {
+  local: string;
+  pids: number[];
+}
+
+/** Listening sockets (`ss -ltnp` or `ss -lxp`) held by any of `pids`. */
+export async function listenersOf(kind: "tcp" | "unix", pids: number[]): Promise<Listener[]> {
+  const flag = kind === "tcp" ? "-ltnpH" : "-lxpH";
+  const output = await new Deno.Command("ss", { args: [flag], stdout: "piped" }).output();
+  const wanted = new Set(pids);
+  const found: Listener[] = [];
+  for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
+    const owners = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    if (!owners.some((pid) => wanted.has(pid))) continue;
+    const columns = line.trim().split(/\s+/);
+    // tcp: State Recv-Q Send-Q Local Peer …; unix: Netid State Recv-Q Send-Q Local Port Peer …
+    const local = kind === "tcp" ? columns[3] : columns[4];
+    found.push({ local: local ?? "", pids: owners });
+  }
+  return found;
+}
+
+/** Everything a stopped desktop must not leave: processes, X lock/socket, lease, listeners. */
+export async function leftovers(
+  dataDir: string,
+  marker: string,
+  display: number,
+  ports: number[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  const pids = findMarkedProcesses(marker);
+  if (pids.length > 0) problems.push(`processes ${pids.join(",")}`);
+  for (const path of [xLockPath(display), xSocketPath(display)]) {
+    if (await exists(path)) problems.push(path);
+  }
+  if (await exists(`${leaseFolder(dataDir)}/display-${display}.json`)) problems.push("lease file");
+  const output = await new Deno.Command("ss", { args: ["-ltnH"], stdout: "piped" }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  for (const port of ports) if (text.includes(`:${port} `)) problems.push(`port ${port} listening`);
+  return problems;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Output of an X client run against the desktop (e.g. xdotool), trimmed. */
+export async function xClient(env: Record<string, string>, argv: string[]): Promise<string> {
+  const [program, ...args] = argv;
+  const output = await new Deno.Command(program ?? "", {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!output.success) {
+    throw new Error(`${argv.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
+  }
+  return new TextDecoder().decode(output.stdout).trim();
+}
