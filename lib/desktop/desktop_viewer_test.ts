@@ -16,6 +16,9 @@ import {
 } from "./test_support.ts";
 import { findMarkedProcesses } from "../process/mod.ts";
 
+/** Markers unique to this run, so a leftover of an aborted earlier run never counts. */
+const RUN = crypto.randomUUID().slice(0, 8);
+
 const options = { sanitizeOps: false, sanitizeResources: false };
 
 /** A page that counts and reports each tick to its server (so the test waits on events). */
@@ -60,7 +63,7 @@ Deno.test({
   async fn() {
     const { root, dataDir, instanceDir } = await tempDirs();
     const app = counterApp();
-    const marker = "desktop-kiosk-test";
+    const marker = `desktop-kiosk-${RUN}`;
     const desktop = await startDesktop({
       choice: "tigervnc",
       dataDir,
@@ -122,7 +125,7 @@ Deno.test({
         choice: "tigervnc",
         dataDir,
         instanceDir: `${root}/instances/${name}`,
-        marker: `desktop-${name}-test`,
+        marker: `desktop-${name}-${RUN}`,
         displays: { first: 320, last: 329 },
         app: { argv, env: {}, cwd: root },
       });
@@ -135,7 +138,7 @@ Deno.test({
       assert(eyes.display !== clock.display, "different displays");
       assertEquals(new Set([eyes.vncPort, eyes.webPort, clock.vncPort, clock.webPort]).size, 4);
       for (const [desktop, name] of [[eyes, "eyes"], [clock, "clock"]] as const) {
-        const pids = findMarkedProcesses(`desktop-${name}-test`);
+        const pids = findMarkedProcesses(`desktop-${name}-${RUN}`);
         const tcp = await listenersOf("tcp", pids);
         assertEquals(
           tcp.map((l) => l.local).sort(),
@@ -163,11 +166,14 @@ Deno.test({
       await Promise.all([eyes.stop(), clock.stop()]);
     }
     assertEquals(
-      await leftovers(dataDir, "desktop-eyes-test", eyes.display, [eyes.vncPort, eyes.webPort]),
+      await leftovers(dataDir, `desktop-eyes-${RUN}`, eyes.display, [eyes.vncPort, eyes.webPort]),
       [],
     );
     assertEquals(
-      await leftovers(dataDir, "desktop-clock-test", clock.display, [clock.vncPort, clock.webPort]),
+      await leftovers(dataDir, `desktop-clock-${RUN}`, clock.display, [
+        clock.vncPort,
+        clock.webPort,
+      ]),
       [],
     );
     await Deno.remove(root, { recursive: true });

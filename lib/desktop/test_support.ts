@@ -35,18 +35,22 @@ export async function openViewer(
 
 /** Waits until the viewer's canvas holds a frame with at least `minColours` distinct colours. */
 export async function waitForFrame(page: Page, minColours = 2): Promise<void> {
-  await page.waitForFunction((min) => {
-    const canvas = document.querySelector("#noVNC_container canvas") as HTMLCanvasElement | null;
-    if (!canvas || canvas.width < 2) return false;
-    const context = canvas.getContext("2d");
-    if (!context) return false;
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length && colours.size < min; i += 4 * 97) {
-      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-    }
-    return colours.size >= min;
-  }, minColours);
+  await page.waitForFunction(
+    (min) => {
+      const canvas = document.querySelector("#noVNC_container canvas") as HTMLCanvasElement | null;
+      if (!canvas || canvas.width < 2) return false;
+      const context = canvas.getContext("2d");
+      if (!context) return false;
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length && colours.size < min; i += 4 * 97) {
+        colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      }
+      return colours.size >= min;
+    },
+    minColours,
+    { polling: 100 },
+  );
 }
 
 /** One listening socket from `ss`, with the pids holding it. */

@@ -1,0 +1,134 @@
+/**
+ * Start/stop hygiene of real desktops: repeated cycles leave nothing, an X server crash is
+ * reported, and the desktop of a kill -9'd AiKore is found and reclaimed at the next boot.
+ */
+import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/helpers/assert.ts";
+import { findMarkedProcesses } from "../process/mod.ts";
+import { claimDisplay } from "./claim_display.ts";
+import { startDesktop, sweepDesktops } from "./mod.ts";
+import { leftovers, tempDirs } from "./test_support.ts";
+
+/** Markers unique to this run, so a leftover of an aborted earlier run never counts. */
+const RUN = crypto.randomUUID().slice(0, 8);
+
+Deno.test("10 start/stop cycles leave no process, X lock, socket, lease or port behind", async () => {
+  const { root, dataDir, instanceDir } = await tempDirs();
+  const marker = `desktop-cycle-${RUN}`;
+  const displays = new Set<number>();
+  for (let cycle = 1; cycle <= 10; cycle++) {
+    const desktop = await startDesktop({
+      choice: "tigervnc",
+      dataDir,
+      instanceDir,
+      marker,
+      displays: { first: 330, last: 339 },
+      app: { argv: ["xeyes"], env: {}, cwd: root },
+    });
+    assert(
+      desktop.appPid !== null && findMarkedProcesses(marker).includes(desktop.appPid),
+      "the app runs",
+    );
+    displays.add(desktop.display);
+    await desktop.stop();
+    assertEquals((await desktop.exited).reason, "stopped");
+    assertEquals(
+      await leftovers(dataDir, marker, desktop.display, [desktop.vncPort, desktop.webPort]),
+      [],
+      `cycle ${cycle}`,
+    );
+  }
+  assertEquals(displays.size, 1, "a freed display is taken again");
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("an X server that dies is reported through exited with a message; stop cleans up after it", async () => {
+  const { root, dataDir, instanceDir } = await tempDirs();
+  const marker = `desktop-crash-${RUN}`;
+  const desktop = await startDesktop({
+    choice: "tigervnc",
+    dataDir,
+    instanceDir,
+    marker,
+    displays: { first: 340, last: 344 },
+  });
+  const lease = JSON.parse(
+    await Deno.readTextFile(`${dataDir}/desktops/display-${desktop.display}.json`),
+  );
+  const xserver = lease.processes.find((p: { role: string }) => p.role === "xserver");
+  Deno.kill(xserver.pid, "SIGKILL");
+  const exit = await desktop.exited;
+  assert(exit.reason === "crashed", "reported as a crash");
+  assertEquals(exit.signal, "SIGKILL");
+  assertMatch(
+    exit.message,
+    new RegExp(`X server \\(display :${desktop.display}\\) ended with signal SIGKILL`),
+  );
+  await desktop.stop();
+  assertEquals(
+    await leftovers(dataDir, marker, desktop.display, [desktop.vncPort, desktop.webPort]),
+    [],
+  );
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("a kill -9 of the AiKore that started a desktop: the desktop lives on, is never taken, and sweepDesktops reclaims it for the next start", async () => {
+  const { root, dataDir, instanceDir } = await tempDirs();
+  const marker = `desktop-orphan-${RUN}`;
+  const displays = { first: 345, last: 345 };
+  const spec = {
+    choice: "tigervnc",
+    dataDir,
+    instanceDir,
+    marker,
+    displays,
+    app: { argv: ["xclock"], env: {}, cwd: root },
+  };
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../../tests/fixtures/desktop/hold_desktop.ts", import.meta.url).pathname,
+      JSON.stringify(spec),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = holder.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`holder ended before starting its desktop: ${text}`);
+    text += value;
+  }
+  const started = JSON.parse(text);
+  holder.kill("SIGKILL");
+  await holder.status;
+  await reader.cancel();
+
+  const orphans = findMarkedProcesses(marker);
+  assert(
+    orphans.length >= 4,
+    `Xvnc, openbox, websockify and the app outlive their AiKore (${orphans.length})`,
+  );
+  await assertRejects(
+    () =>
+      claimDisplay({
+        dataDir,
+        displays,
+        marker: "someone-else",
+        backend: "tigervnc",
+        desktopDir: `${root}/other`,
+      }),
+    /No free X display in 345-345/,
+  );
+
+  const report = await sweepDesktops(dataDir, { graceMs: 2_000 });
+  assertEquals(report.reclaimed.map((r) => r.display), [345]);
+  assert(report.reclaimed[0]!.processes >= 4, "the orphans were ended");
+  assertEquals(await leftovers(dataDir, marker, 345, [started.vncPort, started.webPort]), []);
+
+  const next = await startDesktop({ choice: "tigervnc", dataDir, instanceDir, marker, displays });
+  assertEquals(next.display, 345);
+  await next.stop();
+  await Deno.remove(root, { recursive: true });
+});
