@@ -69,7 +69,13 @@ export class DesktopRun {
   async #teardown(): Promise<void> {
     await stopProcessTree({ pid: null, marker: this.lease.marker }, { graceMs: this.graceMs });
     // Reaping our own (unref'd) children must keep the event loop alive until it is done.
-    for (const component of this.components) component.child.ref();
+    for (const component of this.components) {
+      try {
+        component.child.ref();
+      } catch {
+        // already reaped: its status has settled
+      }
+    }
     await Promise.all(this.components.map((c) => c.status));
     const files = desktopFiles(this.lease.desktopDir);
     for (const path of [files.profile, files.web, files.home, files.authFile, files.kasmYaml]) {

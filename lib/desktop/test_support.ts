@@ -44,7 +44,7 @@ export async function waitForFrame(page: Page, minColours = 2): Promise<void> {
       const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
       const colours = new Set<number>();
       for (let i = 0; i < data.length && colours.size < min; i += 4 * 97) {
-        colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+        colours.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
       }
       return colours.size >= min;
     },
