@@ -13,6 +13,8 @@ export interface ClaimRequest {
   marker: string;
   backend: DesktopBackendKind;
   desktopDir: string;
+  /** The web client's path prefix, recorded for a later adoption (default "/"). */
+  pathPrefix?: string;
   /** Displays to pass over (e.g. one whose X server just failed to bind). */
   skip?: ReadonlySet<number>;
 }
@@ -50,6 +52,7 @@ export function claimDisplay(request: ClaimRequest): Promise<DesktopLease> {
         vncPort,
         webPort,
         desktopDir: request.desktopDir,
+        pathPrefix: request.pathPrefix ?? "/",
         claimant: selfIdentity(),
         processes: [],
         createdAt: new Date().toISOString(),

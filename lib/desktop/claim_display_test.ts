@@ -46,6 +46,7 @@ function lease(
     vncPort: 5999,
     webPort: 6999,
     desktopDir: "/nonexistent/desktop",
+    pathPrefix: "/",
     claimant,
     processes: [{ role: "xserver", ...claimant }],
     createdAt: new Date(0).toISOString(),
@@ -132,4 +133,37 @@ Deno.test("a display whose X lock names a live process (another X server) is pas
     await sleeper.status;
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("two AiKore processes claiming at the same moment never get the same display or port", async () => {
+  const { root, dataDir } = await tempDirs();
+  const script = new URL("../../tests/fixtures/desktop/claim_once.ts", import.meta.url).pathname;
+  const children = [1, 2, 3].map(() =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, dataDir, `${FIRST}-${FIRST + 5}`],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn()
+  );
+  const answers: { display: number; ports: number[] }[] = [];
+  for (const child of children) {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    answers.push(JSON.parse(text));
+    reader.releaseLock();
+  }
+  for (const child of children) {
+    await child.stdin.close();
+    await child.stdout.cancel();
+    await child.status;
+  }
+  assertEquals(new Set(answers.map((a) => a.display)).size, 3, JSON.stringify(answers));
+  assertEquals(new Set(answers.flatMap((a) => a.ports)).size, 6);
+  await Deno.remove(root, { recursive: true });
 });

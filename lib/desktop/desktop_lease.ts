@@ -20,6 +20,8 @@ export interface DesktopLease {
   vncPort: number;
   webPort: number;
   desktopDir: string;
+  /** Where the browser sees the web client ("/" or "/instance/<slug>/"). */
+  pathPrefix: string;
   claimant: { pid: number; startTicks: number };
   processes: LeasedProcess[];
   createdAt: string;
@@ -48,6 +50,7 @@ export function parseLease(text: string): DesktopLease | null {
     (value.backend === "tigervnc" || value.backend === "kasmvnc") &&
     isInt(value.vncPort, 1, 65535) && isInt(value.webPort, 1, 65535) &&
     typeof value.desktopDir === "string" && value.desktopDir.startsWith("/") &&
+    typeof value.pathPrefix === "string" && value.pathPrefix.startsWith("/") &&
     isProcess({ role: "claimant", ...value.claimant }) && Array.isArray(value.processes) &&
     value.processes.every(isProcess);
   return ok ? value : null;

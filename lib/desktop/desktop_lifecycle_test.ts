@@ -5,8 +5,8 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/helpers/assert.ts";
 import { findMarkedProcesses } from "../process/mod.ts";
 import { claimDisplay } from "./claim_display.ts";
-import { startDesktop, sweepDesktops } from "./mod.ts";
-import { leftovers, tempDirs } from "./test_support.ts";
+import { adoptDesktop, findDesktops, startDesktop, sweepDesktops } from "./mod.ts";
+import { leftovers, orphanDesktop, tempDirs } from "./test_support.ts";
 
 /** Markers unique to this run, so a leftover of an aborted earlier run never counts. */
 const RUN = crypto.randomUUID().slice(0, 8);
@@ -83,27 +83,7 @@ Deno.test("a kill -9 of the AiKore that started a desktop: the desktop lives on,
     displays,
     app: { argv: ["xclock"], env: {}, cwd: root },
   };
-  const holder = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../../tests/fixtures/desktop/hold_desktop.ts", import.meta.url).pathname,
-      JSON.stringify(spec),
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = holder.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`holder ended before starting its desktop: ${text}`);
-    text += value;
-  }
-  const started = JSON.parse(text);
-  holder.kill("SIGKILL");
-  await holder.status;
-  await reader.cancel();
+  const started = await orphanDesktop(spec);
 
   const orphans = findMarkedProcesses(marker);
   assert(
@@ -130,5 +110,53 @@ Deno.test("a kill -9 of the AiKore that started a desktop: the desktop lives on,
   const next = await startDesktop({ choice: "tigervnc", dataDir, instanceDir, marker, displays });
   assertEquals(next.display, 345);
   await next.stop();
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("after a kill -9 of its AiKore, a desktop is found and adopted by the next one, which stops it cleanly", async () => {
+  const { root, dataDir, instanceDir } = await tempDirs();
+  const marker = `desktop-adopt-${RUN}`;
+  const displays = { first: 346, last: 346 };
+  const started = await orphanDesktop({
+    choice: "tigervnc",
+    dataDir,
+    instanceDir,
+    marker,
+    displays,
+    pathPrefix: "/instance/adopt/",
+  });
+
+  const [found] = await findDesktops(dataDir);
+  assertEquals([found?.lease.display, found?.xserverAlive, found?.claimantAlive], [
+    346,
+    true,
+    false,
+  ]);
+  await assertRejects(
+    () => adoptDesktop(dataDir, 346, { marker: "another-instance" }),
+    /belongs to another instance/,
+  );
+  const desktop = await adoptDesktop(dataDir, 346, { marker, pollMs: 100 });
+  assertEquals([desktop.display, desktop.vncPort, desktop.webPort, desktop.leaseId], [
+    346,
+    started.vncPort,
+    started.webPort,
+    started.leaseId,
+  ]);
+  assertMatch(
+    desktop.viewerPath,
+    /^\/instance\/adopt\/vnc\.html\?.*path=instance%2Fadopt%2Fwebsockify/,
+  );
+  assertEquals(
+    (await sweepDesktops(dataDir)).owned.map((l) => l.display),
+    [346],
+    "the adopter is alive: the sweep leaves it",
+  );
+  const page = await fetch(`http://127.0.0.1:${desktop.webPort}/`);
+  assertMatch(await page.text(), /url=vnc\.html\?/);
+
+  await desktop.stop();
+  assertEquals((await desktop.exited).reason, "stopped");
+  assertEquals(await leftovers(dataDir, marker, 346, [desktop.vncPort, desktop.webPort]), []);
   await Deno.remove(root, { recursive: true });
 });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { stopProcessTree } from "../process/mod.ts";
+import { MARKER_VARIABLE, stopProcessTree } from "../process/mod.ts";
 import type { DesktopLease } from "./desktop_lease.ts";
 import { readLeases, removeLease, withLeaseLock, writeLease } from "./lease_store.ts";
 import { type Component, type ComponentSpec, logTail, spawnComponent } from "./spawn_component.ts";
@@ -18,6 +18,25 @@ export function desktopFiles(desktopDir: string) {
     profile: join(desktopDir, "browser-profile"),
     authFile: join(desktopDir, "Xauthority"),
     kasmYaml: join(desktopDir, "kasmvnc.yaml"),
+  };
+}
+
+/** The environment every program of the desktop starts with (nothing else of AiKore's). */
+export interface DesktopEnv extends Record<string, string> {
+  DISPLAY: string;
+  XAUTHORITY: string;
+}
+
+/** DISPLAY, XAUTHORITY, a private HOME, PATH and the instance marker of a desktop's programs. */
+export function desktopEnv(lease: DesktopLease, searchPath: string): DesktopEnv {
+  const files = desktopFiles(lease.desktopDir);
+  return {
+    PATH: searchPath,
+    HOME: files.home,
+    LANG: "C.UTF-8",
+    DISPLAY: `:${lease.display}`,
+    XAUTHORITY: files.authFile,
+    [MARKER_VARIABLE]: lease.marker,
   };
 }
 
@@ -68,14 +87,6 @@ export class DesktopRun {
 
   async #teardown(): Promise<void> {
     await stopProcessTree({ pid: null, marker: this.lease.marker }, { graceMs: this.graceMs });
-    // Reaping our own (unref'd) children must keep the event loop alive until it is done.
-    for (const component of this.components) {
-      try {
-        component.child.ref();
-      } catch {
-        // already reaped: its status has settled
-      }
-    }
     await Promise.all(this.components.map((c) => c.status));
     const files = desktopFiles(this.lease.desktopDir);
     for (const path of [files.profile, files.web, files.home, files.authFile, files.kasmYaml]) {

@@ -1,7 +1,7 @@
 import { MARKER_VARIABLE } from "../process/mod.ts";
 import { claimDisplay } from "./claim_display.ts";
 import { DesktopStartError } from "./desktop_errors.ts";
-import { desktopFiles, DesktopRun } from "./desktop_run.ts";
+import { desktopEnv, desktopFiles, DesktopRun } from "./desktop_run.ts";
 import type { DesktopBackend } from "./find_backend.ts";
 import { kasmvncArgs, kasmvncSettings, renderKasmvncYaml } from "./kasmvnc_settings.ts";
 import type { Component } from "./spawn_component.ts";
@@ -10,14 +10,9 @@ import { prepareWebRoot } from "./viewer_page.ts";
 import { NotReadyError, readDisplayFd, waitForPort } from "./wait_ready.ts";
 import { newCookie, xauthorityBytes } from "./xauthority.ts";
 import { tigervncArgs, type XServerOptions } from "./xvnc_args.ts";
+import type { DesktopEnv } from "./desktop_run.ts";
 
 type LaunchInput = DesktopSpec & { backend: DesktopBackend; prefix: string; searchPath: string };
-
-/** The environment every program of the desktop starts with (nothing else of AiKore's). */
-export interface DesktopEnv extends Record<string, string> {
-  DISPLAY: string;
-  XAUTHORITY: string;
-}
 
 /** A desktop whose X server, window manager, proxy and app run. */
 export interface LaunchedDesktop {
@@ -76,6 +71,7 @@ async function reserveAndStartX(input: LaunchInput, desktopDir: string) {
       marker: input.marker,
       backend: input.backend.kind,
       desktopDir,
+      pathPrefix: input.prefix,
       skip,
     });
     const run = new DesktopRun(input.dataDir, lease, input.stopGraceMs ?? 5_000);
@@ -114,14 +110,7 @@ export async function launchDesktop(input: LaunchInput): Promise<LaunchedDesktop
   }
   const { run, xserver } = await reserveAndStartX(input, desktopDir);
   const { lease } = run;
-  const baseEnv: DesktopEnv = {
-    PATH: input.searchPath,
-    HOME: files.home,
-    LANG: "C.UTF-8",
-    DISPLAY: `:${lease.display}`,
-    XAUTHORITY: files.authFile,
-    [MARKER_VARIABLE]: input.marker,
-  };
+  const baseEnv = desktopEnv(lease, input.searchPath);
   const cwd = desktopDir;
   try {
     await run.spawn({

@@ -15,3 +15,5 @@ export type { DesktopLease } from "./desktop_lease.ts";
 export { sweepDesktops } from "./sweep_desktops.ts";
 export type { SweepOptions, SweepReport } from "./sweep_desktops.ts";
 export { normalizePrefix, viewerPath } from "./viewer_page.ts";
+export { adoptDesktop, findDesktops } from "./adopt_desktop.ts";
+export type { AdoptOptions, FoundDesktop } from "./adopt_desktop.ts";

@@ -45,8 +45,8 @@ export function spawnComponent(spec: ComponentSpec): Component {
     stderr: "null",
     detached: true,
   }).spawn();
-  // Nothing but the desktop's own stop or crash may end it: AiKore can exit while it runs.
-  child.unref();
+  // Not unref'd: whoever awaits a desktop's end (its `exited`) must keep the event loop alive.
+  // It still outlives AiKore: its own session, and a kill of AiKore does not reach it.
   const identity = readProcessIdentity(child.pid);
   const status = child.status.catch((error) => ({
     success: false,

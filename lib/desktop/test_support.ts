@@ -120,3 +120,38 @@ export async function xClient(env: Record<string, string>, argv: string[]): Prom
   }
   return new TextDecoder().decode(output.stdout).trim();
 }
+
+/** What the killed stand-in AiKore reported about the desktop it started. */
+export interface OrphanDesktop {
+  display: number;
+  vncPort: number;
+  webPort: number;
+  leaseId: string;
+}
+
+/**
+ * Starts a desktop from another Deno process (a stand-in AiKore) and kills that process with
+ * SIGKILL once the desktop runs: the desktop is left as a crashed AiKore leaves it.
+ */
+export async function orphanDesktop(spec: Record<string, unknown>): Promise<OrphanDesktop> {
+  const script = new URL("../../tests/fixtures/desktop/hold_desktop.ts", import.meta.url).pathname;
+  const holder = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, JSON.stringify(spec)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = holder.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  holder.kill("SIGKILL");
+  await holder.status;
+  await reader.cancel();
+  if (!text.includes("\n")) {
+    throw new Error(`the stand-in AiKore ended before its desktop ran: ${text}`);
+  }
+  return JSON.parse(text);
+}
