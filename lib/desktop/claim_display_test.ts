@@ -147,8 +147,10 @@ Deno.test("two AiKore processes claiming at the same moment never get the same d
     }).spawn()
   );
   const answers: { display: number; ports: number[] }[] = [];
-  for (const child of children) {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const readers = children.map((child) =>
+    child.stdout.pipeThrough(new TextDecoderStream()).getReader()
+  );
+  for (const reader of readers) {
     let text = "";
     while (!text.includes("\n")) {
       const { value, done } = await reader.read();
@@ -156,11 +158,10 @@ Deno.test("two AiKore processes claiming at the same moment never get the same d
       text += value;
     }
     answers.push(JSON.parse(text));
-    reader.releaseLock();
   }
-  for (const child of children) {
+  for (const [index, child] of children.entries()) {
     await child.stdin.close();
-    await child.stdout.cancel();
+    await readers[index]?.cancel();
     await child.status;
   }
   assertEquals(new Set(answers.map((a) => a.display)).size, 3, JSON.stringify(answers));
