@@ -4,6 +4,7 @@ import { parseDesktopChoice } from "./desktop_choice.ts";
 import { DesktopUnavailableError } from "./desktop_errors.ts";
 import { findDesktopBackend } from "./find_backend.ts";
 import { findKioskBrowser, kioskArgv } from "./kiosk_browser.ts";
+import { startDesktop } from "./start_desktop.ts";
 
 const TIGER = [
   "/usr/bin/Xvnc",
@@ -103,4 +104,20 @@ Deno.test("the kiosk browser gets a throwaway profile, and --no-sandbox only as 
     unavailable(() => findKioskBrowser("/usr/bin", probe([]))).message,
     /install: chromium/,
   );
+});
+
+Deno.test("startDesktop with no backend installed rejects with the packages to install and reserves nothing", async () => {
+  const root = await Deno.makeTempDir({ prefix: "aikore-desktop-" });
+  const spec = {
+    choice: "tigervnc",
+    dataDir: `${root}/data`,
+    instanceDir: `${root}/i`,
+    marker: "none",
+    searchPath: `${root}/bin`,
+  } as const;
+  const error = await startDesktop(spec).catch((e) => e);
+  assertEquals(error instanceof DesktopUnavailableError, true);
+  assertEquals(error.packages, ["tigervnc-standalone-server", "websockify", "openbox"]);
+  assertEquals([...Deno.readDirSync(root)].length, 0, "no lease folder, no instance folder");
+  await Deno.remove(root, { recursive: true });
 });
