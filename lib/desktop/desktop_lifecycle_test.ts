@@ -160,3 +160,41 @@ Deno.test("after a kill -9 of its AiKore, a desktop is found and adopted by the 
   assertEquals(await leftovers(dataDir, marker, 346, [desktop.vncPort, desktop.webPort]), []);
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("a display held by an X server the lock files do not show (abstract socket taken) is passed over at start", async () => {
+  const { root, dataDir, instanceDir } = await tempDirs();
+  const marker = `desktop-busy-${RUN}`;
+  // Another X server in another mount namespace is seen only by its abstract socket.
+  const squatter = new Deno.Command("python3", {
+    args: [
+      "-c",
+      "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.bind('\\0/tmp/.X11-unix/X347')\ns.listen(1)\nprint('ready',flush=True)\nsys.stdin.read()",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const reader = squatter.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  assertMatch((await reader.read()).value ?? "", /ready/);
+  try {
+    const desktop = await startDesktop({
+      choice: "tigervnc",
+      dataDir,
+      instanceDir,
+      marker,
+      displays: { first: 347, last: 348 },
+    });
+    assertEquals(desktop.display, 348);
+    await desktop.stop();
+    assertEquals(await leftovers(dataDir, marker, 348, [desktop.vncPort, desktop.webPort]), []);
+    assertEquals(
+      await leftovers(dataDir, marker, 347, []),
+      [],
+      "the failed try on :347 left nothing",
+    );
+  } finally {
+    await squatter.stdin.close();
+    await reader.cancel();
+    await squatter.status;
+    await Deno.remove(root, { recursive: true });
+  }
+});

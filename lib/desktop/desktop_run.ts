@@ -77,16 +77,27 @@ export class DesktopRun {
   /**
    * Ends every process of the desktop (SIGTERM, grace, SIGKILL, then a sweep of everything
    * carrying its marker), deletes the throwaway files, frees the display and ports. Safe to
-   * call twice; the second call waits for the first.
+   * call twice; the second call waits for the first. Rejects when a process survives SIGKILL.
    */
   stop(): Promise<void> {
     this.#stopping = true;
-    this.#stopped ??= this.#teardown();
+    this.#stopped ??= this.#teardown().catch((error) => {
+      this.#stopped = null; // a later stop() tries again
+      throw error;
+    });
     return this.#stopped;
   }
 
   async #teardown(): Promise<void> {
-    await stopProcessTree({ pid: null, marker: this.lease.marker }, { graceMs: this.graceMs });
+    const report = await stopProcessTree({ pid: null, marker: this.lease.marker }, {
+      graceMs: this.graceMs,
+    });
+    if (report.survivors > 0) {
+      // The lease stays (its marked survivors keep it live), so the display is not reused.
+      throw new Error(
+        `${report.survivors} process(es) of display :${this.lease.display} survived SIGKILL`,
+      );
+    }
     await Promise.all(this.components.map((c) => c.status));
     const files = desktopFiles(this.lease.desktopDir);
     for (const path of [files.profile, files.web, files.home, files.authFile, files.kasmYaml]) {

@@ -12,6 +12,7 @@ import {
   openViewerBrowser,
   tempDirs,
   waitForFrame,
+  waitForScreenSize,
   xClient,
 } from "./test_support.ts";
 import { findMarkedProcesses } from "../process/mod.ts";
@@ -159,6 +160,7 @@ Deno.test({
           height: 560,
         });
         await waitForFrame(viewer, 3);
+        await waitForScreenSize(desktop.env, 800, 560); // started at 1280×800: remote resize
         await viewer.screenshot({ path: `${ARTIFACTS}desktop_x_program_${name}.png` });
       }
     } finally {

@@ -54,7 +54,9 @@ export function spawnComponent(spec: ComponentSpec): Component {
     signal: null,
     error,
   } as Deno.CommandStatus));
-  return { role: spec.role, pid: child.pid, startTicks: identity?.startTicks ?? -1, child, status };
+  // Gone already (it failed at once): 0 matches no live process, so the record stays valid.
+  const startTicks = identity?.startTicks ?? 0;
+  return { role: spec.role, pid: child.pid, startTicks, child, status };
 }
 
 /** The last `lines` lines of a log file ("" when unreadable), for error messages. */

@@ -155,3 +155,23 @@ export async function orphanDesktop(spec: Record<string, unknown>): Promise<Orph
   }
   return JSON.parse(text);
 }
+
+/**
+ * Waits until the desktop's screen is `width`×`height` (the viewer asks for its size after
+ * connecting; X has no event a test can await across processes, so this polls xdotool).
+ */
+export async function waitForScreenSize(
+  env: Record<string, string>,
+  width: number,
+  height: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let size = "";
+  while (Date.now() < deadline) {
+    size = await xClient(env, ["xdotool", "getdisplaygeometry"]);
+    if (size === `${width} ${height}`) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the desktop stayed at ${size}, not ${width} ${height}`);
+}
