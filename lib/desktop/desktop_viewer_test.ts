@@ -128,7 +128,7 @@ Deno.test({
         instanceDir: `${root}/instances/${name}`,
         marker: `desktop-${name}-${RUN}`,
         displays: { first: 320, last: 329 },
-        app: { argv, env: {}, cwd: root },
+        app: { argv, env: { INSTANCE_NAME: name, DISPLAY: ":0" }, cwd: root },
       });
     const [eyes, clock] = await Promise.all([
       start("eyes", ["xeyes"]),
@@ -149,6 +149,24 @@ Deno.test({
             `[::1]:${desktop.vncPort}`,
           ].sort(),
           "only the VNC and web ports, on loopback; no X11 port 6000+n",
+        );
+        const environ = Deno.readTextFileSync(`/proc/${desktop.appPid}/environ`).split("\0");
+        for (
+          const entry of [
+            `INSTANCE_NAME=${name}`,
+            `DISPLAY=:${desktop.display}`,
+            `XAUTHORITY=${desktop.env.XAUTHORITY}`,
+          ]
+        ) {
+          assert(environ.includes(entry), `the app's environment has ${entry}`);
+        }
+        const everyTcp = new TextDecoder().decode(
+          (await new Deno.Command("ss", { args: ["-ltnH"], stdout: "piped" }).output()).stdout,
+        );
+        assertEquals(
+          everyTcp.includes(`:${6000 + desktop.display} `),
+          false,
+          "no X11 TCP port at all",
         );
         const unix = (await listenersOf("unix", pids)).map((l) => l.local).sort();
         assertEquals(

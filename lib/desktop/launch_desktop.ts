@@ -136,7 +136,14 @@ export async function launchDesktop(input: LaunchInput): Promise<LaunchedDesktop
       ? await run.spawn({
         role: "app",
         argv: input.app.argv,
-        env: { ...input.app.env, ...baseEnv, PATH: input.app.env.PATH ?? input.searchPath },
+        // The owner's environment wins, except what ties the app to this desktop.
+        env: {
+          ...baseEnv,
+          ...input.app.env,
+          DISPLAY: baseEnv.DISPLAY,
+          XAUTHORITY: baseEnv.XAUTHORITY,
+          [MARKER_VARIABLE]: input.marker,
+        },
         cwd: input.app.cwd,
       })
       : null;

@@ -1,3 +1,4 @@
+import { assertMarker } from "../process/mod.ts";
 import type { DesktopChoice } from "./desktop_choice.ts";
 import { findDesktopBackend } from "./find_backend.ts";
 import { normalizePrefix } from "./viewer_page.ts";
@@ -46,6 +47,8 @@ export interface DesktopSpec {
  * leaves nothing running or reserved).
  */
 export async function startDesktop(spec: DesktopSpec): Promise<DesktopHandle> {
+  assertMarker(spec.marker);
+  if (spec.app && spec.app.argv.length === 0) throw new TypeError("app.argv: must not be empty");
   const searchPath = spec.searchPath ?? Deno.env.get("PATH") ?? "/usr/bin:/bin";
   const backend = findDesktopBackend(spec.choice, { path: searchPath });
   const prefix = normalizePrefix(spec.pathPrefix ?? "/");
