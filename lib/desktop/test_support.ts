@@ -16,6 +16,8 @@ export async function tempDirs(): Promise<{ dataDir: string; instanceDir: string
   return { root, dataDir: `${root}/data`, instanceDir: `${root}/instances/app` };
 }
 
+const VIEWER_TIMEOUT_MS = 120_000;
+
 /** Chromium as the user's browser, at `width`×`height`. */
 export async function openViewerBrowser(): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -28,6 +30,9 @@ export async function openViewer(
   size = { width: 1024, height: 700 },
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: size });
+  // websockify forks a process per HTTP connection to serve noVNC's ~70 files: on a loaded
+  // 2-core machine that alone has taken 30 s, hence the generous limit.
+  page.setDefaultTimeout(VIEWER_TIMEOUT_MS);
   await page.goto(url);
   await page.waitForFunction(() => document.documentElement.classList.contains("noVNC_connected"));
   return page;
