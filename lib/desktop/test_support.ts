@@ -18,7 +18,7 @@ export async function tempDirs(): Promise<{ dataDir: string; instanceDir: string
 
 const VIEWER_TIMEOUT_MS = 120_000;
 
-/** Chromium as the user's browser, at `width`×`height`. */
+/** Chromium as the user's browser (headless, as in the other e2e tests). */
 export async function openViewerBrowser(): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
