@@ -68,6 +68,7 @@ const root = await Deno.makeTempDir({ prefix: "aikore-desktop-bench-" });
 const browser = await openViewerBrowser();
 const figures = {
   firstFrameMs: [] as number[],
+  startMs: [] as number[],
   rssMb: [] as number[],
   pssMb: [] as number[],
   cpuAlone: [] as number[],
@@ -87,6 +88,7 @@ try {
       displays: { first: 370, last: 379 },
       app: { argv: ["xclock"], env: {}, cwd: root },
     });
+    figures.startMs.push(performance.now() - started);
     try {
       const page = await openViewer(browser, `http://127.0.0.1:${desktop.webPort}/`);
       await waitForFrame(page, 3);
@@ -125,6 +127,11 @@ print(
   `desktop cost, ${ROUNDS} rounds, idle windows of ${SECONDS} s, load average ${loadAverage()}`,
 );
 print(`start → first frame in the viewer: ${show(figures.firstFrameMs)} ms`);
+print(
+  `  of which startDesktop (display reserved, X, openbox, websockify, app): ${
+    show(figures.startMs)
+  } ms`,
+);
 print("memory of one desktop (Xvnc, openbox, websockify and its per-connection forks, xclock),");
 print(`  viewer connected: RSS ${show(figures.rssMb, 1)} MB; PSS ${show(figures.pssMb, 1)} MB`);
 print(`idle CPU, viewer connected: ${show(figures.cpuViewed, 2)} % of a core`);
