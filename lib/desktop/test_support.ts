@@ -4,7 +4,7 @@
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../../tests/helpers/browser.ts";
-import { findMarkedProcesses } from "../process/mod.ts";
+import { findMarkedProcesses, hasMarker } from "../process/mod.ts";
 import { xLockPath, xSocketPath } from "./x_display_files.ts";
 import { leaseFolder } from "./lease_store.ts";
 
@@ -95,9 +95,18 @@ export async function leftovers(
     if (await exists(path)) problems.push(path);
   }
   if (await exists(`${leaseFolder(dataDir)}/display-${display}.json`)) problems.push("lease file");
-  const output = await new Deno.Command("ss", { args: ["-ltnH"], stdout: "piped" }).output();
-  const text = new TextDecoder().decode(output.stdout);
-  for (const port of ports) if (text.includes(`:${port} `)) problems.push(`port ${port} listening`);
+  // A freed port may be taken at once by anything else on this shared machine: only a listener
+  // of ours (carrying the marker) or of an unknown owner counts.
+  const output = await new Deno.Command("ss", { args: ["-ltnpH"], stdout: "piped" }).output();
+  for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
+    const local = line.trim().split(/\s+/)[3] ?? "";
+    const port = ports.find((p) => local.endsWith(`:${p}`));
+    if (port === undefined) continue;
+    const owners = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    if (owners.length === 0 || owners.some((pid) => hasMarker(pid, marker))) {
+      problems.push(`port ${port} listening`);
+    }
+  }
   return problems;
 }
 
