@@ -16,6 +16,7 @@ import {
   xClient,
 } from "./test_support.ts";
 import { findMarkedProcesses } from "../process/mod.ts";
+import type { Page } from "playwright-core";
 
 /** Markers unique to this run, so a leftover of an aborted earlier run never counts. */
 const RUN = crypto.randomUUID().slice(0, 8);
@@ -115,9 +116,45 @@ Deno.test({
   },
 });
 
+/** Text copied in the viewer's clipboard panel reaches X's CLIPBOARD, and back. */
+async function clipboardBothWays(viewer: Page, env: Record<string, string>, marker: string) {
+  const toDesktop = `from the browser ${RUN}`;
+  await viewer.click("#noVNC_clipboard_button"); // the panel of noVNC's control bar
+  await viewer.fill("#noVNC_clipboard_text", toDesktop);
+  await viewer.dispatchEvent("#noVNC_clipboard_text", "change");
+  await waitFor(async () =>
+    (await xClient(env, ["xclip", "-o", "-selection", "clipboard"]).catch(() => "")) === toDesktop
+  );
+  const toBrowser = `from the desktop ${RUN}`;
+  // xclip stays behind as the selection's owner: the marker lets the desktop's stop end it.
+  const copy = new Deno.Command("xclip", {
+    args: ["-i", "-selection", "clipboard"],
+    env: { ...env, AIKORE_INSTANCE_ID: marker },
+    stdin: "piped",
+  }).spawn();
+  const writer = copy.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(toBrowser));
+  await writer.close();
+  await copy.status;
+  await viewer.waitForFunction(
+    (text) =>
+      (document.getElementById("noVNC_clipboard_text") as HTMLTextAreaElement).value === text,
+    toBrowser,
+  );
+}
+
+/** Polls `check` every 100 ms until it holds (10 s at most): X has no cross-process event here. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 Deno.test({
   name:
-    "two desktops run at once on different displays, with X programs, listening on loopback only",
+    "two desktops run at once on different displays, with X programs and clipboard both ways, listening on loopback only",
   ...options,
   async fn() {
     const { root, dataDir } = await tempDirs();
@@ -180,6 +217,7 @@ Deno.test({
         await waitForFrame(viewer, 3);
         await waitForScreenSize(desktop.env, 800, 560); // started at 1280×800: remote resize
         await viewer.screenshot({ path: `${ARTIFACTS}desktop_x_program_${name}.png` });
+        if (name === "eyes") await clipboardBothWays(viewer, desktop.env, `desktop-${name}-${RUN}`);
       }
     } finally {
       await browser.close();
