@@ -32,6 +32,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/gpu": ["lib/log", "lib/procfs"],
   "lib/nginx": ["lib/fs", "lib/log", "lib/ports", "lib/process", "lib/procfs"],
   "lib/gateway": ["lib/auth", "lib/db", "lib/log", "lib/nginx"],
+  "lib/desktop": ["lib/process"],
   "lib/instances": [
     "lib/db",
     "lib/fs",

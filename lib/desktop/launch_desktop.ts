@@ -5,7 +5,7 @@ import { desktopEnv, desktopFiles, DesktopRun } from "./desktop_run.ts";
 import type { DesktopBackend } from "./find_backend.ts";
 import { kasmvncArgs, kasmvncSettings, renderKasmvncYaml } from "./kasmvnc_settings.ts";
 import type { Component } from "./spawn_component.ts";
-import type { DesktopSpec } from "./start_desktop.ts";
+import type { DesktopSpec } from "./desktop_spec.ts";
 import { prepareWebRoot } from "./viewer_page.ts";
 import { NotReadyError, readDisplayFd, waitForPort } from "./wait_ready.ts";
 import { newCookie, xauthorityBytes } from "./xauthority.ts";
