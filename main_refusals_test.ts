@@ -52,11 +52,20 @@ async function untilHealthy(port: number, child: Deno.ChildProcess): Promise<voi
   throw new Error("AiKore did not start");
 }
 
-/** Runs the program to its end; returns the exit code and stderr lines. */
+/**
+ * Runs the program to its end; returns the exit code and stderr lines. A refusal is immediate:
+ * a program still running after 60 s is killed, and the test fails on its exit code.
+ */
 async function refusal(command: Deno.Command): Promise<{ code: number; lines: string[] }> {
-  const { code, stderr } = await command.output();
-  const lines = new TextDecoder().decode(stderr).split("\n").filter((l) => l.trim() !== "");
-  return { code, lines };
+  const child = command.spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  try {
+    const { code, stderr } = await child.output();
+    const lines = new TextDecoder().decode(stderr).split("\n").filter((l) => l.trim() !== "");
+    return { code, lines };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 Deno.test("a second AiKore on the same data dir exits 2 naming the holder, touching nothing; a kill -9'd holder's lock is taken over", async () => {

@@ -172,19 +172,11 @@ export async function startServer(
     const message = error instanceof Error ? error.message : String(error);
     logger.error("the gateway could not start; instances are not published", { error: message });
     publisher.markFailed(message);
-    // The dashboard must stay reachable: AiKore serves it itself on the public address.
-    try {
-      servers.push(
-        Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
-      );
-    } catch (bindError) {
-      if (!(bindError instanceof Deno.errors.AddrInUse)) throw bindError;
-      // Another program holds the public port; AiKore keeps running on its backend port.
-      logger.error("the dashboard port is in use by another program", {
-        port: config.listen.port,
-        backend: `http://127.0.0.1:${backendPort}`,
-      });
-    }
+    // The dashboard must stay reachable: AiKore serves it itself on the public address. A port
+    // another program holds throws AddrInUse, which main.ts turns into one line and exit code 2.
+    servers.push(
+      Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
+    );
   }
   await services.lifecycle.reconcile();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
