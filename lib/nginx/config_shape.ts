@@ -16,6 +16,9 @@ export function canonicalGatewayModel(model: GatewayModel): GatewayModel {
   };
   if (model.maxUploadBytes !== undefined) canonical.maxUploadBytes = 1;
   if (model.sessionCookieName !== undefined) canonical.sessionCookieName = "c";
+  if (model.backendTrust !== undefined) {
+    canonical.backendTrust = { header: "X-T", value: "0123456789abcdef" };
+  }
   return canonical;
 }
 
