@@ -89,8 +89,11 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: stopping instances and the gateway`);
-    await running.close();
+    const leave = config.onShutdown === "leave";
+    logger.info(
+      `${signal}: stopping ${leave ? "(instances keep running)" : "instances and"} the gateway`,
+    );
+    await running.close({ leaveInstances: leave });
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGTERM", () => void shutdown("SIGTERM"));

@@ -27,7 +27,8 @@ export interface RunningServer {
   legacyDatabase: string | null;
   /** Lines to show the operator at start (setup link, legacy import offer, warnings). */
   startupNotices: string[];
-  close(): Promise<void>;
+  /** Stops AiKore; `leaveInstances`: running instances keep running (see Services.close). */
+  close(options?: { leaveInstances?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -174,6 +175,11 @@ export async function startServer(
         "Use it only behind your own authenticating proxy.",
     );
   }
+  if (services.holderMissing !== null) {
+    startupNotices.push(
+      `Instances run inside AiKore and will not survive a restart of AiKore: ${services.holderMissing}`,
+    );
+  }
   const setupToken = services.auth.issueSetupToken();
   if (setupToken) {
     startupNotices.push(
@@ -194,9 +200,9 @@ export async function startServer(
     stats,
     gpu,
     legacyDatabase,
-    async close() {
+    async close(options = {}) {
       await stats.close();
-      const closing = services.close();
+      const closing = services.close(options);
       await Promise.all(servers.map((server) => server.shutdown()));
       await closing;
       await publisher.stop();

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
-import { readProcStat } from "../pty/mod.ts";
+import { readPidStat as readProcStat } from "../procfs/mod.ts";
 import { findHolders, inspectHolder, isLiveHolder, spawnHolder } from "./mod.ts";
 import { counterArgv, holderBinary, holderTest, isAlive, until } from "./test_support.ts";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readProcStat } from "../pty/mod.ts";
+import { readPidStat as readProcStat } from "../procfs/mod.ts";
 import type { HolderExit } from "./protocol.ts";
 
 /** The environment variable that tags a holder process (not the marker: a sweep of the

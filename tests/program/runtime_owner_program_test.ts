@@ -131,7 +131,8 @@ Deno.test("a start during the automatic restart runs the app once and crashes no
 });
 
 Deno.test("an instance started during boot reconciliation is not killed by it", async () => {
-  await withProgram({ AIKORE_STOP_GRACE: "3" }, async (program, dataDir) => {
+  // Without holders: apps run inside AiKore, so a kill -9 leaves leftovers to reconcile.
+  await withProgram({ AIKORE_STOP_GRACE: "3", AIKORE_HOLDER_BIN: "off" }, async (program, dataDir) => {
     const stubborn = await create(program, "stubborn", "ignores_term.sh");
     const later = await create(program, "later", "sleeper.sh");
     for (const id of [stubborn, later]) {

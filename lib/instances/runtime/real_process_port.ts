@@ -3,33 +3,41 @@ import {
   findMarkedProcesses,
   type HealthCheck,
   isSameProcess,
-  type RunningProcess,
   runPlan,
   stopProcessTree,
   waitUntilHealthy,
 } from "../../process/mod.ts";
+import {
+  adoptHeld,
+  detachHeld,
+  type HolderSetup,
+  releaseHeld,
+  spawnHeld,
+  stopHeld,
+} from "./held_process.ts";
+import type { InstanceProcess } from "./instance_process.ts";
 import type { ProcessPort } from "./process_port.ts";
 
 /**
- * The process layer of production: PTY processes with rotating logs (lib/process).
+ * The process layer of production. With a holder (`holder` set), each app runs under its own
+ * holder process and outlives AiKore; without one (no gcc to build it), apps run on a PTY
+ * inside AiKore as before and end with it.
  * `afterExitGraceMs`: what the leftovers of an app whose leader ended by itself get after SIGTERM.
  */
 export function realProcessPort(
   logger: Logger,
   afterExitGraceMs: number,
-): ProcessPort<RunningProcess> {
+  holder: HolderSetup | null = null,
+): ProcessPort<InstanceProcess> {
+  const inProcess = (plan: Parameters<ProcessPort<InstanceProcess>["spawn"]>[0]) => {
+    const run = runPlan(
+      { argv: plan.argv, env: plan.env, cwd: plan.cwd, logPath: plan.logPath, marker: plan.marker },
+      { logger },
+    );
+    return { ...run, holder: null, adopted: false };
+  };
   return {
-    spawn: (plan) =>
-      runPlan(
-        {
-          argv: plan.argv,
-          env: plan.env,
-          cwd: plan.cwd,
-          logPath: plan.logPath,
-          marker: plan.marker,
-        },
-        { logger },
-      ),
+    spawn: (plan) => holder ? spawnHeld(holder, plan) : inProcess(plan),
     async waitHealthy(process, plan, signal) {
       const check: HealthCheck = plan.health.kind === "log"
         ? { kind: "log", pattern: new RegExp(plan.health.pattern) }
@@ -41,6 +49,7 @@ export function realProcessPort(
       });
     },
     async stopTree(process, marker, graceMs) {
+      if (process.holder) return await stopHeld(process, marker, graceMs, logger);
       await stopProcessTree({ pid: process.pid, marker, startTicks: process.startTicks }, {
         graceMs,
       });
@@ -60,6 +69,12 @@ export function realProcessPort(
       );
     },
     findMarked: (marker) => findMarkedProcesses(marker),
-    release: (process) => process.session.close(),
+    release: (process) => process.holder ? releaseHeld(process) : process.session.close(),
+    adopt: async (marker) => holder ? await adoptHeld(holder, marker) : { kind: "none" },
+    async detach(process) {
+      if (!process.holder) return false;
+      await detachHeld(process);
+      return true;
+    },
   };
 }
