@@ -1,7 +1,7 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import { RestartTracker } from "../../process/mod.ts";
 import type { ExitStatus } from "../../pty/mod.ts";
-import { DomainError, stateConflict } from "../../shared/domain_error.ts";
+import { DomainError, isStorageFull, stateConflict } from "../../shared/domain_error.ts";
 import { STARTABLE_STATUSES } from "../../shared/instance_status.ts";
 import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
 import {
@@ -248,6 +248,10 @@ export class InstanceOwner<P extends LiveProcess> {
     try {
       process = await this.c.processes.spawn(plan);
     } catch (error) {
+      if (isStorageFull(error)) {
+        // Nothing started (the holder's spec could not be written): nothing changes.
+        throw new DomainError("storage_full", `Could not start "${record.name}": the disk is full`);
+      }
       this.c.store.record(this.id, "error", {
         statusMessage: `Could not start: ${messageOf(error)}`,
       });
