@@ -23,7 +23,8 @@ function describeExit(exit: HolderExit): string {
 export type AdoptionOutcome<P> =
   /** A live held app, now the owner's run. */
   | { kind: "adopted"; process: P }
-  /** Its app ended while AiKore was down: recorded; `failed` feeds the restart policy. */
+  /** Its app ended while AiKore was down: recorded; `failed` (a run that was not being
+   * stopped ended badly) feeds the restart policy. */
   | { kind: "ended"; failed: boolean }
   /** Nothing adopted (no holder, or a holder that had to go): reconcile as before. */
   | { kind: "none"; note: string | null };
@@ -76,7 +77,9 @@ export async function adoptInstance<P extends LiveProcess>(
     if (SERVING.has(record.status)) books.record("exited", patch);
     else if (record.status === "stopping") books.record("stopped", patch);
     else books.update({ pid: null, pidStartTicks: null });
-    return { kind: "ended", failed: exit.code !== 0 || exit.signal !== null };
+    // A run that was being stopped ended as asked: that is no failure to restart after.
+    const failed = exit.code !== 0 || exit.signal !== null;
+    return { kind: "ended", failed: SERVING.has(record.status) && failed };
   }
   if (found.kind === "lost") {
     c.logger.warn("the holder of an instance is gone", { id: record.id, reason: found.reason });

@@ -1,6 +1,6 @@
 import type { ExitStatus } from "../../pty/mod.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
-import type { Adoption } from "./instance_process.ts";
+import type { HolderExit } from "../../holder/mod.ts";
 
 /** What the owner needs of a live process. */
 export interface LiveProcess {
@@ -51,3 +51,14 @@ export interface ProcessPort<P extends LiveProcess> {
    */
   detach?(process: P): Promise<boolean>;
 }
+
+/** What a previous life of AiKore left in an instance's runtime folder. */
+export type Adoption<P> =
+  /** No holder record: nothing to adopt (a run inside AiKore, or never started). */
+  | { kind: "none" }
+  /** The holder is alive (identity checked) and AiKore is attached to it again. */
+  | { kind: "running"; process: P }
+  /** The app ended while AiKore was down; its holder recorded how. */
+  | { kind: "exited"; exit: HolderExit }
+  /** The holder is gone without an exit record (killed), or its record is unreadable. */
+  | { kind: "lost"; reason: string };

@@ -64,7 +64,8 @@ export async function reconcileInstance<P extends LiveProcess>(
       pidStartTicks: null,
       statusMessage: adoption.note ?? "Stopped: AiKore restarted while it ran",
     });
-    wantsStart = record.restartPolicy === "on-failure";
+    // A stop that AiKore's end interrupted was still asked for: it is not undone.
+    wantsStart = record.restartPolicy === "on-failure" && record.status !== "stopping";
   } else if (record.pid !== null) {
     books.update({ pid: null, pidStartTicks: null });
   }
