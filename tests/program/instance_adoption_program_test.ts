@@ -125,9 +125,26 @@ Deno.test("an app that ended while AiKore was down is shown exited with its code
       record.status_message,
     );
     assertEquals(holderProcesses(installIdOf(dataDir)).length, 0);
-    // It starts again like any exited instance.
+    // It starts again like any exited instance; `aikore instances stop-all` stops it.
     assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
     await program.waitFor(id, ["started"]);
+    const cli = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        new URL("../../main.ts", import.meta.url).pathname,
+        "instances",
+        "stop-all",
+      ],
+      env: { AIKORE_URL: program.url, AIKORE_TOKEN: program.token },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const printed = new TextDecoder().decode(cli.stdout);
+    assertEquals(cli.code, 0, new TextDecoder().decode(cli.stderr));
+    assert(printed.includes("short: stopped"), printed);
+    assertEquals(markedProcesses(`${installIdOf(dataDir)}.${id}`).size, 0);
+    assertEquals(holderProcesses(installIdOf(dataDir)).length, 0);
   });
 });
 
