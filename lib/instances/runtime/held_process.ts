@@ -54,7 +54,14 @@ export async function spawnHeld(
     marker: plan.marker,
     dir,
   }, { binary: setup.binary });
-  return await attach(handle, false);
+  try {
+    return await attach(handle, false);
+  } catch (error) {
+    // Nobody would know this app: it must not run on unseen.
+    const target = { pid: handle.appPid, marker: plan.marker, startTicks: handle.appStartTicks };
+    await stopProcessTree(target, { graceMs: 1000 });
+    throw error;
+  }
 }
 
 /**
