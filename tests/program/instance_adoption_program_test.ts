@@ -17,6 +17,7 @@ const BLUEPRINTS = {
     `i=0\nwhile :; do echo "count $i"; i=$((i+1)); sleep 0.1; done`,
   ),
   "ends_soon.sh": testBlueprint("ends soon", `echo up\nsleep 1.5\nexit 7`),
+  "fails_later.sh": testBlueprint("fails later", `echo up\nsleep 5\nexit 4`),
 };
 
 async function withProgram(
@@ -145,6 +146,29 @@ Deno.test("an app that ended while AiKore was down is shown exited with its code
     assert(printed.includes("short: stopped"), printed);
     assertEquals(markedProcesses(`${installIdOf(dataDir)}.${id}`).size, 0);
     assertEquals(holderProcesses(installIdOf(dataDir)).length, 0);
+  });
+});
+
+Deno.test("a re-adopted app that then fails is restarted by its on-failure policy", async () => {
+  await withProgram({ AIKORE_ON_SHUTDOWN: "leave" }, async (program) => {
+    const created = await program.api("POST", "/api/instances", {
+      name: "flaky",
+      base_blueprint: "fails_later.sh",
+      restart_policy: "on-failure",
+    });
+    const id = created.body.id as number;
+    assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
+    await program.waitFor(id, ["started"]);
+    const first = (await program.api("GET", `/api/instances/${id}`)).body.pid as number;
+    await program.kill("SIGKILL");
+    await program.start();
+    const adopted = (await program.api("GET", `/api/instances/${id}`)).body;
+    assertEquals([adopted.status, adopted.pid, adopted.status_message], ["started", first, NOTE]);
+    await program.waitFor(id, ["exited"], 10_000); // exit 4, seen through the holder
+    assertEquals((await program.api("GET", `/api/instances/${id}`)).body.exit_code, 4);
+    await program.waitFor(id, ["started"], 10_000); // the back-off restarted it
+    const again = (await program.api("GET", `/api/instances/${id}`)).body;
+    assert(again.pid !== first && again.pid !== null, "a new run");
   });
 });
 
