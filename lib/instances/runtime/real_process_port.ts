@@ -7,16 +7,22 @@ import {
   stopProcessTree,
   waitUntilHealthy,
 } from "../../process/mod.ts";
+import { holderPaths, MAX_SOCKET_PATH } from "../../holder/mod.ts";
 import {
   adoptHeld,
   detachHeld,
   type HolderSetup,
   releaseHeld,
+  runtimeDirOf,
   spawnHeld,
   stopHeld,
 } from "./held_process.ts";
 import type { InstanceProcess } from "./instance_process.ts";
 import type { ProcessPort } from "./process_port.ts";
+
+function socketFits(dir: string): boolean {
+  return new TextEncoder().encode(holderPaths(dir).socket).length <= MAX_SOCKET_PATH;
+}
 
 /**
  * The process layer of production. With a holder (`holder` set), each app runs under its own
@@ -37,7 +43,18 @@ export function realProcessPort(
     return { ...run, holder: null, adopted: false };
   };
   return {
-    spawn: (plan) => holder ? spawnHeld(holder, plan) : inProcess(plan),
+    spawn(plan) {
+      if (!holder) return inProcess(plan);
+      if (!socketFits(runtimeDirOf(holder.runtimeRoot, plan.marker))) {
+        logger.warn(
+          "the data folder's path is too long for the holder's socket; this instance runs " +
+            "inside AiKore and will not survive a restart",
+          { marker: plan.marker, runtimeRoot: holder.runtimeRoot },
+        );
+        return inProcess(plan);
+      }
+      return spawnHeld(holder, plan);
+    },
     async waitHealthy(process, plan, signal) {
       const check: HealthCheck = plan.health.kind === "log"
         ? { kind: "log", pattern: new RegExp(plan.health.pattern) }
