@@ -90,8 +90,12 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     const leave = config.onShutdown === "leave";
+    // AIKORE_ON_SHUTDOWN=leave: instances keep running under their holders and are
+    // re-attached by the next start; "stop" stops them as before.
     logger.info(
-      `${signal}: stopping ${leave ? "(instances keep running)" : "instances and"} the gateway`,
+      leave
+        ? `${signal}: stopping AiKore; instances keep running (AIKORE_ON_SHUTDOWN=leave)`
+        : `${signal}: stopping instances and the gateway`,
     );
     await running.close({ leaveInstances: leave });
     Deno.exit(0);
