@@ -130,34 +130,33 @@ Deno.test("a start during the automatic restart runs the app once and crashes no
   });
 });
 
+// Without holders (apps run inside AiKore), a kill -9 of AiKore leaves leftovers to reconcile.
+const IN_PROCESS = { AIKORE_STOP_GRACE: "3", AIKORE_HOLDER_BIN: "off" };
+
 Deno.test("an instance started during boot reconciliation is not killed by it", async () => {
-  // Without holders: apps run inside AiKore, so a kill -9 leaves leftovers to reconcile.
-  await withProgram(
-    { AIKORE_STOP_GRACE: "3", AIKORE_HOLDER_BIN: "off" },
-    async (program, dataDir) => {
-      const stubborn = await create(program, "stubborn", "ignores_term.sh");
-      const later = await create(program, "later", "sleeper.sh");
-      for (const id of [stubborn, later]) {
-        assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
-        await program.waitFor(id, ["started"]);
-      }
-      const installId = installIdOf(dataDir);
-      await program.kill("SIGKILL");
-      await program.start();
-      // Reconciliation now spends the 3 s grace on the TERM-ignoring leftover.
-      const started = await program.api("POST", `/api/instances/${later}/start`);
-      assertEquals(started.status, 200, JSON.stringify(started.body));
-      await program.waitFor(stubborn, ["stopped"], 20_000);
-      await sleep(1000);
-      const record = (await program.api("GET", `/api/instances/${later}`)).body;
-      assertEquals(record.status, "started", record.status_message);
-      const pids = markedProcesses(`${installId}.${later}`).get(
-        `AIKORE_INSTANCE_ID=${installId}.${later}`,
-      );
-      assertEquals(pids, [record.pid], "the user's run is the one alive");
-      assertEquals(markedProcesses(`${installId}.${stubborn}`).size, 0, "the leftover is gone");
-    },
-  );
+  await withProgram(IN_PROCESS, async (program, dataDir) => {
+    const stubborn = await create(program, "stubborn", "ignores_term.sh");
+    const later = await create(program, "later", "sleeper.sh");
+    for (const id of [stubborn, later]) {
+      assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
+      await program.waitFor(id, ["started"]);
+    }
+    const installId = installIdOf(dataDir);
+    await program.kill("SIGKILL");
+    await program.start();
+    // Reconciliation now spends the 3 s grace on the TERM-ignoring leftover.
+    const started = await program.api("POST", `/api/instances/${later}/start`);
+    assertEquals(started.status, 200, JSON.stringify(started.body));
+    await program.waitFor(stubborn, ["stopped"], 20_000);
+    await sleep(1000);
+    const record = (await program.api("GET", `/api/instances/${later}`)).body;
+    assertEquals(record.status, "started", record.status_message);
+    const pids = markedProcesses(`${installId}.${later}`).get(
+      `AIKORE_INSTANCE_ID=${installId}.${later}`,
+    );
+    assertEquals(pids, [record.pid], "the user's run is the one alive");
+    assertEquals(markedProcesses(`${installId}.${stubborn}`).size, 0, "the leftover is gone");
+  });
 });
 
 Deno.test("a back-off in progress is honoured after a kill -9 of AiKore", async () => {
