@@ -11,6 +11,7 @@ import {
   SettingsRepository,
 } from "./lib/db/mod.ts";
 import {
+  chooseHolder,
   EventBus,
   instanceBaseEnv,
   InstanceLifecycle,
@@ -45,7 +46,13 @@ export interface Services {
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
   lifetime: AbortSignal;
-  close(): Promise<void>;
+  /**
+   * Ends the services. `leaveInstances`: running instances keep running (they outlive AiKore
+   * under their holders) and are only detached; else they are stopped.
+   */
+  close(options?: { leaveInstances?: boolean }): Promise<void>;
+  /** Null when instances outlive AiKore; else why they will end with it. */
+  holderMissing: string | null;
 }
 
 export interface BootOptions {
@@ -104,7 +111,15 @@ export async function openServices(
     limit: config.terminalLimit,
     events: bus,
   });
+  const holder = chooseHolder(config.holderBinary, `${config.dataDir}/run`);
+  if (holder.reason !== null) {
+    logger.warn(
+      "instances run inside AiKore and will NOT survive a restart of AiKore (no instance holder)",
+      { reason: holder.reason },
+    );
+  }
   const lifecycle = new InstanceLifecycle({
+    holder: holder.setup,
     store,
     restarts: new InstanceRestartRepository(db),
     paths,
@@ -158,11 +173,13 @@ export async function openServices(
     terminals,
     logs: new InstanceLogs(paths),
     baseEnv,
-    async close() {
+    holderMissing: holder.reason,
+    async close(options = {}) {
       lifetime.abort();
       await instances.settled();
       await terminals.closeAll();
-      await lifecycle.stopAll();
+      if (options.leaveInstances) await lifecycle.detachAll();
+      else await lifecycle.stopAll();
       db.close();
     },
   };

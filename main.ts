@@ -89,8 +89,15 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: stopping instances and the gateway`);
-    await running.close();
+    const leave = config.onShutdown === "leave";
+    // AIKORE_ON_SHUTDOWN=leave: instances keep running under their holders and are
+    // re-attached by the next start; "stop" stops them as before.
+    logger.info(
+      leave
+        ? `${signal}: stopping AiKore; instances keep running (AIKORE_ON_SHUTDOWN=leave)`
+        : `${signal}: stopping instances and the gateway`,
+    );
+    await running.close({ leaveInstances: leave });
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGTERM", () => void shutdown("SIGTERM"));

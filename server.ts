@@ -34,7 +34,8 @@ export interface RunningServer {
   legacyDatabase: string | null;
   /** Lines to show the operator at start (setup link, legacy import offer, warnings). */
   startupNotices: string[];
-  close(): Promise<void>;
+  /** Stops AiKore; `leaveInstances`: running instances keep running (see Services.close). */
+  close(options?: { leaveInstances?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -190,6 +191,11 @@ export async function startServer(
         "Use it only behind your own authenticating proxy.",
     );
   }
+  if (services.holderMissing !== null) {
+    startupNotices.push(
+      `Instances run inside AiKore and will not survive a restart of AiKore: ${services.holderMissing}`,
+    );
+  }
   const setupToken = services.auth.issueSetupToken();
   if (setupToken) {
     startupNotices.push(
@@ -210,9 +216,9 @@ export async function startServer(
     stats,
     gpu,
     legacyDatabase,
-    async close() {
+    async close(options = {}) {
       await stats.close();
-      const closing = services.close();
+      const closing = services.close(options);
       await Promise.all(servers.map((server) => server.shutdown()));
       await closing;
       await publisher.stop();

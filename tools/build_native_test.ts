@@ -26,3 +26,20 @@ Deno.test("build_native: without gcc it says how to get it", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("build_native --optional (deno task start/test): without gcc it warns and lets AiKore start", async () => {
+  const run = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", new URL("./build_native.ts", import.meta.url).pathname, ...args],
+      clearEnv: true,
+      env: { PATH: "/nonexistent", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const optional = await run(["--force", "--optional"]);
+  const said = new TextDecoder().decode(optional.stderr);
+  assertEquals(optional.code, 0, said);
+  assert(said.includes("gcc was not found"), said);
+  assert(said.includes("instances will NOT survive a restart of AiKore"), said);
+  assertEquals((await run(["--force"])).code, 1, "without --optional it is an error");
+});

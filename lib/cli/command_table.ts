@@ -5,6 +5,7 @@ import type { CliContext, CommandSpec, FlagSpec } from "./command_spec.ts";
 import { importDbCommand } from "./import_commands.ts";
 import { instanceAction, listInstances } from "./instance_commands.ts";
 import { instanceLogs } from "./logs_command.ts";
+import { stopAllInstances } from "./stop_all_command.ts";
 import {
   createTokenCommand,
   listTokensCommand,
@@ -81,6 +82,15 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     summary: "Stop an instance and wait until nothing of it is left.",
     details: ['Prints the final status ("slug: stopped").', ...API_DETAILS],
     run: instanceAction("stop"),
+  },
+  {
+    words: ["instances", "stop-all"],
+    section: INSTANCES,
+    args: [],
+    flags: [],
+    summary: "Stop every running instance (stopping AiKore itself leaves them running).",
+    details: API_DETAILS,
+    run: stopAllInstances,
   },
   {
     words: ["instances", "restart"],

@@ -28,6 +28,11 @@ export interface Config {
   terminalLimit: number;
   /** How long a stop waits after SIGTERM before SIGKILL. */
   stopGraceMs: number;
+  /** What stopping AiKore does to running instances: leave them running (default) or stop them. */
+  onShutdown: "leave" | "stop";
+  /** The instance holder executable (AIKORE_HOLDER_BIN); "off": instances run inside AiKore;
+   * undefined: the one built from source or shipped beside AiKore. */
+  holderBinary: string | undefined;
 }
 
 /** Thrown for a bad environment value; the message names the variable. */
@@ -109,6 +114,14 @@ function absolute(path: string, cwd: string): string {
   return "/" + parts.join("/");
 }
 
+function parseHolderBinary(text: string | undefined, cwd: string): string | undefined {
+  const value = text?.trim();
+  if (!value) return undefined;
+  if (value === "off") return value;
+  if (value.includes("\0")) throw new ConfigError("AIKORE_HOLDER_BIN", "must be a path or off");
+  return absolute(value, cwd);
+}
+
 /** The defaults, documented in the README's configuration table. */
 export const CONFIG_DEFAULTS = {
   AIKORE_DATA_DIR: "./data",
@@ -123,6 +136,7 @@ export const CONFIG_DEFAULTS = {
   AIKORE_BACKEND_PORT: "0",
   AIKORE_TERMINAL_LIMIT: "16",
   AIKORE_STOP_GRACE: "10",
+  AIKORE_ON_SHUTDOWN: "leave",
 } as const;
 
 /**
@@ -158,5 +172,7 @@ export function loadConfig(env: Env, options: { cwd: string; stockBlueprintsDir:
       : parsePort("AIKORE_BACKEND_PORT", env.AIKORE_BACKEND_PORT),
     terminalLimit: parseCount("AIKORE_TERMINAL_LIMIT", get("AIKORE_TERMINAL_LIMIT"), 1, 256),
     stopGraceMs: parseCount("AIKORE_STOP_GRACE", get("AIKORE_STOP_GRACE"), 1, 600) * 1000,
+    onShutdown: oneOf("AIKORE_ON_SHUTDOWN", get("AIKORE_ON_SHUTDOWN"), ["leave", "stop"]),
+    holderBinary: parseHolderBinary(env.AIKORE_HOLDER_BIN, options.cwd),
   };
 }

@@ -12,6 +12,8 @@ Deno.test("the defaults resolve to the documented values", () => {
   assertEquals(config.nginxMode, "auto");
   assertEquals(config.stopGraceMs, 10_000);
   assertEquals(config.stockBlueprintsDir, "/opt/aikore/blueprints");
+  assertEquals(config.onShutdown, "leave");
+  assertEquals(config.holderBinary, undefined);
 });
 
 Deno.test("every variable is parsed", () => {
@@ -26,7 +28,12 @@ Deno.test("every variable is parsed", () => {
     AIKORE_LOG: "debug",
     AIKORE_TERMINAL_LIMIT: "4",
     AIKORE_STOP_GRACE: "3",
+    AIKORE_ON_SHUTDOWN: "Stop",
+    AIKORE_HOLDER_BIN: "bin/aikore_holder",
   }, options);
+  assertEquals(config.onShutdown, "stop");
+  assertEquals(config.holderBinary, "/srv/aikore/bin/aikore_holder");
+  assertEquals(loadConfig({ AIKORE_HOLDER_BIN: "off" }, options).holderBinary, "off");
   assertEquals(config.dataDir, "/srv/config");
   assertEquals(config.listen, { hostname: "0.0.0.0", port: 8080 });
   assertEquals(config.allowedHosts, ["gpu.lan", "10.0.0.5:9000"]);
@@ -51,6 +58,7 @@ Deno.test("a bad value names its variable", () => {
     ["AIKORE_LOG", "loud"],
     ["AIKORE_TERMINAL_LIMIT", "0"],
     ["AIKORE_STOP_GRACE", "-1"],
+    ["AIKORE_ON_SHUTDOWN", "kill"],
   ];
   for (const [variable, value] of cases) {
     assertThrows(() => loadConfig({ [variable]: value }, options), new RegExp(`^${variable}: `));

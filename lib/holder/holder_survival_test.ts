@@ -1,3 +1,4 @@
+import type { HolderExit } from "./protocol.ts";
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { isSameProcess } from "../process/mod.ts";
 import { findHolders, HolderConnection, readExitRecord, spawnHolder } from "./mod.ts";
@@ -104,7 +105,17 @@ holderTest(
     const binary = await holderBinary();
     const plan = await t.plan(["bash", "-c", "echo bye; exit 7"]);
     const handle = await spawnHolder(plan, { binary });
-    await until(() => !isAlive(handle.holderPid), "the holder exits on its own");
+    // It ends before anybody attached: the holder waits for its first client (AiKore, which
+    // may be slow to connect) and tells it the exit, then goes.
+    await until(() => readExitRecord(plan.dir) !== null, "the exit is recorded");
+    assert(isAlive(handle.holderPid), "the holder waits for a first client");
+    const connection = await handle.connect();
+    const exit = await new Promise<HolderExit>((resolve, reject) => {
+      connection.attach({ from: 0 }, { onOutput() {}, onExit: resolve }).catch(reject);
+    });
+    assertEquals([exit.code, exit.signal], [7, null]);
+    connection.close();
+    await until(() => !isAlive(handle.holderPid), "the holder exits once its client left");
     const [found] = findHolders(plan.cwd);
     assert(found?.state === "exited", JSON.stringify(found));
     assertEquals(found.exit.code, 7);

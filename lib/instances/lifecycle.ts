@@ -1,6 +1,5 @@
 import type { AuditRepository, InstanceRestartRepository } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { RunningProcess } from "../process/mod.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import type { InstanceStore } from "./instance_store.ts";
@@ -9,6 +8,8 @@ import { type Clock, systemClock } from "./runtime/clock.ts";
 import { InstanceRuntime } from "./runtime/instance_runtime.ts";
 import { fileLaunchPreparer } from "./runtime/launch_preparation.ts";
 import { realProcessPort } from "./runtime/real_process_port.ts";
+import type { HolderSetup } from "./runtime/held_process.ts";
+import type { InstanceProcess } from "./runtime/instance_process.ts";
 
 export interface LifecycleDeps {
   store: InstanceStore;
@@ -24,16 +25,26 @@ export interface LifecycleDeps {
   functionsScript: string;
   graceMs?: number;
   clock?: Clock;
+  /** Where each app's holder comes from; null: apps run inside AiKore and end with it. */
+  holder?: HolderSetup | null;
 }
 
 /** The runtime of production: real PTY processes, launch plans from blueprints on disk. */
-export class InstanceLifecycle extends InstanceRuntime<RunningProcess> {
+export class InstanceLifecycle extends InstanceRuntime<InstanceProcess> {
+  /** True when instances outlive AiKore (each runs under its own holder). */
+  readonly survivesRestart: boolean;
+
   constructor(deps: LifecycleDeps) {
     const graceMs = deps.graceMs ?? 10_000;
     super({
       store: deps.store,
       restarts: deps.restarts,
-      processes: realProcessPort(deps.logger, Math.min(2000, graceMs), deps.paths.instancesRoot),
+      processes: realProcessPort(
+        deps.logger,
+        Math.min(2000, graceMs),
+        deps.paths.instancesRoot,
+        deps.holder ?? null,
+      ),
       prepare: fileLaunchPreparer(deps),
       clock: deps.clock ?? systemClock,
       logger: deps.logger,
@@ -48,6 +59,7 @@ export class InstanceLifecycle extends InstanceRuntime<RunningProcess> {
           detail: null,
         }),
     });
+    this.survivesRestart = (deps.holder ?? null) !== null;
   }
 }
 

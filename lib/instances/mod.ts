@@ -21,6 +21,8 @@ export { instanceBaseEnv, InstanceLifecycle } from "./lifecycle.ts";
 export type { LifecycleDeps } from "./lifecycle.ts";
 export { buildLaunchPlan, inheritedEnv } from "./launch_plan.ts";
 export type { Clock } from "./runtime/clock.ts";
+export { chooseHolder, HOLDERS_OFF } from "./runtime/holder_setup.ts";
+export type { InstanceProcess } from "./runtime/instance_process.ts";
 export type { OwnerSection } from "./runtime/instance_owner.ts";
 export type { InstanceLaunchPlan } from "./launch_plan.ts";
 export { TerminalManager } from "./terminals.ts";

@@ -55,6 +55,7 @@ export function assertTransition(from: InstanceStatus, to: InstanceStatus): void
  * - backoff: the process ended and the on-failure policy restarts it at `dueAt` (epoch ms).
  *
  *   unreconciled ─▶ idle | backoff      boot: leftovers swept, a saved back-off resumes
+ *   unreconciled ─▶ running             boot: a held app that outlived AiKore is re-adopted
  *   idle ─start─▶ running               the only way to a process
  *   running ─health─▶ running           stored starting → started | stalled
  *   running ─stop─▶ stopping ─▶ idle    signals first, then the status is written
@@ -82,7 +83,7 @@ export interface Run<P> {
 
 /** Every allowed runtime change (`running → running` is a health change, not a new process). */
 const RUNTIME_TRANSITIONS: Record<RuntimeKind, readonly RuntimeKind[]> = {
-  unreconciled: ["idle", "backoff"],
+  unreconciled: ["idle", "backoff", "running"],
   idle: ["running", "idle"],
   running: ["stopping", "idle", "backoff", "running"],
   stopping: ["idle"],

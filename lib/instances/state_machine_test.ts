@@ -29,13 +29,13 @@ Deno.test("stored status: stopping only ends in stopped or error; exited never f
   assert(!canTransition("installing", "starting"), "a clone in progress cannot start");
 });
 
-Deno.test("runtime: a process is only spawned from idle or a pending restart", () => {
+Deno.test("runtime: a process is only spawned from idle or a pending restart, or adopted at boot", () => {
   const intoRunning = KINDS.filter((from) =>
     from !== "running" && canRuntimeTransition(from, "running")
   );
-  assertEquals(intoRunning, ["idle", "backoff"]);
+  // unreconciled → running spawns nothing: it adopts an app that outlived AiKore (its holder).
+  assertEquals(intoRunning, ["unreconciled", "idle", "backoff"]);
   assert(!canRuntimeTransition("stopping", "running"), "no start while a stop runs");
-  assert(!canRuntimeTransition("unreconciled", "running"), "reconcile before anything else");
   assert(
     !canRuntimeTransition("idle", "backoff"),
     "a back-off follows a run (or a restart of AiKore)",

@@ -36,6 +36,7 @@
 
 #define READ_BURST (256 * 1024) /* bytes read before the log and the clients get a turn */
 #define DRAIN_MS 500            /* after the app exits, how long its output may still come */
+#define FIRST_CLIENT_MS 10000   /* an app that ended before its starter attached: wait for it */
 
 struct spec spec;
 struct app app;
@@ -45,6 +46,9 @@ size_t ring_size;
 uint64_t head, logged; /* bytes read from the pty; bytes of them written to the log */
 int master_hup, leader_reaped, ended, sig_fd, listen_fd = -1;
 int exit_code = -1, exit_signal;
+static int had_client;             /* a client was attached at some point */
+static long long linger_deadline;  /* when an ended holder that never had a client gives up */
+
 uint64_t ended_ms;
 long long drain_deadline;
 unsigned cols, rows;
@@ -156,8 +160,9 @@ static void on_signals(void) {
     if (info.ssi_signo == SIGCHLD) reap();
     /* TERM/INT (e.g. the container stopping): pass it on to the app, exit when it ended.
      * HUP: ignored, the holder has no terminal to lose. */
-    if ((info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) && !leader_reaped) {
-      kill(-app.pid, SIGTERM);
+    if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
+      if (!leader_reaped) kill(-app.pid, SIGTERM);
+      had_client = 1; /* told to go: no waiting for a first client once the app ended */
     }
   }
 }
@@ -284,7 +289,13 @@ static void loop(void) {
       continue; /* tell the attached clients */
     }
     for (int i = 0; i < MAX_CLIENTS; i++) count += clients[i].fd >= 0;
-    if (ended && count == 0) return;
+    if (count > 0) had_client = 1;
+    /* An app that ends at once may end before AiKore attached: stay (a while) for that first
+     * client, so that it learns the exit from us rather than finding a holder already gone. */
+    if (ended && count == 0 && !had_client && linger_deadline == 0) {
+      linger_deadline = now_ms(CLOCK_MONOTONIC) + FIRST_CLIENT_MS;
+    }
+    if (ended && count == 0 && (had_client || now_ms(CLOCK_MONOTONIC) >= linger_deadline)) return;
     int n = 0;
     fds[n++] = (struct pollfd){sig_fd, POLLIN, 0};
     fds[n++] = (struct pollfd){listen_fd, POLLIN, 0};
@@ -303,6 +314,9 @@ static void loop(void) {
     int timeout = -1;
     if (leader_reaped && !ended) {
       long long left = drain_deadline - now_ms(CLOCK_MONOTONIC);
+      timeout = left < 0 ? 0 : (int)left;
+    } else if (ended && count == 0) {
+      long long left = linger_deadline - now_ms(CLOCK_MONOTONIC);
       timeout = left < 0 ? 0 : (int)left;
     }
     if (poll(fds, (nfds_t)n, timeout) < 0) {

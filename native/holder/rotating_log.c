@@ -28,7 +28,7 @@ int write_all(int fd, const void *data, size_t len) {
 int write_file_atomic(const char *path, const char *text) {
   char tmp[PATH_MAX];
   if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) return -1;
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return -1;
   int failed = write_all(fd, text, strlen(text)) || fsync(fd);
   if (close(fd)) failed = 1;
@@ -56,7 +56,7 @@ static void shift_files(struct rlog *log) {
 }
 
 static int open_live(struct rlog *log) {
-  log->fd = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  log->fd = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0666);
   return log->fd < 0 ? -1 : 0;
 }
 

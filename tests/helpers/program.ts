@@ -64,6 +64,8 @@ export class Program {
         AIKORE_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
         AIKORE_LOG: "warn",
         AIKORE_STOP_GRACE: "1",
+        // close() must leave nothing behind; tests of the default ("leave") set it themselves.
+        AIKORE_ON_SHUTDOWN: "stop",
         ...this.options.env,
       },
       stdout: "null",

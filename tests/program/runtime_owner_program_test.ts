@@ -130,8 +130,11 @@ Deno.test("a start during the automatic restart runs the app once and crashes no
   });
 });
 
+// Without holders (apps run inside AiKore), a kill -9 of AiKore leaves leftovers to reconcile.
+const IN_PROCESS = { AIKORE_STOP_GRACE: "3", AIKORE_HOLDER_BIN: "off" };
+
 Deno.test("an instance started during boot reconciliation is not killed by it", async () => {
-  await withProgram({ AIKORE_STOP_GRACE: "3" }, async (program, dataDir) => {
+  await withProgram(IN_PROCESS, async (program, dataDir) => {
     const stubborn = await create(program, "stubborn", "ignores_term.sh");
     const later = await create(program, "later", "sleeper.sh");
     for (const id of [stubborn, later]) {

@@ -1,7 +1,7 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import { RestartTracker } from "../../process/mod.ts";
 import type { ExitStatus } from "../../pty/mod.ts";
-import { DomainError, stateConflict } from "../../shared/domain_error.ts";
+import { DomainError, isStorageFull, stateConflict } from "../../shared/domain_error.ts";
 import { STARTABLE_STATUSES } from "../../shared/instance_status.ts";
 import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
 import {
@@ -18,6 +18,8 @@ import type { OwnerContext } from "./owner_context.ts";
 import { OwnerBooks } from "./owner_books.ts";
 import { reconcileInstance } from "./reconcile_instance.ts";
 import { watchHealth } from "./health_watch.ts";
+import type { InstanceLaunchPlan } from "../launch_plan.ts";
+import { resumeAdopted } from "./resume_adopted.ts";
 
 /** What an exclusive section may do while it holds the owner. */
 export interface OwnerSection {
@@ -171,6 +173,29 @@ export class InstanceOwner<P extends LiveProcess> {
     });
   }
 
+  /**
+   * AiKore shuts down and leaves the app running (it outlives AiKore under its holder): only
+   * detaches. A run that cannot outlive AiKore (no holder) is stopped.
+   */
+  detach(): Promise<void> {
+    return this.#queue.run(async () => {
+      this.#closed = true;
+      const state = this.#state;
+      if (state.kind === "backoff") {
+        state.cancel();
+        this.#set({ kind: "idle" });
+      } else if (state.kind === "running") {
+        state.run.health.abort();
+        state.run.cancelStallTimer();
+        const detached = await this.c.processes.detach?.(state.run.process).catch((error) => {
+          this.c.logger.warn("could not detach; stopping", { id: this.id, error });
+          return false;
+        });
+        if (!detached) await this.#stop(SYSTEM_ACTOR);
+      }
+    });
+  }
+
   /** AiKore shuts down: stops the process, keeps a pending restart for the next life. */
   shutdown(): Promise<void> {
     return this.#queue.run(async () => {
@@ -221,8 +246,12 @@ export class InstanceOwner<P extends LiveProcess> {
     const plan = await this.c.prepare(record, this.marker);
     let process: P;
     try {
-      process = this.c.processes.spawn(plan);
+      process = await this.c.processes.spawn(plan);
     } catch (error) {
+      if (isStorageFull(error)) {
+        // Nothing started (the holder's spec could not be written): nothing changes.
+        throw new DomainError("storage_full", `Could not start "${record.name}": the disk is full`);
+      }
       this.c.store.record(this.id, "error", {
         statusMessage: `Could not start: ${messageOf(error)}`,
       });
@@ -253,21 +282,28 @@ export class InstanceOwner<P extends LiveProcess> {
       await this.#books.release(process);
       throw error;
     }
+    this.#begin(process, plan, record.restartPolicy === "on-failure");
+    if (trigger === "user") this.#books.audit(actor, "instance.start", record.slug);
+    return starting;
+  }
+
+  /** A live process becomes the current run: its exit and health are watched from here. */
+  #begin(process: P, plan: InstanceLaunchPlan | null, onFailure: boolean): void {
     const run: Run<P> = { process, health: new AbortController(), cancelStallTimer: () => {} };
     this.#set({ kind: "running", run });
-    if (record.restartPolicy === "on-failure") this.#tracker.started();
+    if (onFailure) this.#tracker.started();
     process.exited
       .then((status) => this.#queue.run(() => this.#onExit(run, status)))
       .catch((error) => this.c.logger.error("exit handling failed", { id: this.id, error }));
-    watchHealth(this.c, this.id, run, plan, {
-      serial: (work) => this.#queue.run(work),
-      current: () => {
-        const now = this.#state;
-        return now.kind === "running" && now.run === run;
-      },
-    });
-    if (trigger === "user") this.#books.audit(actor, "instance.start", record.slug);
-    return starting;
+    if (plan) {
+      watchHealth(this.c, this.id, run, plan, {
+        serial: (work) => this.#queue.run(work),
+        current: () => {
+          const now = this.#state;
+          return now.kind === "running" && now.run === run;
+        },
+      });
+    }
   }
 
   async #stop(actor: Actor): Promise<InstanceRecord> {
@@ -380,6 +416,13 @@ export class InstanceOwner<P extends LiveProcess> {
   async #reconcile(): Promise<{ cleaned: number }> {
     if (this.#state.kind !== "unreconciled") return { cleaned: 0 };
     const found = await reconcileInstance(this.c, this.#books, this.id);
+    if (found.adopted) {
+      const plan = await resumeAdopted(this.c, this.#books, this.id, found.adopted);
+      const policy = this.c.store.get(this.id)?.restartPolicy;
+      this.#begin(found.adopted, plan, policy === "on-failure");
+      this.#wantsBootStart = false;
+      return { cleaned: 0 };
+    }
     if (found.resume) this.#enterBackoff(found.resume.dueAt, found.resume.failures);
     else this.#set({ kind: "idle" });
     this.#wantsBootStart = found.wantsStart;

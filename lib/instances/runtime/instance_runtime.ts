@@ -102,6 +102,14 @@ export class InstanceRuntime<P extends LiveProcess> {
     await Promise.allSettled([...this.#owners.values()].map((owner) => owner.shutdown()));
   }
 
+  /**
+   * AiKore stops and leaves the instances running (they outlive it under their holders):
+   * detaches from each; runs that cannot outlive AiKore are stopped.
+   */
+  async detachAll(): Promise<void> {
+    await Promise.allSettled([...this.#owners.values()].map((owner) => owner.detach()));
+  }
+
   /** Resolves once no owner has work queued (tests). */
   async settled(): Promise<void> {
     while ([...this.#owners.values()].some((owner) => owner.pending > 0)) {

@@ -1,5 +1,6 @@
 import type { ExitStatus } from "../../pty/mod.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
+import type { HolderExit } from "../../holder/mod.ts";
 
 /** What the owner needs of a live process. */
 export interface LiveProcess {
@@ -18,8 +19,8 @@ export type HealthResult = "healthy" | "exited" | "aborted" | "timeout";
  * (real_process_port.ts); tests wire fake processes.
  */
 export interface ProcessPort<P extends LiveProcess> {
-  /** Starts the plan; throws when the program cannot start. */
-  spawn(plan: InstanceLaunchPlan): P;
+  /** Starts the plan; throws (or rejects) when the program cannot start. */
+  spawn(plan: InstanceLaunchPlan): P | Promise<P>;
   /** Waits until the app answers its health check, the run ends, or `signal` aborts. */
   waitHealthy(process: P, plan: InstanceLaunchPlan, signal: AbortSignal): Promise<HealthResult>;
   /** Stops the whole tree of a live run (group, session, marker); resolves when nothing is left. */
@@ -39,4 +40,25 @@ export interface ProcessPort<P extends LiveProcess> {
   findMarked(marker: string): number[];
   /** Releases what the run holds besides its processes (the console session). */
   release(process: P): Promise<void>;
+  /**
+   * Boot: re-attaches to what a previous life of AiKore left running for `marker` (a holder),
+   * or reports how it ended. Absent: processes never outlive AiKore.
+   */
+  adopt?(marker: string): Promise<Adoption<P>>;
+  /**
+   * AiKore stops and leaves the run going: detaches from it. Absent, or false returned: the
+   * run cannot outlive AiKore (it runs inside it) and is stopped instead.
+   */
+  detach?(process: P): Promise<boolean>;
 }
+
+/** What a previous life of AiKore left in an instance's runtime folder. */
+export type Adoption<P> =
+  /** No holder record: nothing to adopt (a run inside AiKore, or never started). */
+  | { kind: "none" }
+  /** The holder is alive (identity checked) and AiKore is attached to it again. */
+  | { kind: "running"; process: P }
+  /** The app ended while AiKore was down; its holder recorded how. */
+  | { kind: "exited"; exit: HolderExit }
+  /** The holder is gone without an exit record (killed), or its record is unreadable. */
+  | { kind: "lost"; reason: string };

@@ -1,17 +1,20 @@
 import type { PendingRestart } from "../../db/mod.ts";
 import { ACTIVE_STATUSES } from "../../shared/instance_status.ts";
+import { adoptInstance } from "./adopt_instance.ts";
 import type { OwnerBooks } from "./owner_books.ts";
 import type { OwnerContext } from "./owner_context.ts";
 import type { LiveProcess } from "./process_port.ts";
 
 /** What reconciliation found for one instance. */
-export interface Reconciled {
+export interface Reconciled<P> {
   /** Processes of a previous life that were stopped. */
   cleaned: number;
   /** A back-off that was in progress when AiKore ended: it resumes. */
   resume: PendingRestart | null;
   /** It should start now (autostart, or on-failure and running when AiKore ended). */
   wantsStart: boolean;
+  /** A held app that outlived the previous AiKore, attached again: the owner's run. */
+  adopted?: P;
 }
 
 /**
@@ -23,9 +26,21 @@ export async function reconcileInstance<P extends LiveProcess>(
   c: OwnerContext<P>,
   books: OwnerBooks<P>,
   id: number,
-): Promise<Reconciled> {
-  const record = c.store.get(id);
-  if (!record) return { cleaned: 0, resume: null, wantsStart: false };
+): Promise<Reconciled<P>> {
+  const found = c.store.get(id);
+  if (!found) return { cleaned: 0, resume: null, wantsStart: false };
+  const adoption = await adoptInstance(c, books, found);
+  if (adoption.kind === "adopted") {
+    books.clearPendingRestart();
+    return { cleaned: 0, resume: null, wantsStart: false, adopted: adoption.process };
+  }
+  const record = c.store.get(id) ?? found;
+  if (adoption.kind === "ended") {
+    books.clearPendingRestart();
+    const retry = record.restartPolicy === "on-failure" && adoption.failed;
+    const wantsStart = record.invalidReason === null && (retry || record.autostart);
+    return { cleaned: 0, resume: null, wantsStart };
+  }
   const marker = c.marker(id);
   const leftovers = c.processes.findMarked(marker);
   const wasActive = ACTIVE_STATUSES.has(record.status);
@@ -47,9 +62,10 @@ export async function reconcileInstance<P extends LiveProcess>(
     books.record("stopped", {
       pid: null,
       pidStartTicks: null,
-      statusMessage: "Stopped: AiKore restarted while it ran",
+      statusMessage: adoption.note ?? "Stopped: AiKore restarted while it ran",
     });
-    wantsStart = record.restartPolicy === "on-failure";
+    // A stop that AiKore's end interrupted was still asked for: it is not undone.
+    wantsStart = record.restartPolicy === "on-failure" && record.status !== "stopping";
   } else if (record.pid !== null) {
     books.update({ pid: null, pidStartTicks: null });
   }
