@@ -16,6 +16,7 @@ const DOMAIN_STATUS: Record<Exclude<DomainErrorKind, "storage_full">, ErrorStatu
   not_found: 404,
   conflict: 409,
   unavailable: 503,
+  busy: 429,
   failed: 500,
 };
 
@@ -25,6 +26,7 @@ const DOMAIN_CODE: Record<Exclude<DomainErrorKind, "storage_full">, string> = {
   not_found: "not_found",
   conflict: "conflict",
   unavailable: "unavailable",
+  busy: "too_many_requests",
   failed: "internal_error",
 };
 

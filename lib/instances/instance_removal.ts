@@ -1,7 +1,7 @@
 import type { AuditRepository, InstanceRecord } from "../db/mod.ts";
 import { exists, lstatBeneath, PathRefused } from "../fs/mod.ts";
 import { slugProblem } from "../shared/identifiers.ts";
-import { conflict, HttpError, notFound } from "../shared/http_error.ts";
+import { DomainError, missing, stateConflict } from "../shared/domain_error.ts";
 import type { DeleteInstanceInput } from "../shared/instance_schema.ts";
 import type { Actor } from "./actor.ts";
 import type { InstancePaths } from "./instance_paths.ts";
@@ -32,11 +32,11 @@ export class InstanceRemoval {
     actor: Actor,
   ): Promise<string | null> {
     if (ACTIVE_STATUSES.has(record.status) || record.status === "installing") {
-      throw conflict(`"${record.name}" is ${record.status}; stop it before deleting`);
+      throw stateConflict(`"${record.name}" is ${record.status}; stop it before deleting`);
     }
     const children = this.d.store.repo.childrenOf(record.id);
     if (children.length > 0) {
-      throw conflict(
+      throw stateConflict(
         `"${record.name}" is the parent of ${children.length} satellite(s): ${
           children.map((c) => c.name).join(", ")
         }; delete them first`,
@@ -63,8 +63,8 @@ export class InstanceRemoval {
     if (input.mode === "trash") {
       const previous = await this.d.trash.entriesFor(record.slug);
       if (previous.length > 0 && !input.overwrite) {
-        throw new HttpError(
-          409,
+        throw new DomainError(
+          "conflict",
           `The trash already holds "${record.slug}" (deleted ${
             previous[0]?.deletedAt
           }); overwrite it?`,
@@ -99,14 +99,14 @@ export class InstanceRemoval {
     const manifest = TrashStore.entryProblem(trashId)
       ? null
       : await this.d.trash.validManifest(trashId);
-    if (!manifest) throw notFound("Trash entry");
+    if (!manifest) throw missing("Trash entry");
     const config = manifest.config;
     if (config.parentId !== null && !this.d.store.get(config.parentId)) {
-      throw conflict(`The parent of satellite "${config.name}" no longer exists`);
+      throw stateConflict(`The parent of satellite "${config.name}" no longer exists`);
     }
     this.d.rows.resolveSlug(config.slug, config.slug, "slug");
     const target = this.d.paths.instanceDir(config.slug);
-    if (await exists(target)) throw conflict(`A folder for "${config.slug}" already exists`);
+    if (await exists(target)) throw stateConflict(`A folder for "${config.slug}" already exists`);
     const record = this.d.rows.insert(
       { ...config, port: null },
       this.d.rows.reusablePort(config.port),
@@ -123,7 +123,7 @@ export class InstanceRemoval {
 
   async purge(trashId: string, actor: Actor): Promise<void> {
     // Any entry can be purged, even one whose manifest is broken or tampered with.
-    if (!(await this.d.trash.has(trashId))) throw notFound("Trash entry");
+    if (!(await this.d.trash.has(trashId))) throw missing("Trash entry");
     await this.d.trash.purge(trashId);
     this.#audit(actor, "trash.purge", trashId, null);
   }

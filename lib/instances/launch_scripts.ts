@@ -1,6 +1,6 @@
 import type { InstanceRecord } from "../db/mod.ts";
 import { mkdirBeneath, readTextBeneath, writeBeneath, writeFileAtomic } from "../fs/mod.ts";
-import { conflict, HttpError, notFound } from "../shared/http_error.ts";
+import { DomainError, missing, stateConflict } from "../shared/domain_error.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 
@@ -20,14 +20,14 @@ export class LaunchScripts {
     const path = this.paths.launchScript(owner.slug);
     const content = await readTextBeneath(this.paths.instancesRoot, path);
     if (content !== null) return { content, source: parent ? "parent" : "instance" };
-    if (!(await this.blueprints.find(owner.blueprint))) throw notFound("Launch script");
+    if (!(await this.blueprints.find(owner.blueprint))) throw missing("Launch script");
     return { content: await this.blueprints.read(owner.blueprint), source: "blueprint" };
   }
 
   /** Replaces launch.sh atomically; 403 for a satellite (it runs its parent's). */
   async write(record: InstanceRecord, content: string): Promise<void> {
     if (record.parentId !== null) {
-      throw new HttpError(403, "A satellite runs its parent's script; edit the parent instead");
+      throw new DomainError("forbidden", "A satellite runs its parent's script; edit the parent instead");
     }
     await mkdirBeneath(this.paths.instancesRoot, this.paths.instanceDir(record.slug));
     await writeBeneath(
@@ -80,7 +80,7 @@ export async function stageInstanceFolder(
   return {
     publish() {
       if (existsSync(target)) {
-        throw conflict(`A folder for "${slug}" already exists in the instances folder`);
+        throw stateConflict(`A folder for "${slug}" already exists in the instances folder`);
       }
       Deno.renameSync(staging, target);
       published = true;

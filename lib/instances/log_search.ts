@@ -1,4 +1,4 @@
-import { HttpError } from "../shared/http_error.ts";
+import { DomainError } from "../shared/domain_error.ts";
 
 /** One matching log line. */
 export interface LogMatch {
@@ -26,7 +26,7 @@ export class SearchSlots {
   async acquire(): Promise<() => void> {
     if (this.#free > 0) this.#free--;
     else if (this.#waiting.length >= this.queue) {
-      throw new HttpError(429, "Too many log searches are running; try again shortly");
+      throw new DomainError("busy", "Too many log searches are running; try again shortly");
     } else await new Promise<void>((resolve) => this.#waiting.push(resolve));
     let released = false;
     return () => {

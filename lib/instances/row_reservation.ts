@@ -3,7 +3,7 @@ import { type InstanceConfig, type InstanceRecord, transaction } from "../db/mod
 import type { InstanceRepository } from "../db/mod.ts";
 import { pickFreePort, poolPortProblem, type PortProbe, type PortRange } from "../ports/mod.ts";
 import { slugProblem } from "../shared/identifiers.ts";
-import { conflict, HttpError, invalidField } from "../shared/http_error.ts";
+import { DomainError, invalidInput, stateConflict } from "../shared/domain_error.ts";
 
 function isUniqueViolation(error: unknown, column: string): boolean {
   return error instanceof Error && /UNIQUE constraint failed/.test(error.message) &&
@@ -48,14 +48,14 @@ export class RowReservation {
     const candidate = slug ?? name;
     const problem = slugProblem(candidate);
     if (problem) {
-      throw invalidField(
+      throw invalidInput(
         field,
         slug === undefined ? `${problem} (or give a separate "slug")` : problem,
       );
     }
     const holder = this.repo.getBySlug(candidate);
     if (holder) {
-      throw conflict(`An instance with slug "${candidate}" already exists ("${holder.name}")`);
+      throw stateConflict(`An instance with slug "${candidate}" already exists ("${holder.name}")`);
     }
     return candidate;
   }
@@ -64,18 +64,18 @@ export class RowReservation {
   choosePort(requested: number | null, selfId: number | null): number {
     if (requested !== null) {
       const problem = poolPortProblem(this.portRange, requested);
-      if (problem) throw invalidField("port", problem);
+      if (problem) throw invalidInput("port", problem);
       const holder = this.repo.list().find((r) => r.port === requested && r.id !== selfId);
-      if (holder) throw conflict(`Port ${requested} is already used by instance "${holder.name}"`);
+      if (holder) throw stateConflict(`Port ${requested} is already used by instance "${holder.name}"`);
       if (this.portInUse(requested)) {
-        throw conflict(`Port ${requested} is used by another program on this host`);
+        throw stateConflict(`Port ${requested} is used by another program on this host`);
       }
       return requested;
     }
     const port = pickFreePort(this.portRange, this.repo.usedPorts(), this.portInUse);
     if (port === null) {
-      throw new HttpError(
-        503,
+      throw new DomainError(
+        "unavailable",
         `No free port left in the pool ${this.portRange.start}-${this.portRange.end}`,
       );
     }
@@ -132,9 +132,9 @@ export class RowReservation {
 
   translateUnique(error: unknown, slug: string): unknown {
     if (isUniqueViolation(error, "slug")) {
-      return conflict(`An instance with slug "${slug}" already exists`);
+      return stateConflict(`An instance with slug "${slug}" already exists`);
     }
-    if (isUniqueViolation(error, "port")) return conflict("That port was just taken; retry");
+    if (isUniqueViolation(error, "port")) return stateConflict("That port was just taken; retry");
     return error;
   }
 }

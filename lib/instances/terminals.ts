@@ -1,7 +1,7 @@
 import type { InstanceRecord } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { PtySession, spawnPty } from "../pty/mod.ts";
-import { HttpError } from "../shared/http_error.ts";
+import { DomainError } from "../shared/domain_error.ts";
 import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
 import { ACTIVATE_ENVIRONMENT, environmentVariables } from "./environment_activation.ts";
@@ -77,8 +77,8 @@ export class TerminalManager {
   /** Opens a shell in the environment of `record` (its parent's for a satellite). */
   async open(record: InstanceRecord, parent: InstanceRecord | null): Promise<Terminal> {
     if (this.#terminals.size >= this.#d.limit) {
-      throw new HttpError(
-        429,
+      throw new DomainError(
+        "busy",
         `Too many terminals open (${this.#d.limit}); close one before opening another`,
         { limit: this.#d.limit },
         "terminal_limit",

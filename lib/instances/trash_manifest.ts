@@ -1,5 +1,5 @@
 import type { InstanceConfig } from "../db/mod.ts";
-import { HttpError } from "../shared/http_error.ts";
+import { DomainError } from "../shared/domain_error.ts";
 import {
   blueprintFileProblem,
   displayNameProblem,
@@ -56,8 +56,8 @@ const FIELDS: Record<keyof InstanceConfig, Check> = {
  */
 export function validateTrashManifest(parsed: unknown, entry: string): TrashManifest {
   const fail = (field: string, reason: string): never => {
-    throw new HttpError(
-      422,
+    throw new DomainError(
+      "invalid",
       `Trash entry ${entry} cannot be restored: ${field} ${reason}`,
       [{ field, reason }],
       "invalid_trash_manifest",

@@ -7,6 +7,7 @@ export type DomainErrorKind =
   | "not_found"
   | "conflict"
   | "unavailable"
+  | "busy"
   | "storage_full"
   | "failed";
 
