@@ -301,7 +301,7 @@ export class AuthService {
       detail: Object.keys(detail).length ? detail : null,
     };
     // Rejections of requests without credentials are counted per address, not a row each:
-    // anyone can send them, and a row each would let them fill the disk (issue 16).
+    // anyone can send them, and a row each would let them fill the disk.
     if (entry.actor === "anonymous" && COUNTED_REJECTIONS.has(action)) {
       this.#deps.audit.recordCounted(entry, String(detail.reason ?? ""));
     } else this.#deps.audit.record(entry);

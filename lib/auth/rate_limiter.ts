@@ -18,7 +18,7 @@ export interface RateLimits {
 
 /**
  * Password checks: 5 failures per minute per client address. There is deliberately no global
- * ceiling: one that others' failures can fill locks the operator out (issue 16); the cost of
+ * ceiling: one that others' failures can fill locks the operator out; the cost of
  * many addresses is bounded by the hash concurrency limit instead.
  */
 export const LOGIN_LIMITS: RateLimits = { perKey: 5, windowMs: 60_000 };

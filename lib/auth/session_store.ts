@@ -9,7 +9,7 @@ export interface SessionLifetimes {
   absoluteMs: number;
 }
 
-/** 12 h idle, 7 days absolute (security-research §2.3). */
+/** 12 h idle, 7 days absolute: a forgotten browser does not stay logged in for good. */
 export const DEFAULT_LIFETIMES: SessionLifetimes = {
   idleMs: 12 * 3600_000,
   absoluteMs: 7 * 24 * 3600_000,

@@ -14,7 +14,7 @@ export interface AuditEntry {
 /** What a caller records; id and time are filled in. */
 export type AuditInput = Omit<AuditEntry, "id" | "at">;
 
-/** Bounds that keep the audit log from being used against the disk (issue 16). */
+/** Bounds that keep the audit log from being used against the disk. */
 export interface AuditLimits {
   /** Rows kept; the oldest go first. */
   maxRows: number;

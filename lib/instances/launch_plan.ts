@@ -3,7 +3,7 @@ import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintFacts } from "./blueprint_source.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 
-/** Everything needed to run an instance, as plain data (SPEC §3). */
+/** Everything needed to run an instance, as plain data (argv, env, cwd, health, log). */
 export interface InstanceLaunchPlan {
   argv: string[];
   env: Record<string, string>;

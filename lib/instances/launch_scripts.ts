@@ -27,7 +27,10 @@ export class LaunchScripts {
   /** Replaces launch.sh atomically; 403 for a satellite (it runs its parent's). */
   async write(record: InstanceRecord, content: string): Promise<void> {
     if (record.parentId !== null) {
-      throw new DomainError("forbidden", "A satellite runs its parent's script; edit the parent instead");
+      throw new DomainError(
+        "forbidden",
+        "A satellite runs its parent's script; edit the parent instead",
+      );
     }
     await mkdirBeneath(this.paths.instancesRoot, this.paths.instanceDir(record.slug));
     await writeBeneath(

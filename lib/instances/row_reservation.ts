@@ -66,7 +66,9 @@ export class RowReservation {
       const problem = poolPortProblem(this.portRange, requested);
       if (problem) throw invalidInput("port", problem);
       const holder = this.repo.list().find((r) => r.port === requested && r.id !== selfId);
-      if (holder) throw stateConflict(`Port ${requested} is already used by instance "${holder.name}"`);
+      if (holder) {
+        throw stateConflict(`Port ${requested} is already used by instance "${holder.name}"`);
+      }
       if (this.portInUse(requested)) {
         throw stateConflict(`Port ${requested} is used by another program on this host`);
       }

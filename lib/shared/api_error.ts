@@ -4,7 +4,7 @@ export interface FieldProblem {
   reason: string;
 }
 
-/** The JSON body of every API error (SPEC §8). */
+/** The JSON body of every API error: `{ error: { code, message, details } }`. */
 export interface ApiErrorBody {
   error: {
     code: string;

@@ -1,6 +1,6 @@
 import type { FieldProblem } from "./api_error.ts";
 
-/** HTTP status codes AiKore answers errors with (SPEC §8). */
+/** HTTP status codes AiKore answers errors with. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503 | 507;
 
 const DEFAULT_CODES: Record<ErrorStatus, string> = {

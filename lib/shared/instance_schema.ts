@@ -9,7 +9,7 @@ import {
   versionProblem,
 } from "./identifiers.ts";
 
-/** Instance lifecycle states (SPEC §2). */
+/** Instance lifecycle states (their changes: lib/instances/state_machine.ts). */
 export const INSTANCE_STATUSES = [
   "stopped",
   "installing",

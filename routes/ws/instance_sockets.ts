@@ -23,7 +23,7 @@ export interface SocketRouteDeps {
   guardUpgrade: (c: Context<AppEnv>) => Response | null;
   /** Every socket is registered under its credential and closed when that credential ends. */
   live: LiveConnections;
-  /** Terminal opens and console input are audited (SPEC §10). */
+  /** Terminal opens and console input are audited. */
   audit: AuditRepository;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Hostile log health regex (issue 16 §7): an instance whose blueprint says `log:^(a+)+$` prints
+ * Hostile log health regex: an instance whose blueprint says `log:^(a+)+$` prints
  * lines of 10,000 'a' and a '!' for several seconds; meanwhile /healthz is asked every 10 ms.
  * Prints p50/p99/max of /healthz (target p99 < 50 ms; with JavaScript's backtracking engine
  * one 27-character line froze the server for 4 s). Also `^(a+)+b$`, which never matches, so

@@ -1,5 +1,5 @@
 /**
- * Log search on a big log (issue 16 §8): four concurrent `GET …/logs/search` on a 200 MB log
+ * Log search on a big log: four concurrent `GET …/logs/search` on a 200 MB log
  * while the dashboard API is asked every 20 ms. Prints the server's RSS growth (target < 64 MB;
  * reading whole files took 128 → 858 MB on a 125 MB log) and the dashboard p99 (target < 100 ms;
  * it was 5.2 s).

@@ -25,7 +25,7 @@ export function isLoopbackAddress(address: string): boolean {
 /**
  * The request came through AiKore's own nginx, whose forwarding headers we trust: a local peer
  * (loopback or unix socket) that also carries this start's gateway secret. A loopback peer alone
- * is any local process, or any client while nginx is off (issue 16).
+ * is any local process, or any client while nginx is off.
  */
 export function peerIsTrustedGateway(c: Context): boolean {
   const peer = peerAddress(c);
