@@ -5,6 +5,10 @@
  */
 import type { InstanceDto, RestartPolicy } from "../../lib/shared/instance_schema.ts";
 import { describeGpuChoice, normalizeGpuIds } from "./gpu_choice.ts";
+import {
+  INHERITED_FIELDS as SHARED_INHERITED_FIELDS,
+  RESTART_FIELDS as SHARED_RESTART_FIELDS,
+} from "../../lib/shared/instance_fields.ts";
 import { isActive } from "./status.ts";
 
 export { normalizeGpuIds };
@@ -51,27 +55,11 @@ export const FIELD_LABELS: Record<EditableField, string> = {
 export const VERSION_FIELDS = ["python_version", "cuda_version", "torch_version"] as const;
 const FIELDS = Object.keys(FIELD_LABELS) as EditableField[];
 
-/** Fields whose change needs a stopped instance or a confirmed restart (server's list). */
-const RESTART_FIELDS: ReadonlySet<EditableField> = new Set([
-  "name",
-  "base_blueprint",
-  "gpu_ids",
-  "output_path",
-  "persistent_mode",
-  "port",
-  "python_version",
-  "cuda_version",
-  "torch_version",
-]);
+/** Fields whose change needs a stopped instance or a confirmed restart (the server's table). */
+const RESTART_FIELDS: ReadonlySet<string> = new Set<string>(SHARED_RESTART_FIELDS);
 
-/** Fields a satellite inherits from its parent (shown locked). */
-export const INHERITED_FIELDS: ReadonlySet<EditableField> = new Set([
-  "base_blueprint",
-  "output_path",
-  "python_version",
-  "cuda_version",
-  "torch_version",
-]);
+/** Fields a satellite inherits from its parent (shown locked; the server's table). */
+export const INHERITED_FIELDS: ReadonlySet<string> = new Set<string>(SHARED_INHERITED_FIELDS);
 
 /** The server's values of a row. */
 export function valuesOf(dto: InstanceDto): EditableValues {

@@ -1,9 +1,10 @@
-/** What each instance status allows in the UI (mirrors lib/instances/state_machine.ts). */
+/** What each instance status allows in the UI, from the one status model in lib/shared. */
 import type { InstanceDto, InstanceStatus } from "../../lib/shared/instance_schema.ts";
-
-const ACTIVE: ReadonlySet<InstanceStatus> = new Set(["starting", "started", "stalled", "stopping"]);
-const STARTABLE: ReadonlySet<InstanceStatus> = new Set(["stopped", "exited", "error"]);
-const STOPPABLE: ReadonlySet<InstanceStatus> = new Set(["starting", "started", "stalled"]);
+import {
+  ACTIVE_STATUSES as ACTIVE,
+  SERVING_STATUSES as STOPPABLE,
+  STARTABLE_STATUSES as STARTABLE,
+} from "../../lib/shared/instance_status.ts";
 
 /** A process of the instance may be alive. */
 export function isActive(status: InstanceStatus): boolean {
