@@ -50,7 +50,8 @@ async function until(condition: () => Promise<boolean> | boolean, what: string) 
 }
 
 Deno.test({
-  name: "every escapee of an instance ends on Stop, and after a kill -9 + restart of AiKore",
+  name:
+    "every escapee of an instance ends on Stop, also after a kill -9 + restart of AiKore re-adopted it",
   ignore: !hasCgroups,
   async fn() {
     const root = await Deno.makeTempDir({ prefix: "aikore-escape-e2e-" });
@@ -103,16 +104,27 @@ Deno.test({
       await program.child.status;
       assert(seen.every((e) => alive(e.pid)), "the escapees outlive the killed AiKore");
 
+      // The instance outlives AiKore under its holder: the next AiKore re-adopts it, escapees
+      // included, and its Stop still ends every one of them.
       program = await startAikore(dataDir, port, range, env);
       const fresh = await apiToken(program.url);
-      await until(
-        async () =>
-          (await callApi(program.url, fresh, "GET", `/api/instances/${id}`)).body?.status ===
-            "stopped",
-        "reconciliation stopped the instance",
+      const freshStatus = async () =>
+        (await callApi(program.url, fresh, "GET", `/api/instances/${id}`)).body?.status;
+      await until(async () => (await freshStatus()) === "started", "the instance is re-adopted");
+      assert(seen.every((e) => alive(e.pid)), "re-adoption kills nothing");
+      assertEquals(
+        (await callApi(program.url, fresh, "POST", `/api/instances/${id}/stop`)).status,
+        200,
       );
-      await until(() => seen.every((e) => !alive(e.pid)), "the boot ended every escapee");
-      for (const escapee of seen) assertEquals(portFree(escapee.port), true);
+      await until(async () => (await freshStatus()) === "stopped", "the instance is stopped");
+      for (const [index, escapee] of seen.entries()) {
+        assertEquals(
+          alive(escapee.pid),
+          false,
+          `${ESCAPE_KINDS[index]} ended on Stop after re-adoption`,
+        );
+        assertEquals(portFree(escapee.port), true, `${ESCAPE_KINDS[index]}'s port is free`);
+      }
     } finally {
       program.child.kill("SIGKILL");
       await program.child.status;

@@ -6,7 +6,8 @@ import {
   spawnHolder,
 } from "../../holder/mod.ts";
 import type { Logger } from "../../log/mod.ts";
-import { stopProcessTree } from "../../process/mod.ts";
+import { processContainment, stopProcessTree } from "../../process/mod.ts";
+import { listLiveProcesses } from "../../procfs/mod.ts";
 import { PtySession } from "../../pty/mod.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import type { Adoption, InstanceProcess } from "./instance_process.ts";
@@ -87,8 +88,32 @@ export async function stopHeld(
       });
     }
   }
-  await stopProcessTree({ pid: process.pid, marker, startTicks: process.startTicks }, { graceMs });
+  // The holder is the app's child subreaper: whatever the app daemonized (setsid, a dropped or
+  // rewritten marker) was re-parented to it. Every descendant of the holder belongs to the app.
+  const containment = processContainment().prepare(marker);
+  if (holder) for (const pid of descendantsOf(holder.holderPid)) containment.adopt(pid);
+  await stopProcessTree(
+    { pid: process.pid, marker, startTicks: process.startTicks, containment },
+    { graceMs },
+  );
   await process.exited;
+}
+
+/** Every live descendant of `root` (not `root` itself). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of listLiveProcesses()) {
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p.pid);
+    else children.set(p.ppid, [p.pid]);
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
+    found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
 }
 
 /** Detaches from a held app (AiKore stops, the app keeps running under its holder). */
