@@ -16,7 +16,7 @@ import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
 import { registerRunHistoryRoutes } from "./routes/api/run_history.ts";
 import { registerTerminalRoutes } from "./routes/api/terminals.ts";
 import { registerEventRoutes } from "./routes/api/events.ts";
-import type { GpuProvider, StatsHub } from "./lib/gpu/mod.ts";
+import type { GpuProvider, StatsHub } from "./lib/telemetry/mod.ts";
 import { registerSocketRoutes } from "./routes/ws/instance_sockets.ts";
 
 /** AiKore's version, shown in the OpenAPI document and the UI. */

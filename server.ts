@@ -8,7 +8,7 @@ import {
   openGpuProvider,
   ProcessTreeSampler,
   StatsHub,
-} from "./lib/gpu/mod.ts";
+} from "./lib/telemetry/mod.ts";
 import { GatewayPublisher } from "./lib/instances/mod.ts";
 import { GatewayEndpoint, RouteTable } from "./lib/gateway/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";

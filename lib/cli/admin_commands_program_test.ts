@@ -55,7 +55,10 @@ Deno.test("help lists the table; every command answers --help with its usage; he
   assertMatch(viaHelp.stdout, /^usage: aikore instances logs NAME \[--tail N\] \[--follow\]/);
   const group = await runProgram(["instances", "--help"], { env });
   assertEquals(group.code, 0);
-  assertMatch(group.stdout, /^usage: aikore instances <ls\|start\|stop\|stop-all\|restart\|logs> …/);
+  assertMatch(
+    group.stdout,
+    /^usage: aikore instances <ls\|start\|stop\|stop-all\|restart\|logs> …/,
+  );
 });
 
 Deno.test("unknown commands, subcommands, flags and arguments exit 2 with a message and the usage", async () => {

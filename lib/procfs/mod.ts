@@ -1,7 +1,7 @@
 /**
  * The one reader of /proc (and other in-memory kernel files): process stats and environments,
  * the pid listing (getdents64 over FFI when permitted), and small synchronous file reads.
- * Supervision (lib/pty, lib/process) and telemetry (lib/gpu) both read processes through it.
+ * Supervision (lib/pty, lib/process) and telemetry (lib/telemetry) both read processes through it.
  */
 export {
   parseAuxv,

@@ -8,7 +8,7 @@ import Settings from "../../islands/Settings.tsx";
 import type { DashboardProps } from "../../islands/core/types.ts";
 import type { BlueprintEntry } from "../../lib/blueprints/mod.ts";
 import type { InstanceRecord } from "../../lib/db/mod.ts";
-import type { GpuProvider } from "../../lib/gpu/mod.ts";
+import type { GpuProvider } from "../../lib/telemetry/mod.ts";
 import type { AppEnv } from "../../lib/http/mod.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { blueprintView } from "../api/blueprints.ts";

@@ -11,7 +11,7 @@
  * for a baseline. Targets: full sample median and p99 under 2 ms.
  */
 import { fakeNvml } from "../../tests/helpers/fake_nvml.ts";
-import * as current from "../../lib/gpu/mod.ts";
+import * as current from "../../lib/telemetry/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
 
 const TREES = 50;
@@ -147,7 +147,7 @@ async function loadBaseline(rev: string): Promise<{ module: GpuModule; dir: stri
   if (!run.success) {
     throw new Error(`git archive ${rev} failed: ${new TextDecoder().decode(run.stderr)}`);
   }
-  return { module: await import(`file://${dir}/lib/gpu/mod.ts`), dir };
+  return { module: await import(`file://${dir}/lib/telemetry/mod.ts`), dir };
 }
 
 const trees = await startTrees(TREES);
@@ -159,7 +159,7 @@ await using fake = await fakeNvml({
 const dataDir = await Deno.makeTempDir();
 const baseline = BASELINE ? await loadBaseline(BASELINE) : null;
 
-/** One hub and its samplers built from a version of lib/gpu. */
+/** One hub and its samplers built from a version of lib/telemetry. */
 function stack(m: GpuModule) {
   const gpu = m.openGpuProvider({ library: fake.library, logger });
   const host = new m.HostSampler({ dataDir });

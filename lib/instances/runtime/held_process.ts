@@ -91,7 +91,7 @@ export async function stopHeld(
   // The holder is the app's child subreaper: whatever the app daemonized (setsid, a dropped or
   // rewritten marker) was re-parented to it. Every descendant of the holder belongs to the app.
   const containment = processContainment().prepare(marker);
-  if (holder) for (const pid of descendantsOf(holder.holderPid)) containment.adopt(pid);
+  if (holder) { for (const pid of descendantsOf(holder.holderPid)) containment.adopt(pid); }
   await stopProcessTree(
     { pid: process.pid, marker, startTicks: process.startTicks, containment },
     { graceMs },
