@@ -53,7 +53,7 @@ export function serveBridged(
     };
     socket.onopen = () => {
       start().catch((error) => {
-        console.error(`bench server: could not start a session for ${argv.join(" ")}:`, error);
+        print(`bench server: could not start a session for ${argv.join(" ")}: ${error}`);
         socket.close(1011, "could not start the session");
       });
     };
