@@ -91,6 +91,12 @@ export async function runClient(request: ClientRequest): Promise<ClientResult> {
 if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined") {
   const scope = globalThis as unknown as Worker;
   scope.onmessage = async (event: MessageEvent<ClientRequest>) => {
-    scope.postMessage(await runClient(event.data));
+    const answer = await runClient(event.data).catch((error): ClientResult => ({
+      bytes: 0,
+      frames: 0,
+      ms: 0,
+      error: `${event.data.protocol} client: ${error}`,
+    }));
+    scope.postMessage(answer);
   };
 }

@@ -41,10 +41,22 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   return -1;
 }
 
+/** Connects, retrying briefly while a just-started peer is not accepting yet. */
+async function connectSoon(hostname: string, port: number): Promise<Deno.TcpConn> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await Deno.connect({ hostname, port });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.ConnectionRefused) || attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 /** Connects to a ws:// URL and calls `onFrame` for each data frame until the server closes. */
 export async function openLeanSocket(url: string, onFrame: FrameHandler): Promise<LeanSocket> {
   const target = new URL(url);
-  const conn = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
+  const conn = await connectSoon(target.hostname, Number(target.port));
   conn.setNoDelay(true);
   const key = btoa("aikore-bench-key");
   await conn.write(encoder.encode(
