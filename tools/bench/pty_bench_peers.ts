@@ -46,7 +46,11 @@ async function succeeds(file: string, args: string[]): Promise<boolean> {
 
 function stopper(child: Deno.ChildProcess) {
   return async () => {
-    child.kill("SIGKILL");
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // it already exited
+    }
     await child.status;
   };
 }
@@ -59,11 +63,20 @@ const terminado: Peer = {
       stdout: "piped",
       stderr: "null",
     }).spawn();
-    const reader = child.stdout.getReader();
-    const { value } = await reader.read();
-    reader.releaseLock();
-    await child.stdout.cancel();
-    const port = Number(new TextDecoder().decode(value).trim());
+    // The port is the first line; a read may return it in pieces.
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let line = "";
+    while (!line.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("terminado exited before it printed its port");
+      line += value;
+    }
+    // Keep draining: with its stdout closed, tornado dies on its next log line.
+    const drain = async () => {
+      while (!(await reader.read()).done);
+    };
+    drain().catch(() => {}); // ends with the process
+    const port = Number(line.trim());
     const url = `ws://127.0.0.1:${port}/websocket`;
     return { request: { url, protocol: "terminado" }, close: stopper(child) };
   },
