@@ -53,9 +53,11 @@ async function run(mode: "pause" | "drop"): Promise<void> {
       `Sec-WebSocket-Key: ${btoa("stalled-viewer-k")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   ));
   const samples: number[] = [];
+  let last = Deno.memoryUsage();
   for (let s = 0; s < seconds; s++) {
     await sleep(1000);
-    samples.push(Deno.memoryUsage().rss);
+    last = Deno.memoryUsage();
+    samples.push(last.rss);
   }
   clearInterval(slowTimer);
   fast.close();
@@ -72,7 +74,8 @@ async function run(mode: "pause" | "drop"): Promise<void> {
     } at ${half} s, ` +
       `${mib(samples.at(-1) ?? 0)} at ${seconds} s (peak of the second half ` +
       `${mib(Math.max(...secondHalf))}); growth over the second half ${mib(growth)} MiB; ` +
-      `fast viewer got ${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB`,
+      `fast viewer got ${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB; at the end ` +
+      `JS heap ${mib(last.heapUsed)} MiB, external ${mib(last.external)} MiB`,
   );
 }
 
