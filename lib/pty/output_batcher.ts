@@ -1,69 +1,86 @@
+/** Tuning of an OutputBatcher; every field has a default. */
+export interface OutputBatcherOptions {
+  /**
+   * Unacknowledged bytes up to which output goes out at once (default 128 KiB). Must exceed
+   * the client's ack interval: a client acks only every `ackEveryBytes`, so a smaller value
+   * could hold output that the client will never ack.
+   */
+  inFlightBytes?: number;
+  /** Largest gathered frame (default 256 KiB); a full batch goes out without waiting. */
+  maxFrameBytes?: number;
+}
+
 /**
- * Coalesces streaming output into larger frames. While less than `immediateBytes` went out in
- * the current `windowMs`, a chunk is sent at once (keystroke echo and prompts stay immediate);
- * beyond that — a flood — chunks are gathered for up to `windowMs` or `maxBytes`, which cuts
- * per-frame costs (syscalls, events, acks) on both ends of the socket.
+ * Paces output by the consumer's acks (no timers): while the consumer has acknowledged all
+ * but `inFlightBytes`, each chunk is sent at once (keystroke echo stays immediate); beyond
+ * that — a flood outrunning the client — chunks are copied into ONE reusable buffer and sent
+ * as a single frame when the next ack arrives or the buffer is full. Frames grow exactly as
+ * much as the consumer is slow, which cuts per-frame costs (syscalls, events, acks) on both
+ * ends. The sink must copy what it is given before returning (WebSocket.send does).
  */
 export class OutputBatcher {
-  #parts: Uint8Array[] = [];
-  #bytes = 0;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #windowStart = -Infinity;
-  #windowBytes = 0;
+  #buffer: Uint8Array | null = null;
+  #filled = 0;
+  #unacked = 0;
+  readonly #inFlight: number;
+  readonly #maxFrame: number;
 
   constructor(
     private readonly sendFrame: (frame: Uint8Array) => void,
-    private readonly windowMs = 4,
-    private readonly maxBytes = 64 * 1024,
-    private readonly immediateBytes = 16 * 1024,
-  ) {}
+    options: OutputBatcherOptions = {},
+  ) {
+    this.#inFlight = options.inFlightBytes ?? 128 * 1024;
+    this.#maxFrame = options.maxFrameBytes ?? 256 * 1024;
+  }
+
+  /** Bytes sent that the consumer has not acknowledged yet. */
+  get unacked(): number {
+    return this.#unacked;
+  }
+
+  /** Bytes gathered and not sent yet. */
+  get gathered(): number {
+    return this.#filled;
+  }
 
   push(chunk: Uint8Array): void {
-    const now = performance.now();
-    if (now - this.#windowStart >= this.windowMs) {
-      this.#windowStart = now;
-      this.#windowBytes = 0;
-    }
-    const idle = this.#timer === null && this.#bytes === 0;
-    if (idle && this.#windowBytes + chunk.length <= this.immediateBytes) {
-      this.#windowBytes += chunk.length;
-      this.sendFrame(chunk);
+    if (this.#filled === 0 && (this.#unacked < this.#inFlight || chunk.length >= this.#maxFrame)) {
+      this.#send(chunk);
       return;
     }
-    this.#parts.push(chunk);
-    this.#bytes += chunk.length;
-    if (this.#bytes >= this.maxBytes) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), this.windowMs);
+    if (this.#filled + chunk.length > this.#maxFrame) this.flush();
+    if (chunk.length >= this.#maxFrame) {
+      this.#send(chunk); // a replay larger than a frame: no copy
+      return;
+    }
+    this.#buffer ??= new Uint8Array(this.#maxFrame);
+    this.#buffer.set(chunk, this.#filled);
+    this.#filled += chunk.length;
+    if (this.#filled === this.#maxFrame) this.flush();
+  }
+
+  /** The consumer acknowledged `bytes` more bytes: gathered output goes out if it may. */
+  acked(bytes: number): void {
+    this.#unacked = Math.max(0, this.#unacked - bytes);
+    if (this.#filled > 0 && this.#unacked < this.#inFlight) this.flush();
   }
 
   /** Sends whatever is gathered now (before a control message, on exit). */
   flush(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    if (this.#bytes === 0) return;
-    const frame = this.#parts.length === 1 && this.#parts[0]
-      ? this.#parts[0]
-      : concat(this.#parts, this.#bytes);
-    this.#parts = [];
-    this.#bytes = 0;
+    if (this.#filled === 0 || this.#buffer === null) return;
+    const frame = this.#buffer.subarray(0, this.#filled);
+    this.#filled = 0;
+    this.#send(frame);
+  }
+
+  /** Drops anything gathered and the buffer (the socket is gone). */
+  dispose(): void {
+    this.#filled = 0;
+    this.#buffer = null;
+  }
+
+  #send(frame: Uint8Array): void {
+    this.#unacked += frame.length;
     this.sendFrame(frame);
   }
-
-  /** Drops anything gathered and stops the timer (the socket is gone). */
-  dispose(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#parts = [];
-    this.#bytes = 0;
-  }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -1,60 +1,85 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { OutputBatcher } from "./output_batcher.ts";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const bytes = (...values: number[]) => new Uint8Array(values);
 
-Deno.test("a chunk after a quiet spell is sent at once", () => {
+/** Records frames as copies (the batcher reuses its buffer, like WebSocket.send copies). */
+function recorder() {
   const frames: number[][] = [];
-  const batcher = new OutputBatcher((frame) => frames.push([...frame]), 20);
+  return { frames, send: (frame: Uint8Array) => frames.push([...frame]) };
+}
+
+Deno.test("output is sent at once while the consumer keeps up (echo is never held)", () => {
+  const { frames, send } = recorder();
+  const batcher = new OutputBatcher(send, { inFlightBytes: 4, maxFrameBytes: 16 });
   batcher.push(bytes(1, 2));
-  deepEqual(frames, [[1, 2]]);
-  batcher.dispose();
+  batcher.acked(2);
+  batcher.push(bytes(3));
+  batcher.push(bytes(4));
+  deepEqual(frames, [[1, 2], [3], [4]]);
+  equal(batcher.unacked, 2);
 });
 
-Deno.test("small output (typing, prompts) is never held back", () => {
-  const frames: number[][] = [];
-  const batcher = new OutputBatcher((frame) => frames.push([...frame]), 20, 64, 8);
-  for (let i = 0; i < 8; i++) batcher.push(bytes(i));
-  equal(frames.length, 8);
-  batcher.dispose();
+Deno.test("beyond the in-flight bytes, output is gathered until the next ack", () => {
+  const { frames, send } = recorder();
+  const batcher = new OutputBatcher(send, { inFlightBytes: 4, maxFrameBytes: 16 });
+  batcher.push(bytes(1, 2, 3, 4));
+  batcher.push(bytes(5));
+  batcher.push(bytes(6, 7));
+  deepEqual(frames, [[1, 2, 3, 4]]);
+  equal(batcher.gathered, 3);
+  batcher.acked(1); // still 3 in flight: under 4, so the batch goes
+  deepEqual(frames, [[1, 2, 3, 4], [5, 6, 7]]);
+  equal(batcher.unacked, 6);
+  equal(batcher.gathered, 0);
 });
 
-Deno.test("a flood is gathered into frames within the window", async () => {
-  const frames: number[][] = [];
-  const batcher = new OutputBatcher((frame) => frames.push([...frame]), 20, 64, 2);
+Deno.test("an ack that leaves too much in flight does not release the batch", () => {
+  const { frames, send } = recorder();
+  const batcher = new OutputBatcher(send, { inFlightBytes: 4, maxFrameBytes: 16 });
+  batcher.push(new Uint8Array(10));
+  batcher.push(bytes(9));
+  batcher.acked(2);
+  equal(frames.length, 1);
+  batcher.acked(5);
+  deepEqual(frames.at(-1), [9]);
+});
+
+Deno.test("a full batch is sent without an ack, and the buffer is reused intact", () => {
+  const { frames, send } = recorder();
+  const batcher = new OutputBatcher(send, { inFlightBytes: 1, maxFrameBytes: 4 });
+  batcher.push(bytes(0));
+  batcher.push(bytes(1, 2));
+  batcher.push(bytes(3, 4)); // fills the buffer exactly: sent without an ack
+  batcher.push(bytes(5, 6, 7));
+  batcher.push(bytes(8, 9)); // does not fit beside 5,6,7: that batch goes first
+  deepEqual(frames, [[0], [1, 2, 3, 4], [5, 6, 7]]);
+  batcher.flush();
+  deepEqual(frames.at(-1), [8, 9]);
+});
+
+Deno.test("a chunk as large as a frame is sent as it is, after what was gathered", () => {
+  const sent: Uint8Array[] = [];
+  const batcher = new OutputBatcher((f) => sent.push(f.slice()), {
+    inFlightBytes: 1,
+    maxFrameBytes: 4,
+  });
   batcher.push(bytes(1));
   batcher.push(bytes(2));
-  batcher.push(bytes(3, 4)); // over 2 bytes in this window: gathered
-  batcher.push(bytes(5));
+  const big = bytes(3, 3, 3, 3, 3);
+  batcher.push(big);
+  deepEqual(sent.map((f) => [...f]), [[1], [2], [3, 3, 3, 3, 3]]);
+});
+
+Deno.test("flush sends the gathered bytes now; dispose drops them", () => {
+  const { frames, send } = recorder();
+  const batcher = new OutputBatcher(send, { inFlightBytes: 1, maxFrameBytes: 16 });
+  batcher.push(bytes(1));
+  batcher.push(bytes(2));
+  batcher.flush();
+  batcher.push(bytes(3));
+  batcher.dispose();
+  batcher.flush();
+  batcher.acked(100);
   deepEqual(frames, [[1], [2]]);
-  await sleep(40);
-  deepEqual(frames, [[1], [2], [3, 4, 5]]);
-  await sleep(30);
-  batcher.push(bytes(6));
-  deepEqual(frames.at(-1), [6], "a new window: immediate again");
-  batcher.dispose();
-});
-
-Deno.test("a full batch is sent without waiting; flush sends the rest now", () => {
-  const frames: number[] = [];
-  const batcher = new OutputBatcher((frame) => frames.push(frame.length), 1000, 10, 3);
-  batcher.push(new Uint8Array(3));
-  batcher.push(new Uint8Array(6));
-  batcher.push(new Uint8Array(6));
-  deepEqual(frames, [3, 12]);
-  batcher.push(new Uint8Array(2));
-  batcher.flush();
-  deepEqual(frames, [3, 12, 2]);
-  batcher.dispose();
-});
-
-Deno.test("dispose drops gathered output and leaves no timer behind", () => {
-  const frames: number[] = [];
-  const batcher = new OutputBatcher((frame) => frames.push(frame.length), 1000, 64, 1);
-  batcher.push(new Uint8Array(1));
-  batcher.push(new Uint8Array(1));
-  batcher.dispose();
-  batcher.flush();
-  deepEqual(frames, [1]);
 });

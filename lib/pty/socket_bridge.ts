@@ -100,7 +100,9 @@ export function bridgeSocket(
       );
     }
   };
-  const output = new OutputBatcher((frame) => send(frame));
+  const ackEveryBytes = options.ackEveryBytes ?? TERMINAL_LIMITS.ackEveryBytes;
+  // Two ack intervals in flight: the client acks every interval, so the pipe never runs dry.
+  const output = new OutputBatcher((frame) => send(frame), { inFlightBytes: 2 * ackEveryBytes });
   const control = (message: TerminalServerMessage) => {
     output.flush(); // keep output and control messages in order
     send(encodeServerMessage(message));
@@ -127,7 +129,8 @@ export function bridgeSocket(
       case "resize":
         return session.resizeViewer(id, message.cols, message.rows);
       case "ack":
-        return session.ack(id, message.bytes);
+        session.ack(id, message.bytes);
+        return output.acked(message.bytes);
       case "pause":
       case "resume":
         return session.setViewerPaused(id, message.type === "pause");
@@ -147,7 +150,6 @@ export function bridgeSocket(
     else control({ type: "error", message: `Bad message: ${decoded.error}` });
   };
 
-  const ackEveryBytes = options.ackEveryBytes ?? TERMINAL_LIMITS.ackEveryBytes;
   control({
     type: "hello",
     protocol: TERMINAL_PROTOCOL_VERSION,

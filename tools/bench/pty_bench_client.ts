@@ -1,21 +1,30 @@
 /**
- * The benchmark's WebSocket client: inline on the main thread (default) or in a Worker so
+ * The benchmark's WebSocket client (the lean one of pty_lean_socket.ts, as cheap as a
+ * browser's): inline on the main thread (default) or in a Worker so
  * that receiving frames does not share the server's event loop (in production the client is
  * a browser on another machine; both modes still share this machine's cores).
  * Protocols: "aikore" (binary output frames, acks as the browser sends them, ends at the exit
- * message) and "terminado" (["stdout", text] JSON frames, ends at ["disconnect", …]).
+ * message), "terminado" (["stdout", text] JSON frames, ends at ["disconnect", …]) and "wetty"
+ * (socket.io over a WebSocket: `42["data",text]` events, a `commit` every 256 KiB as wetty's
+ * own client sends it; wetty may flush output after "logout", so it ends at `expectBytes`).
  */
 import {
   AckCounter,
   decodeServerMessage,
   encodeClientMessage,
 } from "../../lib/shared/terminal_protocol.ts";
+import { openLeanSocket } from "./pty_lean_socket.ts";
 
 /** What the main thread asks for. */
 export interface ClientRequest {
   url: string;
-  protocol: "aikore" | "terminado";
+  protocol: "aikore" | "terminado" | "wetty";
+  /** Stop once this many bytes arrived (wetty's end marker can precede its last output). */
+  expectBytes?: number;
 }
+
+/** Wetty's client acknowledges every 256 KiB of characters it wrote to xterm. */
+const WETTY_ACK_CHARS = 262144;
 
 /** What the worker answers. */
 export interface ClientResult {
@@ -26,51 +35,68 @@ export interface ClientResult {
 }
 
 /** Connects, reads until the program's exit, and measures. */
-export function runClient(request: ClientRequest): Promise<ClientResult> {
+export async function runClient(request: ClientRequest): Promise<ClientResult> {
   const started = performance.now();
-  const socket = new WebSocket(request.url);
-  socket.binaryType = "arraybuffer";
   const acks = new AckCounter();
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   let bytes = 0;
   let frames = 0;
-  return new Promise((resolve) => {
-    const done = (error?: string) => {
-      const result: ClientResult = { bytes, frames, ms: performance.now() - started };
-      if (error) result.error = error;
-      socket.onclose = null;
-      socket.close();
-      resolve(result);
-    };
-    socket.onmessage = (event) => {
-      if (request.protocol === "terminado") {
-        const [kind, payload] = JSON.parse(event.data as string) as [string, unknown];
-        if (kind === "stdout" && typeof payload === "string") {
-          bytes += encoder.encode(payload).length;
-          frames++;
-        } else if (kind === "disconnect") done();
-        return;
-      }
-      if (typeof event.data === "string") {
-        const message = decodeServerMessage(event.data);
-        if (message.ok && message.message.type === "exit") done();
-        return;
-      }
-      const length = (event.data as ArrayBuffer).byteLength;
-      bytes += length;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let wettyPending = 0;
+  const wetty = (text: string) => {
+    if (text === "2") return socket.sendText("3"); // engine.io ping
+    if (text.startsWith("0")) return socket.sendText("40"); // open: join the default namespace
+    if (!text.startsWith("42")) return;
+    const [kind, payload] = JSON.parse(text.slice(2)) as [string, unknown];
+    if (kind !== "data" || typeof payload !== "string") return;
+    bytes += encoder.encode(payload).length;
+    frames++;
+    wettyPending += payload.length;
+    if (wettyPending >= WETTY_ACK_CHARS) {
+      wettyPending -= WETTY_ACK_CHARS;
+      socket.sendText(`42["commit",${WETTY_ACK_CHARS}]`);
+    }
+    if (bytes >= (request.expectBytes ?? Infinity)) finish();
+  };
+  const terminado = (text: string) => {
+    const [kind, payload] = JSON.parse(text) as [string, unknown];
+    if (kind === "stdout" && typeof payload === "string") {
+      bytes += encoder.encode(payload).length;
       frames++;
-      const ack = acks.processed(length);
-      if (ack) socket.send(encodeClientMessage(ack));
-    };
-    socket.onclose = () => done();
-    socket.onerror = () => done("WebSocket error");
+      if (bytes >= (request.expectBytes ?? Infinity)) finish();
+    } else if (kind === "disconnect") finish();
+  };
+  const socket = await openLeanSocket(request.url, (payload, text) => {
+    if (request.protocol === "wetty") return wetty(decoder.decode(payload));
+    if (request.protocol === "terminado") return terminado(decoder.decode(payload));
+    if (text) {
+      const message = decodeServerMessage(decoder.decode(payload));
+      if (message.ok && message.message.type === "exit") finish();
+      return;
+    }
+    bytes += payload.length;
+    frames++;
+    const ack = acks.processed(payload.length);
+    if (ack) socket.sendText(encodeClientMessage(ack));
   });
+  await Promise.race([finished, socket.closed]);
+  const result: ClientResult = { bytes, frames, ms: performance.now() - started };
+  socket.close();
+  return result;
 }
 
 // Only when loaded as a Worker (the main thread imports runClient for the inline mode).
 if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined") {
   const scope = globalThis as unknown as Worker;
   scope.onmessage = async (event: MessageEvent<ClientRequest>) => {
-    scope.postMessage(await runClient(event.data));
+    const answer = await runClient(event.data).catch((error): ClientResult => ({
+      bytes: 0,
+      frames: 0,
+      ms: 0,
+      error: `${event.data.protocol} client: ${error}`,
+    }));
+    scope.postMessage(answer);
   };
 }

@@ -1,6 +1,7 @@
 /** Shared pieces of the PTY benchmarks: printing, a bridged session server, percentiles. */
 import {
   bridgeSocket,
+  type Pty,
   PtySession,
   type PtySessionOptions,
   type SocketBridgeOptions,
@@ -22,27 +23,39 @@ export const BENCH_ENV: Record<string, string> = {
   PS1: "$ ",
 };
 
+/** Makes the Pty behind one connection (a local pty by default; a holder's app, …). */
+export type PtyFactory = () => Pty | Promise<Pty>;
+
 /**
- * A loopback WebSocket server: each connection spawns `argv` on a new pty, wraps it in a
- * PtySession and bridges it with the production socket bridge.
+ * A loopback WebSocket server: each connection spawns `argv` on a new pty (or asks `makePty`),
+ * wraps it in a PtySession and bridges it with the production socket bridge.
  */
 export function serveBridged(
   argv: string[],
   sessionOptions: PtySessionOptions = {},
   bridgeOptions: SocketBridgeOptions = {},
+  makePty?: PtyFactory,
 ) {
   const sessions: PtySession[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.binaryType = "arraybuffer";
-    socket.onopen = () => {
+    const start = async () => {
       const [file = "bash", ...args] = argv;
-      const pty = spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp", cols: 120, rows: 40 });
+      const pty = makePty
+        ? await makePty()
+        : spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp", cols: 120, rows: 40 });
       const session = new PtySession(pty, sessionOptions);
       sessions.push(session);
       const bridge = bridgeSocket(session, socket, { cols: 120, rows: 40, ...bridgeOptions });
       socket.onmessage = (event) => bridge.onMessage(event.data);
       socket.onclose = () => bridge.onClose();
+    };
+    socket.onopen = () => {
+      start().catch((error) => {
+        print(`bench server: could not start a session for ${argv.join(" ")}: ${error}`);
+        socket.close(1011, "could not start the session");
+      });
     };
     return response;
   });

@@ -1,23 +1,38 @@
 /**
  * PTY output throughput: `cat` of a ~200 MB base64 file (76-column lines, cooked tty, so
- * ONLCR turns "\n" into "\r\n"), read three ways in one run:
+ * ONLCR turns "\n" into "\r\n"), read these ways in one run (interleaved rounds, medians):
  *   1. raw: the FFI pty read loop alone (the floor set by the kernel's tty layer);
  *   2. bridged: pty → PtySession → socket bridge → a real loopback WebSocket → a client that
  *      acks like the browser does (inline in this process, or with --worker in a Worker
  *      thread; either way it shares this machine's cores with the server);
- *   3. terminado (Python tornado + terminado's TermSocket, when importable), same client.
+ *   3. an interactive terminal: bash -i told to `exec cat`, with the terminals' session options;
+ *   4. the console path: the app under its per-instance holder → attachHolderPty, read alone
+ *      (the path's floor) and bridged like 2;
+ *   5. peers (tools/bench/pty_bench_peers.ts: terminado, wetty, when installed), same client.
  *
  * Re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=200] [rounds=3] [--worker]
  */
 import { cpuUsage } from "node:process";
 import { spawnPty } from "../../lib/pty/mod.ts";
+import type { PtySessionOptions } from "../../lib/pty/mod.ts";
 import { type ClientRequest, type ClientResult, runClient } from "./pty_bench_client.ts";
-import { BENCH_ENV, mibPerSecond, percentile, print, serveBridged } from "./pty_bench_support.ts";
+import {
+  BENCH_ENV,
+  mibPerSecond,
+  percentile,
+  print,
+  type PtyFactory,
+  serveBridged,
+} from "./pty_bench_support.ts";
+import { HOLDER_READY, holderFarm, interactiveShell } from "./pty_bench_paths.ts";
+import { availablePeers, type Peer } from "./pty_bench_peers.ts";
+
+/** The session options lib/instances/terminals.ts gives an interactive terminal. */
+const TERMINAL_SESSION: PtySessionOptions = { slowViewer: "pause", scrollbackBytes: 512 * 1024 };
 
 const megabytes = Number(Deno.args[0] ?? 200);
 const rounds = Number(Deno.args[1] ?? 3);
 const useWorker = Deno.args.includes("--worker");
-const TERMINADO_PYTHON = "/usr/bin/python3";
 
 async function makeFile(dir: string): Promise<string> {
   const path = `${dir}/payload.b64`;
@@ -74,8 +89,10 @@ async function clientInWorker(request: ClientRequest): Promise<ClientResult> {
 
 async function bridged(
   path: string,
-): Promise<{ bytes: number; ms: number; frames: number; cpu: number }> {
-  const server = serveBridged(["cat", path]);
+  session: PtySessionOptions = {},
+  makePty?: PtyFactory,
+): Promise<Measured> {
+  const server = serveBridged(["cat", path], session, {}, makePty);
   try {
     const cpu0 = cpuMs();
     const result = await clientInWorker({ url: server.url, protocol: "aikore" });
@@ -85,44 +102,60 @@ async function bridged(
   }
 }
 
-const TERMINADO_APP = `
-import sys, tornado.ioloop, tornado.web, tornado.netutil, tornado.httpserver
-from terminado import TermSocket, SingleTermManager
-manager = SingleTermManager(shell_command=sys.argv[1:])
-app = tornado.web.Application([(r"/websocket", TermSocket, {"term_manager": manager})])
-sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-server = tornado.httpserver.HTTPServer(app)
-server.add_sockets(sockets)
-print(sockets[0].getsockname()[1], flush=True)
-tornado.ioloop.IOLoop.current().start()
-`;
+/** A Pty read with nothing behind it (the holder path's floor: holder → socket → Deno). */
+async function rawFrom(makePty: PtyFactory): Promise<Measured> {
+  const cpu0 = cpuMs();
+  const started = performance.now();
+  const pty = await makePty();
+  let bytes = 0;
+  pty.onData((chunk) => (bytes += chunk.length));
+  await pty.exited;
+  await pty.ended;
+  const ms = performance.now() - started;
+  const cpu = cpuMs() - cpu0;
+  await pty.close();
+  return { bytes, ms, cpu, frames: 0 };
+}
 
-async function terminadoAvailable(): Promise<boolean> {
+async function peer(which: Peer, path: string, expectBytes: number): Promise<Measured> {
+  const server = await which.start(path);
   try {
-    const probe = new Deno.Command(TERMINADO_PYTHON, { args: ["-c", "import terminado"] });
-    return (await probe.output()).success;
-  } catch {
-    return false;
+    const cpu0 = cpuMs();
+    const result = await clientInWorker({ ...server.request, expectBytes });
+    return { ...result, cpu: cpuMs() - cpu0 };
+  } finally {
+    await server.close();
   }
 }
 
-async function terminado(path: string): Promise<{ bytes: number; ms: number; frames: number }> {
-  const child = new Deno.Command(TERMINADO_PYTHON, {
-    args: ["-c", TERMINADO_APP, "cat", path],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  try {
-    const reader = child.stdout.getReader();
-    const { value } = await reader.read();
-    reader.releaseLock();
-    const port = Number(new TextDecoder().decode(value).trim());
-    const url = `ws://127.0.0.1:${port}/websocket`;
-    return await clientInWorker({ url, protocol: "terminado" });
-  } finally {
-    child.kill("SIGKILL");
-    await child.status;
-    await child.stdout.cancel().catch(() => {});
+interface Measured {
+  bytes: number;
+  ms: number;
+  cpu: number;
+  frames: number;
+}
+
+/** One row of the table: rates and CPU per MiB over the rounds. */
+class Row {
+  rates: number[] = [];
+  cpu: number[] = [];
+  frames = 0;
+  bytes = 0;
+  constructor(readonly label: string) {}
+  add(m: Measured, expected: number, slack = 0): void {
+    if (m.bytes < expected || m.bytes > expected + slack) {
+      throw new Error(`${this.label}: ${m.bytes} bytes arrived, expected ${expected}`);
+    }
+    this.rates.push(mibPerSecond(m.bytes, m.ms));
+    this.cpu.push(m.cpu / (m.bytes / 1048576));
+    this.frames = m.frames;
+    this.bytes = m.bytes;
+  }
+  get rate(): number {
+    return percentile(this.rates, 50);
+  }
+  get cpuPerMib(): number {
+    return percentile(this.cpu, 50);
   }
 }
 
@@ -137,56 +170,53 @@ try {
     }`,
   );
   await raw(path); // warm the page cache and the FFI pool
-  // Interleaved rounds, median of each: other load on a small machine hits both alike.
-  const rawRates: number[] = [];
-  const bridgeRates: number[] = [];
-  const withTerminado = await terminadoAvailable();
-  const terminadoRates: number[] = [];
-  const rawCpu: number[] = [];
-  const bridgeCpu: number[] = [];
-  let frames = 0;
-  let bridgedBytes = 0;
+  const { peers, skipped } = await availablePeers();
+  const farm = await holderFarm();
+  const rows = {
+    raw: new Row("raw pty read"),
+    bridge: new Row("pty → bridge → ws"),
+    shell: new Row("interactive terminal"),
+    heldRaw: new Row("holder → Deno (no ws)"),
+    console: new Row("holder console → ws"),
+  };
+  const peerRows = peers.map((p) => new Row(p.label));
+  // Interleaved rounds, median of each: other load on a small machine hits all alike.
   for (let round = 0; round < rounds; round++) {
     const r = await raw(path);
-    rawRates.push(mibPerSecond(r.bytes, r.ms));
-    rawCpu.push(r.cpu / (r.bytes / 1048576));
-    const b = await bridged(path);
-    if (b.bytes !== r.bytes) throw new Error(`bridge lost bytes: ${b.bytes} of ${r.bytes}`);
-    bridgeRates.push(mibPerSecond(b.bytes, b.ms));
-    bridgeCpu.push(b.cpu / (b.bytes / 1048576));
-    frames = b.frames;
-    if (withTerminado) {
-      const t = await terminado(path);
-      if (t.bytes !== r.bytes) throw new Error(`terminado lost bytes: ${t.bytes} of ${r.bytes}`);
-      terminadoRates.push(mibPerSecond(t.bytes, t.ms));
+    rows.raw.add({ ...r, frames: 0 }, r.bytes);
+    rows.bridge.add(await bridged(path), r.bytes);
+    const shell = await bridged(path, TERMINAL_SESSION, interactiveShell(path));
+    rows.shell.add(shell, r.bytes, 4096); // plus the prompt and the echoed command
+    const ready = HOLDER_READY.length;
+    // The newline that starts the app may be echoed ("\r\n") if it beats `stty -echo`.
+    rows.heldRaw.add(await rawFrom(farm.factory(path)), r.bytes + ready, 2);
+    rows.console.add(await bridged(path, {}, farm.factory(path)), r.bytes + ready, 2);
+    for (const [i, each] of peers.entries()) {
+      peerRows[i]?.add(await peer(each, path, r.bytes), r.bytes);
     }
-    bridgedBytes = b.bytes;
   }
-  const rawRate = percentile(rawRates, 50);
-  const bridgeRate = percentile(bridgeRates, 50);
+  await farm.close();
   const list = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(", ");
-  print(`raw pty read:          ${rawRate.toFixed(1)} MiB/s median of [${list(rawRates)}]`);
-  print(`pty → bridge → ws:     ${bridgeRate.toFixed(1)} MiB/s median of [${list(bridgeRates)}]`);
-  print(
-    `  (${bridgedBytes} bytes in ${frames} frames, avg ${
-      (bridgedBytes / frames / 1024).toFixed(1)
-    } KiB)`,
-  );
-  print(`ratio bridge/raw:      ${(bridgeRate / rawRate).toFixed(2)}  (target ≥ 0.80)`);
-  const cpuRaw = percentile(rawCpu, 50);
-  const cpuBridge = percentile(bridgeCpu, 50);
-  print(
-    `CPU of this process per MiB (median): raw ${cpuRaw.toFixed(2)} ms, bridged ` +
-      `${cpuBridge.toFixed(2)} ms incl. the client (less load-sensitive than MiB/s)`,
-  );
-  print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  if (terminadoRates.length > 0) {
-    const rate = percentile(terminadoRates, 50);
-    print(`terminado 0.17 (py):   ${rate.toFixed(1)} MiB/s median of [${list(terminadoRates)}]`);
-    print(`ratio bridge/terminado: ${(bridgeRate / rate).toFixed(2)}`);
-  } else {
-    print(`terminado: not importable by ${TERMINADO_PYTHON}; skipped`);
+  const base = rows.raw;
+  for (const row of [...Object.values(rows), ...peerRows]) {
+    print(
+      `${row.label.padEnd(24)} ${row.rate.toFixed(1).padStart(6)} MiB/s [${list(row.rates)}]` +
+        `  ×raw ${(row.rate / base.rate).toFixed(2)}  CPU ${row.cpuPerMib.toFixed(2)} ms/MiB` +
+        ` (×raw ${(row.cpuPerMib / base.cpuPerMib).toFixed(2)})` +
+        (row.frames ? `  avg frame ${(row.bytes / row.frames / 1024).toFixed(1)} KiB` : ""),
+    );
   }
+  print("targets: bridge ≥ 0.80× raw and ≥ 1.50× each peer; CPU per MiB ≤ 1.30× raw");
+  for (const peerRow of peerRows) {
+    const ratio = (row: Row) => (row.rate / peerRow.rate).toFixed(2);
+    print(
+      `vs ${peerRow.label}: bridge ${ratio(rows.bridge)}×, terminal ${ratio(rows.shell)}×, ` +
+        `console ${ratio(rows.console)}×`,
+    );
+  }
+  for (const line of skipped) print(`skipped ${line}`);
+  print("CPU is this process's (server and client threads); cat, the holder and peers excluded");
+  print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   print(
     "re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=200] [rounds=3] [--worker]",
   );

@@ -1,0 +1,82 @@
+/**
+ * The ways output reaches a terminal WebSocket in the throughput benchmark, each a Pty factory
+ * for serveBridged: an interactive shell (as lib/instances/terminals.ts runs it) and an app
+ * under a per-instance holder (the console path, through attachHolderPty).
+ */
+import { type Pty, spawnPty } from "../../lib/pty/mod.ts";
+import { attachHolderPty, type HolderPlan, spawnHolder } from "../../lib/holder/mod.ts";
+import { buildNative } from "../build_native.ts";
+import { BENCH_ENV, type PtyFactory } from "./pty_bench_support.ts";
+
+/** What the holder's app prints before the payload (it waits for the attach, then a newline). */
+export const HOLDER_READY = "ready\r\n";
+
+/** Runs `then(pty)` once, right after the session registered its output listener. */
+function onFirstListener(pty: Pty, then: (pty: Pty) => void): Pty {
+  let first = true;
+  return {
+    pid: pty.pid,
+    ttyPath: pty.ttyPath,
+    exited: pty.exited,
+    ended: pty.ended,
+    write: (data) => pty.write(data),
+    resize: (cols, rows) => pty.resize(cols, rows),
+    pause: () => pty.pause(),
+    resume: () => pty.resume(),
+    kill: (signal) => pty.kill(signal),
+    close: () => pty.close(),
+    onData(listener) {
+      pty.onData(listener);
+      if (first) then(pty);
+      first = false;
+    },
+  };
+}
+
+/** An interactive bash (no rc files) that is told to `exec cat path` once a viewer listens. */
+export function interactiveShell(path: string): PtyFactory {
+  return () => {
+    const pty = spawnPty({
+      file: "bash",
+      args: ["--norc", "--noprofile", "-i"],
+      env: BENCH_ENV,
+      cwd: "/tmp",
+      cols: 120,
+      rows: 40,
+    });
+    return onFirstListener(pty, (p) => p.write(`exec cat '${path}'\n`));
+  };
+}
+
+/** Holders spawned by `heldApp`, for cleanup. */
+export interface HolderFarm {
+  factory(path: string): PtyFactory;
+  close(): Promise<void>;
+}
+
+/** A held `cat path`: holder (C) → unix socket → attachHolderPty, lossless (`hold`). */
+export async function holderFarm(): Promise<HolderFarm> {
+  const binary = (await buildNative()).binary;
+  const root = await Deno.makeTempDir({ prefix: "aikore-ptyb-" });
+  let serial = 0;
+  const plan = (argv: string[]): HolderPlan => {
+    const name = `h${serial++}`;
+    return {
+      argv,
+      env: BENCH_ENV,
+      cwd: "/tmp",
+      dir: `${root}/${name}`,
+      logPath: `${root}/logs/${name}.log`,
+      marker: `bench-pty-${name}`,
+    };
+  };
+  return {
+    factory: (path) => async () => {
+      const argv = ["bash", "-c", 'stty -echo; echo ready; read _; exec cat "$0"', path];
+      const handle = await spawnHolder(plan(argv), { binary });
+      const pty = await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
+      return onFirstListener(pty, (p) => p.write("\n"));
+    },
+    close: () => Deno.remove(root, { recursive: true }),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * AiKore's memory under a flood (`cat /dev/urandom | base64`) shared by three viewers of ONE
+ * session: a fast one (acks all it gets), a slow one (renders ~1 MiB/s: acks at most 100 KiB
+ * per 100 ms) and a stalled one (did the handshake, never reads the socket again). Samples
+ * RSS every second; flat means the second half grows by less than a few MiB.
+ *
+ *   deno run -A tools/bench/pty_flood_memory.ts [seconds=60] [pause|drop, default both]
+ */
+import { bridgeSocket, PtySession, type PtySessionOptions, spawnPty } from "../../lib/pty/mod.ts";
+import { encodeClientMessage } from "../../lib/shared/terminal_protocol.ts";
+import { openLeanSocket } from "./pty_lean_socket.ts";
+import { BENCH_ENV, print } from "./pty_bench_support.ts";
+
+const seconds = Number(Deno.args[0] ?? 60);
+const modes = Deno.args[1] ? [Deno.args[1]] : ["drop", "pause"];
+const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run(mode: "pause" | "drop"): Promise<void> {
+  const options: PtySessionOptions = { slowViewer: mode };
+  const args = ["-c", "cat /dev/urandom | base64"];
+  const pty = spawnPty({ file: "bash", args, env: BENCH_ENV, cwd: "/tmp" });
+  const session = new PtySession(pty, options);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.binaryType = "arraybuffer";
+    socket.onopen = () => {
+      const bridge = bridgeSocket(session, socket, { cols: 120, rows: 40 });
+      socket.onmessage = (event) => bridge.onMessage(event.data);
+      socket.onclose = () => bridge.onClose();
+    };
+    return response;
+  });
+  const url = `ws://127.0.0.1:${server.addr.port}/`;
+  const received = { fast: 0, slow: 0 };
+  const fast = await openLeanSocket(url, (payload, text) => {
+    if (text) return;
+    received.fast += payload.length;
+    fast.sendText(encodeClientMessage({ type: "ack", bytes: payload.length }));
+  });
+  let slowPending = 0;
+  const slow = await openLeanSocket(url, (payload, text) => {
+    if (!text) (slowPending += payload.length), (received.slow += payload.length);
+  });
+  const slowTimer = setInterval(() => {
+    const bytes = Math.min(slowPending, 100 * 1024);
+    slowPending -= bytes;
+    if (bytes > 0) slow.sendText(encodeClientMessage({ type: "ack", bytes }));
+  }, 100);
+  const stalled = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  await stalled.write(new TextEncoder().encode(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${btoa("stalled-viewer-k")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  ));
+  const samples: number[] = [];
+  let last = Deno.memoryUsage();
+  for (let s = 0; s < seconds; s++) {
+    await sleep(1000);
+    last = Deno.memoryUsage();
+    samples.push(last.rss);
+  }
+  clearInterval(slowTimer);
+  fast.close();
+  slow.close();
+  stalled.close();
+  await session.close();
+  await server.shutdown();
+  const half = Math.floor(samples.length / 2);
+  const secondHalf = samples.slice(half);
+  const growth = (samples.at(-1) ?? 0) - (samples[half] ?? 0);
+  print(
+    `${mode}: RSS ${mib(samples[0] ?? 0)} MiB after 1 s, ${
+      mib(samples[half] ?? 0)
+    } at ${half} s, ` +
+      `${mib(samples.at(-1) ?? 0)} at ${seconds} s (peak of the second half ` +
+      `${mib(Math.max(...secondHalf))}); growth over the second half ${mib(growth)} MiB; ` +
+      `fast viewer got ${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB; at the end ` +
+      `JS heap ${mib(last.heapUsed)} MiB, external ${mib(last.external)} MiB`,
+  );
+}
+
+const only = Deno.args[1];
+if (only !== undefined) {
+  if (only !== "pause" && only !== "drop") throw new Error(`mode must be pause or drop: ${only}`);
+  await run(only);
+} else {
+  print(`flood memory: ${seconds} s per mode, one fast, one slow and one stalled viewer`);
+  for (const mode of modes) {
+    // Each mode in a fresh process, so that one's garbage does not count for the other.
+    await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", new URL(import.meta.url).pathname, String(seconds), mode],
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+  }
+}
