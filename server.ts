@@ -1,7 +1,7 @@
 import { buildApp } from "./app.ts";
 import { openServices, type Services } from "./boot.ts";
 import type { Config } from "./lib/config/mod.ts";
-import { listMovedLegacyDatabases, prepareLegacyDatabaseAtStart } from "./lib/db/mod.ts";
+import { listMovedLegacyDatabases, prepareLegacyDatabaseAtStart } from "./lib/legacy_import/mod.ts";
 import {
   type GpuProvider,
   HostSampler,

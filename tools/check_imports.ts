@@ -32,6 +32,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/telemetry": ["lib/log", "lib/procfs"],
   "lib/nginx": ["lib/fs", "lib/log", "lib/ports", "lib/process", "lib/procfs"],
   "lib/gateway": ["lib/auth", "lib/db", "lib/log", "lib/nginx"],
+  "lib/legacy_import": ["lib/db"],
   "lib/desktop": ["lib/process"],
   "lib/instances": [
     "lib/db",
@@ -58,6 +59,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
     "lib/config",
     "lib/instances",
     "lib/fs",
+    "lib/legacy_import",
   ],
 };
 

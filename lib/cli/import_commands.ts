@@ -4,7 +4,7 @@ import {
   importLegacyDatabase,
   type ImportReport,
   prepareLegacyDatabaseAtStart,
-} from "../db/legacy/mod.ts";
+} from "../legacy_import/mod.ts";
 import type { CommandResult } from "./blueprint_commands.ts";
 
 const USAGE = "usage: aikore import-db FILE [--accept-proposed-slugs] [--dry-run] [--merge] " +

@@ -10,11 +10,3 @@ export type { InstanceConfig, InstanceRecord, InstanceRuntime } from "./instance
 export { SettingsRepository } from "./settings_repository.ts";
 export { AuditRepository } from "./audit_repository.ts";
 export type { AuditEntry, AuditInput } from "./audit_repository.ts";
-export {
-  detectLegacyDatabase,
-  importLegacyDatabase,
-  LegacyImportError,
-  listMovedLegacyDatabases,
-  prepareLegacyDatabaseAtStart,
-} from "./legacy/mod.ts";
-export type { ImportReport } from "./legacy/mod.ts";

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { z } from "zod";
 import type { Config } from "../../lib/config/mod.ts";
-import { importLegacyDatabase, LegacyImportError } from "../../lib/db/mod.ts";
+import { importLegacyDatabase, LegacyImportError } from "../../lib/legacy_import/mod.ts";
 import type { GpuProvider, StatsHub } from "../../lib/telemetry/mod.ts";
 import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
 import type { InstanceService, InstanceStore } from "../../lib/instances/mod.ts";

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { assert, assertEquals } from "../../../tests/helpers/assert.ts";
-import { buildLegacyDb } from "../../../tests/fixtures/legacy/build_legacy_db.ts";
-import { openDatabase } from "../database.ts";
-import { InstanceRepository } from "../instance_repository.ts";
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { buildLegacyDb } from "../../tests/fixtures/legacy/build_legacy_db.ts";
+import { openDatabase } from "../db/mod.ts";
+import { InstanceRepository } from "../db/mod.ts";
 import { detectLegacyDatabase } from "./detect_legacy_database.ts";
 import { importLegacyDatabase } from "./import_legacy_database.ts";
 import {

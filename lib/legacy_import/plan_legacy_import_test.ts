@@ -1,4 +1,4 @@
-import { assertEquals } from "../../../tests/helpers/assert.ts";
+import { assertEquals } from "../../tests/helpers/assert.ts";
 import type { LegacyInstanceRow } from "./legacy_instance_row.ts";
 import { sanitizeDisplayName, uniqueSlug } from "./legacy_names.ts";
 import { planLegacyImport, type PlanOptions } from "./plan_legacy_import.ts";

@@ -1,8 +1,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { assertEquals } from "../../../tests/helpers/assert.ts";
-import { buildLegacyDb } from "../../../tests/fixtures/legacy/build_legacy_db.ts";
-import { openDatabase } from "../database.ts";
+import { assertEquals } from "../../tests/helpers/assert.ts";
+import { buildLegacyDb } from "../../tests/fixtures/legacy/build_legacy_db.ts";
+import { openDatabase } from "../db/mod.ts";
 import { detectLegacyDatabase } from "./detect_legacy_database.ts";
 
 Deno.test("legacy databases are recognised with their schema version; others are not", async () => {

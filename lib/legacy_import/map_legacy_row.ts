@@ -4,8 +4,8 @@ import {
   portProblem,
   relativePathProblem,
   versionProblem,
-} from "../../shared/identifiers.ts";
-import type { InstanceConfig } from "../instance_record.ts";
+} from "../shared/identifiers.ts";
+import type { InstanceConfig } from "../db/mod.ts";
 import type { ReportProblem } from "./import_problem.ts";
 import type { LegacyInstanceRow } from "./legacy_instance_row.ts";
 

@@ -1,4 +1,4 @@
-import { displayNameProblem, proposeSlug, slugProblem } from "../../shared/identifiers.ts";
+import { displayNameProblem, proposeSlug, slugProblem } from "../shared/identifiers.ts";
 import type { ReportProblem } from "./import_problem.ts";
 import type { LegacyInstanceRow } from "./legacy_instance_row.ts";
 

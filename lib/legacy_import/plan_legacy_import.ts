@@ -1,5 +1,5 @@
-import { blueprintFileProblem } from "../../shared/identifiers.ts";
-import type { InstanceConfig } from "../instance_record.ts";
+import { blueprintFileProblem } from "../shared/identifiers.ts";
+import type { InstanceConfig } from "../db/mod.ts";
 import type { ImportProblem, ReportProblem } from "./import_problem.ts";
 import type { LegacyInstanceRow } from "./legacy_instance_row.ts";
 import { assignSlugs } from "./legacy_names.ts";

@@ -1,13 +1,13 @@
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { assert, assertEquals, assertThrows } from "../../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
 import {
   buildLegacyDb,
   type LegacySchemaVersion,
-} from "../../../tests/fixtures/legacy/build_legacy_db.ts";
-import { openDatabase } from "../database.ts";
-import { InstanceRepository } from "../instance_repository.ts";
-import type { InstanceRecord } from "../instance_record.ts";
+} from "../../tests/fixtures/legacy/build_legacy_db.ts";
+import { openDatabase } from "../db/mod.ts";
+import { InstanceRepository } from "../db/mod.ts";
+import type { InstanceRecord } from "../db/mod.ts";
 import { importLegacyDatabase } from "./import_legacy_database.ts";
 import { LegacyImportError } from "./legacy_import_error.ts";
 

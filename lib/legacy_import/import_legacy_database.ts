@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { transaction } from "../database.ts";
-import { InstanceRepository } from "../instance_repository.ts";
+import { transaction } from "../db/mod.ts";
+import { InstanceRepository } from "../db/mod.ts";
 import { detectLegacyDatabase } from "./detect_legacy_database.ts";
 import { LegacyImportError } from "./legacy_import_error.ts";
 import { type LegacyInstanceRow, readLegacyInstances } from "./legacy_instance_row.ts";
