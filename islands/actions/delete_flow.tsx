@@ -2,15 +2,14 @@
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { ApiError, errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
-import { closeTerminal } from "./terminal_actions.ts";
 
 async function send(d: Dashboard, dto: InstanceDto, mode: string, overwrite: boolean) {
   await d.api.del(`/api/instances/${dto.id}`, { mode, overwrite });
   d.store.applyRemoved(dto.id);
   d.tools.forgetInstance(dto.id);
-  // Its shells would outlive it on the server: close them with it.
+  // The server ended its shells with it: only their tabs are left to close.
   for (const tab of d.tools.terminals.value.filter((t) => t.instanceId === dto.id)) {
-    void closeTerminal(d, tab.id);
+    d.tools.removeTerminal(tab.id);
   }
   d.ui.toast(
     "success",
