@@ -1,4 +1,5 @@
 import type { RouteEntry, RouteTable } from "./route_table.ts";
+import { PROXIED_STATUSES } from "../shared/instance_status.ts";
 
 /** What nginx tells AiKore about one request (headers of the auth subrequest). */
 export interface CheckRequest {
@@ -30,7 +31,6 @@ export type Decision =
   | { kind: "page"; entry: RouteEntry | null };
 
 /** Statuses in which the app answers requests. */
-const SERVING = new Set(["started", "stalled"]);
 
 /** The path and query of an instance URI after `/instance/<slug>` (always starting with `/`). */
 function strippedUri(uri: string, slug: string): string {
@@ -93,7 +93,9 @@ export function decide(
     return { kind: "login", url: loginUrl(request, found.name, settings) };
   }
   const entry = found.entry;
-  if (!entry || entry.unpublishable || !SERVING.has(entry.status) || entry.appPort === null) {
+  if (
+    !entry || entry.unpublishable || !PROXIED_STATUSES.has(entry.status) || entry.appPort === null
+  ) {
     return { kind: "page", entry };
   }
   if (request.route !== "path") {

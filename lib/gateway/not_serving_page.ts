@@ -1,4 +1,5 @@
 import type { RouteEntry } from "./route_table.ts";
+import { TRANSIENT_STATUSES } from "../shared/instance_status.ts";
 
 /** What the page shows and offers. */
 export interface PageFacts {
@@ -23,7 +24,6 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c
 /** Statuses from which the Start button can start the instance. */
 const STARTABLE = new Set(["stopped", "exited", "error"]);
 /** Statuses that end by themselves: the page reloads until the app answers. */
-const TRANSIENT = new Set(["starting", "installing", "stopping"]);
 
 /** No script at all (the page's CSP forbids it): reloads come from a meta refresh. */
 export const PAGE_CSP =
@@ -42,7 +42,7 @@ export function pageStatus(entry: RouteEntry | null): number {
 export function notServingPage(facts: PageFacts): string {
   const { entry } = facts;
   const title = entry ? entry.name : "No instance here";
-  const following = entry !== null && TRANSIENT.has(entry.status);
+  const following = entry !== null && TRANSIENT_STATUSES.has(entry.status);
   const lines: string[] = [];
   if (entry === null) {
     lines.push("<p>No instance is published at this address.</p>");

@@ -1,4 +1,5 @@
 import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
+import { PROXIED_STATUSES } from "../shared/instance_status.ts";
 import type { InstanceRecord } from "../db/mod.ts";
 import type { BlueprintRouting, RouteTable } from "../gateway/mod.ts";
 import type { Logger } from "../log/mod.ts";
@@ -8,7 +9,6 @@ import type { Publication } from "./instance_dto.ts";
 import type { InstanceStore } from "./instance_store.ts";
 
 /** Statuses in which an instance's app answers through the gateway. */
-const SERVING = new Set(["started", "stalled"]);
 
 /** What the publisher needs. */
 export interface GatewayPublisherDeps {
@@ -80,7 +80,9 @@ export class GatewayPublisher {
     if (portError && proxy === "port") {
       return { ok: false, reason: `proxy error: not published: ${portError}`, ...routes };
     }
-    if (!SERVING.has(record.status)) return { ok: false, reason: "not running", ...routes };
+    if (!PROXIED_STATUSES.has(record.status)) {
+      return { ok: false, reason: "not running", ...routes };
+    }
     if (portError) {
       return {
         ok: false,

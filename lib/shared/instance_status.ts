@@ -26,3 +26,13 @@ export const SERVING_STATUSES: ReadonlySet<InstanceStatus> = new Set([
   "started",
   "stalled",
 ]);
+
+/** Statuses in which requests are passed to the app (a starting app gets the starting page). */
+export const PROXIED_STATUSES: ReadonlySet<InstanceStatus> = new Set(["started", "stalled"]);
+
+/** Statuses that change by themselves soon: a page showing one follows it. */
+export const TRANSIENT_STATUSES: ReadonlySet<InstanceStatus> = new Set([
+  "starting",
+  "installing",
+  "stopping",
+]);

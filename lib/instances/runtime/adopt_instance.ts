@@ -1,4 +1,5 @@
 import type { InstanceRecord } from "../../db/mod.ts";
+import { SERVING_STATUSES } from "../../shared/instance_status.ts";
 import type { HolderExit } from "../../holder/mod.ts";
 import type { Adoption } from "./instance_process.ts";
 import type { OwnerBooks } from "./owner_books.ts";
@@ -7,8 +8,6 @@ import type { LiveProcess } from "./process_port.ts";
 
 /** The note an instance shows after AiKore attached to its app again. */
 export const READOPTED_NOTE = "re-attached after AiKore restart";
-
-const SERVING = new Set(["starting", "started", "stalled"]);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -49,7 +48,7 @@ export async function adoptInstance<P extends LiveProcess>(
     return { kind: "none", note: null };
   }
   if (found.kind === "running") {
-    if (SERVING.has(record.status)) {
+    if (SERVING_STATUSES.has(record.status)) {
       c.logger.info("re-attached to a running instance", { id: record.id, pid: found.process.pid });
       return { kind: "adopted", process: found.process };
     }
@@ -74,12 +73,12 @@ export async function adoptInstance<P extends LiveProcess>(
       exitSignal: exit.signal,
       statusMessage: describeExit(exit),
     };
-    if (SERVING.has(record.status)) books.record("exited", patch);
+    if (SERVING_STATUSES.has(record.status)) books.record("exited", patch);
     else if (record.status === "stopping") books.record("stopped", patch);
     else books.update({ pid: null, pidStartTicks: null });
     // A run that was being stopped ended as asked: that is no failure to restart after.
     const failed = exit.code !== 0 || exit.signal !== null;
-    return { kind: "ended", failed: SERVING.has(record.status) && failed };
+    return { kind: "ended", failed: SERVING_STATUSES.has(record.status) && failed };
   }
   if (found.kind === "lost") {
     c.logger.warn("the holder of an instance is gone", { id: record.id, reason: found.reason });
