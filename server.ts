@@ -1,25 +1,10 @@
 import { buildApp } from "./app.ts";
-import { openServices, type Services } from "./boot.ts";
+import { type BootOptions, openAikore, type Services } from "./boot.ts";
 import type { Config } from "./lib/config/mod.ts";
 import { listMovedLegacyDatabases, prepareLegacyDatabaseAtStart } from "./lib/legacy_import/mod.ts";
-import {
-  type GpuProvider,
-  HostSampler,
-  openGpuProvider,
-  ProcessTreeSampler,
-  StatsHub,
-} from "./lib/telemetry/mod.ts";
-import { GatewayPublisher } from "./lib/instances/mod.ts";
-import { GatewayEndpoint, RouteTable } from "./lib/gateway/mod.ts";
+import type { GatewayPublisher } from "./lib/instances/mod.ts";
+import type { GpuProvider, StatsHub } from "./lib/telemetry/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
-import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
-import { portInUse } from "./lib/ports/mod.ts";
-import {
-  GATEWAY_SECRET_HEADER,
-  gatewaySecret,
-  type PasswordHasher,
-  SESSION_COOKIE,
-} from "./lib/auth/mod.ts";
 
 /** A running AiKore: its services and where it listens. */
 export interface RunningServer {
@@ -38,34 +23,8 @@ export interface RunningServer {
   close(options?: { leaveInstances?: boolean }): Promise<void>;
 }
 
-export interface StartOptions {
-  /** Stop grace period (default 10 s). */
-  graceMs?: number;
-  /** Password hashing (tests pass a cheaper scrypt). */
-  authHasher?: PasswordHasher;
-  /** Environment for instances and terminals (tests inject a hermetic one). */
-  baseEnv?: Record<string, string>;
-}
-
-const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];
-
-async function resolveGateway(config: Config, logger: Logger): Promise<
-  { gateway: NginxGateway | null; offReason: string }
-> {
-  if (config.nginxMode === "off") {
-    return { gateway: null, offReason: "not published: the gateway is off (AIKORE_NGINX=off)" };
-  }
-  const binary = await findNginx(config.nginxBinary);
-  if (!binary) {
-    const reason = "not published: nginx is not installed (apt-get install nginx-light)";
-    if (config.nginxMode === "managed") logger.error(`AIKORE_NGINX=managed but ${reason}`);
-    return { gateway: null, offReason: reason };
-  }
-  return {
-    gateway: new NginxGateway({ binary, dataDir: config.dataDir, logger: logger.child("nginx") }),
-    offReason: "",
-  };
-}
+/** What tests may inject (grace period, cheaper password hashing, a hermetic environment). */
+export type StartOptions = Pick<BootOptions, "graceMs" | "authHasher" | "baseEnv">;
 
 /**
  * Starts AiKore: database (with a first-start offer to import a Python-AiKore database),
@@ -83,57 +42,10 @@ export async function startServer(
   if (moved) {
     logger.warn("found a Python-AiKore database; moved it aside and started a new one", { moved });
   }
-  const gpu = openGpuProvider({ library: config.nvmlLibrary, logger: logger.child("gpu") });
-  // Filled in once the gateway exists: its own listeners on pool ports do not make them taken.
-  let gatewayListens = (_port: number) => false;
-  const services = await openServices(config, logger, {
-    portInUse: (port) => !gatewayListens(port) && portInUse(port),
-    gpuCount: () => (gpu.available ? gpu.devices.length : null),
-    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
-    ...(options.authHasher ? { authHasher: options.authHasher } : {}),
-    ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}),
-  });
-  const stats = new StatsHub({
-    gpu,
-    host: new HostSampler({ dataDir: config.dataDir }),
-    processes: new ProcessTreeSampler(),
-    roots: () => services.lifecycle.runningPids(),
-    logger,
-  });
-  const { gateway, offReason } = await resolveGateway(config, logger);
-  if (gateway) gatewayListens = (port) => gateway.listensOn(port);
+  const { services, edge } = await openAikore(config, logger, options);
+  const { gpu, stats, publisher, endpoint } = edge;
   const listenHost = config.listen.hostname;
-  const serverNames = [
-    ...new Set(
-      [...LOOPBACK_NAMES, ...config.allowedHosts.map(hostOnly)].filter((h) => !h.includes(":")),
-    ),
-  ];
-
-  let backendPort = 0;
-  const poolPorts: number[] = [];
-  for (let port = config.portRange.start; port <= config.portRange.end; port++) {
-    if (port !== config.listen.port && port !== config.backendPort) poolPorts.push(port);
-  }
-  const table = new RouteTable();
-  const publisher = new GatewayPublisher({
-    gateway,
-    offReason,
-    store: services.store,
-    blueprints: services.catalog,
-    logger: logger.child("gateway"),
-    table,
-    model: {
-      listenHost,
-      dashboardPort: config.listen.port,
-      get backendPort() {
-        return backendPort;
-      },
-      serverNames,
-      poolPorts,
-      sessionCookieName: SESSION_COOKIE,
-      backendTrust: { header: GATEWAY_SECRET_HEADER, value: gatewaySecret() },
-    },
-  });
+  const gateway = edge.nginx;
   const { app } = buildApp(services, {
     publication: (record) => publisher.publication(record),
     stats,
@@ -142,21 +54,6 @@ export async function startServer(
   });
   const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
     app.fetch(request, info);
-  // nginx asks per request where it goes; answered before the app's routing (it is hot).
-  const endpoint = new GatewayEndpoint({
-    table,
-    settings: {
-      dashboardPort: config.listen.port,
-      get backendPort() {
-        return backendPort;
-      },
-      dashboardNames: serverNames.map((name) => name.toLowerCase()),
-      poolRange: config.portRange,
-    },
-    authenticate: (headers) => services.auth.authenticate(headers),
-    start: (id, actor) => services.lifecycle.start(id, actor),
-    logger: logger.child("gateway"),
-  });
   const behindGateway = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
     endpoint.handle(request, new URL(request.url)) ?? handler(request, info);
   const servers = [Deno.serve({
@@ -164,7 +61,8 @@ export async function startServer(
     port: gateway ? config.backendPort : config.listen.port,
     onListen: () => {},
   }, gateway ? behindGateway : handler)];
-  backendPort = servers[0]?.addr.port ?? 0;
+  const backendPort = servers[0]?.addr.port ?? 0;
+  edge.backend.port = backendPort;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   try {
     const result = await publisher.start();
@@ -225,9 +123,4 @@ export async function startServer(
       gpu.close();
     },
   };
-}
-
-function hostOnly(host: string): string {
-  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
-  return host.split(":")[0] ?? host;
 }
