@@ -33,8 +33,10 @@ export async function startAikore(
     stdout: "null",
     stderr: "null",
   }).spawn();
+  let ended: Deno.CommandStatus | null = null;
+  child.status.then((status) => ended = status, () => {});
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 300 && ended === null; i++) {
     try {
       const response = await fetch(`${url}/healthz`);
       await response.body?.cancel();
@@ -44,8 +46,14 @@ export async function startAikore(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  child.kill("SIGKILL");
-  throw new Error("AiKore did not start");
+  if (ended === null) {
+    child.kill("SIGKILL");
+    await child.status;
+    throw new Error("AiKore did not answer /healthz within 15 s");
+  }
+  const { code } = ended as Deno.CommandStatus;
+  // Exit code 2 is a start-up refusal: most likely a port another test took meanwhile.
+  throw new Error(`AiKore ended before answering /healthz (exit code ${code})`);
 }
 
 /** Logs in with the password and creates an API token. */

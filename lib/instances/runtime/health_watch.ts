@@ -1,4 +1,5 @@
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
+import { READOPTED_NOTE } from "./adopt_instance.ts";
 import type { Run } from "../state_machine.ts";
 import type { OwnerContext } from "./owner_context.ts";
 import type { LiveProcess } from "./process_port.ts";
@@ -37,7 +38,9 @@ export function watchHealth<P extends LiveProcess>(
       run.cancelStallTimer();
       const status = c.store.get(id)?.status;
       if (!hooks.current() || (status !== "starting" && status !== "stalled")) return;
-      c.store.record(id, "started", { statusMessage: null });
+      // A re-adopted app keeps saying so once healthy; any other note is outdated now.
+      const note = c.store.get(id)?.statusMessage === READOPTED_NOTE ? READOPTED_NOTE : null;
+      c.store.record(id, "started", { statusMessage: note });
     });
   }).catch((error) => c.logger.warn("health check failed", { id, error }));
 }
