@@ -17,7 +17,16 @@ const BLUEPRINTS = {
     `i=0\nwhile :; do echo "count $i"; i=$((i+1)); sleep 0.1; done`,
   ),
   "ends_soon.sh": testBlueprint("ends soon", `echo up\nsleep 1.5\nexit 7`),
-  "fails_later.sh": testBlueprint("fails later", `echo up\nsleep 5\nexit 4`),
+  // Fails once the test says so (a file in its folder): no race with AiKore's restart time.
+  "fails_later.sh": testBlueprint(
+    "fails later",
+    `echo up\nwhile [ ! -e "$INSTANCE_CONF_DIR/fail-now" ]; do sleep 0.1; done\nexit 4`,
+  ),
+  "web.sh": testBlueprint(
+    "web",
+    `exec python3 -m http.server "$WEBUI_PORT" --bind 127.0.0.1`,
+    "http:/",
+  ),
 };
 
 async function withProgram(
@@ -150,7 +159,7 @@ Deno.test("an app that ended while AiKore was down is shown exited with its code
 });
 
 Deno.test("a re-adopted app that then fails is restarted by its on-failure policy", async () => {
-  await withProgram({ AIKORE_ON_SHUTDOWN: "leave" }, async (program) => {
+  await withProgram({ AIKORE_ON_SHUTDOWN: "leave" }, async (program, dataDir) => {
     const created = await program.api("POST", "/api/instances", {
       name: "flaky",
       base_blueprint: "fails_later.sh",
@@ -164,9 +173,11 @@ Deno.test("a re-adopted app that then fails is restarted by its on-failure polic
     await program.start();
     const adopted = (await program.api("GET", `/api/instances/${id}`)).body;
     assertEquals([adopted.status, adopted.pid, adopted.status_message], ["started", first, NOTE]);
+    await Deno.writeTextFile(`${dataDir}/instances/flaky/fail-now`, "");
     await program.waitFor(id, ["exited"], 10_000); // exit 4, seen through the holder
     assertEquals((await program.api("GET", `/api/instances/${id}`)).body.exit_code, 4);
-    await program.waitFor(id, ["started"], 10_000); // the back-off restarted it
+    await Deno.remove(`${dataDir}/instances/flaky/fail-now`); // the next run stays up
+    await program.waitFor(id, ["started"], 10_000); // the back-off (1 s) restarted it
     const again = (await program.api("GET", `/api/instances/${id}`)).body;
     assert(again.pid !== first && again.pid !== null, "a new run");
   });
@@ -226,5 +237,59 @@ Deno.test(`20 kill -9 of AiKore at random moments: no orphan, no duplicate, noth
       }
     }
     assertEquals(markedProcesses(`${installId}.`).size <= ids.length, true, "no foreign marker");
+  });
+});
+
+Deno.test("through nginx, the port route of a held app serves again once AiKore is back; the app never stops", async () => {
+  await withProgram({ AIKORE_ON_SHUTDOWN: "leave", AIKORE_NGINX: "managed" }, async (program) => {
+    const { id } = await create(program, "web", "web.sh");
+    assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
+    await program.waitFor(id, ["started"]);
+    const record = (await program.api("GET", `/api/instances/${id}`)).body;
+    const route = `http://127.0.0.1:${record.port}/`;
+    // Every 100 ms, one request through the port route, with the API token as credentials.
+    const results: { at: number; ok: boolean }[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const at = performance.now();
+        const ok = await fetch(route, { headers: { authorization: `Bearer ${program.token}` } })
+          .then(async (response) => {
+            await response.body?.cancel();
+            return response.status === 200;
+          }, () => false);
+        results.push({ at, ok });
+        await sleep(Math.max(0, 100 - (performance.now() - at)));
+      }
+    })();
+    try {
+      await sleep(500);
+      const before = results.length;
+      assert(results.every((r) => r.ok), "the route serves before the crash");
+      const down = performance.now();
+      await program.kill("SIGKILL");
+      assert(alive(record.pid), "the app survives AiKore");
+      await sleep(500);
+      await program.start();
+      const back = performance.now();
+      const adopted = (await program.api("GET", `/api/instances/${id}`)).body;
+      assertEquals([adopted.status, adopted.pid], ["started", record.pid], "re-adopted");
+      await sleep(1500);
+      const after = results.filter((r) => r.at > back + 1000);
+      assert(after.length >= 5 && after.every((r) => r.ok), "the route serves again");
+      const failed = results.slice(before).filter((r) => !r.ok);
+      assert(results.length - before > 15, "requests were sent all along");
+      assert(
+        failed.every((r) => r.at >= down - 100 && r.at <= back + 1000),
+        `requests fail only while AiKore is down and starts (${failed.length} of ${
+          results.length - before
+        } failed)`,
+      );
+    } finally {
+      polling = false;
+      await poller;
+    }
+    const stopped = await program.api("POST", `/api/instances/${id}/stop`);
+    assertEquals([stopped.status, stopped.body.status], [200, "stopped"]);
   });
 });
