@@ -240,56 +240,70 @@ Deno.test(`20 kill -9 of AiKore at random moments: no orphan, no duplicate, noth
   });
 });
 
-Deno.test("through nginx, the port route of a held app serves again once AiKore is back; the app never stops", async () => {
-  await withProgram({ AIKORE_ON_SHUTDOWN: "leave", AIKORE_NGINX: "managed" }, async (program) => {
-    const { id } = await create(program, "web", "web.sh");
-    assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
-    await program.waitFor(id, ["started"]);
-    const record = (await program.api("GET", `/api/instances/${id}`)).body;
-    const route = `http://127.0.0.1:${record.port}/`;
-    // Every 100 ms, one request through the port route, with the API token as credentials.
-    const results: { at: number; ok: boolean }[] = [];
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        const at = performance.now();
-        const ok = await fetch(route, { headers: { authorization: `Bearer ${program.token}` } })
-          .then(async (response) => {
-            await response.body?.cancel();
-            return response.status === 200;
-          }, () => false);
-        results.push({ at, ok });
-        await sleep(Math.max(0, 100 - (performance.now() - at)));
+Deno.test("through nginx, the port route of a held app serves again once AiKore is back; the app's own port never fails", async () => {
+  await withProgram(
+    { AIKORE_ON_SHUTDOWN: "leave", AIKORE_NGINX: "managed" },
+    async (program, dataDir) => {
+      const { id, slug } = await create(program, "web", "web.sh");
+      assertEquals((await program.api("POST", `/api/instances/${id}/start`)).status, 200);
+      await program.waitFor(id, ["started"]);
+      const record = (await program.api("GET", `/api/instances/${id}`)).body;
+      const route = `http://127.0.0.1:${record.port}/`;
+      const log = await Deno.readTextFile(`${dataDir}/instances/${slug}/logs/output.log`);
+      const appPort = Number(/port (\d+)/.exec(log)?.[1]);
+      assert(appPort > 0, `the app's own port is in its log: ${log}`);
+      const get = (url: string, headers: Record<string, string> = {}) =>
+        fetch(url, { headers }).then(async (response) => {
+          await response.body?.cancel();
+          return response.status === 200;
+        }, () => false);
+      // Every 100 ms, one request through the port route (the API token as credentials) and one
+      // straight to the app.
+      const results: { at: number; ok: boolean }[] = [];
+      let directFailures = 0;
+      let polling = true;
+      const poller = (async () => {
+        while (polling) {
+          const at = performance.now();
+          const [ok, direct] = await Promise.all([
+            get(route, { authorization: `Bearer ${program.token}` }),
+            get(`http://127.0.0.1:${appPort}/`),
+          ]);
+          results.push({ at, ok });
+          if (!direct) directFailures++;
+          await sleep(Math.max(0, 100 - (performance.now() - at)));
+        }
+      })();
+      try {
+        await sleep(500);
+        const before = results.length;
+        assert(results.every((r) => r.ok), "the route serves before the crash");
+        const down = performance.now();
+        await program.kill("SIGKILL");
+        assert(alive(record.pid), "the app survives AiKore");
+        await sleep(500);
+        await program.start();
+        const back = performance.now();
+        const adopted = (await program.api("GET", `/api/instances/${id}`)).body;
+        assertEquals([adopted.status, adopted.pid], ["started", record.pid], "re-adopted");
+        await sleep(1500);
+        const after = results.filter((r) => r.at > back + 1000);
+        assert(after.length >= 5 && after.every((r) => r.ok), "the route serves again");
+        const failed = results.slice(before).filter((r) => !r.ok);
+        assert(results.length - before > 15, "requests were sent all along");
+        assert(
+          failed.every((r) => r.at >= down - 100 && r.at <= back + 1000),
+          `requests fail only while AiKore is down and starts (${failed.length} of ${
+            results.length - before
+          } failed)`,
+        );
+      } finally {
+        polling = false;
+        await poller;
       }
-    })();
-    try {
-      await sleep(500);
-      const before = results.length;
-      assert(results.every((r) => r.ok), "the route serves before the crash");
-      const down = performance.now();
-      await program.kill("SIGKILL");
-      assert(alive(record.pid), "the app survives AiKore");
-      await sleep(500);
-      await program.start();
-      const back = performance.now();
-      const adopted = (await program.api("GET", `/api/instances/${id}`)).body;
-      assertEquals([adopted.status, adopted.pid], ["started", record.pid], "re-adopted");
-      await sleep(1500);
-      const after = results.filter((r) => r.at > back + 1000);
-      assert(after.length >= 5 && after.every((r) => r.ok), "the route serves again");
-      const failed = results.slice(before).filter((r) => !r.ok);
-      assert(results.length - before > 15, "requests were sent all along");
-      assert(
-        failed.every((r) => r.at >= down - 100 && r.at <= back + 1000),
-        `requests fail only while AiKore is down and starts (${failed.length} of ${
-          results.length - before
-        } failed)`,
-      );
-    } finally {
-      polling = false;
-      await poller;
-    }
-    const stopped = await program.api("POST", `/api/instances/${id}/stop`);
-    assertEquals([stopped.status, stopped.body.status], [200, "stopped"]);
-  });
+      assertEquals(directFailures, 0, "the app's own port answered every request");
+      const stopped = await program.api("POST", `/api/instances/${id}/stop`);
+      assertEquals([stopped.status, stopped.body.status], [200, "stopped"]);
+    },
+  );
 });
