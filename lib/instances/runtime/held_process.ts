@@ -7,7 +7,7 @@ import {
 } from "../../holder/mod.ts";
 import type { Logger } from "../../log/mod.ts";
 import { processContainment, stopProcessTree } from "../../process/mod.ts";
-import { listLiveProcesses } from "../../procfs/mod.ts";
+import { isRunning, listLiveProcesses, readPidStat } from "../../procfs/mod.ts";
 import { PtySession } from "../../pty/mod.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import type { Adoption, InstanceProcess } from "./instance_process.ts";
@@ -121,10 +121,27 @@ export async function detachHeld(process: InstanceProcess): Promise<void> {
   await process.session.close();
 }
 
-/** Releases a held run that ended: detach, then forget its records (the exit was taken note of). */
+/**
+ * Releases a held run that ended: detach, forget its records (the exit was taken note of), and
+ * make sure its holder is gone too: it has nothing left to do, and "nothing of the instance is
+ * left" includes it. A holder still there after 2 s is killed (pid and start time checked).
+ */
 export async function releaseHeld(process: InstanceProcess): Promise<void> {
   await process.session.close();
-  if (process.holder) clearHolderRecords(process.holder.dir);
+  const holder = process.holder;
+  if (!holder) return;
+  clearHolderRecords(holder.dir);
+  const isOurs = () => readPidStat(holder.holderPid)?.startTicks === holder.holderStartTicks;
+  const deadline = performance.now() + 2000;
+  while (isRunning(holder.holderPid) && isOurs() && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (!isRunning(holder.holderPid) || !isOurs()) return;
+  try {
+    Deno.kill(holder.holderPid, "SIGKILL");
+  } catch {
+    // It ended between the check and the signal: what was wanted.
+  }
 }
 
 /**
