@@ -206,7 +206,7 @@ Deno.test("a client that stops acking pauses the pty; its acks resume it", async
     ok(s.readPaused, "no acks: the read loop pauses at the high mark");
     // Each ack of what arrived releases the batch gathered meanwhile; acking that resumes.
     let acked = 0;
-    for (let i = 0; i < 3 && s.readPaused; i++) {
+    for (let i = 0; i < 5 && (s.readPaused || acked < sink.binary.bytes); i++) {
       const bytes = sink.binary.bytes - acked;
       acked += bytes;
       bridge.onMessage(encodeClientMessage({ type: "ack", bytes }));
