@@ -165,6 +165,8 @@ export function bridgeSocket(
     send: (chunk) => output.push(chunk),
     onResize: (cols, rows) => control({ type: "resize", cols, rows }),
     onExit: (status) => {
+      // What the batcher still holds for acks is the app's last output: it goes before the exit.
+      output.flush();
       control({ type: "exit", code: status.code, signal: status.signal });
       if (options.closeOnExit ?? true) {
         open = false;
