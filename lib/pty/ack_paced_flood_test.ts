@@ -55,7 +55,11 @@ Deno.test(`a 4 MB flood arrives byte for byte through ack-paced, gathered frames
       else if (ack) socket.send(encodeClientMessage(ack));
     };
     await closed;
-    equal(filled, expected.length, "every byte arrived, none twice");
+    equal(
+      filled,
+      expected.length,
+      `every byte arrived, none twice (${filled} of ${expected.length})`,
+    );
     deepEqual(received.subarray(0, filled), expected, "in order and intact");
     ok(frames < expected.length / 4096, `output was gathered into frames (${frames} frames)`);
   } finally {
