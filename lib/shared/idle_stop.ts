@@ -2,8 +2,6 @@
  * The idle-stop policy shared by server and browser: its bounds, its validation, and how an
  * instance stopped by it is recognized (status `stopped` with the idle note as its message).
  */
-import type { InstanceStatus } from "./instance_schema.ts";
-
 /** The longest idle-stop delay accepted, in minutes (one week). */
 export const MAX_IDLE_STOP_MINUTES = 10_080;
 
@@ -32,7 +30,7 @@ export function normalizeIdleStop(value: number | null | undefined): number | nu
 
 /** Whether the idle policy stopped this instance (only those wake on a request). */
 export function isIdleStopped(
-  instance: { status: InstanceStatus; statusMessage?: string | null },
+  instance: { status: string; statusMessage?: string | null },
 ): boolean {
   return instance.status === "stopped" && instance.statusMessage === IDLE_STOP_NOTE;
 }
