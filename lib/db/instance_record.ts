@@ -54,7 +54,6 @@ export interface InstanceRuntime {
 /** One instance row as plain data. `invalidReason` is set when the stored row breaks a rule. */
 export interface InstanceRecord extends InstanceConfig, InstanceRuntime {
   id: number;
-  idleStopMinutes: number | null;
   createdAt: string;
   updatedAt: string;
   invalidReason: string | null;

@@ -5,7 +5,7 @@
 import { hermeticBaseEnv } from "./hermetic_env.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
-import { type RunningServer, startServer, type StartOptions } from "../../server.ts";
+import { type RunningServer, type StartOptions, startServer } from "../../server.ts";
 import { FAST_HASHER, FIXTURE_BLUEPRINTS, freeRange } from "./harness.ts";
 
 /** The password the server harness sets (AIKORE_PASSWORD). */
