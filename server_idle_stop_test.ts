@@ -13,7 +13,7 @@ import { type GatewayHarness, startGatewayHarness } from "./tests/helpers/gatewa
 import { rawUpgrade } from "./lib/nginx/testdata/raw_http.ts";
 import { IDLE_STOP_NOTE } from "./lib/shared/idle_stop.ts";
 
-const MINUTE_MS = 1500;
+const MINUTE_MS = 2000;
 const TIMING = { idleTiming: { minuteMs: MINUTE_MS, checkEveryMs: 100 } };
 
 interface Dto {

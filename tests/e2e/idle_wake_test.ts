@@ -14,7 +14,7 @@ import { planeBlueprints } from "../fixtures/gateway/plane_blueprints.ts";
 import { ensureIslandsBuilt } from "../../tools/build_islands.ts";
 import { row, waitForStatus } from "./dashboard_page.ts";
 
-const MINUTE_MS = 1500;
+const MINUTE_MS = 3000;
 
 Deno.test("the dashboard shows the idle policy and stopped (idle); opening the app wakes it", async () => {
   await ensureIslandsBuilt();
