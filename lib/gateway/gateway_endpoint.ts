@@ -3,14 +3,7 @@ import type { Logger } from "../log/mod.ts";
 import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "../nginx/mod.ts";
 import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
 import { loginReturnTarget } from "./login_return.ts";
-import {
-  notServingPage,
-  notServingText,
-  PAGE_CSP,
-  pageStatus,
-  returnPage,
-  wantsPage,
-} from "./not_serving_page.ts";
+import { notServingResponse, PAGE_CSP, returnPage } from "./not_serving_page.ts";
 import type { RouteTable } from "./route_table.ts";
 import type { WakeGate } from "./wake_gate.ts";
 
@@ -148,20 +141,8 @@ export class GatewayEndpoint {
         }
       } else notice = refused;
     }
-    if (!wantsPage(request.headers)) {
-      const text = notServingText(entry, waking);
-      const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
-      if (text.retryAfter !== null) headers["retry-after"] = String(text.retryAfter);
-      return new Response(request.method === "HEAD" ? null : text.body, {
-        status: pageStatus(entry),
-        headers: { ...headers, "cache-control": "no-store" },
-      });
-    }
-    const body = notServingPage({ entry, dashboardUrl, csrfToken, notice, waking });
-    const response = htmlResponse(request.method === "HEAD" ? "" : body, pageStatus(entry));
-    const retry = notServingText(entry, waking).retryAfter;
-    if (retry !== null) response.headers.set("retry-after", String(retry));
-    return response;
+    const facts = { entry, dashboardUrl, csrfToken, notice, waking };
+    return notServingResponse(request, facts, htmlResponse);
   }
 
   /** Why the page's Start form is refused (Origin, CSRF token), or null when it may start. */

@@ -107,6 +107,32 @@ function onItsWay(entry: RouteEntry, waking: boolean): boolean {
 }
 
 /**
+ * The answer on an instance's port or path while its app is not serving: the page for
+ * browsers (built by `html`, which adds the page's headers), one line of text for API and
+ * WebSocket clients; `Retry-After` while the app is on its way.
+ */
+export function notServingResponse(
+  request: Request,
+  facts: PageFacts,
+  html: (body: string, status: number) => Response,
+): Response {
+  const head = request.method === "HEAD";
+  const status = pageStatus(facts.entry);
+  const text = notServingText(facts.entry, facts.waking === true);
+  let response: Response;
+  if (wantsPage(request.headers)) {
+    response = html(head ? "" : notServingPage(facts), status);
+  } else {
+    response = new Response(head ? null : text.body, {
+      status,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
+  if (text.retryAfter !== null) response.headers.set("retry-after", String(text.retryAfter));
+  return response;
+}
+
+/**
  * Whether the client takes the HTML page: not a WebSocket, and HTML acceptable (browsers, and
  * plain clients sending `*\/*`); an API client asking for JSON only gets a short 503 instead.
  */
