@@ -19,6 +19,9 @@ import {
 import {
   chooseHolder,
   EventBus,
+  idleStop,
+  type IdleTiming,
+  type IdleWatcher,
   instanceBaseEnv,
   InstanceLifecycle,
   InstanceLogs,
@@ -29,7 +32,7 @@ import {
   TrashStore,
 } from "./lib/instances/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
-import type { Clock } from "./lib/instances/mod.ts";
+import { type Clock, systemClock } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 import {
   type GpuProvider,
@@ -86,6 +89,8 @@ export interface BootOptions {
   clock?: Clock;
   /** Whether another program holds a pool port (the gateway's own listeners do not count). */
   portInUse?: (port: number) => boolean;
+  /** Idle stop's minute and look period (tests shorten them; never set from outside). */
+  idleTiming?: Partial<IdleTiming>;
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
@@ -245,6 +250,8 @@ export interface Edge {
   endpoint: GatewayEndpoint;
   /** AiKore's own port on 127.0.0.1, set by the server once it listens. */
   backend: { port: number };
+  /** Stops instances idle past their policy; the server starts and closes it. */
+  idle: IdleWatcher;
 }
 
 /**
@@ -304,6 +311,13 @@ export async function openAikore(
       backendTrust: { header: GATEWAY_SECRET_HEADER, value: gatewaySecret() },
     },
   });
+  const idle = idleStop({
+    runtime: services.lifecycle,
+    store: services.store,
+    clock: options.clock ?? systemClock,
+    logger: logger.child("idle"),
+    ...(options.idleTiming ? { timing: options.idleTiming } : {}),
+  });
   // nginx asks per request where it goes; answered before the app's routing (it is hot).
   const endpoint = new GatewayEndpoint({
     table,
@@ -318,8 +332,12 @@ export async function openAikore(
     authenticate: (headers) => services.auth.authenticate(headers),
     start: (id, actor) => services.instances.start(id, actor),
     logger: logger.child("gateway"),
+    wake: idle.gate,
   });
-  return { services, edge: { gpu, stats, nginx: gateway, publisher, endpoint, backend } };
+  return {
+    services,
+    edge: { gpu, stats, nginx: gateway, publisher, endpoint, backend, idle: idle.watcher },
+  };
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1"];

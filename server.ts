@@ -24,7 +24,7 @@ export interface RunningServer {
 }
 
 /** What tests may inject (grace period, cheaper password hashing, a hermetic environment). */
-export type StartOptions = Pick<BootOptions, "graceMs" | "authHasher" | "baseEnv">;
+export type StartOptions = Pick<BootOptions, "graceMs" | "authHasher" | "baseEnv" | "idleTiming">;
 
 /**
  * Starts AiKore: database (with a first-start offer to import a Python-AiKore database),
@@ -78,6 +78,7 @@ export async function startServer(
     );
   }
   await services.lifecycle.reconcile();
+  edge.idle.start();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
   const dashboardUrl = `http://${
     shownHost.includes(":") ? `[${shownHost}]` : shownHost
@@ -116,6 +117,7 @@ export async function startServer(
     legacyDatabase,
     async close(options = {}) {
       await stats.close();
+      await edge.idle.close();
       const closing = services.close(options);
       await Promise.all(servers.map((server) => server.shutdown()));
       await closing;

@@ -1,5 +1,6 @@
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { formatBytes, formatPercent } from "../../lib/shared/stats.ts";
+import { idleStopLabel, isIdleStopped } from "../../lib/shared/idle_stop.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { failureLine } from "../core/failure.ts";
 import { statusTone } from "../core/status.ts";
@@ -30,20 +31,42 @@ function LastOutput(props: { dto: InstanceDto }) {
   );
 }
 
+/** The idle-stop policy under the badge ("idle stop: 30 min"), when one is set. */
+function IdlePolicy(props: { minutes: number | null | undefined }) {
+  const label = idleStopLabel(props.minutes);
+  if (!label) return null;
+  return (
+    <small
+      class="muted"
+      data-idle-policy={props.minutes ?? undefined}
+      title="Stopped after this long with no request and no open connection; a request starts it again"
+    >
+      {label}
+    </small>
+  );
+}
+
 /** The live status badge (message as tooltip) and the instance's CPU/RAM/VRAM. */
 export function StatusCell(props: { dto: InstanceDto }) {
   const { dto } = props;
-  const detail = dto.status === "exited" && dto.exit_code !== null ? ` (${dto.exit_code})` : "";
+  const idle = isIdleStopped({ status: dto.status, statusMessage: dto.status_message });
+  const detail = dto.status === "exited" && dto.exit_code !== null
+    ? ` (${dto.exit_code})`
+    : idle
+    ? " (idle)"
+    : "";
   return (
     <div class="status-cell">
       <span
         class={`badge badge-${statusTone(dto.status)}`}
         title={dto.status_message ?? undefined}
         data-status={dto.status}
+        data-idle-stopped={idle ? "" : undefined}
       >
         {dto.status}
         {detail}
       </span>
+      <IdlePolicy minutes={dto.idle_stop_minutes} />
       <Usage id={dto.id} />
       <LastOutput dto={dto} />
     </div>

@@ -8,6 +8,7 @@ import {
   slugProblem,
   versionProblem,
 } from "../shared/identifiers.ts";
+import { idleStopProblem } from "../shared/idle_stop.ts";
 import {
   INSTANCE_STATUSES,
   type InstanceStatus,
@@ -32,6 +33,8 @@ export interface InstanceConfig {
   pythonVersion: string | null;
   cudaVersion: string | null;
   torchVersion: string | null;
+  /** Idle-stop policy in minutes; null or absent: off (added in schema 5). */
+  idleStopMinutes?: number | null;
 }
 
 /** Runtime state of an instance: what AiKore observed. */
@@ -74,6 +77,8 @@ export interface InstanceRow {
   python_version: string | null;
   cuda_version: string | null;
   torch_version: string | null;
+  /** Absent on a row read before migration 5. */
+  idle_stop_minutes?: number | null;
   created_at: string;
   updated_at: string;
   status: string;
@@ -101,6 +106,7 @@ export function rowProblem(row: InstanceRow): string | null {
     ["python_version", row.python_version === null ? null : versionProblem(row.python_version)],
     ["cuda_version", row.cuda_version === null ? null : versionProblem(row.cuda_version)],
     ["torch_version", row.torch_version === null ? null : versionProblem(row.torch_version)],
+    ["idle_stop_minutes", idleStopProblem(row.idle_stop_minutes ?? null)],
   ];
   const gpu = parseGpuIds(row.gpu_ids, null);
   if (!gpu.ok) checks.push(["gpu_ids", gpu.reason]);
@@ -133,6 +139,7 @@ export function rowToRecord(row: InstanceRow): InstanceRecord {
     pythonVersion: row.python_version,
     cudaVersion: row.cuda_version,
     torchVersion: row.torch_version,
+    idleStopMinutes: row.idle_stop_minutes || null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     status,
@@ -166,6 +173,7 @@ export const CONFIG_COLUMNS: Record<keyof InstanceConfig, string> = {
   pythonVersion: "python_version",
   cudaVersion: "cuda_version",
   torchVersion: "torch_version",
+  idleStopMinutes: "idle_stop_minutes",
 };
 
 export const RUNTIME_COLUMNS: Record<keyof InstanceRuntime, string> = {

@@ -27,7 +27,7 @@ export interface GatewaySettings {
 export type Decision =
   | { kind: "refuse" }
   | { kind: "login"; url: string }
-  | { kind: "app"; port: number; uri: string; prefix: string | null }
+  | { kind: "app"; id: number; port: number; uri: string; prefix: string | null }
   | { kind: "page"; entry: RouteEntry | null };
 
 /** Statuses in which the app answers requests. */
@@ -99,10 +99,11 @@ export function decide(
     return { kind: "page", entry };
   }
   if (request.route !== "path") {
-    return { kind: "app", port: entry.appPort, uri: request.uri, prefix: null };
+    return { kind: "app", id: entry.id, port: entry.appPort, uri: request.uri, prefix: null };
   }
   const prefix = `/instance/${entry.slug}`;
-  return entry.routing.pathMode === "keep"
-    ? { kind: "app", port: entry.appPort, uri: request.uri, prefix }
-    : { kind: "app", port: entry.appPort, uri: strippedUri(request.uri, entry.slug), prefix };
+  const uri = entry.routing.pathMode === "keep"
+    ? request.uri
+    : strippedUri(request.uri, entry.slug);
+  return { kind: "app", id: entry.id, port: entry.appPort, uri, prefix };
 }

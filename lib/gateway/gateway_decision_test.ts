@@ -57,25 +57,28 @@ Deno.test("the check routes each door to the app's internal port, stripping or k
   const t = table();
   assertEquals(decide(request({ uri: "/a?b=1" }), t, settings), {
     kind: "app",
+    id: 1,
     port: 40001,
     uri: "/a?b=1",
     prefix: null,
   });
   assertEquals(decide(request({ route: "path", uri: "/instance/comfy/x?y" }), t, settings), {
     kind: "app",
+    id: 1,
     port: 40001,
     uri: "/x?y",
     prefix: "/instance/comfy",
   });
   assertEquals(decide(request({ route: "path", uri: "/instance/kept/x" }), t, settings), {
     kind: "app",
+    id: 2,
     port: 40002,
     uri: "/instance/kept/x",
     prefix: "/instance/kept",
   });
   assertEquals(
     decide(request({ route: "host", serverPort: 8000, host: "comfy.lan:8000" }), t, settings),
-    { kind: "app", port: 40001, uri: "/", prefix: null },
+    { kind: "app", id: 1, port: 40001, uri: "/", prefix: null },
   );
   assertEquals(decide(request({ host: "comfy.lan:19001" }), t, settings).kind, "app");
 });

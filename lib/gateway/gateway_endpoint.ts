@@ -3,8 +3,9 @@ import type { Logger } from "../log/mod.ts";
 import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "../nginx/mod.ts";
 import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
 import { loginReturnTarget } from "./login_return.ts";
-import { notServingPage, PAGE_CSP, pageStatus, returnPage } from "./not_serving_page.ts";
+import { notServingResponse, PAGE_CSP, returnPage } from "./not_serving_page.ts";
 import type { RouteTable } from "./route_table.ts";
+import type { WakeGate } from "./wake_gate.ts";
 
 /** Path of the page nginx shows instead of an app that is not serving. */
 export const GATEWAY_PAGE_PATH = `${GATEWAY_INTERNAL_PREFIX}page`;
@@ -19,6 +20,8 @@ export interface GatewayEndpointDeps {
   /** Starts instance `id` on behalf of `actor` (the page's Start button). */
   start: (id: number, actor: { actor: string; client: string | null }) => Promise<unknown>;
   logger: Logger;
+  /** Idle stop: records requests passed to apps, wakes idle-stopped instances. */
+  wake?: Pick<WakeGate, "seen" | "wake">;
 }
 
 const ROUTES = new Set(["port", "path", "host"]);
@@ -83,6 +86,7 @@ export class GatewayEndpoint {
           headers: { [CHECK_HEADERS.login]: decision.url },
         });
       case "app": {
+        this.d.wake?.seen(decision.id);
         const out = new Headers({
           [CHECK_HEADERS.port]: String(decision.port),
           [CHECK_HEADERS.uri]: decision.uri,
@@ -122,7 +126,10 @@ export class GatewayEndpoint {
       : `${proto}://${name}:${this.d.settings.dashboardPort}/`;
     const csrfToken = principal?.csrfToken ?? null;
     let notice: string | null = null;
-    if (request.method === "POST" && entry && principal && uri.startsWith("/")) {
+    const client = request.headers.get("x-real-ip");
+    const waking = entry !== null && principal !== null &&
+      this.d.wake?.wake(entry, { actor: principal.actor, client }) === true;
+    if (!waking && request.method === "POST" && entry && principal && uri.startsWith("/")) {
       const refused = await this.startFromPage(request, `${proto}://${host}`, csrfToken);
       if (refused === null) {
         const actor = { actor: principal.actor, client: request.headers.get("x-real-ip") };
@@ -134,8 +141,8 @@ export class GatewayEndpoint {
         }
       } else notice = refused;
     }
-    const body = notServingPage({ entry, dashboardUrl, csrfToken, notice });
-    return htmlResponse(request.method === "HEAD" ? "" : body, pageStatus(entry));
+    const facts = { entry, dashboardUrl, csrfToken, notice, waking };
+    return notServingResponse(request, facts, htmlResponse);
   }
 
   /** Why the page's Start form is refused (Origin, CSRF token), or null when it may start. */

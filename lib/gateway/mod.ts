@@ -12,3 +12,4 @@ export {
   LOGIN_RETURN_PATH,
 } from "./gateway_endpoint.ts";
 export { loginReturnTarget } from "./login_return.ts";
+export { type WakeActor, WakeGate } from "./wake_gate.ts";

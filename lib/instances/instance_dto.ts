@@ -49,6 +49,7 @@ export function toInstanceDto(
     python_version: record.pythonVersion,
     cuda_version: record.cudaVersion,
     torch_version: record.torchVersion,
+    idle_stop_minutes: record.idleStopMinutes ?? null,
     status: record.status,
     status_message: record.invalidReason
       ? `Invalid stored value: ${record.invalidReason}`

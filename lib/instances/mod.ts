@@ -20,7 +20,7 @@ export { ACTIVE_STATUSES, canTransition, STARTABLE_STATUSES } from "./state_mach
 export { instanceBaseEnv, InstanceLifecycle } from "./lifecycle.ts";
 export type { LifecycleDeps } from "./lifecycle.ts";
 export { buildLaunchPlan, inheritedEnv } from "./launch_plan.ts";
-export type { Clock } from "./runtime/clock.ts";
+export { type Clock, systemClock } from "./runtime/clock.ts";
 export { chooseHolder, HOLDERS_OFF } from "./runtime/holder_setup.ts";
 export type { InstanceProcess } from "./runtime/instance_process.ts";
 export type { OwnerSection } from "./runtime/instance_owner.ts";
@@ -32,3 +32,5 @@ export { runVersionCheck } from "./version_check.ts";
 export { GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";
 export { type RunEntry, RunHistory } from "./run_history.ts";
+export { idleStop } from "./runtime/idle_setup.ts";
+export { IDLE_TIMING, type IdleTiming, IdleWatcher } from "./runtime/idle_watcher.ts";

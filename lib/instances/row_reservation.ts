@@ -28,6 +28,7 @@ export function configOf(record: InstanceRecord): InstanceConfig {
     pythonVersion: record.pythonVersion,
     cudaVersion: record.cudaVersion,
     torchVersion: record.torchVersion,
+    idleStopMinutes: record.idleStopMinutes ?? null,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from "../log/mod.ts";
 import type { PortProbe, PortRange } from "../ports/mod.ts";
 import { parseGpuIds } from "../shared/identifiers.ts";
 import { customHostnameProblem } from "../shared/custom_hostname.ts";
+import { normalizeIdleStop } from "../shared/idle_stop.ts";
 import type {
   CopyInput,
   CreateInstanceInput,
@@ -135,6 +136,7 @@ export class InstanceService {
       pythonVersion: input.python_version ?? null,
       cudaVersion: input.cuda_version ?? null,
       torchVersion: input.torch_version ?? null,
+      idleStopMinutes: normalizeIdleStop(input.idle_stop_minutes),
     };
     if (config.useCustomHostname && !config.hostname) {
       throw invalidInput("hostname", "is required when use_custom_hostname is on");

@@ -10,6 +10,7 @@ import {
   slugProblem,
   versionProblem,
 } from "../shared/identifiers.ts";
+import { idleStopProblem } from "../shared/idle_stop.ts";
 import { RESTART_POLICIES } from "../shared/instance_schema.ts";
 
 /** What is remembered about a deleted instance so it can be restored. */
@@ -48,7 +49,10 @@ const FIELDS: Record<keyof InstanceConfig, Check> = {
   pythonVersion: nullable(text(versionProblem)),
   cudaVersion: nullable(text(versionProblem)),
   torchVersion: nullable(text(versionProblem)),
+  idleStopMinutes: idleStopProblem,
 };
+/** Fields a manifest written before they existed lacks. */
+const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(["idleStopMinutes"]);
 
 /**
  * Validates a manifest read from the trash (an untrusted file) like API input. Returns the
@@ -73,7 +77,9 @@ export function validateTrashManifest(parsed: unknown, entry: string): TrashMani
   const clean: Record<string, unknown> = {};
   for (const [field, check] of Object.entries(FIELDS)) {
     const value = (config as Record<string, unknown>)[field];
-    const problem = value === undefined ? "is missing" : check(value);
+    const problem = value === undefined
+      ? OPTIONAL_FIELDS.has(field) ? null : "is missing"
+      : check(value);
     if (problem) fail(`config.${field}`, problem);
     clean[field] = value;
   }

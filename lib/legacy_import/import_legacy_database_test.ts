@@ -81,6 +81,7 @@ const RUNTIME = {
   exitSignal: null,
   invalidReason: null,
   restartPolicy: "no",
+  idleStopMinutes: null,
 } as const;
 
 Deno.test("a V6 database imports every valid row with its fields mapped", async () => {

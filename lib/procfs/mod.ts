@@ -21,3 +21,4 @@ export {
   readPidStat,
 } from "./processes.ts";
 export { isDirectory, readBytes, readNumber, readText } from "./read_file.ts";
+export { countEstablishedIn, establishedConnections } from "./tcp_connections.ts";

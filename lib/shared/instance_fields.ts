@@ -20,6 +20,7 @@ export const CONFIG_FIELDS = {
   python_version: "pythonVersion",
   cuda_version: "cudaVersion",
   torch_version: "torchVersion",
+  idle_stop_minutes: "idleStopMinutes",
 } as const;
 
 export type ConfigField = keyof typeof CONFIG_FIELDS;
@@ -36,6 +37,7 @@ export const RESTART_FIELDS = [
   "python_version",
   "cuda_version",
   "torch_version",
+  "idle_stop_minutes",
 ] as const satisfies readonly ConfigField[];
 
 /** Fields a satellite takes from its parent and cannot change. */
@@ -45,6 +47,7 @@ export const INHERITED_FIELDS = [
   "python_version",
   "cuda_version",
   "torch_version",
+  "idle_stop_minutes",
 ] as const satisfies readonly ConfigField[];
 
 /** Fields copied from the request as they are (the others are resolved or validated first). */
@@ -58,4 +61,5 @@ export const PLAIN_FIELDS = [
   "python_version",
   "cuda_version",
   "torch_version",
+  "idle_stop_minutes",
 ] as const satisfies readonly ConfigField[];

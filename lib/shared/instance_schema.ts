@@ -8,6 +8,7 @@ import {
   slugProblem,
   versionProblem,
 } from "./identifiers.ts";
+import { idleStopProblem } from "./idle_stop.ts";
 
 /** Instance lifecycle states (their changes: lib/instances/state_machine.ts). */
 export const INSTANCE_STATUSES = [
@@ -42,6 +43,11 @@ export const portSchema = z.number().superRefine((value, ctx) => {
   const reason = portProblem(value);
   if (reason) ctx.addIssue({ code: "custom", message: reason });
 });
+/** Minutes without a request or connection before the app is stopped; 0 or null: off. */
+export const idleStopSchema = z.number().nullable().superRefine((value, ctx) => {
+  const reason = idleStopProblem(value);
+  if (reason) ctx.addIssue({ code: "custom", message: reason });
+});
 /** GPU selection text; checked against the real GPU count by the service. */
 export const gpuIdsSchema = z.string().max(400);
 
@@ -63,6 +69,7 @@ export const createInstanceSchema = z.strictObject({
   python_version: nullableVersion,
   cuda_version: nullableVersion,
   torch_version: nullableVersion,
+  idle_stop_minutes: idleStopSchema.optional(),
 });
 export type CreateInstanceInput = z.infer<typeof createInstanceSchema>;
 
@@ -130,6 +137,8 @@ export interface InstanceDto {
   python_version: string | null;
   cuda_version: string | null;
   torch_version: string | null;
+  /** The idle-stop policy in minutes, null when off. Additive. */
+  idle_stop_minutes?: number | null;
   status: InstanceStatus;
   status_message: string | null;
   pid: number | null;

@@ -4,6 +4,7 @@
  */
 import { planeBlueprints } from "../fixtures/gateway/plane_blueprints.ts";
 import { type ServerHarness, startServerHarness } from "./server_harness.ts";
+import type { StartOptions } from "../../server.ts";
 
 /** An AiKore harness with nginx managed and the plane blueprints. */
 export interface GatewayHarness extends ServerHarness {
@@ -36,13 +37,14 @@ async function json(response: Response): Promise<InstanceDto> {
 /** Starts AiKore with nginx managed and the plane blueprints; `env` overrides. */
 export async function startGatewayHarness(
   env: Record<string, string> = {},
+  start: Pick<StartOptions, "idleTiming"> = {},
 ): Promise<GatewayHarness> {
   const blueprints = await planeBlueprints();
   const h = await startServerHarness({
     AIKORE_NGINX: "managed",
     AIKORE_BLUEPRINTS_DIR: blueprints,
     ...env,
-  });
+  }, { start });
   const dto = async (id: number) => json(await h.fetch(`/api/instances/${id}`));
   const waitStatus = async (id: number, status: string, timeoutMs = 20_000) => {
     const deadline = performance.now() + timeoutMs;

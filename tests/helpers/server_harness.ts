@@ -5,7 +5,7 @@
 import { hermeticBaseEnv } from "./hermetic_env.ts";
 import { loadConfig } from "../../lib/config/mod.ts";
 import { silentLogger } from "../../lib/log/mod.ts";
-import { type RunningServer, startServer } from "../../server.ts";
+import { type RunningServer, type StartOptions, startServer } from "../../server.ts";
 import { FAST_HASHER, FIXTURE_BLUEPRINTS, freeRange } from "./harness.ts";
 
 /** The password the server harness sets (AIKORE_PASSWORD). */
@@ -42,7 +42,11 @@ export interface ServerHarness {
 /** Starts AiKore on free ports with a temp data dir; `env` overrides the configuration. */
 export async function startServerHarness(
   env: Record<string, string> = {},
-  options: { prepare?: (dataDir: string) => void | Promise<void> } = {},
+  options: {
+    prepare?: (dataDir: string) => void | Promise<void>;
+    /** Start options beyond the harness's own (e.g. a shorter idle-stop minute). */
+    start?: Pick<StartOptions, "idleTiming">;
+  } = {},
 ): Promise<ServerHarness> {
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-srv-" });
   await options.prepare?.(dataDir);
@@ -61,6 +65,7 @@ export async function startServerHarness(
     graceMs: 2000,
     authHasher: FAST_HASHER,
     baseEnv: hermeticBaseEnv(dataDir),
+    ...options.start,
   });
   const credentials = await login(server.dashboardUrl, config.initialPassword ?? TEST_PASSWORD);
   const authHeaders = (): Record<string, string> => ({

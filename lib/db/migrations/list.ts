@@ -3,6 +3,7 @@ import { initialSchema } from "./001_initial.ts";
 import { instanceIdsNeverReused } from "./002_instance_ids_never_reused.ts";
 import { restartDue } from "./003_restart_due.ts";
 import { instanceRuns } from "./004_instance_runs.ts";
+import { idleStop } from "./005_idle_stop.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
   instanceIdsNeverReused,
   restartDue,
   instanceRuns,
+  idleStop,
 ];
