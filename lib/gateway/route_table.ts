@@ -17,7 +17,7 @@ export interface RouteEntry {
   statusMessage: string | null;
   /** The public pool port. */
   port: number | null;
-  /** The app's 127.0.0.1 port while it runs. */
+  /** The app's 127.0.0.1 port while it runs (a desktop instance: its web client's). */
   appPort: number | null;
   /** The custom host name in use, or null. */
   hostname: string | null;
@@ -27,6 +27,8 @@ export interface RouteEntry {
 }
 
 const DEFAULT_ROUTING: BlueprintRouting = { proxy: "both", pathMode: "strip" };
+// The desktop's web root answers under "/" and "/instance/<slug>/" alike (lib/desktop).
+const DESKTOP_ROUTING: BlueprintRouting = { proxy: "both", pathMode: "keep" };
 
 /**
  * The live routing table nginx's per-request check reads: kept current from instance events
@@ -65,13 +67,14 @@ export class RouteTable {
       status: record.status,
       statusMessage: record.statusMessage,
       port: record.port,
-      appPort: record.appPort,
+      // A desktop instance publishes its desktop's web client (viewer + WebSocket), not the app.
+      appPort: record.persistentMode ? record.vncPort : record.appPort,
       hostname: record.useCustomHostname && record.hostname ? record.hostname.toLowerCase() : null,
-      routing: this.#routing.get(record.blueprint) ?? DEFAULT_ROUTING,
+      routing: record.persistentMode
+        ? DESKTOP_ROUTING
+        : this.#routing.get(record.blueprint) ?? DEFAULT_ROUTING,
       unpublishable: record.invalidReason
         ? `its settings are invalid (${record.invalidReason})`
-        : record.persistentMode
-        ? "desktop (persistent) mode is not published through the gateway"
         : null,
     });
     this.#reindex();

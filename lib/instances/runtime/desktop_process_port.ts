@@ -1,0 +1,163 @@
+import {
+  adoptDesktop,
+  type DesktopHandle,
+  findDesktops,
+  startDesktop,
+  sweepDesktops,
+} from "../../desktop/mod.ts";
+import type { Logger } from "../../log/mod.ts";
+import { DomainError } from "../../shared/domain_error.ts";
+import type { DesktopSetup } from "./desktop_setup.ts";
+import type { InstanceProcess } from "./instance_process.ts";
+import type { ProcessPort } from "./process_port.ts";
+
+/**
+ * The marker of an instance's desktop (X server, window manager, proxy, kiosk browser). It
+ * differs from the app's, so stopping the app's tree and stopping the desktop stay two steps
+ * the port orders itself, and the boot sweep of desktops never touches an app.
+ */
+export function desktopMarker(marker: string): string {
+  return `${marker}:desktop`;
+}
+
+/** A desktop bound to the app that runs on it. */
+interface Binding {
+  handle: DesktopHandle;
+  /** The kiosk browser was opened (or outlived a restart with the desktop). */
+  shown: boolean;
+  /** The desktop is being ended on purpose: its end is no crash. */
+  ending: boolean;
+  /** Why the app was stopped: its X server died. */
+  crash: string | null;
+}
+
+const messageOf = (error: unknown) => error instanceof Error ? error.message : String(error);
+
+/**
+ * Wraps the process layer for persistent mode: a plan with `desktop` first gets its own
+ * virtual desktop (display and ports reserved), then the app runs through `inner` with
+ * DISPLAY/XAUTHORITY like any instance process (holder, log, console, GPUs); a healthy web app
+ * gets a kiosk browser; stop and release end the desktop after the app. An X server crash stops
+ * the app and says why. Adoption re-attaches a desktop whose app was re-adopted; every other
+ * desktop of the instance is swept.
+ */
+export function desktopProcessPort(
+  inner: ProcessPort<InstanceProcess>,
+  setup: DesktopSetup,
+  logger: Logger,
+  stopGraceMs: number,
+): ProcessPort<InstanceProcess> {
+  const bindings = new WeakMap<InstanceProcess, Binding>();
+
+  const bind = (
+    process: InstanceProcess,
+    handle: DesktopHandle,
+    shown: boolean,
+    marker: string,
+  ) => {
+    const binding: Binding = { handle, shown, ending: false, crash: null };
+    bindings.set(process, binding);
+    process.desktop = { display: handle.display, webPort: handle.webPort };
+    process.exitNote = () => binding.crash;
+    handle.exited.then(async (end) => {
+      if (end.reason !== "crashed" || binding.ending) return;
+      binding.crash = end.message;
+      logger.warn("a desktop's X server died; stopping its app", {
+        marker,
+        display: handle.display,
+      });
+      await inner.stopTree(process, marker, stopGraceMs);
+    }).catch((error) => logger.error("desktop crash handling failed", { marker, error }));
+  };
+
+  const endDesktop = async (process: InstanceProcess) => {
+    const binding = bindings.get(process);
+    if (!binding) return;
+    binding.ending = true;
+    await binding.handle.stop();
+  };
+
+  const sweepOf = (marker: string) =>
+    sweepDesktops(setup.dataDir, {
+      keep: (lease) => lease.marker !== desktopMarker(marker),
+      graceMs: stopGraceMs,
+    });
+
+  return {
+    ...inner,
+    async spawn(plan) {
+      if (!plan.desktop) return await inner.spawn(plan);
+      if (!setup.backend) {
+        throw new DomainError("unavailable", `Desktop mode cannot run: ${setup.reason}`);
+      }
+      const handle = await startDesktop({
+        choice: setup.choice,
+        dataDir: setup.dataDir,
+        instanceDir: plan.desktop.instanceDir,
+        marker: desktopMarker(plan.marker),
+        alsoAt: `/instance/${plan.desktop.slug}/`,
+        stopGraceMs,
+      });
+      let process: InstanceProcess;
+      try {
+        process = await inner.spawn({ ...plan, env: { ...plan.env, ...handle.env } });
+      } catch (error) {
+        await handle.stop().catch((e) => logger.error("could not end a desktop", { error: e }));
+        throw error;
+      }
+      bind(process, handle, false, plan.marker);
+      return process;
+    },
+    async waitHealthy(process, plan, signal) {
+      const result = await inner.waitHealthy(process, plan, signal);
+      const binding = bindings.get(process);
+      if (result === "healthy" && binding && !binding.shown && plan.health.kind === "http") {
+        binding.shown = true;
+        // The app is up either way: a browser that cannot open is logged, not a failed start.
+        await binding.handle.showApp(`http://127.0.0.1:${plan.health.port}/`).catch((error) =>
+          logger.warn("could not open the app in its desktop", { error: messageOf(error) })
+        );
+      }
+      return result;
+    },
+    async stopTree(process, marker, graceMs) {
+      const binding = bindings.get(process);
+      if (binding) binding.ending = true;
+      await inner.stopTree(process, marker, graceMs);
+      await endDesktop(process);
+    },
+    async sweep(marker, stored, graceMs) {
+      await inner.sweep(marker, stored, graceMs);
+      await sweepOf(marker);
+    },
+    async release(process) {
+      await inner.release(process);
+      await endDesktop(process);
+    },
+    async adopt(marker) {
+      const adoption = inner.adopt ? await inner.adopt(marker) : { kind: "none" as const };
+      if (adoption.kind !== "running") {
+        await sweepOf(marker);
+        return adoption;
+      }
+      const found = (await findDesktops(setup.dataDir)).find((d) =>
+        d.lease.marker === desktopMarker(marker) && d.xserverAlive && !d.claimantAlive
+      );
+      if (found) {
+        const handle = await adoptDesktop(setup.dataDir, found.lease.display, {
+          marker: desktopMarker(marker),
+          stopGraceMs,
+        });
+        const shown = found.lease.processes.some((p) => p.role === "browser");
+        bind(adoption.process, handle, shown, marker);
+      }
+      return adoption;
+    },
+    async detach(process) {
+      const binding = bindings.get(process);
+      // AiKore leaves; the desktop stays with its app and the next AiKore adopts both.
+      if (binding) binding.ending = true;
+      return inner.detach ? await inner.detach(process) : false;
+    },
+  };
+}
