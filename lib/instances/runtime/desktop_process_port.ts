@@ -31,6 +31,7 @@ interface Binding {
   crash: string | null;
 }
 
+const delay = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
 const messageOf = (error: unknown) => error instanceof Error ? error.message : String(error);
 
 /**
@@ -73,6 +74,12 @@ export function desktopProcessPort(
   const endDesktop = async (process: InstanceProcess) => {
     const binding = bindings.get(process);
     if (!binding) return;
+    if (!binding.ending && binding.crash === null) {
+      // The app ended by itself: maybe because its X server just died (it cannot run
+      // without it). That end, if it is already known, is the reason to show.
+      const early = await Promise.race([binding.handle.exited, delay(100)]);
+      if (early?.reason === "crashed") binding.crash = early.message;
+    }
     binding.ending = true;
     await binding.handle.stop();
   };
