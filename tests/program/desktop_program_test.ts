@@ -4,6 +4,7 @@
  * still runs and ends one whose app ended meanwhile; the next start works.
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
+import { DatabaseSync } from "node:sqlite";
 import { installIdOf, markedProcesses, Program, testBlueprint } from "../helpers/program.ts";
 import { alive, leases, xFilesOf } from "../e2e/desktop_support.ts";
 
@@ -33,6 +34,17 @@ function theDesktop(dataDir: string): Desktop {
   const [display, lease] = all[0]!;
   const { vncPort, webPort } = lease as unknown as { vncPort: number; webPort: number };
   return { display, pids: lease.processes.map((p) => p.pid), ports: [vncPort, webPort] };
+}
+
+/** The loopback port the gateway publishes for instance `id` (its viewer front). */
+function viewerPortOf(dataDir: string, id: number): number | null {
+  const db = new DatabaseSync(`${dataDir}/aikore.db`, { readOnly: true });
+  try {
+    const row = db.prepare("SELECT vnc_port FROM instances WHERE id = ?").get(id);
+    return (row as { vnc_port: number | null }).vnc_port;
+  } finally {
+    db.close();
+  }
 }
 
 async function portOpen(port: number): Promise<boolean> {
@@ -116,6 +128,17 @@ Deno.test("kill -9 of AiKore with a desktop running: the next AiKore adopts it, 
     assert(adopted.pids.every(alive), "same desktop processes, still alive");
     const dto = (await program.api("GET", `/api/instances/${id}`)).body;
     assertEquals(dto.persistent_display, first.display);
+    // The route's target is the new AiKore's viewer front, serving the same desktop's client.
+    const viewerDeadline = performance.now() + 10_000;
+    let viewer: Response | null = null;
+    while (!viewer?.ok && performance.now() < viewerDeadline) {
+      await viewer?.body?.cancel();
+      viewer = await fetch(`http://127.0.0.1:${viewerPortOf(dataDir, id)}/vnc.html`)
+        .catch(() => null);
+      if (!viewer?.ok) await new Promise((r) => setTimeout(r, 100));
+    }
+    assertEquals(viewer?.status, 200, "the viewer answers on the recorded port");
+    await viewer?.body?.cancel();
     const stopped = await program.api("POST", `/api/instances/${id}/stop`);
     assertEquals(stopped.body?.status, "stopped", JSON.stringify(stopped.body));
     await assertGone(dataDir, first, installId);

@@ -3,7 +3,9 @@ import {
   type DesktopHandle,
   findDesktops,
   startDesktop,
+  startViewerFront,
   sweepDesktops,
+  type ViewerFront,
 } from "../../desktop/mod.ts";
 import type { Logger } from "../../log/mod.ts";
 import { DomainError } from "../../shared/domain_error.ts";
@@ -23,6 +25,8 @@ export function desktopMarker(marker: string): string {
 /** A desktop bound to the app that runs on it. */
 interface Binding {
   handle: DesktopHandle;
+  /** noVNC's files served from AiKore, the WebSocket relayed to websockify. */
+  front: ViewerFront;
   /** The kiosk browser was opened (or outlived a restart with the desktop). */
   shown: boolean;
   /** The desktop is being ended on purpose: its end is no crash. */
@@ -56,9 +60,14 @@ export function desktopProcessPort(
     shown: boolean,
     marker: string,
   ) => {
-    const binding: Binding = { handle, shown, ending: false, crash: null };
+    const front = startViewerFront({
+      webRoot: handle.webRoot,
+      wsPort: handle.webPort,
+      onError: (error) => logger.warn("desktop viewer front", { marker, error: messageOf(error) }),
+    });
+    const binding: Binding = { handle, front, shown, ending: false, crash: null };
     bindings.set(process, binding);
-    process.desktop = { display: handle.display, webPort: handle.webPort };
+    process.desktop = { display: handle.display, webPort: front.port };
     process.exitNote = () => binding.crash;
     handle.exited.then(async (end) => {
       if (end.reason !== "crashed" || binding.ending) return;
@@ -81,6 +90,7 @@ export function desktopProcessPort(
       if (early?.reason === "crashed") binding.crash = early.message;
     }
     binding.ending = true;
+    await binding.front.close();
     await binding.handle.stop();
   };
 
@@ -163,7 +173,10 @@ export function desktopProcessPort(
     async detach(process) {
       const binding = bindings.get(process);
       // AiKore leaves; the desktop stays with its app and the next AiKore adopts both.
-      if (binding) binding.ending = true;
+      if (binding) {
+        binding.ending = true;
+        await binding.front.close();
+      }
       return inner.detach ? await inner.detach(process) : false;
     },
   };
