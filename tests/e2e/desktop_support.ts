@@ -136,8 +136,7 @@ export function canvasShare(page: Page, rgb: readonly number[]) {
     const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
     let hits = 0;
     for (let i = 0; i < data.length; i += 4) {
-      const near = Math.abs(data[i]! - color[0]!) <= 8 && Math.abs(data[i + 1]! - color[1]!) <= 8 &&
-        Math.abs(data[i + 2]! - color[2]!) <= 8;
+      const near = [0, 1, 2].every((k) => Math.abs((data[i + k] ?? 0) - (color[k] ?? 0)) <= 8);
       if (near) hits++;
     }
     return { share: hits / (data.length / 4), w: canvas.width, h: canvas.height };
@@ -154,6 +153,11 @@ export async function waitForColor(page: Page, rgb: readonly number[], min: numb
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the viewer never showed rgb(${rgb}) on ${min * 100}%: ${JSON.stringify(last)}`);
+}
+
+/** Prints a line of test output (screenshot paths, listeners) to stdout. */
+export function print(line: string): void {
+  Deno.stdout.writeSync(new TextEncoder().encode(`${line}\n`));
 }
 
 /** Live (non-zombie) pid. */

@@ -31,7 +31,7 @@ interface Desktop {
 function theDesktop(dataDir: string): Desktop {
   const all = [...leases(dataDir).entries()];
   assertEquals(all.length, 1, `one desktop lease: ${JSON.stringify(all)}`);
-  const [display, lease] = all[0]!;
+  const [display, lease] = all[0] ?? [-1, { processes: [] }];
   const { vncPort, webPort } = lease as unknown as { vncPort: number; webPort: number };
   return { display, pids: lease.processes.map((p) => p.pid), ports: [vncPort, webPort] };
 }
@@ -173,7 +173,7 @@ Deno.test("a crash of the desktop's X server stops the app and shows on the inst
     const installId = installIdOf(dataDir);
     await startIt(program, id);
     const desktop = theDesktop(dataDir);
-    const xserver = desktop.pids[0]!;
+    const xserver = desktop.pids[0] ?? -1;
     assertEquals(Deno.readTextFileSync(`/proc/${xserver}/comm`).trim(), "Xvnc");
     Deno.kill(xserver, "SIGKILL");
     await program.waitFor(id, ["exited"]);
