@@ -42,12 +42,15 @@ export class RouteTable {
   #byHost = new Map<string, RouteEntry>();
   readonly #routing = new Map<string, BlueprintRouting>();
   readonly #blueprintOf = new Map<number, string>();
+  /** Desktop instances: routed to their viewer whatever their blueprint says. */
+  readonly #desktops = new Set<number>();
 
   /** Routes for `blueprint` from now on (its metadata was read). */
   setRouting(blueprint: string, routing: BlueprintRouting): void {
     this.#routing.set(blueprint, routing);
     for (const [id, entry] of this.#byId) {
-      if (this.#blueprintOf.get(id) === blueprint) this.#byId.set(id, { ...entry, routing });
+      if (this.#blueprintOf.get(id) !== blueprint || this.#desktops.has(id)) continue;
+      this.#byId.set(id, { ...entry, routing });
     }
     this.#reindex();
   }
@@ -60,6 +63,8 @@ export class RouteTable {
   /** The instance changed (or appeared). */
   upsert(record: InstanceRecord): void {
     this.#blueprintOf.set(record.id, record.blueprint);
+    if (record.persistentMode) this.#desktops.add(record.id);
+    else this.#desktops.delete(record.id);
     this.#byId.set(record.id, {
       id: record.id,
       slug: record.slug,
@@ -82,6 +87,7 @@ export class RouteTable {
 
   remove(id: number): void {
     this.#byId.delete(id);
+    this.#desktops.delete(id);
     this.#blueprintOf.delete(id);
     this.#reindex();
   }

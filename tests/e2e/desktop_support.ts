@@ -1,5 +1,5 @@
 /** Helpers of the desktop tests: blueprints, lease files, sockets and the viewer's pixels. */
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 
 /** A blueprint run in desktop mode. */
 function desktopBlueprint(name: string, health: string, body: string): string {
@@ -127,7 +127,7 @@ export async function upgradeStatus(port: number, path: string, cookie = ""): Pr
 }
 
 /** Share of the viewer canvas' pixels that have `rgb` (±8), and its size. */
-export function canvasShare(page: Page, rgb: readonly number[]) {
+export function canvasShare(page: Page | Frame, rgb: readonly number[]) {
   return page.evaluate((color) => {
     const canvas = document.querySelector("canvas");
     if (!canvas || canvas.width === 0 || canvas.height === 0) return { share: 0, w: 0, h: 0 };
@@ -144,7 +144,7 @@ export function canvasShare(page: Page, rgb: readonly number[]) {
 }
 
 /** Waits until at least `min` of the viewer canvas shows `rgb`; returns the last measure. */
-export async function waitForColor(page: Page, rgb: readonly number[], min: number) {
+export async function waitForColor(page: Page | Frame, rgb: readonly number[], min: number) {
   const deadline = performance.now() + 45_000;
   let last = { share: 0, w: 0, h: 0 };
   while (performance.now() < deadline) {

@@ -125,6 +125,13 @@ Deno.test("desktop instances in Chromium through the gateway: a kiosk web app an
     print(`screenshot: ${shots}/desktop_x_program.png ${JSON.stringify(xShown)}`);
     await xViewer.close();
 
+    // The dashboard's View pane lands in the desktop too.
+    await bh.page.goto(`${h.url}/`);
+    await bh.page.click(`[aria-label="View desk-x in the pane"]`);
+    const frame = await (await bh.page.waitForSelector("iframe.app-frame")).contentFrame();
+    assert(frame, "the pane has a frame");
+    await waitForColor(frame, X_COLOR, 0.05);
+
     // Close the viewer, reopen it: the same desktop, the app still counting.
     const before = await logSize(h, web.id);
     await viewer.close();
