@@ -60,11 +60,15 @@ export function desktopProcessPort(
     shown: boolean,
     marker: string,
   ) => {
-    const front = startViewerFront({
-      webRoot: handle.webRoot,
-      wsPort: handle.webPort,
-      onError: (error) => logger.warn("desktop viewer front", { marker, error: messageOf(error) }),
-    });
+    // KasmVNC serves its own client fast (no fork per request): only websockify gets a front.
+    const front: ViewerFront = handle.backend === "tigervnc"
+      ? startViewerFront({
+        webRoot: handle.webRoot,
+        wsPort: handle.webPort,
+        onError: (error) =>
+          logger.warn("desktop viewer front", { marker, error: messageOf(error) }),
+      })
+      : { port: handle.webPort, close: () => Promise.resolve() };
     const binding: Binding = { handle, front, shown, ending: false, crash: null };
     bindings.set(process, binding);
     process.desktop = { display: handle.display, webPort: front.port };
