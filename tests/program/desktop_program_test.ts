@@ -185,3 +185,65 @@ Deno.test("a crash of the desktop's X server stops the app and shows on the inst
     await assertGone(dataDir, desktop, installId);
   });
 });
+
+Deno.test("the stock LM Studio blueprint runs as a desktop instance (its download replaced by an installed stand-in GUI program)", async () => {
+  const stock = new URL("../../blueprints/LMStudio.sh", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir({ prefix: "aikore-lms-" });
+  const blueprints = { "LMStudio.sh": await Deno.readTextFile(stock) };
+  const program = new Program({ dataDir: dir, blueprints });
+  await program.start();
+  try {
+    const created = await program.api("POST", "/api/instances", {
+      name: "lms",
+      base_blueprint: "LMStudio.sh",
+      persistent_mode: true,
+    });
+    assertEquals(created.status, 201, JSON.stringify(created.body));
+    const { id, slug } = created.body;
+    // What the first start would download and unpack, already there: xlogo as the AppImage.
+    const conf = `${dir}/instances/${slug}`;
+    await Deno.mkdir(`${conf}/env/bin`, { recursive: true });
+    await Deno.mkdir(`${conf}/env/conda-meta`);
+    await Deno.writeTextFile(
+      `${conf}/env/.aikore-installed`,
+      "lmstudio url=https://lmstudio.ai/download/latest/linux/x64 libs=gtk3 nss alsa-lib libxkbcommon",
+    );
+    await Deno.mkdir(`${conf}/lmstudio/squashfs-root`, { recursive: true });
+    await Deno.writeTextFile(
+      `${conf}/lmstudio/squashfs-root/AppRun`,
+      '#!/bin/sh\necho "AppRun $*"\nexec xlogo -geometry 300x200+0+0\n',
+      { mode: 0o755 },
+    );
+    await startIt(program, id);
+    const desktop = theDesktop(dir);
+    const installId = installIdOf(dir);
+    // health = process: "started" comes before the script reaches its exec; wait for it.
+    const onDisplay = () =>
+      (markedProcesses(`${installId}.${id}`).get(`AIKORE_INSTANCE_ID=${installId}.${id}`) ?? [])
+        .filter((pid) => {
+          try {
+            const env = Deno.readTextFileSync(`/proc/${pid}/environ`).split("\0");
+            return Deno.readTextFileSync(`/proc/${pid}/comm`).trim() === "xlogo" &&
+              env.includes(`DISPLAY=:${desktop.display}`);
+          } catch {
+            return false; // a short-lived helper that ended
+          }
+        });
+    const deadline = performance.now() + 20_000;
+    while (onDisplay().length === 0 && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const log = await Deno.readTextFile(`${conf}/logs/output.log`).catch(() => "");
+    assertEquals(onDisplay().length, 1, `the stand-in runs on the instance's desktop:\n${log}`);
+    assert(log.includes("AppRun --no-sandbox"), log);
+    const stopped = await program.api("POST", `/api/instances/${id}/stop`);
+    assertEquals(stopped.body?.status, "stopped", JSON.stringify(stopped.body));
+    await assertGone(dir, desktop, installId);
+  } finally {
+    await program.kill("SIGKILL");
+    const last = new Program({ dataDir: dir, blueprints });
+    await last.start();
+    await last.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
