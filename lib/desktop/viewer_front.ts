@@ -4,6 +4,7 @@ import { extname, join, normalize } from "node:path";
 export interface ViewerFront {
   /** Loopback port the gateway publishes. */
   readonly port: number;
+  /** Stops listening and cuts open viewers; safe to call again. */
   close(): Promise<void>;
 }
 
@@ -144,12 +145,16 @@ export function startViewerFront(options: {
     }
     return serveFile(webRoot, request);
   });
+  let closed: Promise<void> | null = null;
   return {
     port: server.addr.port,
-    async close() {
+    close() {
       // Viewers are cut (the desktop is going away): graceful shutdown would wait for them.
-      for (const socket of [...open]) socket.close();
-      await server.shutdown();
+      closed ??= (async () => {
+        for (const socket of [...open]) socket.close();
+        await server.shutdown();
+      })();
+      return closed;
     },
   };
 }

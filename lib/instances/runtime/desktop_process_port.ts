@@ -164,13 +164,17 @@ export function desktopProcessPort(
       const found = (await findDesktops(setup.dataDir)).find((d) =>
         d.lease.marker === desktopMarker(marker) && d.xserverAlive && !d.claimantAlive
       );
-      if (found) {
+      if (!found) return adoption; // not a desktop run, or its desktop is gone (boot sweep)
+      try {
         const handle = await adoptDesktop(setup.dataDir, found.lease.display, {
           marker: desktopMarker(marker),
           stopGraceMs,
         });
         const shown = found.lease.processes.some((p) => p.role === "browser");
         bind(adoption.process, handle, shown, marker);
+      } catch (error) {
+        // The app keeps running; its desktop is left to the boot sweep.
+        logger.warn("could not adopt a desktop", { marker, error: messageOf(error) });
       }
       return adoption;
     },
