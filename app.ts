@@ -68,6 +68,10 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         portRange: config.portRange,
         authEnabled: config.authEnabled,
         version: VERSION,
+        desktop: {
+          available: services.desktop.backend !== null,
+          reason: services.desktop.reason,
+        },
       });
     },
     api: (router) => {

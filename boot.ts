@@ -17,6 +17,7 @@ import {
   SettingsRepository,
 } from "./lib/db/mod.ts";
 import {
+  chooseDesktop,
   chooseHolder,
   EventBus,
   idleStop,
@@ -32,7 +33,7 @@ import {
   TrashStore,
 } from "./lib/instances/mod.ts";
 import type { Logger } from "./lib/log/mod.ts";
-import { type Clock, systemClock } from "./lib/instances/mod.ts";
+import { type Clock, type DesktopSetup, systemClock } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 import {
   type GpuProvider,
@@ -72,6 +73,8 @@ export interface Services {
   close(options?: { leaveInstances?: boolean }): Promise<void>;
   /** Null when instances outlive AiKore; else why they will end with it. */
   holderMissing: string | null;
+  /** Persistent (desktop) mode on this host: the backend found, or why there is none. */
+  desktop: DesktopSetup;
 }
 
 export interface BootOptions {
@@ -139,8 +142,13 @@ export async function openServices(
       { reason: holder.reason },
     );
   }
+  const desktop = chooseDesktop(config.desktop, config.dataDir);
+  if (desktop.reason !== null && config.desktop !== "off") {
+    logger.info("desktop (persistent) mode is unavailable", { reason: desktop.reason });
+  }
   const lifecycle = new InstanceLifecycle({
     holder: holder.setup,
+    desktop,
     store,
     restarts: new InstanceRestartRepository(db),
     paths,
@@ -195,6 +203,7 @@ export async function openServices(
     logs: new InstanceLogs(paths),
     baseEnv,
     holderMissing: holder.reason,
+    desktop,
     async close(options = {}) {
       lifetime.abort();
       await instances.settled();

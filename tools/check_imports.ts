@@ -49,6 +49,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
     "lib/holder",
     "lib/auth",
     "lib/gateway",
+    "lib/desktop",
   ],
   "lib/http": ["lib/auth", "lib/instances", "lib/log", "lib/db", "lib/config", "lib/guard"],
   "lib/cli": [

@@ -29,6 +29,8 @@ export interface SystemInfo {
   gpus: GpuInfo[];
   gpu_telemetry: { available: boolean; reason: string | null };
   port_range: { start: number; end: number };
+  /** Persistent (desktop) mode on this server; absent: assumed available. */
+  desktop?: { available: boolean; reason: string | null };
 }
 
 /** Props of the Dashboard island (serialised into the page). */

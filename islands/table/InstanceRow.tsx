@@ -14,6 +14,7 @@ import {
 import { rowProblems } from "../core/row_problems.ts";
 import { BlueprintSelect } from "./BlueprintSelect.tsx";
 import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
+import { DesktopToggle } from "./DesktopToggle.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
 import { PortSelect } from "./PortSelect.tsx";
@@ -115,12 +116,12 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
         />
       </td>
       <td class="cell-check">
-        <input
-          type="checkbox"
-          class={mark("persistent_mode")}
-          aria-label={`Desktop mode of ${dto.name}`}
+        <DesktopToggle
+          className={mark("persistent_mode")}
+          label={`Desktop mode of ${dto.name}`}
           checked={value("persistent_mode")}
-          onChange={(event) => set("persistent_mode", event.currentTarget.checked)}
+          desktop={d.store.system.desktop}
+          onChange={(checked) => set("persistent_mode", checked)}
         />
       </td>
       <td>

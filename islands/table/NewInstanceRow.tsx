@@ -9,6 +9,7 @@ import {
   withSlug,
 } from "../core/new_instance.ts";
 import { BlueprintSelect } from "./BlueprintSelect.tsx";
+import { DesktopToggle } from "./DesktopToggle.tsx";
 import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
@@ -129,11 +130,11 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
         />
       </td>
       <td class="cell-check">
-        <input
-          type="checkbox"
-          aria-label="Desktop mode of the new instance"
+        <DesktopToggle
+          label="Desktop mode of the new instance"
           checked={draft.persistent_mode}
-          onChange={(e) => set("persistent_mode", e.currentTarget.checked)}
+          desktop={d.store.system.desktop}
+          onChange={(checked) => set("persistent_mode", checked)}
         />
       </td>
       <td>

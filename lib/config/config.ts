@@ -1,4 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from "../log/mod.ts";
+import { DESKTOP_CHOICES, type DesktopChoice } from "../shared/desktop_choice.ts";
 
 /** Where and how AiKore runs, resolved once from the environment at start. */
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   /** The instance holder executable (AIKORE_HOLDER_BIN); "off": instances run inside AiKore;
    * undefined: the one built from source or shipped beside AiKore. */
   holderBinary: string | undefined;
+  /** Persistent (desktop) mode backend: `auto` takes KasmVNC when installed, else TigerVNC. */
+  desktop: DesktopChoice;
 }
 
 /** Thrown for a bad environment value; the message names the variable. */
@@ -137,6 +140,7 @@ export const CONFIG_DEFAULTS = {
   AIKORE_TERMINAL_LIMIT: "16",
   AIKORE_STOP_GRACE: "10",
   AIKORE_ON_SHUTDOWN: "leave",
+  AIKORE_DESKTOP: "auto",
 } as const;
 
 /**
@@ -174,5 +178,6 @@ export function loadConfig(env: Env, options: { cwd: string; stockBlueprintsDir:
     stopGraceMs: parseCount("AIKORE_STOP_GRACE", get("AIKORE_STOP_GRACE"), 1, 600) * 1000,
     onShutdown: oneOf("AIKORE_ON_SHUTDOWN", get("AIKORE_ON_SHUTDOWN"), ["leave", "stop"]),
     holderBinary: parseHolderBinary(env.AIKORE_HOLDER_BIN, options.cwd),
+    desktop: oneOf("AIKORE_DESKTOP", get("AIKORE_DESKTOP"), DESKTOP_CHOICES),
   };
 }

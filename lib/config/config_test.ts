@@ -14,6 +14,7 @@ Deno.test("the defaults resolve to the documented values", () => {
   assertEquals(config.stockBlueprintsDir, "/opt/aikore/blueprints");
   assertEquals(config.onShutdown, "leave");
   assertEquals(config.holderBinary, undefined);
+  assertEquals(config.desktop, "auto");
 });
 
 Deno.test("every variable is parsed", () => {
@@ -30,7 +31,9 @@ Deno.test("every variable is parsed", () => {
     AIKORE_STOP_GRACE: "3",
     AIKORE_ON_SHUTDOWN: "Stop",
     AIKORE_HOLDER_BIN: "bin/aikore_holder",
+    AIKORE_DESKTOP: "TigerVNC",
   }, options);
+  assertEquals(config.desktop, "tigervnc");
   assertEquals(config.onShutdown, "stop");
   assertEquals(config.holderBinary, "/srv/aikore/bin/aikore_holder");
   assertEquals(loadConfig({ AIKORE_HOLDER_BIN: "off" }, options).holderBinary, "off");
@@ -59,6 +62,7 @@ Deno.test("a bad value names its variable", () => {
     ["AIKORE_TERMINAL_LIMIT", "0"],
     ["AIKORE_STOP_GRACE", "-1"],
     ["AIKORE_ON_SHUTDOWN", "kill"],
+    ["AIKORE_DESKTOP", "x11"],
   ];
   for (const [variable, value] of cases) {
     assertThrows(() => loadConfig({ [variable]: value }, options), new RegExp(`^${variable}: `));

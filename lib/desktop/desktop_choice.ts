@@ -1,6 +1,7 @@
-/** Values of `AIKORE_DESKTOP`: which virtual-desktop backend persistent mode uses. */
-export const DESKTOP_CHOICES = ["auto", "kasmvnc", "tigervnc", "off"] as const;
-export type DesktopChoice = typeof DESKTOP_CHOICES[number];
+import { DESKTOP_CHOICES, type DesktopChoice } from "../shared/desktop_choice.ts";
+
+export { DESKTOP_CHOICES };
+export type { DesktopChoice };
 
 /** A backend that can actually run a desktop. */
 export type DesktopBackendKind = "kasmvnc" | "tigervnc";

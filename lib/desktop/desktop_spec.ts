@@ -19,6 +19,8 @@ export interface DesktopSpec {
   marker: string;
   /** Where the browser sees the web client (default "/", the instance's pool port root). */
   pathPrefix?: string;
+  /** A second prefix the web root also answers under (the dashboard's "/instance/<slug>/"). */
+  alsoAt?: string;
   /** Initial size before the viewer resizes it (default 1280×800). */
   size?: { width: number; height: number };
   /** Display numbers to choose from (default 10–99). */

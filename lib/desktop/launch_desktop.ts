@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { MARKER_VARIABLE } from "../process/mod.ts";
 import { claimDisplay } from "./claim_display.ts";
 import { DesktopStartError } from "./desktop_errors.ts";
@@ -6,7 +7,7 @@ import type { DesktopBackend } from "./find_backend.ts";
 import { kasmvncArgs, kasmvncSettings, renderKasmvncYaml } from "./kasmvnc_settings.ts";
 import type { Component } from "./spawn_component.ts";
 import type { DesktopSpec } from "./desktop_spec.ts";
-import { prepareWebRoot } from "./viewer_page.ts";
+import { normalizePrefix, prepareWebRoot } from "./viewer_page.ts";
 import { NotReadyError, readDisplayFd, waitForPort } from "./wait_ready.ts";
 import { newCookie, xauthorityBytes } from "./xauthority.ts";
 import { tigervncArgs, type XServerOptions } from "./xvnc_args.ts";
@@ -122,6 +123,10 @@ export async function launchDesktop(input: LaunchInput): Promise<LaunchedDesktop
     const timeout = input.readyTimeoutMs ?? 15_000;
     if (input.backend.websockify) {
       await prepareWebRoot(files.web, input.backend.webDir, input.prefix);
+      if (input.alsoAt) {
+        const also = normalizePrefix(input.alsoAt);
+        await prepareWebRoot(join(files.web, also), input.backend.webDir, also);
+      }
       const argv = [
         input.backend.websockify,
         "--web",

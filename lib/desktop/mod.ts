@@ -17,3 +17,5 @@ export type { SweepOptions, SweepReport } from "./sweep_desktops.ts";
 export { normalizePrefix, viewerPath } from "./viewer_page.ts";
 export { adoptDesktop, findDesktops } from "./adopt_desktop.ts";
 export type { AdoptOptions, FoundDesktop } from "./adopt_desktop.ts";
+export { startViewerFront } from "./viewer_front.ts";
+export type { ViewerFront } from "./viewer_front.ts";

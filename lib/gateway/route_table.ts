@@ -17,7 +17,7 @@ export interface RouteEntry {
   statusMessage: string | null;
   /** The public pool port. */
   port: number | null;
-  /** The app's 127.0.0.1 port while it runs. */
+  /** The app's 127.0.0.1 port while it runs (a desktop instance: its web client's). */
   appPort: number | null;
   /** The custom host name in use, or null. */
   hostname: string | null;
@@ -27,6 +27,8 @@ export interface RouteEntry {
 }
 
 const DEFAULT_ROUTING: BlueprintRouting = { proxy: "both", pathMode: "strip" };
+// The desktop's web root answers under "/" and "/instance/<slug>/" alike (lib/desktop).
+const DESKTOP_ROUTING: BlueprintRouting = { proxy: "both", pathMode: "keep" };
 
 /**
  * The live routing table nginx's per-request check reads: kept current from instance events
@@ -40,12 +42,15 @@ export class RouteTable {
   #byHost = new Map<string, RouteEntry>();
   readonly #routing = new Map<string, BlueprintRouting>();
   readonly #blueprintOf = new Map<number, string>();
+  /** Desktop instances: routed to their viewer whatever their blueprint says. */
+  readonly #desktops = new Set<number>();
 
   /** Routes for `blueprint` from now on (its metadata was read). */
   setRouting(blueprint: string, routing: BlueprintRouting): void {
     this.#routing.set(blueprint, routing);
     for (const [id, entry] of this.#byId) {
-      if (this.#blueprintOf.get(id) === blueprint) this.#byId.set(id, { ...entry, routing });
+      if (this.#blueprintOf.get(id) !== blueprint || this.#desktops.has(id)) continue;
+      this.#byId.set(id, { ...entry, routing });
     }
     this.#reindex();
   }
@@ -58,6 +63,8 @@ export class RouteTable {
   /** The instance changed (or appeared). */
   upsert(record: InstanceRecord): void {
     this.#blueprintOf.set(record.id, record.blueprint);
+    if (record.persistentMode) this.#desktops.add(record.id);
+    else this.#desktops.delete(record.id);
     this.#byId.set(record.id, {
       id: record.id,
       slug: record.slug,
@@ -65,13 +72,14 @@ export class RouteTable {
       status: record.status,
       statusMessage: record.statusMessage,
       port: record.port,
-      appPort: record.appPort,
+      // A desktop instance publishes its desktop's web client (viewer + WebSocket), not the app.
+      appPort: record.persistentMode ? record.vncPort : record.appPort,
       hostname: record.useCustomHostname && record.hostname ? record.hostname.toLowerCase() : null,
-      routing: this.#routing.get(record.blueprint) ?? DEFAULT_ROUTING,
+      routing: record.persistentMode
+        ? DESKTOP_ROUTING
+        : this.#routing.get(record.blueprint) ?? DEFAULT_ROUTING,
       unpublishable: record.invalidReason
         ? `its settings are invalid (${record.invalidReason})`
-        : record.persistentMode
-        ? "desktop (persistent) mode is not published through the gateway"
         : null,
     });
     this.#reindex();
@@ -79,6 +87,7 @@ export class RouteTable {
 
   remove(id: number): void {
     this.#byId.delete(id);
+    this.#desktops.delete(id);
     this.#blueprintOf.delete(id);
     this.#reindex();
   }

@@ -16,6 +16,8 @@ export interface InstanceLaunchPlan {
     kind: "process";
   };
   startTimeoutMs: number;
+  /** Persistent mode: the app runs on its own virtual desktop (lib/desktop) in this folder. */
+  desktop?: { instanceDir: string; slug: string };
 }
 
 export interface LaunchPlanInput {

@@ -22,6 +22,8 @@ export type { LifecycleDeps } from "./lifecycle.ts";
 export { buildLaunchPlan, inheritedEnv } from "./launch_plan.ts";
 export { type Clock, systemClock } from "./runtime/clock.ts";
 export { chooseHolder, HOLDERS_OFF } from "./runtime/holder_setup.ts";
+export { chooseDesktop } from "./runtime/desktop_setup.ts";
+export type { DesktopSetup } from "./runtime/desktop_setup.ts";
 export type { InstanceProcess } from "./runtime/instance_process.ts";
 export type { OwnerSection } from "./runtime/instance_owner.ts";
 export type { InstanceLaunchPlan } from "./launch_plan.ts";

@@ -267,13 +267,14 @@ Deno.test("version check runs in the instance environment; rebuild leaves the ma
   }
 });
 
-Deno.test("a desktop-mode instance is refused with the reason (not available in this build), nothing runs", async () => {
-  const h = await startHarness();
+Deno.test("a desktop-mode instance without a desktop backend is refused with 503 and the reason, nothing runs", async () => {
+  const h = await startHarness({ env: { AIKORE_DESKTOP: "off" } });
   try {
     const inst = await create(h, "desk", "log_ready.sh", { persistent_mode: true });
     const refused = await h.json("POST", `/api/instances/${inst.id}/start`);
     assertEquals(refused.status, 503);
-    assert(refused.body.error.message.includes("Desktop"), refused.body.error.message);
+    const message: string = refused.body.error.message;
+    assert(message.includes("Desktop") && message.includes("AIKORE_DESKTOP=off"), message);
     assertEquals(h.services.store.get(inst.id)?.status, "stopped");
     assertEquals(markedPids(h, inst.id), []);
   } finally {

@@ -23,12 +23,18 @@ export interface DashboardPageDeps {
   portRange: { start: number; end: number };
   authEnabled: boolean;
   version: string;
+  /** Persistent mode on this host (absent: not known, the toggle is shown). */
+  desktop?: { available: boolean; reason: string | null };
   /** The island bundle's manifest (default: build/manifest.json). */
   manifest?: () => Promise<BuildManifest | null>;
 }
 
 /** The system facts the dashboard shows before the first `stats` event. */
-export function systemInfoOf(gpu: GpuProvider | null, portRange: DashboardPageDeps["portRange"]) {
+export function systemInfoOf(
+  gpu: GpuProvider | null,
+  portRange: DashboardPageDeps["portRange"],
+  desktop: DashboardPageDeps["desktop"] = { available: true, reason: null },
+) {
   const devices = gpu?.available ? gpu.devices : [];
   return {
     gpus: devices.map((d) => ({ id: d.index, name: d.name, memory_total: d.memoryTotalBytes })),
@@ -37,6 +43,7 @@ export function systemInfoOf(gpu: GpuProvider | null, portRange: DashboardPageDe
       reason: gpu?.available ? null : (gpu?.reason ?? "no GPU telemetry"),
     },
     port_range: portRange,
+    desktop,
   };
 }
 
@@ -55,7 +62,7 @@ export async function dashboardProps(
     instances: deps.service.list().map((r) => deps.present(r, c)),
     order: [...deps.service.displayOrder()],
     blueprints: { stock: view("stock"), custom: view("custom") },
-    system: systemInfoOf(deps.gpu, deps.portRange),
+    system: systemInfoOf(deps.gpu, deps.portRange, deps.desktop),
     csrfToken: c.get("principal")?.csrfToken ?? null,
     authEnabled: deps.authEnabled,
     version: deps.version,

@@ -1,7 +1,10 @@
 /**
  * Cost of one persistent-mode desktop (TigerVNC + openbox + websockify + xclock, no kiosk
- * browser): start → first frame in a Chromium noVNC viewer, the desktop's RSS, its CPU while
- * idle with and without a viewer, and the bytes per second an idle viewer receives.
+ * browser): start → first frame in a Chromium noVNC viewer served as in production (noVNC's
+ * files from AiKore's viewer front, only the WebSocket relayed to websockify), the time a
+ * viewer takes to its first frame through the front and straight from websockify (which forks
+ * per HTTP request), the desktop's RSS, its CPU while idle with and without a viewer, and the
+ * bytes per second an idle viewer receives.
  *
  *   deno run --allow-all tools/bench/desktop_cost.ts
  *   DESKTOP_BENCH_ROUNDS=5 DESKTOP_BENCH_SECONDS=10 deno run --allow-all tools/bench/desktop_cost.ts
@@ -9,7 +12,7 @@
  * Needs tigervnc-standalone-server, websockify, novnc, openbox, x11-apps and Chromium.
  * Figures depend on the load of the machine: the load average is printed with them.
  */
-import { startDesktop } from "../../lib/desktop/mod.ts";
+import { startDesktop, startViewerFront } from "../../lib/desktop/mod.ts";
 import { openViewer, openViewerBrowser, waitForFrame } from "../../lib/desktop/test_support.ts";
 import { findMarkedProcesses } from "../../lib/process/mod.ts";
 
@@ -68,6 +71,8 @@ const root = await Deno.makeTempDir({ prefix: "aikore-desktop-bench-" });
 const browser = await openViewerBrowser();
 const figures = {
   firstFrameMs: [] as number[],
+  frontOpenMs: [] as number[],
+  directOpenMs: [] as number[],
   startMs: [] as number[],
   rssMb: [] as number[],
   pssMb: [] as number[],
@@ -89,10 +94,21 @@ try {
       app: { argv: ["xclock"], env: {}, cwd: root },
     });
     figures.startMs.push(performance.now() - started);
+    const front = startViewerFront({ webRoot: desktop.webRoot, wsPort: desktop.webPort });
     try {
-      const page = await openViewer(browser, `http://127.0.0.1:${desktop.webPort}/`);
+      const page = await openViewer(browser, `http://127.0.0.1:${front.port}/`);
       await waitForFrame(page, 3);
       figures.firstFrameMs.push(performance.now() - started);
+      // A second viewer (fresh browser context, nothing cached) each way, alternating order.
+      const ways = [["front", front.port], ["direct", desktop.webPort]] as const;
+      for (const [way, port] of round % 2 ? ways : [...ways].reverse()) {
+        const opened = performance.now();
+        const other = await openViewer(browser, `http://127.0.0.1:${port}/`);
+        await waitForFrame(other, 3);
+        (way === "front" ? figures.frontOpenMs : figures.directOpenMs)
+          .push(performance.now() - opened);
+        await other.close();
+      }
       let bytes = 0;
       page.on("websocket", () => {});
       const session = await page.context().newCDPSession(page);
@@ -114,6 +130,7 @@ try {
       await sleep(500);
       figures.cpuAlone.push(await idleCpu(marker));
     } finally {
+      await front.close();
       await desktop.stop();
     }
   }
@@ -126,13 +143,16 @@ const show = (values: number[], digits = 0) =>
 print(
   `desktop cost, ${ROUNDS} rounds, idle windows of ${SECONDS} s, load average ${loadAverage()}`,
 );
-print(`start → first frame in the viewer: ${show(figures.firstFrameMs)} ms`);
+print(`start → first frame in the viewer (via the front): ${show(figures.firstFrameMs)} ms`);
 print(
   `  of which startDesktop (display reserved, X, openbox, websockify, app): ${
     show(figures.startMs)
   } ms`,
 );
+print(`viewer open → first frame, noVNC from the front: ${show(figures.frontOpenMs)} ms`);
+print(`viewer open → first frame, noVNC from websockify: ${show(figures.directOpenMs)} ms`);
 print("memory of one desktop (Xvnc, openbox, websockify and its per-connection forks, xclock),");
+print("  not counting the front (it lives inside AiKore),");
 print(`  viewer connected: RSS ${show(figures.rssMb, 1)} MB; PSS ${show(figures.pssMb, 1)} MB`);
 print(`idle CPU, viewer connected: ${show(figures.cpuViewed, 2)} % of a core`);
 print(`idle CPU, no viewer: ${show(figures.cpuAlone, 2)} % of a core`);

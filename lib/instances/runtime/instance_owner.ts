@@ -267,6 +267,8 @@ export class InstanceOwner<P extends LiveProcess> {
         pidStartTicks: process.startTicks,
         startedAt: new Date(this.c.clock.now()).toISOString(),
         appPort: plan.health.kind === "http" ? plan.health.port : Number(plan.env.WEBUI_PORT),
+        vncDisplay: process.desktop?.display ?? null,
+        vncPort: process.desktop?.webPort ?? null,
         exitCode: null,
         exitSignal: null,
         statusMessage: null,
@@ -366,7 +368,7 @@ export class InstanceOwner<P extends LiveProcess> {
       pidStartTicks: null,
       exitCode: status.code,
       exitSignal: status.signal,
-      statusMessage: `The app ended by itself (${describe(status)})`,
+      statusMessage: run.process.exitNote?.() ?? `The app ended by itself (${describe(status)})`,
     });
     if (decision?.action === "restart") {
       this.#books.update({

@@ -7,6 +7,7 @@ import type { InstancePaths } from "../instance_paths.ts";
 import type { InstanceStore } from "../instance_store.ts";
 import { buildLaunchPlan, type InstanceLaunchPlan } from "../launch_plan.ts";
 import { requireValid } from "../valid_record.ts";
+import type { DesktopSetup } from "./desktop_setup.ts";
 
 /** Turns an instance row into a launch plan, creating what the plan needs on disk. */
 export type LaunchPreparer = (
@@ -21,6 +22,8 @@ export interface LaunchPreparationDeps {
   baseEnv: Record<string, string>;
   /** The blueprint helper library passed to blueprints as `AIKORE_FUNCTIONS`. */
   functionsScript: string;
+  /** Persistent mode on this host (null: never available). */
+  desktop?: DesktopSetup | null;
 }
 
 /**
@@ -37,10 +40,12 @@ export function fileLaunchPreparer(deps: LaunchPreparationDeps): LaunchPreparer 
         `The parent "${parent.name}" is ${parent.status} (it may be installing); start the satellite once it is started`,
       );
     }
-    if (record.persistentMode) {
+    if (record.persistentMode && !deps.desktop?.backend) {
       throw new DomainError(
         "unavailable",
-        "Desktop (persistent) mode is not available in this build yet; turn it off to start",
+        `Desktop (persistent) mode cannot run on this server: ${
+          deps.desktop?.reason ?? "no desktop backend"
+        }. Install the packages or turn Desktop mode off for "${record.name}"`,
       );
     }
     const owner = parent ?? record;
@@ -56,6 +61,9 @@ export function fileLaunchPreparer(deps: LaunchPreparationDeps): LaunchPreparer 
       baseEnv: deps.baseEnv,
       functionsScript: deps.functionsScript,
     });
+    if (record.persistentMode) {
+      plan.desktop = { instanceDir: deps.paths.instanceDir(record.slug), slug: record.slug };
+    }
     const instancesRoot = deps.paths.instancesRoot;
     for (const dir of plan.ensureDirs) {
       // An instance folder may hold planted links: never create folders through them.

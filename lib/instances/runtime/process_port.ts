@@ -9,6 +9,10 @@ export interface LiveProcess {
   startTicks: number;
   /** Resolves once the leader exited and its output was drained. */
   exited: Promise<ExitStatus>;
+  /** Persistent mode: the desktop the app shows on (display, loopback web client port). */
+  desktop?: { display: number; webPort: number };
+  /** Why the run ended when not by itself (e.g. its X server died); null otherwise. */
+  exitNote?: () => string | null;
 }
 
 /** Outcome of waiting for an app to become healthy. */

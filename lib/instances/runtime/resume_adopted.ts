@@ -20,6 +20,10 @@ export async function resumeAdopted<P extends LiveProcess>(
     pid: process.pid,
     pidStartTicks: process.startTicks,
     statusMessage: READOPTED_NOTE,
+    // A desktop's viewer front lives in AiKore: the re-adopted one listens on a new port.
+    ...(process.desktop
+      ? { vncDisplay: process.desktop.display, vncPort: process.desktop.webPort }
+      : {}),
   });
   const record = c.store.get(id);
   if (!record || record.status === "started") return null;
