@@ -30,6 +30,8 @@ export interface AppOptions {
   legacyDatabase?: string | null;
   /** How the gateway publishes an instance. */
   publication?: (record: InstanceRecord) => Publication;
+  /** Why AiKore is not ready yet, or null (see `AppSetup.notReady`). */
+  notReady?: () => string | null;
 }
 
 const unpublished: Publication = {
@@ -53,6 +55,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
   return createApp({
     logger: services.logger.child("http"),
     version: VERSION,
+    notReady: options.notReady ?? (() => null),
     middleware: securityMiddleware(services.auth, {
       allowedHosts: config.allowedHosts,
       listenHostname: config.listen.hostname,

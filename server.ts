@@ -46,7 +46,9 @@ export async function startServer(
   const { gpu, stats, publisher, endpoint } = edge;
   const listenHost = config.listen.hostname;
   const gateway = edge.nginx;
+  let notReady: string | null = "instances are being reconciled after the start";
   const { app } = buildApp(services, {
+    notReady: () => notReady,
     publication: (record) => publisher.publication(record),
     stats,
     gpu,
@@ -77,7 +79,11 @@ export async function startServer(
       Deno.serve({ hostname: listenHost, port: config.listen.port, onListen: () => {} }, handler),
     );
   }
-  await services.lifecycle.reconcile();
+  try {
+    await services.lifecycle.reconcile();
+  } finally {
+    notReady = null;
+  }
   edge.idle.start();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
   const dashboardUrl = `http://${

@@ -14,6 +14,12 @@ export interface AppSetup {
   api: (router: ApiRouter) => void;
   /** Adds pages, sockets and static files. */
   other?: (app: Hono<AppEnv>) => void;
+  /**
+   * Why AiKore is not ready yet (e.g. boot reconciliation still runs), or null once it is.
+   * `/healthz` answers 503 with that reason meanwhile, so that whoever waits for it (a
+   * supervisor, a health check, a test) sees statuses that are already truthful.
+   */
+  notReady?: () => string | null;
 }
 
 /** Builds the Hono app: middleware, documented API, OpenAPI document, error mapping. */
@@ -25,7 +31,10 @@ export function createApp(setup: AppSetup): { app: Hono<AppEnv>; router: ApiRout
     return c.text("Not found", 404);
   });
   for (const middleware of setup.middleware) app.use(middleware);
-  app.get("/healthz", (c) => c.text("ok"));
+  app.get("/healthz", (c) => {
+    const reason = setup.notReady?.() ?? null;
+    return reason === null ? c.text("ok") : c.text(`starting: ${reason}`, 503);
+  });
   const router = new ApiRouter(app);
   setup.api(router);
   router.route(

@@ -40,7 +40,11 @@ export class Program {
 
   constructor(readonly options: ProgramOptions) {}
 
-  async start(): Promise<void> {
+  /**
+   * Starts AiKore and waits until it is ready (/healthz 200: boot reconciliation done), or
+   * with `listening` only until it answers at all (503 while reconciliation still runs).
+   */
+  async start(wait: "ready" | "listening" = "ready"): Promise<void> {
     if (!this.#port) {
       this.#port = Number((await freeRange(1)).split("-")[0]);
       this.#range = await freeRange(10);
@@ -75,7 +79,8 @@ export class Program {
     this.#stderr = new Response(child.stderr).text();
     this.url = `http://127.0.0.1:${this.#port}`;
     for (let i = 0; i < 400; i++) {
-      if (await this.alive()) {
+      const status = await this.#health();
+      if (status === 200 || (wait === "listening" && status === 503)) {
         if (!this.token) await this.#issueToken();
         return;
       }
@@ -85,14 +90,19 @@ export class Program {
     throw new Error(`AiKore did not start: ${await this.#stderr}`);
   }
 
-  /** True while /healthz answers. */
+  /** True while /healthz answers that AiKore is up and ready. */
   async alive(): Promise<boolean> {
+    return await this.#health() === 200;
+  }
+
+  /** /healthz's status, or null while nothing listens (yet, or any more). */
+  async #health(): Promise<number | null> {
     try {
       const response = await fetch(`${this.url}/healthz`);
       await response.body?.cancel();
-      return response.ok;
+      return response.status;
     } catch {
-      return false; // not listening (yet, or any more)
+      return null;
     }
   }
 

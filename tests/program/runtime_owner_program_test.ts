@@ -143,8 +143,11 @@ Deno.test("an instance started during boot reconciliation is not killed by it", 
     }
     const installId = installIdOf(dataDir);
     await program.kill("SIGKILL");
-    await program.start();
-    // Reconciliation now spends the 3 s grace on the TERM-ignoring leftover.
+    await program.start("listening");
+    // Reconciliation now spends the 3 s grace on the TERM-ignoring leftover (/healthz says 503).
+    const health = await fetch(`${program.url}/healthz`);
+    assertEquals(health.status, 503, "not ready while reconciliation runs");
+    assert((await health.text()).startsWith("starting: "));
     const started = await program.api("POST", `/api/instances/${later}/start`);
     assertEquals(started.status, 200, JSON.stringify(started.body));
     await program.waitFor(stubborn, ["stopped"], 20_000);
