@@ -12,6 +12,7 @@ import { assert, assertEquals } from "./tests/helpers/assert.ts";
 import { type GatewayHarness, startGatewayHarness } from "./tests/helpers/gateway_harness.ts";
 import { rawUpgrade } from "./lib/nginx/testdata/raw_http.ts";
 import { IDLE_STOP_NOTE } from "./lib/shared/idle_stop.ts";
+import { print } from "./tests/helpers/print.ts";
 
 const MINUTE_MS = 2000;
 const TIMING = { idleTiming: { minuteMs: MINUTE_MS, checkEveryMs: 100 } };
@@ -158,7 +159,7 @@ Deno.test("a request wakes an idle-stopped instance once: starting page, 503 + R
       }
     }
     assert(landed, "the app answered after the starting page");
-    console.log(
+    print(
       `woken: first request → the app's 200 in ${Math.round(performance.now() - firstRequest)} ms`,
     );
     assertEquals((await landed.json()).name, "sleeper");

@@ -155,10 +155,7 @@ export async function waitForColor(page: Page | Frame, rgb: readonly number[], m
   throw new Error(`the viewer never showed rgb(${rgb}) on ${min * 100}%: ${JSON.stringify(last)}`);
 }
 
-/** Prints a line of test output (screenshot paths, listeners) to stdout. */
-export function print(line: string): void {
-  Deno.stdout.writeSync(new TextEncoder().encode(`${line}\n`));
-}
+export { print } from "../helpers/print.ts";
 
 /** Live (non-zombie) pid. */
 export function alive(pid: number): boolean {
