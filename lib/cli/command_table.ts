@@ -60,7 +60,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     section: INSTANCES,
     args: [],
     flags: [{ name: "json", help: "print the API's JSON instead of the table" }, ...API_FLAGS],
-    summary: "List the instances: id, name, status, port, GPUs, blueprint.",
+    summary: "List the instances: id, name, status, port, GPUs, idle stop, blueprint.",
     details: API_DETAILS.slice(1),
     run: listInstances,
   },
