@@ -9,6 +9,7 @@ import {
   INHERITED_FIELDS as SHARED_INHERITED_FIELDS,
   RESTART_FIELDS as SHARED_RESTART_FIELDS,
 } from "../../lib/shared/instance_fields.ts";
+import { describeIdleStop, idleStopText, idleStopValue, sameIdleStop } from "./idle_stop_text.ts";
 import { isActive } from "./status.ts";
 
 export { normalizeGpuIds };
@@ -30,6 +31,8 @@ export interface EditableValues {
   python_version: string;
   cuda_version: string;
   torch_version: string;
+  /** Minutes without a request before the instance is stopped, as typed ("" = off). */
+  idle_stop_minutes: string;
 }
 export type EditableField = keyof EditableValues;
 /** What the user changed in a row (absent = follow the server). */
@@ -49,6 +52,7 @@ export const FIELD_LABELS: Record<EditableField, string> = {
   python_version: "Python",
   cuda_version: "CUDA",
   torch_version: "Torch",
+  idle_stop_minutes: "Idle stop",
 };
 
 /** The version fields ("" = the blueprint's default). */
@@ -77,13 +81,14 @@ export function valuesOf(dto: InstanceDto): EditableValues {
     python_version: dto.python_version ?? "",
     cuda_version: dto.cuda_version ?? "",
     torch_version: dto.torch_version ?? "",
+    idle_stop_minutes: idleStopText(dto.idle_stop_minutes),
   };
 }
 
 function same<F extends EditableField>(field: F, a: EditableValues[F], b: EditableValues[F]) {
-  return field === "gpu_ids"
-    ? normalizeGpuIds(a as string) === normalizeGpuIds(b as string)
-    : a === b;
+  if (field === "gpu_ids") return normalizeGpuIds(a as string) === normalizeGpuIds(b as string);
+  if (field === "idle_stop_minutes") return sameIdleStop(a as string, b as string);
+  return a === b;
 }
 
 /** Draft fields that differ from the server (inherited fields of satellites never count). */
@@ -120,6 +125,7 @@ export function describeValue(field: EditableField, value: unknown): string {
   if (typeof value === "boolean") return value ? "on" : "off";
   if (field === "port") return value === null ? "auto" : String(value);
   if (field === "gpu_ids") return describeGpuChoice(String(value));
+  if (field === "idle_stop_minutes") return describeIdleStop(String(value));
   if ((VERSION_FIELDS as readonly string[]).includes(field) && value === "") {
     return "blueprint default";
   }
@@ -160,6 +166,7 @@ export function updateBodyOf(dto: InstanceDto, draft: Draft): Record<string, unk
     const value = draft[field];
     if (field === "gpu_ids") body.gpu_ids = normalizeGpuIds(value as string);
     else if (field === "hostname") body.hostname = value === "" ? null : value;
+    else if (field === "idle_stop_minutes") body.idle_stop_minutes = idleStopValue(value as string);
     else if ((VERSION_FIELDS as readonly string[]).includes(field)) {
       body[field] = value === "" ? null : value;
     } else body[field] = value;

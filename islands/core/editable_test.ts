@@ -74,3 +74,30 @@ Deno.test("the update body has only changed fields, and confirms restart and scr
     hostname: null,
   });
 });
+
+Deno.test("idle stop: typed minutes over the server's policy; off, 0 and spaces are no edit", () => {
+  const off = testDto({ idle_stop_minutes: null });
+  assertEquals(shownValue(off, {}, "idle_stop_minutes"), "");
+  assertEquals(shownValue(testDto({ idle_stop_minutes: 30 }), {}, "idle_stop_minutes"), "30");
+  assertEquals(dirtyFields(off, { idle_stop_minutes: "0" }), [], "0 is off, like the server");
+  assertEquals(dirtyFields(testDto({ idle_stop_minutes: 30 }), { idle_stop_minutes: " 30" }), []);
+  assertEquals(dirtyFields(off, { idle_stop_minutes: "15" }), ["idle_stop_minutes"]);
+  assertEquals(
+    changesOf(testDto({ idle_stop_minutes: 30 }), { idle_stop_minutes: "" })
+      .map((c) => `${c.label}: ${c.from} → ${c.to}`),
+    ["Idle stop: 30 min → off"],
+  );
+  assertEquals(updateBodyOf(off, { idle_stop_minutes: "15" }), { idle_stop_minutes: 15 });
+  assertEquals(updateBodyOf(testDto({ idle_stop_minutes: 30 }), { idle_stop_minutes: "" }), {
+    idle_stop_minutes: null,
+  });
+  // A running instance: the server's table says this change needs a restart.
+  assertEquals(updateBodyOf(testDto({ status: "started" }), { idle_stop_minutes: "5" }), {
+    idle_stop_minutes: 5,
+    restart: true,
+  });
+  // A bad value is sent as typed so that the server refuses it; it never reads as "off".
+  assertEquals(updateBodyOf(off, { idle_stop_minutes: "-5" }), { idle_stop_minutes: -5 });
+  assertEquals(updateBodyOf(off, { idle_stop_minutes: "5m" }), { idle_stop_minutes: "5m" });
+  assertEquals(dirtyFields(testDto({ parent_instance_id: 7 }), { idle_stop_minutes: "5" }), []);
+});

@@ -10,6 +10,7 @@ import {
 import type { SystemStats } from "../../lib/shared/stats.ts";
 import { type EditableValues, VERSION_FIELDS } from "./editable.ts";
 import { gpuChoiceProblem, NO_GPU } from "./gpu_choice.ts";
+import { idleStopTextProblem, idleStopValue } from "./idle_stop_text.ts";
 import type { GpuInfo } from "./types.ts";
 
 /** The new row's values, plus whether the user took over the slug and output path. */
@@ -47,6 +48,7 @@ export function newInstanceDraft(gpuIds: string, blueprint = ""): NewInstanceDra
     python_version: "",
     cuda_version: "",
     torch_version: "",
+    idle_stop_minutes: "",
     slugEdited: false,
     outputEdited: false,
   };
@@ -88,6 +90,8 @@ export function newInstanceProblems(
     const version = draft[field] === "" ? null : versionProblem(draft[field]);
     if (version) problems[field] = version;
   }
+  const idle = idleStopTextProblem(draft.idle_stop_minutes);
+  if (idle) problems.idle_stop_minutes = idle;
   if (draft.use_custom_hostname) {
     const host = hostnameProblem(draft.hostname);
     if (host) problems.hostname = host;
@@ -112,5 +116,6 @@ export function createBodyOf(draft: NewInstanceDraft): Record<string, unknown> {
     python_version: draft.python_version || null,
     cuda_version: draft.cuda_version || null,
     torch_version: draft.torch_version || null,
+    idle_stop_minutes: idleStopValue(draft.idle_stop_minutes),
   };
 }

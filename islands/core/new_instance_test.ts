@@ -64,6 +64,25 @@ Deno.test("the new row names its problems until it can be created", () => {
     python_version: null,
     cuda_version: null,
     torch_version: null,
+    idle_stop_minutes: null,
+  });
+});
+
+Deno.test("the new row's idle stop is off by default, checked by the server's rule, sent as minutes", () => {
+  const ok = withSlug(
+    { ...withName(newInstanceDraft("none"), "api"), base_blueprint: "e.sh" },
+    "a",
+  );
+  assertEquals(newInstanceProblems(ok), {});
+  assertEquals(createBodyOf(ok).idle_stop_minutes, null, "off by default");
+  const thirty = { ...ok, idle_stop_minutes: " 30 " };
+  assertEquals(newInstanceProblems(thirty), {});
+  assertEquals(createBodyOf(thirty).idle_stop_minutes, 30);
+  assertEquals(newInstanceProblems({ ...ok, idle_stop_minutes: "10081" }), {
+    idle_stop_minutes: "must be in 0-10080 minutes (0 or null: off)",
+  });
+  assertEquals(newInstanceProblems({ ...ok, idle_stop_minutes: "soon" }), {
+    idle_stop_minutes: "must be a whole number of minutes (0 or null: off)",
   });
 });
 

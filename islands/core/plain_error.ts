@@ -14,6 +14,7 @@ const FIELD_WORDS: Record<string, string> = {
   python_version: "Python version",
   cuda_version: "CUDA version",
   torch_version: "Torch version",
+  idle_stop_minutes: "Idle stop",
   content: "Script",
   filename: "File name",
 };

@@ -7,6 +7,7 @@ import {
 } from "../../lib/shared/identifiers.ts";
 import { type EditableField, type EditableValues, VERSION_FIELDS } from "./editable.ts";
 import { gpuChoiceProblem } from "./gpu_choice.ts";
+import { idleStopTextProblem } from "./idle_stop_text.ts";
 
 /** Field → what to fix, for the fields the user changed. */
 export function rowProblems(
@@ -21,6 +22,7 @@ export function rowProblems(
   check("name", displayNameProblem(values.name));
   check("output_path", relativePathProblem(values.output_path));
   check("gpu_ids", gpuChoiceProblem(values.gpu_ids, gpuCount));
+  check("idle_stop_minutes", idleStopTextProblem(values.idle_stop_minutes));
   for (const field of VERSION_FIELDS) {
     if (values[field] !== "") check(field, versionProblem(values[field]));
   }

@@ -21,3 +21,17 @@ Deno.test("typed values are checked while typing, only where the user changed th
     gpu_ids: "GPU 3 does not exist (this machine has 2)",
   });
 });
+
+Deno.test("a typed idle stop is checked with the server's rule once changed", () => {
+  const values = { ...valuesOf(testDto()), idle_stop_minutes: "1.5" };
+  assertEquals(rowProblems(values, new Set(), null), {});
+  assertEquals(rowProblems(values, new Set(["idle_stop_minutes"]), null), {
+    idle_stop_minutes: "must be a whole number of minutes (0 or null: off)",
+  });
+  const big = { ...values, idle_stop_minutes: "99999" };
+  assertEquals(rowProblems(big, new Set(["idle_stop_minutes"]), null), {
+    idle_stop_minutes: "must be in 0-10080 minutes (0 or null: off)",
+  });
+  const ok = { ...values, idle_stop_minutes: "10080" };
+  assertEquals(rowProblems(ok, new Set(["idle_stop_minutes"]), null), {});
+});

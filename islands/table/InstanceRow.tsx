@@ -17,6 +17,7 @@ import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { DesktopToggle } from "./DesktopToggle.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
+import { IdleStopField } from "./IdleStopField.tsx";
 import { PortSelect } from "./PortSelect.tsx";
 import { RowActions } from "./RowActions.tsx";
 import { StatusCell } from "./StatusCell.tsx";
@@ -126,6 +127,15 @@ export function InstanceRow(props: { row: RowState; handle: ComponentChildren })
       </td>
       <td>
         {RestartCell({ name: dto.name, values, set, mark })}
+        {IdleStopField({
+          name: dto.name,
+          value: value("idle_stop_minutes"),
+          dirty: dirty.has("idle_stop_minutes"),
+          problem: problems.idle_stop_minutes,
+          locked: satellite ? INHERITED : null,
+          onInput: (text) => set("idle_stop_minutes", text),
+        })}
+        {problem("idle_stop_minutes")}
       </td>
       <td>
         {VersionsCell({

@@ -13,6 +13,7 @@ import { DesktopToggle } from "./DesktopToggle.tsx";
 import { RestartCell, VersionsCell } from "./EnvironmentCells.tsx";
 import { GpuPicker } from "./GpuPicker.tsx";
 import { HostnameEditor } from "./HostnameEditor.tsx";
+import { IdleStopField } from "./IdleStopField.tsx";
 import { PortSelect } from "./PortSelect.tsx";
 
 /** The row that creates an instance; live updates never touch it (it is local state). */
@@ -139,6 +140,17 @@ export function NewInstanceRow(props: { draft: NewInstanceDraft }) {
       </td>
       <td>
         {RestartCell({ name: "the new instance", values: draft, set: setField })}
+        <IdleStopField
+          name="the new instance"
+          value={draft.idle_stop_minutes}
+          problem={problems.idle_stop_minutes}
+          onInput={(text) => set("idle_stop_minutes", text)}
+        />
+        {problems.idle_stop_minutes && (
+          <small class="field-problem" role="alert" data-problem="idle_stop_minutes">
+            Idle stop {problems.idle_stop_minutes}
+          </small>
+        )}
       </td>
       <td>
         {VersionsCell({ name: "the new instance", values: draft, set: setField, problems })}

@@ -53,27 +53,38 @@ export class ApiClient {
     return new ApiClient(url, token);
   }
 
-  /** Sends a request; the response when 2xx, else an ApiFailure with the API's reason. */
-  async send(method: string, path: string, signal?: AbortSignal): Promise<Response> {
+  /** Sends a request (`body` as JSON); the response when 2xx, else an ApiFailure with the reason. */
+  async send(
+    method: string,
+    path: string,
+    signal?: AbortSignal,
+    body?: unknown,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.#token}`,
+      accept: "application/json",
+    };
+    if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.#token}`, accept: "application/json" },
+        headers,
         ...(signal ? { signal } : {}),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ApiFailure(`cannot reach AiKore at ${this.baseUrl}: ${(error as Error).message}`);
     }
     if (response.ok) return response;
-    const body = await response.json().catch(() => null);
-    throw new ApiFailure(describeApiError(response.status, body));
+    const answer = await response.json().catch(() => null);
+    throw new ApiFailure(describeApiError(response.status, answer));
   }
 
-  /** A JSON request. */
-  async json<T>(method: string, path: string): Promise<T> {
-    const response = await this.send(method, path);
+  /** A JSON request (with `body` as JSON when given). */
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, undefined, body);
     try {
       return await response.json() as T;
     } catch {

@@ -1,10 +1,12 @@
 import { join } from "node:path";
+import { MAX_IDLE_STOP_MINUTES } from "../shared/idle_stop.ts";
 import { hashPasswordCommand, resetPasswordCommand } from "./auth_commands.ts";
 import { blueprintCheckCommand } from "./blueprint_commands.ts";
 import type { CliContext, CommandSpec, FlagSpec } from "./command_spec.ts";
 import { importDbCommand } from "./import_commands.ts";
 import { instanceAction, listInstances } from "./instance_commands.ts";
 import { instanceLogs } from "./logs_command.ts";
+import { setInstance } from "./set_command.ts";
 import { stopAllInstances } from "./stop_all_command.ts";
 import {
   createTokenCommand,
@@ -58,7 +60,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     section: INSTANCES,
     args: [],
     flags: [{ name: "json", help: "print the API's JSON instead of the table" }, ...API_FLAGS],
-    summary: "List the instances: id, name, status, port, GPUs, blueprint.",
+    summary: "List the instances: id, name, status, port, GPUs, idle stop, blueprint.",
     details: API_DETAILS.slice(1),
     run: listInstances,
   },
@@ -100,6 +102,29 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     summary: "Stop (if running) then start an instance, and wait like start.",
     details: API_DETAILS,
     run: instanceAction("restart"),
+  },
+  {
+    words: ["instances", "set"],
+    section: INSTANCES,
+    args: ["NAME"],
+    flags: [
+      {
+        name: "idle-stop",
+        value: "MINUTES|off",
+        help: "stop it after MINUTES with no request or connection " +
+          `(0 or off: never; at most ${MAX_IDLE_STOP_MINUTES})`,
+      },
+      { name: "restart", help: "confirm stopping and starting it when it runs" },
+      ...API_FLAGS,
+    ],
+    summary: "Change an instance's settings (for now its idle-stop policy).",
+    details: [
+      'Prints the setting as stored ("slug: idle stop: 30 min", "slug: idle stop: off").',
+      "An idle-stopped instance starts again on the next request to its address.",
+      "Changing it on a running instance needs --restart (AiKore refuses otherwise).",
+      ...API_DETAILS,
+    ],
+    run: setInstance,
   },
   {
     words: ["instances", "logs"],

@@ -47,10 +47,10 @@ Deno.test("instances ls, start, logs --follow, stop, restart drive a real server
     const ls = await cli(["ls"]);
     assertEquals(ls.code, 0, ls.stderr);
     const [header, row] = ls.stdout.trimEnd().split("\n");
-    assertMatch(header ?? "", /^ID\s+NAME\s+STATUS\s+PORT\s+GPUS\s+BLUEPRINT$/);
+    assertMatch(header ?? "", /^ID\s+NAME\s+STATUS\s+PORT\s+GPUS\s+IDLE\s+BLUEPRINT$/);
     assertMatch(
       row ?? "",
-      new RegExp(`^${id}\\s+web\\s+stopped\\s+${created.body.port}\\s+.*http_app\\.sh$`),
+      new RegExp(`^${id}\\s+web\\s+stopped\\s+${created.body.port}\\s+.*\\s+off\\s+http_app\\.sh$`),
     );
     const json = await cli(["ls", "--json"]);
     assertEquals(JSON.parse(json.stdout).map((i: { slug: string }) => i.slug), ["web"]);

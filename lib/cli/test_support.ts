@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "../config/mod.ts";
 import { silentLogger } from "../log/mod.ts";
-import { type RunningServer, startServer } from "../../server.ts";
+import { type RunningServer, type StartOptions, startServer } from "../../server.ts";
 import { FAST_HASHER, FIXTURE_BLUEPRINTS, freeRange } from "../../tests/helpers/harness.ts";
 import { login, TEST_PASSWORD } from "../../tests/helpers/server_harness.ts";
 
@@ -75,8 +75,13 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Starts AiKore (no nginx, fake-free: no NVML library) on an ephemeral port. */
-export async function startApiServer(): Promise<ApiServer> {
+/**
+ * Starts AiKore (no nginx, fake-free: no NVML library) on an ephemeral port; `start` may
+ * shorten the idle-stop minute.
+ */
+export async function startApiServer(
+  start: Pick<StartOptions, "idleTiming"> = {},
+): Promise<ApiServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-cli-srv-" });
   const config = loadConfig({
     AIKORE_DATA_DIR: dataDir,
@@ -90,7 +95,7 @@ export async function startApiServer(): Promise<ApiServer> {
   const server = await startServer(
     { ...config, listen: { hostname: "127.0.0.1", port: 0 } },
     silentLogger,
-    { graceMs: 2000, authHasher: FAST_HASHER },
+    { graceMs: 2000, authHasher: FAST_HASHER, ...start },
   );
   const url = server.backendUrl;
   const session = await login(url, TEST_PASSWORD);
