@@ -91,10 +91,9 @@ Deno.test("idle stop: typed minutes over the server's policy; off, 0 and spaces 
   assertEquals(updateBodyOf(testDto({ idle_stop_minutes: 30 }), { idle_stop_minutes: "" }), {
     idle_stop_minutes: null,
   });
-  // A running instance: the server's table says this change needs a restart.
+  // A running instance takes a new policy as it runs (the watcher reads it at each look).
   assertEquals(updateBodyOf(testDto({ status: "started" }), { idle_stop_minutes: "5" }), {
     idle_stop_minutes: 5,
-    restart: true,
   });
   // A bad value is sent as typed so that the server refuses it; it never reads as "off".
   assertEquals(updateBodyOf(off, { idle_stop_minutes: "-5" }), { idle_stop_minutes: -5 });

@@ -37,7 +37,6 @@ export const RESTART_FIELDS = [
   "python_version",
   "cuda_version",
   "torch_version",
-  "idle_stop_minutes",
 ] as const satisfies readonly ConfigField[];
 
 /** Fields a satellite takes from its parent and cannot change. */
