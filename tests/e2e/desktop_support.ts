@@ -21,32 +21,29 @@ ${body}
 export const WEB_COLOR = [255, 0, 255] as const;
 export const X_COLOR = [0, 255, 0] as const;
 
-/**
- * `desk_web.sh`: a small web app (a magenta page) the desktop shows in its kiosk browser, and
- * a counter on its console; `desk_x.sh`: a plain X program (xlogo on green), health = process.
- */
-export async function desktopBlueprints(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "aikore-desk-bp-" });
-  await Deno.writeTextFile(
-    `${dir}/desk_web.sh`,
-    desktopBlueprint(
-      "Desktop web",
-      "http:/",
-      `site="$INSTANCE_CONF_DIR/site"
+/** `desk_web.sh`: a small web app (a magenta page) shown in the kiosk browser, and a counter. */
+export const DESK_WEB_BLUEPRINT = desktopBlueprint(
+  "Desktop web",
+  "http:/",
+  `site="$INSTANCE_CONF_DIR/site"
 mkdir -p "$site"
 printf '%s' '<!doctype html><html><body style="margin:0;height:100vh;background:#ff00ff"><h1>desktop test page</h1></body></html>' >"$site/index.html"
 (i=0; while :; do echo "count $i"; i=$((i+1)); sleep 0.2; done) &
 exec python3 -m http.server "$WEBUI_PORT" --bind 127.0.0.1 --directory "$site"`,
-    ),
-  );
-  await Deno.writeTextFile(
-    `${dir}/desk_x.sh`,
-    desktopBlueprint(
-      "Desktop X program",
-      "process",
-      `echo "on $DISPLAY"\nexec xlogo -geometry 900x700+0+0 -bg '#00ff00' -fg '#0000ff'`,
-    ),
-  );
+);
+
+/** `desk_x.sh`: a plain X program (xlogo on green), health = process. */
+export const DESK_X_BLUEPRINT = desktopBlueprint(
+  "Desktop X program",
+  "process",
+  `echo "on $DISPLAY"\nexec xlogo -geometry 900x700+0+0 -bg '#00ff00' -fg '#0000ff'`,
+);
+
+/** A blueprints folder with `desk_web.sh` and `desk_x.sh`. */
+export async function desktopBlueprints(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "aikore-desk-bp-" });
+  await Deno.writeTextFile(`${dir}/desk_web.sh`, DESK_WEB_BLUEPRINT);
+  await Deno.writeTextFile(`${dir}/desk_x.sh`, DESK_X_BLUEPRINT);
   return dir;
 }
 
@@ -144,8 +141,13 @@ export function canvasShare(page: Page | Frame, rgb: readonly number[]) {
 }
 
 /** Waits until at least `min` of the viewer canvas shows `rgb`; returns the last measure. */
-export async function waitForColor(page: Page | Frame, rgb: readonly number[], min: number) {
-  const deadline = performance.now() + 45_000;
+export async function waitForColor(
+  page: Page | Frame,
+  rgb: readonly number[],
+  min: number,
+  timeoutMs = 45_000,
+) {
+  const deadline = performance.now() + timeoutMs;
   let last = { share: 0, w: 0, h: 0 };
   while (performance.now() < deadline) {
     last = await canvasShare(page, rgb).catch(() => last);

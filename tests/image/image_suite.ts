@@ -2,12 +2,12 @@
  * The image users deploy, built from ./Dockerfile and driven from outside like a user would:
  * run the way docker-compose.yml runs it, then /healthz, login, a web instance from a custom
  * blueprint reached through its pool port, PID 1 and users, zombie reaping, AiKore restarted by
- * the supervisor, `podman restart`, `podman stop` inside the grace, and ownership of /config.
+ * the supervisor, `podman restart`, `podman stop` inside the grace, ownership of /config, and a
+ * desktop instance (TigerVNC, openbox, kiosk Firefox ESR) seen in Chromium through its pool port.
  *
  * Not a `*_test.ts` file on purpose: it builds an image (minutes cold), so `deno task test`
  * leaves it out; `deno task test:image` (through image_suites.ts) and .ci/run run it. Skipped,
- * with the reason, only where podman cannot run at all. The desktop instance is not covered yet
- * (lib/desktop is in progress).
+ * with the reason, only where podman cannot run at all.
  */
 import { chromium } from "playwright-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
@@ -24,6 +24,7 @@ import {
   TINY_WEB_FILE,
 } from "./tiny_web_blueprint.ts";
 import { filesNotOwnedBy, waitForHealthz } from "./image_checks.ts";
+import { DESK_WEB_BLUEPRINT, waitForColor, WEB_COLOR } from "../e2e/desktop_support.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 /** Where the Dockerfile's native step leaves the holder (AiKore looks there in its source tree). */
@@ -199,6 +200,52 @@ Deno.test({
         await browser.close();
       }
     });
+
+    await t.step(
+      "screenshot: a desktop instance's kiosk browser, through its pool port",
+      async () => {
+        const saved = await client.json("POST", "/api/system/blueprints/custom", {
+          filename: "desk_web.sh",
+          content: DESK_WEB_BLUEPRINT,
+        });
+        assertEquals(saved.status, 201, JSON.stringify(saved.body));
+        const created = await client.json("POST", "/api/instances", {
+          name: "desk",
+          base_blueprint: "desk_web.sh",
+          persistent_mode: true,
+        });
+        assertEquals(created.status, 201, JSON.stringify(created.body));
+        const id = created.body.id as number;
+        const started = await client.json("POST", `/api/instances/${id}/start`);
+        assertEquals(started.status, 200, JSON.stringify(started.body));
+        const desk = await client.waitForStatus(id, "started", 180_000);
+        assert(desk.port !== null, "the desktop has a public port");
+        const anonymous = await fetch(`http://127.0.0.1:${container.hostPort(desk.port)}/`);
+        await anonymous.body?.cancel();
+        assert([401, 302].includes(anonymous.status), `anonymous viewer: ${anonymous.status}`);
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+        try {
+          const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+          const [name, value] = client.cookie.split("=", 2) as [string, string];
+          await context.addCookies([{ name, value, url: container.dashboard() }]);
+          const page = await context.newPage();
+          await page.goto(`http://127.0.0.1:${container.hostPort(desk.port)}/`);
+          const shown = await waitForColor(page, WEB_COLOR, 0.3, 120_000);
+          await Deno.mkdir(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: `${ARTIFACTS}image-desktop.png` });
+          say(`screenshot: ${ARTIFACTS}image-desktop.png ${JSON.stringify(shown)}`);
+        } finally {
+          await browser.close();
+        }
+        const stopped = await client.json("POST", `/api/instances/${id}/stop`);
+        assertEquals(stopped.status, 200, JSON.stringify(stopped.body));
+        await client.waitForStatus(id, "stopped", 60_000);
+        const desktopParts = (await containerProcesses(container)).filter((p) =>
+          /Xvnc|openbox|websockify|firefox/.test(p.args)
+        );
+        assertEquals(desktopParts.map((p) => p.args), [], "stop leaves no desktop process");
+      },
+    );
 
     await t.step("PID 1 reaps orphaned zombies", async () => {
       const spawned = await container.exec([
