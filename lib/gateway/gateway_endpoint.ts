@@ -19,6 +19,8 @@ export interface GatewayEndpointDeps {
   /** Starts instance `id` on behalf of `actor` (the page's Start button). */
   start: (id: number, actor: { actor: string; client: string | null }) => Promise<unknown>;
   logger: Logger;
+  /** Wall clock in ms (the cache deadline must be on nginx's clock); default Date.now. */
+  now?: () => number;
 }
 
 const ROUTES = new Set(["port", "path", "host"]);
@@ -58,7 +60,11 @@ function htmlResponse(body: string, status: number): Response {
  * with its Start button, and the bounce back to an instance origin after login.
  */
 export class GatewayEndpoint {
-  constructor(private readonly d: GatewayEndpointDeps) {}
+  readonly #now: () => number;
+
+  constructor(private readonly d: GatewayEndpointDeps) {
+    this.#now = d.now ?? Date.now;
+  }
 
   /** The response for `request`, or null when the path is not a gateway endpoint. */
   handle(request: Request, url: URL): Promise<Response> | Response | null {
@@ -83,10 +89,15 @@ export class GatewayEndpoint {
           headers: { [CHECK_HEADERS.login]: decision.url },
         });
       case "app": {
+        // nginx rebuilds the URI itself (see CHECK_HEADERS.kind), so this answer fits every
+        // URI of the route and may be cached until the end of this second: a logout, a
+        // password change or a revoked token is seen by any request a second later.
+        const strip = request.route === "path" && decision.uri !== request.uri;
         const out = new Headers({
           [CHECK_HEADERS.port]: String(decision.port),
           [CHECK_HEADERS.uri]: decision.uri,
-          [CHECK_HEADERS.kind]: "app",
+          [CHECK_HEADERS.kind]: strip ? "app_strip" : "app",
+          [CHECK_HEADERS.cacheUntil]: `@${Math.floor(this.#now() / 1000)}`,
         });
         if (decision.prefix) out.set("x-aikore-prefix", decision.prefix);
         return new Response(null, { status: 204, headers: out });

@@ -32,6 +32,12 @@ export interface RenderSettings {
   shutdownTimeoutSec?: number;
   /** Default 2. */
   workerProcesses?: number;
+  /**
+   * Keep AiKore's "pass, to this port" answers in an nginx cache for the rest of the current
+   * second (AiKore says how long with `X-Accel-Expires`). Default true; false asks AiKore on
+   * every request (the benchmark's "before").
+   */
+  authCache?: boolean;
   /** `user` directive (only meaningful when AiKore runs as root); null/absent = omit. */
   workerUser?: string | null;
 }
@@ -39,6 +45,7 @@ export interface RenderSettings {
 /** Validated render settings with their defaults filled in. */
 export interface ResolvedRenderSettings {
   shutdownTimeoutSec: number;
+  authCache: boolean;
   workerProcesses: number;
   workerUser: string | null;
 }
@@ -53,8 +60,17 @@ export const CHECK_HEADERS = {
   port: "X-AiKore-Upstream",
   /** The request URI sent there. */
   uri: "X-AiKore-Uri",
-  /** `app` or `page`: a page gets AiKore's cookie and token, an app never does. */
+  /**
+   * `app` (the request URI unchanged), `app_strip` (without `/instance/<slug>`) or `page` (the
+   * URI in X-AiKore-Uri): a page gets AiKore's cookie and token, an app never does. An app's
+   * URI is rebuilt by nginx, so one cached answer serves every URI of that route.
+   */
   kind: "X-AiKore-Kind",
   /** On 401: where a browser is sent to log in. */
   login: "X-AiKore-Login",
+  /**
+   * On a pass to an app: `@<unix second>`, nginx may reuse the answer through that second
+   * (never longer, so revocations are seen within 1 s). Absent: never reused.
+   */
+  cacheUntil: "X-Accel-Expires",
 } as const;

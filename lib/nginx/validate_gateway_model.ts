@@ -130,6 +130,7 @@ export function resolveRenderSettings(settings: RenderSettings = {}): ResolvedRe
     shutdownTimeoutSec: settings.shutdownTimeoutSec ?? 10,
     workerProcesses: settings.workerProcesses ?? 2,
     workerUser: settings.workerUser ?? null,
+    authCache: settings.authCache ?? true,
   };
   const problems: string[] = [];
   const { shutdownTimeoutSec: timeout, workerProcesses: workers, workerUser: user } = resolved;
@@ -142,6 +143,7 @@ export function resolveRenderSettings(settings: RenderSettings = {}): ResolvedRe
   if (user !== null && (typeof user !== "string" || !USER_RE.test(user))) {
     problems.push(`workerUser ${JSON.stringify(user)} is not a user name`);
   }
+  if (typeof resolved.authCache !== "boolean") problems.push("authCache must be true or false");
   if (problems.length > 0) throw new InvalidGatewayModelError(problems);
   return resolved;
 }
