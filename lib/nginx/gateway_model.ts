@@ -33,11 +33,12 @@ export interface RenderSettings {
   /** Default 2. */
   workerProcesses?: number;
   /**
-   * Keep AiKore's "pass, to this port" answers in an nginx cache for the rest of the current
-   * second (AiKore says how long with `X-Accel-Expires`). Default true; false asks AiKore on
-   * every request (the benchmark's "before").
+   * Where nginx keeps AiKore's "pass, to this port" answers for the rest of the current second
+   * (AiKore says how long with `X-Accel-Expires`): a folder the workers can reach (they run as
+   * `nobody` under a root master, so not under a private data dir). Null/absent: AiKore is
+   * asked on every request (the benchmark's "before").
    */
-  authCache?: boolean;
+  authCacheDir?: string | null;
   /** `user` directive (only meaningful when AiKore runs as root); null/absent = omit. */
   workerUser?: string | null;
 }
@@ -45,7 +46,7 @@ export interface RenderSettings {
 /** Validated render settings with their defaults filled in. */
 export interface ResolvedRenderSettings {
   shutdownTimeoutSec: number;
-  authCache: boolean;
+  authCacheDir: string | null;
   workerProcesses: number;
   workerUser: string | null;
 }

@@ -142,14 +142,14 @@ function servers(model: GatewayModel, listenHost: string, cached: boolean): stri
 }
 
 /**
- * Where check answers are cached: small files under the temp dir, a key zone of ~8,000
+ * Where check answers are cached: small files, a key zone of ~8,000
  * entries; each lives for under a second, so `inactive` soon clears them.
  */
-function authCachePath(paths: NginxPaths): string[] {
+function authCachePath(dir: string): string[] {
   return [
     d(
       "proxy_cache_path",
-      quotedPath(`${paths.tempDir}/auth`),
+      quotedPath(dir),
       "levels=1",
       `keys_zone=${AUTH_CACHE_ZONE}:1m`,
       "max_size=32m",
@@ -211,8 +211,8 @@ export function renderNginxConfig(
         d("keepalive", 128),
         d("keepalive_requests", 100000),
       ]),
-      ...(resolved.authCache ? authCachePath(paths) : []),
-      ...servers(model, listenHost, resolved.authCache),
+      ...(resolved.authCacheDir === null ? [] : authCachePath(resolved.authCacheDir)),
+      ...servers(model, listenHost, resolved.authCacheDir !== null),
     ]),
   ];
   return lines.join("\n") + "\n";

@@ -51,7 +51,7 @@ export function backendLocation(trust: BackendTrust | null): string[] {
   ];
 }
 
-/** The nginx cache zone holding AiKore's check answers (see `authCacheLines`). */
+/** The nginx cache zone holding AiKore's check answers (see `authCachePath`). */
 export const AUTH_CACHE_ZONE = "aikore_auth";
 
 /** The internal location of the check that skips the cache (after a 502 from a cached port). */

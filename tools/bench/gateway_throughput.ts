@@ -64,7 +64,7 @@ async function startNginx(
 
 /** The config of `model` without auth_request: the app's port written into proxy_pass. */
 function withoutAuth(model: GatewayModel, paths: ReturnType<typeof nginxPaths>, appPort: number) {
-  return renderNginxConfig(model, paths, { authCache: false }).split("\n")
+  return renderNginxConfig(model, paths).split("\n")
     .filter((line) => !/^\s*auth_request /.test(line))
     .map((line) => line.replace("$aikore_port$aikore_target_uri", `${appPort}$request_uri`))
     .join("\n");
@@ -130,7 +130,7 @@ const rendered =
     renderNginxConfig(m, paths, settings);
 const after = new NginxGateway({ binary: NGINX, dataDir: `${dir}/after`, logger: silentLogger });
 await after.start(model(d1, p1));
-const before = await startNginx(`${dir}/before`, rendered({ authCache: false }, model(d2, p2)));
+const before = await startNginx(`${dir}/before`, rendered({}, model(d2, p2)));
 const plain = await startNginx(
   `${dir}/plain`,
   (paths) => withoutAuth(model(d3, p3), paths, app.port),
