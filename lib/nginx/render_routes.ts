@@ -93,6 +93,8 @@ function checkLocation(
     // Only answers AiKore marks with X-Accel-Expires (a pass to an app) are stored, never a
     // refusal, a login or a page; "refresh" asks AiKore and stores its newer answer.
     ...(cache === "off" ? [] : [
+      // nginx stores only what it buffers (the http block turns buffering off for apps).
+      d("proxy_buffering", "on"),
       d("proxy_cache", AUTH_CACHE_ZONE),
       d("proxy_cache_key", cacheKey(route)),
       ...(cache === "refresh" ? [d("proxy_cache_bypass", 1)] : []),
