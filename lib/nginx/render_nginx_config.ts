@@ -75,11 +75,14 @@ function maps(sessionCookieName: string | undefined): string[] {
       d('"~*^\\s*bearer\\s+aik_"', '""'),
     ]),
     // AiKore's own pages (not serving, starting) need the session; apps never get it.
+    // volatile: a retry after a refused cached port gets a new check answer, maybe a page.
     ...block("map $aikore_kind $aikore_out_cookie", [
+      d("volatile"),
       d("default", appCookie),
       d("page", "$http_cookie"),
     ]),
     ...block("map $aikore_kind $aikore_out_authorization", [
+      d("volatile"),
       d("default", "$aikore_app_authorization"),
       d("page", "$http_authorization"),
     ]),
@@ -104,6 +107,7 @@ function targetUriMaps(): string[] {
       d('"~^/instance/[^/?]+(?<aikore_query>\\?.*)$"', "/$aikore_query"),
     ]),
     ...block("map $aikore_kind $aikore_target_uri", [
+      d("volatile"),
       d("default", "$request_uri"),
       d("app_strip", "$aikore_stripped_uri"),
       d("page", "$aikore_uri"),
