@@ -1,8 +1,21 @@
-import { constantTimeEqual, type Principal } from "../auth/mod.ts";
+import {
+  constantTimeEqual,
+  DEFAULT_LIFETIMES,
+  type Principal,
+  readCookies,
+  SESSION_COOKIE,
+  sessionCookie,
+} from "../auth/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "../nginx/mod.ts";
+import {
+  CHECK_HEADERS,
+  GATEWAY_CHECK_PATH,
+  GATEWAY_INTERNAL_PREFIX,
+  LOGIN_CLAIM_PATH,
+} from "../nginx/mod.ts";
 import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
-import { loginReturnTarget } from "./login_return.ts";
+import { dashboardLoginUrl, loginReturnTarget } from "./login_return.ts";
+import { LoginTickets } from "./login_tickets.ts";
 import { notServingPage, PAGE_CSP, pageStatus, returnPage } from "./not_serving_page.ts";
 import type { RouteTable } from "./route_table.ts";
 
@@ -61,16 +74,19 @@ function htmlResponse(body: string, status: number): Response {
  */
 export class GatewayEndpoint {
   readonly #now: () => number;
+  readonly #tickets: LoginTickets;
 
   constructor(private readonly d: GatewayEndpointDeps) {
     this.#now = d.now ?? Date.now;
+    this.#tickets = new LoginTickets(this.#now);
   }
 
   /** The response for `request`, or null when the path is not a gateway endpoint. */
   handle(request: Request, url: URL): Promise<Response> | Response | null {
     if (url.pathname === GATEWAY_CHECK_PATH) return this.check(request.headers);
     if (url.pathname === GATEWAY_PAGE_PATH) return this.page(request, url);
-    if (url.pathname === LOGIN_RETURN_PATH) return this.loginReturn(url);
+    if (url.pathname === LOGIN_RETURN_PATH) return this.loginReturn(request, url);
+    if (url.pathname === LOGIN_CLAIM_PATH) return this.claim(request, url);
     return null;
   }
 
@@ -83,11 +99,11 @@ export class GatewayEndpoint {
     switch (decision.kind) {
       case "refuse":
         return new Response(null, { status: 403 });
-      case "login":
-        return new Response(null, {
-          status: 401,
-          headers: { [CHECK_HEADERS.login]: decision.url },
-        });
+      case "login": {
+        const name = hostName(request.host) ?? "";
+        const login = dashboardLoginUrl(decision.url, name, this.d.settings.dashboardNames);
+        return new Response(null, { status: 401, headers: { [CHECK_HEADERS.login]: login } });
+      }
       case "app": {
         // nginx rebuilds the URI itself (see CHECK_HEADERS.kind), so this answer fits every
         // URI of the route and may be cached until the end of this second: a logout, a
@@ -172,15 +188,54 @@ export class GatewayEndpoint {
     return null;
   }
 
-  private loginReturn(url: URL): Response {
+  private loginReturn(request: Request, url: URL): Response {
     const target = loginReturnTarget(url.searchParams.get("to"), {
       dashboardPort: this.d.settings.dashboardPort,
       dashboardNames: this.d.settings.dashboardNames,
       poolRange: this.d.settings.poolRange,
     }, this.d.table);
     if (target === null) return new Response(null, { status: 303, headers: { location: "/" } });
+    const back = new URL(target);
     // A page, not a redirect: the login form's CSP (form-action 'self') stops a form's
     // redirect chain at another origin, and the instance port is another origin.
-    return htmlResponse(returnPage(target), 200);
+    if (this.d.settings.dashboardNames.includes(back.hostname.toLowerCase())) {
+      return htmlResponse(returnPage(target), 200);
+    }
+    // A custom host name has cookies of its own: its origin gets the session by a ticket.
+    const sessionId = this.#sessionId(request.headers);
+    if (sessionId === null) {
+      const next = encodeURIComponent(`${url.pathname}${url.search}`);
+      return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
+    }
+    const ticket = this.#tickets.issue(sessionId, target);
+    return htmlResponse(returnPage(`${back.origin}${LOGIN_CLAIM_PATH}?ticket=${ticket}`), 200);
+  }
+
+  /** The raw id of the request's valid session cookie (a decoy copy may come first). */
+  #sessionId(headers: Headers): string | null {
+    for (const id of readCookies(headers.get("cookie"), SESSION_COOKIE)) {
+      const only = new Headers({ cookie: `${SESSION_COOKIE}=${id}` });
+      if (this.d.authenticate(only)?.kind === "session") return id;
+    }
+    return null;
+  }
+
+  /**
+   * A custom host name's origin redeems its ticket: the session cookie is set for this host
+   * and a page (a same-site navigation, so the Strict cookie goes along) leads to the app.
+   */
+  private claim(request: Request, url: URL): Response {
+    const host = (request.headers.get("host") ?? "").toLowerCase();
+    const held = this.#tickets.redeem(url.searchParams.get("ticket") ?? "", host);
+    if (held === null) return new Response(null, { status: 303, headers: { location: "/" } });
+    const response = htmlResponse(returnPage(held.target), 200);
+    response.headers.append(
+      "set-cookie",
+      sessionCookie(held.sessionId, {
+        secure: request.headers.get("x-forwarded-proto") === "https",
+        maxAgeSeconds: DEFAULT_LIFETIMES.absoluteMs / 1000,
+      }),
+    );
+    return response;
   }
 }

@@ -53,6 +53,11 @@ export interface ResolvedRenderSettings {
 
 /** Internal path nginx's auth subrequest goes to on AiKore's server. */
 export const GATEWAY_CHECK_PATH = "/_aikore/gateway/check";
+/**
+ * Where a custom host name's origin redeems a login ticket (sets the session cookie on that
+ * host); nginx passes it to AiKore on the instance plane without the auth check.
+ */
+export const LOGIN_CLAIM_PATH = "/_aikore/claim";
 /** Prefix of AiKore's gateway-only endpoints (refused when asked for from outside). */
 export const GATEWAY_INTERNAL_PREFIX = "/_aikore/gateway/";
 /** Response headers of the check that nginx reads with `auth_request_set`. */

@@ -1,7 +1,13 @@
 import { block, directive as d, quotedPath } from "./config_text.ts";
 import type { GatewayModel, RenderSettings } from "./gateway_model.ts";
 import { configPathProblem, type NginxPaths } from "./nginx_paths.ts";
-import { AUTH_CACHE_ZONE, backendLocation, instanceRoute, serverHead } from "./render_routes.ts";
+import {
+  AUTH_CACHE_ZONE,
+  backendLocation,
+  claimLocation,
+  instanceRoute,
+  serverHead,
+} from "./render_routes.ts";
 import {
   assertValidGatewayModel,
   InvalidGatewayModelError,
@@ -130,6 +136,7 @@ function servers(model: GatewayModel, listenHost: string, cached: boolean): stri
     lines.push(
       ...block("server", [
         ...serverHead(dashboard, [], true),
+        ...claimLocation(trust),
         ...instanceRoute("location /", "host", cookie, trust, cached),
       ]),
     );
@@ -138,6 +145,7 @@ function servers(model: GatewayModel, listenHost: string, cached: boolean): stri
     lines.push(
       ...block("server", [
         ...model.poolPorts.map((port) => d("listen", `${listenHost}:${port}`)),
+        ...claimLocation(trust),
         ...instanceRoute("location /", "port", cookie, trust, cached),
       ]),
     );

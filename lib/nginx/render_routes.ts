@@ -1,5 +1,10 @@
 import { block, directive as d } from "./config_text.ts";
-import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "./gateway_model.ts";
+import {
+  CHECK_HEADERS,
+  GATEWAY_CHECK_PATH,
+  GATEWAY_INTERNAL_PREFIX,
+  LOGIN_CLAIM_PATH,
+} from "./gateway_model.ts";
 
 /** The URL path prefix of an instance on the dashboard port. */
 export function instancePathPrefix(slug: string): string {
@@ -65,6 +70,20 @@ const RECHECK_LOCATION = "/_aikore_gateway_recheck";
 function cacheKey(route: RouteKind): string {
   const slug = route === "path" ? "$aikore_path_slug" : "";
   return `"${route}|$server_port|$http_host|${slug}|$http_authorization|$http_cookie"`;
+}
+
+/**
+ * On an instance origin (pool port, custom host name): AiKore's one-time login ticket is
+ * redeemed here without the check (the browser has no cookie for this host yet).
+ */
+export function claimLocation(trust: BackendTrust | null): string[] {
+  return block(`location = ${LOGIN_CLAIM_PATH}`, [
+    d("proxy_pass", "http://aikore_backend"),
+    d("proxy_set_header", "Host", "$http_host"),
+    d("proxy_set_header", "Connection", '""'),
+    ...forwardedHeaders,
+    ...trustHeaders(trust),
+  ]);
 }
 
 /** The subrequest asking AiKore "may this pass, and where to?" for `route`. */
