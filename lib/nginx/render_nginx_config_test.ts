@@ -72,8 +72,17 @@ Deno.test("the config names no instance: one server on every pool port, one for 
     find(body(s), "listen").some((l) => l.args[1] === "default_server")
   );
   assertEquals(hosts.map((s) => one(body(s), "listen").args), [["0.0.0.0:9000", "default_server"]]);
-  const custom = header(one(body(hosts[0] as NginxDirective), "location", "="), "X-AiKore-Route");
+  const hostServer = hosts[0] as NginxDirective;
+  const custom = header(
+    one(body(hostServer), "location", "=", "/_aikore_gateway_check"),
+    "X-AiKore-Route",
+  );
   assertEquals(custom, ["host"]);
+  for (const origin of [hostServer, pool[0] as NginxDirective]) {
+    const claim = one(body(origin), "location", "=", "/_aikore/claim");
+    assertEquals(one(body(claim), "proxy_pass").args, ["http://aikore_backend"]);
+    assertEquals(find(body(claim), "auth_request"), [], "the ticket is the credential");
+  }
   assertEquals(renderNginxConfig({ ...model, poolPorts: [19001] }, paths) === text, false);
 });
 
