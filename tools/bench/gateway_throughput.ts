@@ -4,7 +4,8 @@
  * managed NGINX configs rendered by lib/nginx: "after" (auth_request whose answers nginx may
  * reuse through the current second), "before" (the same config with the cache off: AiKore
  * is asked on every request) and "no auth" (the same config with the auth_request lines
- * removed and the app's port written into proxy_pass). AiKore's check is the real
+ * removed and the app's port written into proxy_pass), plus that last one with keepalive to
+ * the app (what apps on fixed, rendered upstream ports would allow). AiKore's check is the real
  * `GatewayEndpoint` over the real `AuthService` and SQLite (gateway_bench_server.ts, its own
  * process). Prints req/s, latency, the port/direct and auth/no-auth ratios (target ≥ 0.95) and
  * the CPU of nginx and of AiKore per proxied request. Load: wrk (1 thread) when installed,
@@ -114,7 +115,7 @@ const loadAverage = async () =>
   (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 const dir = await Deno.makeTempDir({ prefix: "aikore-bench-" });
 const app = await startServer("app");
-const [d1 = 0, p1 = 0, d2 = 0, p2 = 0, d3 = 0, p3 = 0] = freePorts(6);
+const [d1 = 0, p1 = 0, d2 = 0, p2 = 0, d3 = 0, p3 = 0, d4 = 0, p4 = 0] = freePorts(8);
 const backend = await startServer("auth", [String(app.port), String(p1), String(p2)]);
 const AUTH = { Cookie: backend.cookie };
 const model = (dashboardPort: number, pool: number): GatewayModel => ({
@@ -135,12 +136,24 @@ const plain = await startNginx(
   `${dir}/plain`,
   (paths) => withoutAuth(model(d3, p3), paths, app.port),
 );
+// What keepalive to the app would add (apps on ports from a fixed range, rendered as upstreams).
+const pooled = await startNginx(
+  `${dir}/pooled`,
+  (paths) =>
+    withoutAuth(model(d4, p4), paths, app.port)
+      .replace(
+        "  upstream aikore_backend {",
+        `  upstream bench_app {\n    server 127.0.0.1:${app.port};\n    keepalive 64;\n  }\n  upstream aikore_backend {`,
+      )
+      .replaceAll(`http://127.0.0.1:${app.port}$request_uri`, "http://bench_app$request_uri"),
+);
 const url = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
 const urls = {
   direct: url(app.port, "/small"),
   after: url(p1, "/small"),
   before: url(p2, "/small"),
   plain: url(p3, "/small"),
+  pooled: url(p4, "/small"),
   path: url(d1, "/instance/bench/small"),
   workDirect: url(app.port, "/work"),
   workAfter: url(p1, "/work"),
@@ -152,6 +165,7 @@ const groups: Partial<Record<Key, { pgrp: number }>> = {
   after: { pgrp: after.status.pid ?? 0 },
   before,
   plain,
+  pooled,
 };
 
 try {
@@ -195,6 +209,7 @@ try {
   print(row("  port route, auth cached (after)", b.after));
   print(row("  port route, auth each request (before)", b.before));
   print(row("  port route, no auth_request", b.plain));
+  print(row("  no auth, app upstream keepalive", b.pooled));
   print(row("  path route, auth cached (after)", b.path));
   print(row("  direct, app working ~0.5 ms", b.workDirect));
   print(row("  port route, same app, after", b.workAfter));
@@ -226,6 +241,7 @@ try {
       ratio(b.workAfter, b.workPlain)
     }`,
   );
+  print(`  no auth with app keepalive / direct  ${ratio(b.pooled, b.direct)} (not shipped)`);
   print(`  path / direct, after                         ${ratio(b.path, b.direct)}`);
   const serialMs = (r: LoadResult) => 1000 / r.requestsPerSec;
   print(
@@ -234,7 +250,7 @@ try {
     } ms, after ${(serialMs(s.after) - serialMs(s.plain)).toFixed(3)} ms`,
   );
   print("CPU per proxied request (13-byte app, warm-ups included):");
-  for (const key of ["before", "after", "plain"] as Key[]) {
+  for (const key of ["before", "after", "plain", "pooled"] as Key[]) {
     print(
       `  ${key.padEnd(7)} nginx ${perRequest(cpu.nginx[key], key)}, AiKore ${
         perRequest(cpu.aikore[key], key)
@@ -245,7 +261,7 @@ try {
     "re-run: deno run --allow-all tools/bench/gateway_throughput.ts [seconds=3] [connections=32] [rounds=3]",
   );
 } finally {
-  await Promise.all([before.stop(), plain.stop(), after.stop()]);
+  await Promise.all([before.stop(), plain.stop(), pooled.stop(), after.stop()]);
   await Promise.all([app.stop(), backend.stop()]);
   await Deno.remove(dir, { recursive: true });
 }
