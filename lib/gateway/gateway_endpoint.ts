@@ -107,7 +107,9 @@ export class GatewayEndpoint {
       case "app": {
         // nginx rebuilds the URI itself (see CHECK_HEADERS.kind), so this answer fits every
         // URI of the route and may be cached until the end of this second: a logout, a
-        // password change or a revoked token is seen by any request a second later.
+        // password change or a revoked token is seen by any request a second later, and
+        // each client's activity (per credentials, host and port) still reaches AiKore at
+        // least once in every second it makes requests.
         const strip = request.route === "path" && decision.uri !== request.uri;
         const out = new Headers({
           [CHECK_HEADERS.port]: String(decision.port),
