@@ -123,7 +123,10 @@ export class NginxGateway {
       if (this.state !== "new") throw new Error("The gateway was already started");
       await preparePrefix(this.options.binary, this.store, this.log);
       if (this.options.authCache !== false) {
-        this.settings.authCacheDir = await createAuthCacheDir(this.log);
+        this.settings.authCacheDir = await createAuthCacheDir(
+          `${this.paths.prefix}/auth_cache_dir`,
+          this.log,
+        );
       }
       let installed: PreparedConfig | null = null;
       let outcome: Outcome;
