@@ -1,11 +1,4 @@
-import {
-  constantTimeEqual,
-  DEFAULT_LIFETIMES,
-  type Principal,
-  readCookies,
-  SESSION_COOKIE,
-  sessionCookie,
-} from "../auth/mod.ts";
+import { constantTimeEqual, type Principal } from "../auth/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import {
   CHECK_HEADERS,
@@ -14,9 +7,10 @@ import {
   LOGIN_CLAIM_PATH,
 } from "../nginx/mod.ts";
 import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
-import { dashboardLoginUrl, loginReturnTarget } from "./login_return.ts";
-import { LoginTickets } from "./login_tickets.ts";
-import { notServingPage, PAGE_CSP, pageStatus, returnPage } from "./not_serving_page.ts";
+import { htmlResponse } from "./html_response.ts";
+import { LoginFlow } from "./login_flow.ts";
+import { dashboardLoginUrl } from "./login_return.ts";
+import { notServingPage, pageStatus } from "./not_serving_page.ts";
 import type { RouteTable } from "./route_table.ts";
 
 /** Path of the page nginx shows instead of an app that is not serving. */
@@ -54,19 +48,6 @@ function checkRequest(headers: Headers, authenticated: boolean): CheckRequest | 
   };
 }
 
-function htmlResponse(body: string, status: number): Response {
-  return new Response(body, {
-    status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": PAGE_CSP,
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-    },
-  });
-}
-
 /**
  * AiKore's side of the gateway, answered before the app's routing and middleware because it
  * runs on every proxied request: the check (may it pass, and where to), the not-serving page
@@ -74,19 +55,19 @@ function htmlResponse(body: string, status: number): Response {
  */
 export class GatewayEndpoint {
   readonly #now: () => number;
-  readonly #tickets: LoginTickets;
+  readonly #login: LoginFlow;
 
   constructor(private readonly d: GatewayEndpointDeps) {
     this.#now = d.now ?? Date.now;
-    this.#tickets = new LoginTickets(this.#now);
+    this.#login = new LoginFlow(d.table, d.settings, d.authenticate, this.#now);
   }
 
   /** The response for `request`, or null when the path is not a gateway endpoint. */
   handle(request: Request, url: URL): Promise<Response> | Response | null {
     if (url.pathname === GATEWAY_CHECK_PATH) return this.check(request.headers);
     if (url.pathname === GATEWAY_PAGE_PATH) return this.page(request, url);
-    if (url.pathname === LOGIN_RETURN_PATH) return this.loginReturn(request, url);
-    if (url.pathname === LOGIN_CLAIM_PATH) return this.claim(request, url);
+    if (url.pathname === LOGIN_RETURN_PATH) return this.#login.returnTo(request, url);
+    if (url.pathname === LOGIN_CLAIM_PATH) return this.#login.claim(request, url);
     return null;
   }
 
@@ -188,56 +169,5 @@ export class GatewayEndpoint {
       return "Refused: the form is outdated; reload the page.";
     }
     return null;
-  }
-
-  private loginReturn(request: Request, url: URL): Response {
-    const target = loginReturnTarget(url.searchParams.get("to"), {
-      dashboardPort: this.d.settings.dashboardPort,
-      dashboardNames: this.d.settings.dashboardNames,
-      poolRange: this.d.settings.poolRange,
-    }, this.d.table);
-    if (target === null) return new Response(null, { status: 303, headers: { location: "/" } });
-    const back = new URL(target);
-    // A page, not a redirect: the login form's CSP (form-action 'self') stops a form's
-    // redirect chain at another origin, and the instance port is another origin.
-    if (this.d.settings.dashboardNames.includes(back.hostname.toLowerCase())) {
-      return htmlResponse(returnPage(target), 200);
-    }
-    // A custom host name has cookies of its own: its origin gets the session by a ticket.
-    const sessionId = this.#sessionId(request.headers);
-    if (sessionId === null) {
-      const next = encodeURIComponent(`${url.pathname}${url.search}`);
-      return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
-    }
-    const ticket = this.#tickets.issue(sessionId, target);
-    return htmlResponse(returnPage(`${back.origin}${LOGIN_CLAIM_PATH}?ticket=${ticket}`), 200);
-  }
-
-  /** The raw id of the request's valid session cookie (a decoy copy may come first). */
-  #sessionId(headers: Headers): string | null {
-    for (const id of readCookies(headers.get("cookie"), SESSION_COOKIE)) {
-      const only = new Headers({ cookie: `${SESSION_COOKIE}=${id}` });
-      if (this.d.authenticate(only)?.kind === "session") return id;
-    }
-    return null;
-  }
-
-  /**
-   * A custom host name's origin redeems its ticket: the session cookie is set for this host
-   * and a page (a same-site navigation, so the Strict cookie goes along) leads to the app.
-   */
-  private claim(request: Request, url: URL): Response {
-    const host = (request.headers.get("host") ?? "").toLowerCase();
-    const held = this.#tickets.redeem(url.searchParams.get("ticket") ?? "", host);
-    if (held === null) return new Response(null, { status: 303, headers: { location: "/" } });
-    const response = htmlResponse(returnPage(held.target), 200);
-    response.headers.append(
-      "set-cookie",
-      sessionCookie(held.sessionId, {
-        secure: request.headers.get("x-forwarded-proto") === "https",
-        maxAgeSeconds: DEFAULT_LIFETIMES.absoluteMs / 1000,
-      }),
-    );
-    return response;
   }
 }
