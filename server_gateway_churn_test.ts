@@ -1,26 +1,46 @@
 /**
  * Instance changes never touch nginx (real AiKore, real nginx, real apps): across 50
- * start/stop cycles of instance B (renamed in 20 of them) nginx logs 0 reloads, while a
- * WebSocket through instance A's port keeps echoing, a rate-limited download through A
- * completes with the right checksum, and the dashboard's event stream never reconnects.
+ * start/stop cycles of instance B (renamed in the first 20) nginx logs 0 reloads, while a
+ * WebSocket through instance A's port keeps echoing, a 100 MB download through A, rate-limited
+ * by the app, spans all 20 renamed cycles and completes with the checksum the app computed,
+ * and the dashboard's event stream never reconnects.
  */
+import { createHash } from "node:crypto";
 import { assert, assertEquals } from "./tests/helpers/assert.ts";
-import { downloadByte } from "./tests/fixtures/gateway/plane_app.ts";
 import { startGatewayHarness } from "./tests/helpers/gateway_harness.ts";
 
 const CYCLES = 50;
 const RENAMED_CYCLES = 20;
-const DOWNLOAD_BYTES = 24 * 1024 * 1024;
+const DOWNLOAD_BYTES = 100 * 1024 * 1024;
+/** About 17 s for the whole download: the app sleeps between 64 KiB blocks. */
+const RATE_KIB_PER_SEC = 6 * 1024;
+/** Past this the client stops reading until the renamed cycles are over (never before). */
+const HOLD_AT = DOWNLOAD_BYTES - 4 * 1024 * 1024;
 
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function expectedDownload(): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(DOWNLOAD_BYTES);
-  for (let i = 0; i < out.length; i++) out[i] = downloadByte(i);
-  return out;
+/**
+ * Reads the download through `url`, hashing as it goes (no 100 MB buffer); holds the last
+ * megabytes back until `release` settles, so the download is in flight through every cycle
+ * that precedes it however fast or slow this machine runs them.
+ */
+async function download(url: string, cookie: string, release: Promise<void>) {
+  const response = await fetch(url, { headers: { cookie } });
+  assertEquals(response.status, 200, "the download starts");
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error("no download body");
+  const hash = createHash("sha256");
+  let received = 0;
+  let held = false;
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    hash.update(value);
+    received += value.length;
+    if (!held && received >= HOLD_AT) {
+      held = true;
+      await release;
+    }
+  }
+  return { received, sum: hash.digest("hex") };
 }
 
 /** A WebSocket client that answers each `ping(n)` with the echo, or throws when closed. */
@@ -82,12 +102,15 @@ Deno.test(`${CYCLES} start/stop cycles of one instance: 0 nginx reloads, another
     })().catch(() => {});
 
     const ws = await openEcho(`ws://127.0.0.1:${a.port}/ws`, cookie);
-    const download = fetch(
-      `http://127.0.0.1:${a.port}/download?bytes=${DOWNLOAD_BYTES}&kbps=1536`,
-      {
-        headers: { cookie },
-      },
-    ).then(async (response) => new Uint8Array(await response.arrayBuffer()));
+    const renamedCycles = Promise.withResolvers<void>();
+    let downloadDone = false;
+    const downloading = download(
+      `http://127.0.0.1:${a.port}/download?bytes=${DOWNLOAD_BYTES}&kbps=${RATE_KIB_PER_SEC}`,
+      cookie,
+      renamedCycles.promise,
+    ).finally(() => (downloadDone = true));
+    // A failure surfaces where it is awaited; keep it from counting as unhandled meanwhile.
+    downloading.catch(() => {});
 
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       await h.start(b.id);
@@ -105,11 +128,18 @@ Deno.test(`${CYCLES} start/stop cycles of one instance: 0 nginx reloads, another
         await renamed.body?.cancel();
       }
       assertEquals(await ws.ping(cycle), `echo:m${cycle}`, `cycle ${cycle}: A's WebSocket echoes`);
+      if (cycle === RENAMED_CYCLES - 1) {
+        assert(!downloadDone, "the download was in flight through every renamed cycle");
+        renamedCycles.resolve();
+      }
     }
 
-    const body = await download;
-    assertEquals(body.length, DOWNLOAD_BYTES, "the download through A completed");
-    assertEquals(await sha256(body), await sha256(expectedDownload()), "with the right checksum");
+    const received = await downloading;
+    assertEquals(received.received, DOWNLOAD_BYTES, "the 100 MB download through A completed");
+    const appSum = await fetch(`http://127.0.0.1:${a.port}/download-sum?bytes=${DOWNLOAD_BYTES}`, {
+      headers: { cookie },
+    });
+    assertEquals(received.sum, await appSum.text(), "with the checksum the app computed");
     assert(!ws.closed, "A's WebSocket stayed open");
     assert(!streamEnded && streamBytes > 0, "the event stream stayed open and carried events");
     const log = (await h.nginxLog()).slice(logBefore.length);

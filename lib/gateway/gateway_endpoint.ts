@@ -1,9 +1,16 @@
 import { constantTimeEqual, type Principal } from "../auth/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { CHECK_HEADERS, GATEWAY_CHECK_PATH, GATEWAY_INTERNAL_PREFIX } from "../nginx/mod.ts";
+import {
+  CHECK_HEADERS,
+  GATEWAY_CHECK_PATH,
+  GATEWAY_INTERNAL_PREFIX,
+  LOGIN_CLAIM_PATH,
+} from "../nginx/mod.ts";
 import { type CheckRequest, decide, type GatewaySettings, hostName } from "./gateway_decision.ts";
-import { loginReturnTarget } from "./login_return.ts";
-import { notServingResponse, PAGE_CSP, returnPage } from "./not_serving_page.ts";
+import { htmlResponse } from "./html_response.ts";
+import { LoginFlow } from "./login_flow.ts";
+import { dashboardLoginUrl } from "./login_return.ts";
+import { notServingResponse } from "./not_serving_page.ts";
 import type { RouteTable } from "./route_table.ts";
 import type { WakeGate } from "./wake_gate.ts";
 
@@ -22,6 +29,8 @@ export interface GatewayEndpointDeps {
   logger: Logger;
   /** Idle stop: records requests passed to apps, wakes idle-stopped instances. */
   wake?: Pick<WakeGate, "seen" | "wake">;
+  /** Wall clock in ms (the cache deadline must be on nginx's clock); default Date.now. */
+  now?: () => number;
 }
 
 const ROUTES = new Set(["port", "path", "host"]);
@@ -42,32 +51,26 @@ function checkRequest(headers: Headers, authenticated: boolean): CheckRequest | 
   };
 }
 
-function htmlResponse(body: string, status: number): Response {
-  return new Response(body, {
-    status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": PAGE_CSP,
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-    },
-  });
-}
-
 /**
  * AiKore's side of the gateway, answered before the app's routing and middleware because it
  * runs on every proxied request: the check (may it pass, and where to), the not-serving page
  * with its Start button, and the bounce back to an instance origin after login.
  */
 export class GatewayEndpoint {
-  constructor(private readonly d: GatewayEndpointDeps) {}
+  readonly #now: () => number;
+  readonly #login: LoginFlow;
+
+  constructor(private readonly d: GatewayEndpointDeps) {
+    this.#now = d.now ?? Date.now;
+    this.#login = new LoginFlow(d.table, d.settings, d.authenticate, this.#now);
+  }
 
   /** The response for `request`, or null when the path is not a gateway endpoint. */
   handle(request: Request, url: URL): Promise<Response> | Response | null {
     if (url.pathname === GATEWAY_CHECK_PATH) return this.check(request.headers);
     if (url.pathname === GATEWAY_PAGE_PATH) return this.page(request, url);
-    if (url.pathname === LOGIN_RETURN_PATH) return this.loginReturn(url);
+    if (url.pathname === LOGIN_RETURN_PATH) return this.#login.returnTo(request, url);
+    if (url.pathname === LOGIN_CLAIM_PATH) return this.#login.claim(request, url);
     return null;
   }
 
@@ -80,17 +83,24 @@ export class GatewayEndpoint {
     switch (decision.kind) {
       case "refuse":
         return new Response(null, { status: 403 });
-      case "login":
-        return new Response(null, {
-          status: 401,
-          headers: { [CHECK_HEADERS.login]: decision.url },
-        });
+      case "login": {
+        const name = hostName(request.host) ?? "";
+        const login = dashboardLoginUrl(decision.url, name, this.d.settings.dashboardNames);
+        return new Response(null, { status: 401, headers: { [CHECK_HEADERS.login]: login } });
+      }
       case "app": {
         this.d.wake?.seen(decision.id);
+        // nginx rebuilds the URI itself (see CHECK_HEADERS.kind), so this answer fits every
+        // URI of the route and may be cached until the end of this second: a logout, a
+        // password change or a revoked token is seen by any request a second later, and
+        // each client's activity (per credentials, host and port) still reaches AiKore at
+        // least once in every second it makes requests.
+        const strip = request.route === "path" && decision.uri !== request.uri;
         const out = new Headers({
           [CHECK_HEADERS.port]: String(decision.port),
           [CHECK_HEADERS.uri]: decision.uri,
-          [CHECK_HEADERS.kind]: "app",
+          [CHECK_HEADERS.kind]: strip ? "app_strip" : "app",
+          [CHECK_HEADERS.cacheUntil]: `@${Math.floor(this.#now() / 1000)}`,
         });
         if (decision.prefix) out.set("x-aikore-prefix", decision.prefix);
         return new Response(null, { status: 204, headers: out });
@@ -166,17 +176,5 @@ export class GatewayEndpoint {
       return "Refused: the form is outdated; reload the page.";
     }
     return null;
-  }
-
-  private loginReturn(url: URL): Response {
-    const target = loginReturnTarget(url.searchParams.get("to"), {
-      dashboardPort: this.d.settings.dashboardPort,
-      dashboardNames: this.d.settings.dashboardNames,
-      poolRange: this.d.settings.poolRange,
-    }, this.d.table);
-    if (target === null) return new Response(null, { status: 303, headers: { location: "/" } });
-    // A page, not a redirect: the login form's CSP (form-action 'self') stops a form's
-    // redirect chain at another origin, and the instance port is another origin.
-    return htmlResponse(returnPage(target), 200);
   }
 }

@@ -35,3 +35,28 @@ export function loginReturnTarget(
   if (table.byHost(host) && (pool || port === rules.dashboardPort)) return url.href;
   return null;
 }
+
+/** The dashboard name a browser on a custom host name logs in on: not a loopback one if any. */
+function loginName(names: readonly string[]): string | null {
+  return names.find((name) => name !== "localhost" && !/^[\d.]+$|:/.test(name)) ??
+    names[0] ?? null;
+}
+
+/**
+ * `loginUrl` (the check's "log in here" for a request on host `requestName`) moved to a
+ * dashboard name when the request came by a custom host name: that host's `/login` is the
+ * app's, and its cookies are its own (the session comes over with a one-time ticket).
+ */
+export function dashboardLoginUrl(
+  loginUrl: string,
+  requestName: string,
+  dashboardNames: readonly string[],
+): string {
+  const name = loginName(dashboardNames);
+  if (name === null || dashboardNames.includes(requestName) || !/^https?:\/\//.test(loginUrl)) {
+    return loginUrl;
+  }
+  const url = new URL(loginUrl);
+  url.hostname = name;
+  return url.href;
+}

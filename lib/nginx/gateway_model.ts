@@ -32,6 +32,13 @@ export interface RenderSettings {
   shutdownTimeoutSec?: number;
   /** Default 2. */
   workerProcesses?: number;
+  /**
+   * Where nginx keeps AiKore's "pass, to this port" answers for the rest of the current second
+   * (AiKore says how long with `X-Accel-Expires`): a folder the workers can reach (they run as
+   * `nobody` under a root master, so not under a private data dir). Null/absent: AiKore is
+   * asked on every request (the benchmark's "before").
+   */
+  authCacheDir?: string | null;
   /** `user` directive (only meaningful when AiKore runs as root); null/absent = omit. */
   workerUser?: string | null;
 }
@@ -39,12 +46,18 @@ export interface RenderSettings {
 /** Validated render settings with their defaults filled in. */
 export interface ResolvedRenderSettings {
   shutdownTimeoutSec: number;
+  authCacheDir: string | null;
   workerProcesses: number;
   workerUser: string | null;
 }
 
 /** Internal path nginx's auth subrequest goes to on AiKore's server. */
 export const GATEWAY_CHECK_PATH = "/_aikore/gateway/check";
+/**
+ * Where a custom host name's origin redeems a login ticket (sets the session cookie on that
+ * host); nginx passes it to AiKore on the instance plane without the auth check.
+ */
+export const LOGIN_CLAIM_PATH = "/_aikore/claim";
 /** Prefix of AiKore's gateway-only endpoints (refused when asked for from outside). */
 export const GATEWAY_INTERNAL_PREFIX = "/_aikore/gateway/";
 /** Response headers of the check that nginx reads with `auth_request_set`. */
@@ -53,8 +66,17 @@ export const CHECK_HEADERS = {
   port: "X-AiKore-Upstream",
   /** The request URI sent there. */
   uri: "X-AiKore-Uri",
-  /** `app` or `page`: a page gets AiKore's cookie and token, an app never does. */
+  /**
+   * `app` (the request URI unchanged), `app_strip` (without `/instance/<slug>`) or `page` (the
+   * URI in X-AiKore-Uri): a page gets AiKore's cookie and token, an app never does. An app's
+   * URI is rebuilt by nginx, so one cached answer serves every URI of that route.
+   */
   kind: "X-AiKore-Kind",
   /** On 401: where a browser is sent to log in. */
   login: "X-AiKore-Login",
+  /**
+   * On a pass to an app: `@<unix second>`, nginx may reuse the answer through that second
+   * (never longer, so revocations are seen within 1 s). Absent: never reused.
+   */
+  cacheUntil: "X-Accel-Expires",
 } as const;

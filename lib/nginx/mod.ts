@@ -3,6 +3,7 @@ export {
   GATEWAY_CHECK_PATH,
   GATEWAY_INTERNAL_PREFIX,
   type GatewayModel,
+  LOGIN_CLAIM_PATH,
   type RenderSettings,
 } from "./gateway_model.ts";
 export { renderNginxConfig } from "./render_nginx_config.ts";

@@ -1,3 +1,4 @@
+import { createAuthCacheDir } from "./auth_cache_dir.ts";
 import type { Logger } from "../log/mod.ts";
 import { ConfigStore } from "./config_store.ts";
 import type { GatewayModel, RenderSettings } from "./gateway_model.ts";
@@ -47,6 +48,8 @@ export interface NginxGatewayOptions {
   workerProcesses?: number;
   /** Default 5000 ms (a refused bind alone takes NGINX ~2.5 s). */
   reloadTimeoutMs?: number;
+  /** Cache AiKore's pass answers through their second (default true; see `RenderSettings`). */
+  authCache?: boolean;
 }
 
 type Outcome = Omit<ApplyResult, "durationMs">;
@@ -119,6 +122,12 @@ export class NginxGateway {
     return this.runner.run(async () => {
       if (this.state !== "new") throw new Error("The gateway was already started");
       await preparePrefix(this.options.binary, this.store, this.log);
+      if (this.options.authCache !== false) {
+        this.settings.authCacheDir = await createAuthCacheDir(
+          `${this.paths.prefix}/auth_cache_dir`,
+          this.log,
+        );
+      }
       let installed: PreparedConfig | null = null;
       let outcome: Outcome;
       try {
@@ -169,6 +178,15 @@ export class NginxGateway {
     this.state = "stopped";
     const graceMs = (this.settings.shutdownTimeoutSec ?? 10) * 1000 + 1000;
     await this.runner.run(() => this.supervisor.stop(graceMs));
+    const cacheDir = this.settings.authCacheDir;
+    if (cacheDir) {
+      await Deno.remove(cacheDir, { recursive: true }).catch((error) =>
+        this.log.warn("could not remove the auth answer cache", {
+          cacheDir,
+          error: describe(error),
+        })
+      );
+    }
   }
 
   private async applyNow(

@@ -269,6 +269,9 @@ Deno.test("gateway publishes instances on their port and under /instance/<slug>/
             (await json(await fetch(`${dash}/instance/extra/p`, { headers: AUTH }))).path,
             "/p",
           );
+          // The app goes away first, as on a real stop: nginx may still hold "pass to its
+          // port" for this second, finds the port closed and asks AiKore again at once.
+          await extraApp.close();
           f.table.upsert({ ...record, status: "stopped", appPort: null });
           const stopped = await fetch(`http://127.0.0.1:${newPort}/n`, { headers: AUTH });
           assertEquals(stopped.status, 503);

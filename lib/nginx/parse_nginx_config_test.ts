@@ -60,8 +60,8 @@ Deno.test("the shape check accepts the rendering and catches any injected direct
     ),
     text.replace("server_name localhost;", "server_name localhost evil.com;"),
     text.replace(
-      "proxy_pass http://127.0.0.1:$aikore_port$aikore_uri;",
-      "proxy_pass http://127.0.0.1:$aikore_port$aikore_uri ;\n}\nserver {",
+      "proxy_pass http://127.0.0.1:$aikore_port$aikore_target_uri;",
+      "proxy_pass http://127.0.0.1:$aikore_port$aikore_target_uri ;\n}\nserver {",
     ),
     text + "server { }\n",
   ];

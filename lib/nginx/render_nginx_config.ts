@@ -1,7 +1,13 @@
 import { block, directive as d, quotedPath } from "./config_text.ts";
 import type { GatewayModel, RenderSettings } from "./gateway_model.ts";
 import { configPathProblem, type NginxPaths } from "./nginx_paths.ts";
-import { backendLocation, instanceRoute, serverHead } from "./render_routes.ts";
+import {
+  AUTH_CACHE_ZONE,
+  backendLocation,
+  claimLocation,
+  instanceRoute,
+  serverHead,
+} from "./render_routes.ts";
 import {
   assertValidGatewayModel,
   InvalidGatewayModelError,
@@ -75,18 +81,47 @@ function maps(sessionCookieName: string | undefined): string[] {
       d('"~*^\\s*bearer\\s+aik_"', '""'),
     ]),
     // AiKore's own pages (not serving, starting) need the session; apps never get it.
+    // volatile: a retry after a refused cached port gets a new check answer, maybe a page.
     ...block("map $aikore_kind $aikore_out_cookie", [
+      d("volatile"),
       d("default", appCookie),
       d("page", "$http_cookie"),
     ]),
     ...block("map $aikore_kind $aikore_out_authorization", [
+      d("volatile"),
       d("default", "$aikore_app_authorization"),
       d("page", "$http_authorization"),
+    ]),
+    ...targetUriMaps(),
+  ];
+}
+
+/**
+ * The URI sent to the target, built here rather than taken from the check's answer, so one
+ * cached answer fits every URI of a route: the request URI as sent, or (`app_strip`) without
+ * its `/instance/<slug>` prefix, or AiKore's page URI.
+ */
+function targetUriMaps(): string[] {
+  return [
+    ...block("map $request_uri $aikore_path_slug", [
+      d("default", '""'),
+      d('"~^/instance/(?<aikore_slug>[^/?]+)"', "$aikore_slug"),
+    ]),
+    ...block("map $request_uri $aikore_stripped_uri", [
+      d("default", "/"),
+      d('"~^/instance/[^/?]+(?<aikore_rest>/.*)$"', "$aikore_rest"),
+      d('"~^/instance/[^/?]+(?<aikore_query>\\?.*)$"', "/$aikore_query"),
+    ]),
+    ...block("map $aikore_kind $aikore_target_uri", [
+      d("volatile"),
+      d("default", "$request_uri"),
+      d("app_strip", "$aikore_stripped_uri"),
+      d("page", "$aikore_uri"),
     ]),
   ];
 }
 
-function servers(model: GatewayModel, listenHost: string): string[] {
+function servers(model: GatewayModel, listenHost: string, cached: boolean): string[] {
   const cookie = model.sessionCookieName ?? null;
   const trust = model.backendTrust ?? null;
   const dashboard = `${listenHost}:${model.dashboardPort}`;
@@ -94,14 +129,15 @@ function servers(model: GatewayModel, listenHost: string): string[] {
   const lines = block("server", [
     ...serverHead(dashboard, model.serverNames, !filtered),
     ...backendLocation(trust),
-    ...instanceRoute("location ~ ^/instance/[^/]+/", "path", cookie, trust),
+    ...instanceRoute("location ~ ^/instance/[^/]+/", "path", cookie, trust, cached),
   ]);
   if (filtered) {
     // Any other Host on the dashboard port: a custom instance host name, or refused (444).
     lines.push(
       ...block("server", [
         ...serverHead(dashboard, [], true),
-        ...instanceRoute("location /", "host", cookie, trust),
+        ...claimLocation(trust),
+        ...instanceRoute("location /", "host", cookie, trust, cached),
       ]),
     );
   }
@@ -109,11 +145,30 @@ function servers(model: GatewayModel, listenHost: string): string[] {
     lines.push(
       ...block("server", [
         ...model.poolPorts.map((port) => d("listen", `${listenHost}:${port}`)),
-        ...instanceRoute("location /", "port", cookie, trust),
+        ...claimLocation(trust),
+        ...instanceRoute("location /", "port", cookie, trust, cached),
       ]),
     );
   }
   return lines;
+}
+
+/**
+ * Where check answers are cached: small files, a key zone of ~8,000
+ * entries; each lives for under a second, so `inactive` soon clears them.
+ */
+function authCachePath(dir: string): string[] {
+  return [
+    d(
+      "proxy_cache_path",
+      quotedPath(dir),
+      "levels=1",
+      `keys_zone=${AUTH_CACHE_ZONE}:1m`,
+      "max_size=32m",
+      "inactive=10s",
+      "use_temp_path=off",
+    ),
+  ];
 }
 
 /**
@@ -168,7 +223,8 @@ export function renderNginxConfig(
         d("keepalive", 128),
         d("keepalive_requests", 100000),
       ]),
-      ...servers(model, listenHost),
+      ...(resolved.authCacheDir === null ? [] : authCachePath(resolved.authCacheDir)),
+      ...servers(model, listenHost, resolved.authCacheDir !== null),
     ]),
   ];
   return lines.join("\n") + "\n";

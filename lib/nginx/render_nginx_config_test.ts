@@ -72,8 +72,17 @@ Deno.test("the config names no instance: one server on every pool port, one for 
     find(body(s), "listen").some((l) => l.args[1] === "default_server")
   );
   assertEquals(hosts.map((s) => one(body(s), "listen").args), [["0.0.0.0:9000", "default_server"]]);
-  const custom = header(one(body(hosts[0] as NginxDirective), "location", "="), "X-AiKore-Route");
+  const hostServer = hosts[0] as NginxDirective;
+  const custom = header(
+    one(body(hostServer), "location", "=", "/_aikore_gateway_check"),
+    "X-AiKore-Route",
+  );
   assertEquals(custom, ["host"]);
+  for (const origin of [hostServer, pool[0] as NginxDirective]) {
+    const claim = one(body(origin), "location", "=", "/_aikore/claim");
+    assertEquals(one(body(claim), "proxy_pass").args, ["http://aikore_backend"]);
+    assertEquals(find(body(claim), "auth_request"), [], "the ticket is the credential");
+  }
   assertEquals(renderNginxConfig({ ...model, poolPorts: [19001] }, paths) === text, false);
 });
 
@@ -122,7 +131,11 @@ Deno.test("instance routes ask AiKore per request where to go; apps never get it
       ["$aikore_prefix", "$upstream_http_x_aikore_prefix"],
     ],
   );
-  assertEquals(one(body(route), "proxy_pass").args, ["http://127.0.0.1:$aikore_port$aikore_uri"]);
+  assertEquals(one(body(route), "proxy_pass").args, [
+    "http://127.0.0.1:$aikore_port$aikore_target_uri",
+  ]);
+  assertEquals(find(body(route), "error_page", "502"), [], "no cache, nothing to retry");
+  assertEquals(find(body(http), "proxy_cache_path"), []);
   assertEquals(header(route, "Cookie"), ["$aikore_out_cookie"]);
   assertEquals(header(route, "Authorization"), ["$aikore_out_authorization"]);
   assertEquals(header(route, "X-Forwarded-Prefix"), ["$aikore_prefix"]);
@@ -206,4 +219,42 @@ Deno.test("the gateway's trust header goes to AiKore's locations only, never to 
       paths,
     )
   );
+});
+
+Deno.test("with a cache folder, only AiKore's marked answers are reused, keyed by every credential", () => {
+  const cached = parseNginxConfig(
+    renderNginxConfig(model, paths, { authCacheDir: "/dev/shm/aikore-nginx-auth-x" }),
+  );
+  const cachedHttp = one(cached, "http");
+  assertEquals(one(body(cachedHttp), "proxy_cache_path").args.slice(0, 3), [
+    "/dev/shm/aikore-nginx-auth-x",
+    "levels=1",
+    "keys_zone=aikore_auth:1m",
+  ]);
+  // No proxy_cache_valid anywhere: only X-Accel-Expires from AiKore makes an answer cacheable.
+  assertEquals(
+    renderNginxConfig(model, paths, { authCacheDir: "/c" }).includes("cache_valid"),
+    false,
+  );
+  const list = find(body(cachedHttp), "server");
+  const dashboard = list.find((s) => find(body(s), "server_name").length > 0) as NginxDirective;
+  const port = list.find((s) => find(body(s), "listen").length === 3) as NginxDirective;
+  for (const [server, route] of [[dashboard, "path"], [port, "port"]] as const) {
+    const check = one(body(server), "location", "=", "/_aikore_gateway_check");
+    assertEquals(one(body(check), "proxy_cache").args, ["aikore_auth"]);
+    assertEquals(one(body(check), "proxy_buffering").args, ["on"]);
+    const slug = route === "path" ? "$aikore_path_slug" : "";
+    assertEquals(one(body(check), "proxy_cache_key").args, [
+      `${route}|$server_port|$http_host|${slug}|$http_authorization|$http_cookie`,
+    ]);
+    assertEquals(find(body(check), "proxy_cache_bypass"), []);
+    const recheck = one(body(server), "location", "=", "/_aikore_gateway_recheck");
+    assertEquals(one(body(recheck), "proxy_cache_bypass").args, ["1"]);
+    const head = route === "path" ? ["~", "^/instance/[^/]+/"] : ["/"];
+    const main = one(body(server), "location", ...head);
+    assertEquals(one(body(main), "error_page", "502").args, ["502", "=", "@aikore_retry"]);
+    const retry = one(body(server), "location", "@aikore_retry");
+    assertEquals(one(body(retry), "auth_request").args, ["/_aikore_gateway_recheck"]);
+    assertEquals(find(body(retry), "error_page", "502"), [], "a second refusal is the answer");
+  }
 });

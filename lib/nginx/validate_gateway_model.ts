@@ -1,3 +1,4 @@
+import { configPathProblem } from "./nginx_paths.ts";
 import { hostnameProblem } from "../shared/identifiers.ts";
 import type { GatewayModel, RenderSettings, ResolvedRenderSettings } from "./gateway_model.ts";
 
@@ -130,6 +131,7 @@ export function resolveRenderSettings(settings: RenderSettings = {}): ResolvedRe
     shutdownTimeoutSec: settings.shutdownTimeoutSec ?? 10,
     workerProcesses: settings.workerProcesses ?? 2,
     workerUser: settings.workerUser ?? null,
+    authCacheDir: settings.authCacheDir ?? null,
   };
   const problems: string[] = [];
   const { shutdownTimeoutSec: timeout, workerProcesses: workers, workerUser: user } = resolved;
@@ -142,6 +144,10 @@ export function resolveRenderSettings(settings: RenderSettings = {}): ResolvedRe
   if (user !== null && (typeof user !== "string" || !USER_RE.test(user))) {
     problems.push(`workerUser ${JSON.stringify(user)} is not a user name`);
   }
+  const cacheProblem = resolved.authCacheDir === null
+    ? null
+    : configPathProblem(String(resolved.authCacheDir));
+  if (cacheProblem) problems.push(`authCacheDir: ${cacheProblem}`);
   if (problems.length > 0) throw new InvalidGatewayModelError(problems);
   return resolved;
 }

@@ -105,8 +105,11 @@ Deno.test("render settings get defaults and are checked", () => {
     shutdownTimeoutSec: 10,
     workerProcesses: 2,
     workerUser: null,
+    authCacheDir: null,
   });
   assertThrows(() => resolveRenderSettings({ workerUser: "root;" }), /workerUser/);
+  assertThrows(() => resolveRenderSettings({ authCacheDir: "/x;y" }), /authCacheDir/);
+  assertThrows(() => resolveRenderSettings({ authCacheDir: "rel/dir" }), /authCacheDir/);
   assertThrows(() => resolveRenderSettings({ shutdownTimeoutSec: 0 }), /shutdownTimeoutSec/);
   const error = (() => {
     try {

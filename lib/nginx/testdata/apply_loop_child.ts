@@ -16,6 +16,8 @@ const gateway = new NginxGateway({
   dataDir,
   logger: silentLogger,
   shutdownTimeoutSec: 1,
+  // A fresh cache folder per run would make each rendering differ from the test's.
+  authCache: false,
 });
 const started = await gateway.start(first);
 await Deno.stdout.write(
