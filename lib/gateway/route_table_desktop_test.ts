@@ -30,6 +30,7 @@ Deno.test("a desktop instance routes both doors to its viewer (path kept), whate
   assertEquals(t.get(1)?.unpublishable, null);
   assertEquals(decide(request({ uri: "/vnc.html" }), t, settings), {
     kind: "app",
+    id: 1,
     port: 45001,
     uri: "/vnc.html",
     prefix: null,
@@ -45,7 +46,13 @@ Deno.test("a desktop instance routes both doors to its viewer (path kept), whate
       t,
       settings,
     ),
-    { kind: "app", port: 45001, uri: "/instance/lms/websockify", prefix: "/instance/lms" },
+    {
+      kind: "app",
+      id: 1,
+      port: 45001,
+      uri: "/instance/lms/websockify",
+      prefix: "/instance/lms",
+    },
   );
   // Desktop mode turned off: the blueprint's routing and the app's port again.
   t.upsert({ ...desktop, persistentMode: false });

@@ -306,9 +306,10 @@ Deno.test({
       client = await connect(container.dashboard(), PASSWORD);
       const list = (await client.json("GET", "/api/instances")).body as InstanceView[];
       assertEquals(
-        list.map((v) => [v.id, v.name, v.base_blueprint]),
-        [[instance.id, "tiny", TINY_WEB_FILE]],
+        list.map((v) => [v.name, v.base_blueprint, v.status]),
+        [["tiny", TINY_WEB_FILE, list[0]?.status], ["desk", "desk_web.sh", "stopped"]],
       );
+      assertEquals(list[0]?.id, instance.id);
       const blueprints = await client.json("GET", "/api/system/blueprints");
       assert(
         blueprints.body.custom.some((b: { filename: string }) => b.filename === TINY_WEB_FILE),
