@@ -8,7 +8,7 @@ Deno.test("the auth answer cache folder is fresh and private, and the previous r
   try {
     const first = await createAuthCacheDir(record, silentLogger);
     assert(first !== null && first.includes("/aikore-nginx-auth-"), String(first));
-    assertEquals((await Deno.stat(first)).mode! & 0o777, 0o700);
+    assertEquals(((await Deno.stat(first)).mode ?? 0) & 0o777, 0o700);
     assertEquals(await Deno.readTextFile(record), first);
     // A crashed run never removed it: the next start does.
     const second = await createAuthCacheDir(record, silentLogger);
