@@ -164,6 +164,7 @@ export function bridgeSocket(
     rows: options.rows ?? 0,
     send: (chunk) => output.push(chunk),
     onResize: (cols, rows) => control({ type: "resize", cols, rows }),
+    onDrop: (reason) => drop(reason),
     onExit: (status) => {
       // What the batcher still holds for acks is the app's last output: it goes before the exit.
       output.flush();
