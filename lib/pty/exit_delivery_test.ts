@@ -15,6 +15,14 @@ const CONSOLE: PtySessionOptions = {
   exitDrainMs: 20,
 };
 
+/** The same through a socket: the low water mark must exceed the client's 64 KiB ack interval. */
+const SOCKET_CONSOLE: PtySessionOptions = {
+  slowViewer: "drop",
+  highWaterBytes: 160 * 1024,
+  lowWaterBytes: 128 * 1024,
+  exitDrainMs: 20,
+};
+
 /** A flood that starts only when `go()` is called, so that viewers attach first. */
 async function gatedSession(script: string, options: PtySessionOptions) {
   const dir = await Deno.makeTempDir({ prefix: "aikore-exit-" });
@@ -108,7 +116,10 @@ Deno.test("a stalled console viewer is dropped with a reason; the others get the
   }
 });
 
-/** A real WebSocket client on a bridged console; `ack` decides whether it acknowledges. */
+/**
+ * A real WebSocket client on a bridged console. With `ack` it acknowledges what it read, but
+ * only once the program has exited (so it is surely behind then), each ack from a late timer.
+ */
 async function consoleSocket(run: Awaited<ReturnType<typeof gatedSession>>, ack: boolean) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
     const { socket, response } = Deno.upgradeWebSocket(request);
@@ -137,9 +148,12 @@ async function consoleSocket(run: Awaited<ReturnType<typeof gatedSession>>, ack:
     const bytes = new Uint8Array(event.data as ArrayBuffer);
     out.add(bytes);
     const message = ack ? acks.processed(bytes.length) : null;
-    // Acks come late, each from a timer: a viewer slower than the program.
-    if (message) setTimeout(() => socket.send(encodeClientMessage(message)), 2);
+    if (message) exited.then(() => setTimeout(() => socket.send(encodeClientMessage(message)), 2));
   };
+  const exited = run.session.exited.then(() => {
+    const rest = ack ? acks.flush() : null;
+    if (rest) socket.send(encodeClientMessage(rest));
+  });
   const close = await closed;
   await gate;
   await server.shutdown();
@@ -147,7 +161,7 @@ async function consoleSocket(run: Awaited<ReturnType<typeof gatedSession>>, ack:
 }
 
 Deno.test("through a WebSocket: a slow console viewer gets the end and the exit", async () => {
-  const run = await gatedSession(FLOOD, CONSOLE);
+  const run = await gatedSession(FLOOD, SOCKET_CONSOLE);
   try {
     const { close, out, messages } = await consoleSocket(run, true);
     match(out.text, /THE-END\r\n$/, "the last line reached the viewer");
@@ -159,11 +173,7 @@ Deno.test("through a WebSocket: a slow console viewer gets the end and the exit"
 });
 
 Deno.test("through a WebSocket: a console viewer that never acks is closed as stalled", async () => {
-  const run = await gatedSession(FLOOD, {
-    slowViewer: "drop",
-    exitDrainMs: 20,
-    stalledViewerMs: 200,
-  });
+  const run = await gatedSession(FLOOD, { ...SOCKET_CONSOLE, stalledViewerMs: 200 });
   try {
     const { close, out, messages } = await consoleSocket(run, false);
     equal(close.code, SLOW_VIEWER_CLOSE_CODE);

@@ -24,7 +24,10 @@ export interface PtySessionOptions {
   scrollbackBytes?: number;
   /** Unacknowledged bytes at which a viewer counts as slow (default 512 KiB). */
   highWaterBytes?: number;
-  /** Unacknowledged bytes below which a slow viewer is caught up again (default 128 KiB). */
+  /**
+   * Unacknowledged bytes below which a slow viewer is caught up again (default 128 KiB). Must
+   * exceed the client's ack interval, or a viewer could wait for an ack that never comes.
+   */
   lowWaterBytes?: number;
   /**
    * What a slow viewer does: "pause" stops reading the pty (the program blocks; right for an
