@@ -6,7 +6,7 @@ import { signalProcess } from "./safe_signal.ts";
 import { settleWithin } from "./settle_within.ts";
 import type { Pty } from "./pty.ts";
 
-const READ_BUFFER_BYTES = 64 * 1024;
+const READ_BUFFER_BYTES = 256 * 1024;
 /** Most bytes read from one terminal per wake-up, so that one flood cannot starve the rest. */
 const MAX_READ_PER_WAKE = READ_BUFFER_BYTES;
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;

@@ -22,10 +22,10 @@ export interface PtyViewer {
 export interface PtySessionOptions {
   /** Bytes of output kept for replay on attach (default 1 MiB). */
   scrollbackBytes?: number;
-  /** Unacknowledged bytes at which a viewer counts as slow (default 512 KiB). */
+  /** Unacknowledged bytes at which a viewer counts as slow (default 1 MiB). */
   highWaterBytes?: number;
   /**
-   * Unacknowledged bytes below which a slow viewer is caught up again (default 128 KiB). Must
+   * Unacknowledged bytes below which a slow viewer is caught up again (default 512 KiB). Must
    * exceed the client's ack interval, or a viewer could wait for an ack that never comes.
    */
   lowWaterBytes?: number;
@@ -98,8 +98,9 @@ export class PtySession {
     this.#pty = pty;
     this.pid = pty.pid;
     this.#ring = new ByteRing(options.scrollbackBytes ?? 1024 * 1024);
-    this.#high = options.highWaterBytes ?? 512 * 1024;
-    this.#low = Math.min(options.lowWaterBytes ?? 128 * 1024, this.#high);
+    // Above the bridge's 256 KiB ack interval with room for two frames in flight.
+    this.#high = options.highWaterBytes ?? 1024 * 1024;
+    this.#low = Math.min(options.lowWaterBytes ?? 512 * 1024, this.#high);
     this.#mode = options.slowViewer ?? "pause";
     this.#stalledMs = options.stalledViewerMs ?? 10_000;
     pty.onData((chunk) => this.#onChunk(chunk));

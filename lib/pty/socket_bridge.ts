@@ -41,7 +41,10 @@ export interface SocketBridgeOptions {
   rows?: number;
   /** Close the socket (code 1000) after sending the exit message (default true). */
   closeOnExit?: boolean;
-  /** Ack interval suggested to the client (default 64 KiB). */
+  /**
+   * Ack interval asked of the client (default 256 KiB: one ack and one gathered frame per
+   * 256 KiB keep per-message costs low on both ends; a keystroke's echo still goes out at once).
+   */
   ackEveryBytes?: number;
   /**
    * Output queued for the socket but not yet read off the network, above which the viewer is
@@ -49,6 +52,9 @@ export interface SocketBridgeOptions {
    */
   maxUnreadBytes?: number;
 }
+
+/** The ack interval a bridge asks of its clients unless told otherwise. */
+export const BRIDGE_ACK_EVERY_BYTES = 256 * 1024;
 
 /** Default cap on a viewer's unread output. */
 export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
@@ -100,9 +106,12 @@ export function bridgeSocket(
       );
     }
   };
-  const ackEveryBytes = options.ackEveryBytes ?? TERMINAL_LIMITS.ackEveryBytes;
+  const ackEveryBytes = options.ackEveryBytes ?? BRIDGE_ACK_EVERY_BYTES;
   // Two ack intervals in flight: the client acks every interval, so the pipe never runs dry.
-  const output = new OutputBatcher((frame) => send(frame), { inFlightBytes: 2 * ackEveryBytes });
+  const output = new OutputBatcher((frame) => send(frame), {
+    inFlightBytes: 2 * ackEveryBytes,
+    maxFrameBytes: Math.max(256 * 1024, 2 * ackEveryBytes),
+  });
   const control = (message: TerminalServerMessage) => {
     output.flush(); // keep output and control messages in order
     send(encodeServerMessage(message));
