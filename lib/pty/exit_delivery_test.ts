@@ -186,3 +186,62 @@ Deno.test("through a WebSocket: a console viewer that never acks is closed as st
     await run.cleanup();
   }
 });
+
+Deno.test("a terminal viewer that stops acking is dropped, and the program goes on for the others", async () => {
+  const script = "head -c 2000000 /dev/zero | tr '\\0' x; printf '\\nDONE\\n'; exit 0";
+  const run = await gatedSession(script, {
+    slowViewer: "pause",
+    highWaterBytes: 64 * 1024,
+    lowWaterBytes: 16 * 1024,
+    stalledViewerMs: 200,
+  });
+  try {
+    const stalled = new Viewer("stalled");
+    const keeping = new Viewer("keeping", run.session);
+    run.session.attach(stalled);
+    run.session.attach(keeping);
+    await run.go();
+    const reason = await stalled.dropped;
+    match(reason, /^viewer stalled: no ack for 0\.2 s while the terminal waited for it \(\d+ KiB/);
+    ok(new TextEncoder().encode(reason).length <= 123, "fits a WebSocket close reason");
+    deepEqual(await run.session.exited, { code: 0, signal: null });
+    ok(stalled.received < 2_000_000, "the stalled viewer stopped getting output");
+    equal(keeping.out.text.split("x").length - 1, 2_000_000, "the other viewer got every byte");
+    match(keeping.out.text, /DONE\r\n$/);
+    deepEqual(keeping.exits, [{ code: 0, signal: null }]);
+    equal(run.session.viewerCount, 1);
+  } finally {
+    await run.cleanup();
+  }
+});
+
+Deno.test("a terminal viewer that asked for a pause is not dropped as stalled", async () => {
+  const run = await gatedSession("head -c 300000 /dev/zero | tr '\\0' x; exit 0", {
+    slowViewer: "pause",
+    highWaterBytes: 64 * 1024,
+    lowWaterBytes: 16 * 1024,
+    stalledViewerMs: 50,
+  });
+  try {
+    const paused = new Viewer("paused");
+    run.session.attach(paused);
+    run.session.setViewerPaused("paused", true);
+    await run.go();
+    // Held by the user's pause for many stall periods: still attached, the program waits.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    equal(run.session.viewerCount, 1);
+    deepEqual(paused.drops, []);
+    ok(run.session.readPaused, "the program waits for the paused viewer");
+    run.session.setViewerPaused("paused", false);
+    let exited = false;
+    run.session.exited.then(() => (exited = true), () => {});
+    while (!exited) {
+      run.session.ack("paused", paused.received);
+      paused.received = 0;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    deepEqual(paused.exits, [{ code: 0, signal: null }]);
+  } finally {
+    await run.cleanup();
+  }
+});

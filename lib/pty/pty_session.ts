@@ -44,9 +44,12 @@ export interface PtySessionOptions {
   exitDrainMs?: number;
   exitDrainMaxMs?: number;
   /**
-   * A viewer that missed output ("drop" mode) gets the exit only once it caught up (its acks
-   * bring it under the low water mark, then the tail is replayed), however slowly it reads.
-   * One whose acks make no progress for this long (default 10 s) is dropped with a reason.
+   * The session waits on a viewer's acks while it holds the pty ("pause" mode: reading stopped
+   * for it) and, after the exit, while it is owed output: a viewer that missed output ("drop"
+   * mode) gets the exit only once it caught up (acks bring it under the low water mark, then
+   * the tail is replayed), however slowly it reads. A viewer waited on whose acks make no
+   * progress for this long (default 10 s) is dropped with a reason; it may reconnect.
+   * A viewer that asked for a pause (its user scrolled back) is never waited on.
    */
   stalledViewerMs?: number;
   /** Close the pty (hang up what is left of its session) once the exit is reported (default true). */
@@ -63,8 +66,8 @@ interface ViewerState {
   lagging: boolean;
   /** The program exited and this viewer has not been given all its output yet. */
   owedExit: boolean;
-  /** When its acks last moved (performance.now()). */
-  progressAt: number;
+  /** Since when the session waits on its acks (performance.now(); moved by each ack), or null. */
+  waitingSince: number | null;
 }
 
 /** Clears the screen and scrollback before a resync replay (ED 2, ED 3, cursor home). */
@@ -107,7 +110,7 @@ export class PtySession {
     this.exited = pty.exited.then(async (status) => {
       this.#leaderExited = true;
       // What the leader wrote is bounded by the kernel's buffer: read it all, now.
-      this.#setPtyPaused(false);
+      this.#updateFlow();
       await this.#drain(options.exitDrainMs ?? 500, options.exitDrainMaxMs ?? 2000);
       this.#status = status;
       for (const state of [...this.#viewers.values()]) this.#finish(state);
@@ -160,7 +163,7 @@ export class PtySession {
       clientPaused: false,
       lagging: false,
       owedExit: false,
-      progressAt: performance.now(),
+      waitingSince: null,
     };
     this.#viewers.set(viewer.id, state);
     const replay = this.#ring.snapshot();
@@ -179,7 +182,7 @@ export class PtySession {
     const state = this.#viewers.get(viewerId);
     if (!state || !Number.isFinite(bytes) || bytes <= 0) return;
     const acked = Math.min(state.sent, state.acked + Math.trunc(bytes));
-    if (acked > state.acked) state.progressAt = performance.now();
+    if (acked > state.acked && state.waitingSince !== null) state.waitingSince = performance.now();
     state.acked = acked;
     this.#updateFlow();
   }
@@ -263,6 +266,14 @@ export class PtySession {
     if (this.#leaderExited) this.#setPtyPaused(false);
     else if (clientPaused || worst > this.#high) this.#setPtyPaused(true);
     else if (worst <= this.#low) this.#setPtyPaused(false);
+    let changed = false;
+    for (const state of this.#viewers.values()) {
+      const holds = this.#ptyPaused && !state.clientPaused && state.sent - state.acked > this.#low;
+      if (holds === (state.waitingSince !== null) || state.owedExit) continue;
+      state.waitingSince = holds ? performance.now() : null;
+      changed = true;
+    }
+    if (changed) this.#armStallCheck();
   }
 
   #updateDropViewer(state: ViewerState): void {
@@ -288,28 +299,31 @@ export class PtySession {
     if (status === null || this.#viewers.get(state.viewer.id) !== state) return;
     if (state.lagging) {
       state.owedExit = true;
+      state.waitingSince = performance.now();
       this.#updateDropViewer(state); // it may be caught up already
       this.#armStallCheck();
       return;
     }
     state.owedExit = false;
+    state.waitingSince = null;
     state.viewer.onExit(status);
   }
 
-  /** One timer for every viewer still owed the end of the output. */
+  /** One timer for every viewer the session waits on. */
   #armStallCheck(): void {
     clearTimeout(this.#stallTimer);
     this.#stallTimer = undefined;
     let next = Infinity;
     for (const state of this.#viewers.values()) {
-      if (state.owedExit) next = Math.min(next, state.progressAt + this.#stalledMs);
+      if (state.waitingSince !== null) next = Math.min(next, state.waitingSince + this.#stalledMs);
     }
     if (next === Infinity) return;
     this.#stallTimer = setTimeout(() => {
       this.#stallTimer = undefined;
       const now = performance.now();
       for (const state of [...this.#viewers.values()]) {
-        if (state.owedExit && now - state.progressAt >= this.#stalledMs) this.#dropStalled(state);
+        const since = state.waitingSince;
+        if (since !== null && now - since >= this.#stalledMs) this.#dropStalled(state);
       }
       this.#armStallCheck();
     }, Math.max(0, next - performance.now()));
@@ -319,8 +333,12 @@ export class PtySession {
     this.#remove(state);
     const unread = Math.round((state.sent - state.acked) / 1024);
     // Short enough for a WebSocket close reason (123 bytes at most).
-    const reason = `viewer stalled: no ack for ${+(this.#stalledMs / 1000).toFixed(1)} s after ` +
-      `the program exited (${unread} KiB unread); reconnect to see the end`;
+    const seconds = +(this.#stalledMs / 1000).toFixed(1);
+    const reason = state.owedExit
+      ? `viewer stalled: no ack for ${seconds} s after the program exited (${unread} KiB ` +
+        `unread); reconnect to see the end`
+      : `viewer stalled: no ack for ${seconds} s while the terminal waited for it (${unread} ` +
+        `KiB unread); reconnect to resume`;
     try {
       if (state.viewer.onDrop) state.viewer.onDrop(reason);
       else if (this.#status !== null) state.viewer.onExit(this.#status);
@@ -331,7 +349,7 @@ export class PtySession {
 
   #remove(state: ViewerState): void {
     this.#viewers.delete(state.viewer.id);
-    if (state.owedExit) this.#armStallCheck();
+    if (state.waitingSince !== null) this.#armStallCheck();
     this.#applySize();
     this.#updateFlow();
   }
