@@ -225,11 +225,15 @@ try {
   await farm.close();
   const list = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(", ");
   const base = rows.raw;
+  // Each round's CPU against the raw read of the same round: load that hits one round hits both.
+  const paired = (row: Row) => percentile(row.cpu.map((cpu, i) => cpu / (base.cpu[i] ?? NaN)), 50);
   for (const row of [...Object.values(rows), ...peerRows]) {
     print(
       `${row.label.padEnd(24)} ${row.rate.toFixed(1).padStart(6)} MiB/s [${list(row.rates)}]` +
         `  ×raw ${(row.rate / base.rate).toFixed(2)}  CPU ${row.cpuPerMib.toFixed(2)} ms/MiB` +
-        ` (×raw ${(row.cpuPerMib / base.cpuPerMib).toFixed(2)}) [${list(row.cpu)}]` +
+        ` (×raw ${(row.cpuPerMib / base.cpuPerMib).toFixed(2)}, per round ${
+          paired(row).toFixed(2)
+        }) [${list(row.cpu)}]` +
         `  switches ${row.switchesPerMib.toFixed(0)}/MiB` +
         (row.frames ? `  avg frame ${(row.bytes / row.frames / 1024).toFixed(1)} KiB` : ""),
     );
