@@ -107,9 +107,10 @@ export function bridgeSocket(
     }
   };
   const ackEveryBytes = options.ackEveryBytes ?? BRIDGE_ACK_EVERY_BYTES;
-  // Two ack intervals in flight: the client acks every interval, so the pipe never runs dry.
+  // One ack interval goes out at once; beyond it output gathers until the next ack (the client
+  // owes one then, so nothing waits forever): under a flood, one frame per ack.
   const output = new OutputBatcher((frame) => send(frame), {
-    inFlightBytes: 2 * ackEveryBytes,
+    inFlightBytes: ackEveryBytes,
     maxFrameBytes: Math.max(256 * 1024, 2 * ackEveryBytes),
   });
   const control = (message: TerminalServerMessage) => {
