@@ -5,6 +5,7 @@ import type { ExitStatus, Pty } from "./pty.ts";
 /** One consumer of a session's output: a terminal socket, a console viewer, a test. */
 export interface PtyViewer {
   id: string;
+  /** Output; `chunk` may be a view valid only during the call (copy what you keep). */
   send(chunk: Uint8Array): void;
   onExit(status: ExitStatus): void;
   /**
@@ -208,7 +209,10 @@ export class PtySession {
     if (!this.#leaderExited) this.#pty.write(data);
   }
 
-  /** Every output byte, never throttled by flow control (for log files and health checks). */
+  /**
+   * Every output byte, never throttled by flow control (for log files and health checks). A
+   * chunk is a view valid only during the call: a listener that keeps it must copy it.
+   */
   onOutput(listener: (chunk: Uint8Array) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -11,6 +11,7 @@ import type { PtySession } from "./pty_session.ts";
 
 /** The part of a WebSocket the bridge writes to. */
 export interface SocketSink {
+  /** Must copy what it is given before returning (WebSocket.send does): output is a view. */
   send(data: string | Uint8Array | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
   /** Bytes queued in this process but not yet written to the network (a WebSocket has it). */
