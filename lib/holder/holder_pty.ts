@@ -30,14 +30,15 @@ export async function attachHolderPty(
   let detached = false;
   let reportExit: (status: ExitStatus) => void = () => {};
   const exited = new Promise<ExitStatus>((resolve) => (reportExit = resolve));
+  // The chunk is a view of the connection's read buffer: only what waits for a listener is copied.
   const deliver = (chunk: Uint8Array) => {
-    if (early) early.push(chunk);
+    if (early) early.push(chunk.slice());
     else for (const listener of listeners) listener(chunk);
   };
   const attached = await connection.attach(options, {
     onOutput(chunk, at) {
       offset = at + chunk.length;
-      deliver(chunk.slice());
+      deliver(chunk);
     },
     onExit: (exit) => reportExit({ code: exit.code, signal: exit.signal }),
   });

@@ -94,7 +94,7 @@ export function runPlan(plan: LaunchPlan, options: RunPlanOptions): RunningProce
     throw error;
   }
   const session = new PtySession(pty, { slowViewer: "drop", ...options.session });
-  session.onOutput((chunk) => log.write(chunk));
+  session.onOutput((chunk) => log.write(chunk.slice())); // the log queues it; the chunk is a view
   const startTicks = readPidStat(pty.pid)?.startTicks ?? 0;
   awaitExecSettled(pty.pid, plan.marker);
   containment.adopt(pty.pid, { leader: true });

@@ -6,7 +6,7 @@ import { signalProcess } from "./safe_signal.ts";
 import { settleWithin } from "./settle_within.ts";
 import type { Pty } from "./pty.ts";
 
-const READ_BUFFER_BYTES = 64 * 1024;
+const READ_BUFFER_BYTES = 256 * 1024;
 /** Most bytes read from one terminal per wake-up, so that one flood cannot starve the rest. */
 const MAX_READ_PER_WAKE = READ_BUFFER_BYTES;
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
@@ -144,7 +144,10 @@ export class FfiPty implements Pty {
     return listLiveProcesses().filter((p) => p.sid === this.pid).map((p) => p.pid);
   }
 
-  /** Reads what the master holds (non-blocking), in frames of up to 64 KiB; notices the end. */
+  /**
+   * Reads what the master holds (non-blocking), up to 256 KiB per wake-up, into ONE reusable
+   * buffer handed to the listeners as a view (no allocation per read); notices the end.
+   */
   #readAvailable(): void {
     if (this.#eof || this.#closing !== null) return;
     const c = libc();
@@ -152,7 +155,7 @@ export class FfiPty implements Pty {
     let total = 0;
     const deliver = () => {
       if (filled === 0) return;
-      const chunk = this.#buffer.slice(0, filled);
+      const chunk = this.#buffer.subarray(0, filled);
       filled = 0;
       for (const listener of this.#listeners) listener(chunk);
     };

@@ -1,9 +1,9 @@
 /** Tuning of an OutputBatcher; every field has a default. */
 export interface OutputBatcherOptions {
   /**
-   * Unacknowledged bytes up to which output goes out at once (default 128 KiB). Must exceed
-   * the client's ack interval: a client acks only every `ackEveryBytes`, so a smaller value
-   * could hold output that the client will never ack.
+   * Unacknowledged bytes up to which output goes out at once (default 128 KiB). Must be at
+   * least the client's ack interval: a client acks only every `ackEveryBytes`, so a smaller
+   * value could hold output that the client will never ack.
    */
   inFlightBytes?: number;
   /** Largest gathered frame (default 256 KiB); a full batch goes out without waiting. */

@@ -30,7 +30,10 @@ export interface Pty {
   /** Stops issuing reads; the child blocks once the kernel buffer fills (backpressure). */
   pause(): void;
   resume(): void;
-  /** Output chunks (copies, safe to keep). Reading starts with the first listener. */
+  /**
+   * Output chunks: views of a reused buffer, valid only during the call (copy what you keep).
+   * Reading starts with the first listener.
+   */
   onData(cb: (chunk: Uint8Array) => void): void;
   /** Resolves when the child (the session leader) has exited and been reaped. */
   readonly exited: Promise<ExitStatus>;

@@ -5,8 +5,14 @@ import type { ExitStatus, Pty } from "./pty.ts";
 /** One consumer of a session's output: a terminal socket, a console viewer, a test. */
 export interface PtyViewer {
   id: string;
+  /** Output; `chunk` may be a view valid only during the call (copy what you keep). */
   send(chunk: Uint8Array): void;
   onExit(status: ExitStatus): void;
+  /**
+   * The session detached this viewer because it stopped taking output (see `stalledViewerMs`);
+   * `reason` says so for a person. Without it the viewer is only told the exit.
+   */
+  onDrop?(reason: string): void;
   /** Called when the pty's effective size changes (the smallest viewer wins). */
   onResize?(cols: number, rows: number): void;
   cols: number;
@@ -17,9 +23,12 @@ export interface PtyViewer {
 export interface PtySessionOptions {
   /** Bytes of output kept for replay on attach (default 1 MiB). */
   scrollbackBytes?: number;
-  /** Unacknowledged bytes at which a viewer counts as slow (default 512 KiB). */
+  /** Unacknowledged bytes at which a viewer counts as slow (default 1 MiB). */
   highWaterBytes?: number;
-  /** Unacknowledged bytes below which a slow viewer is caught up again (default 128 KiB). */
+  /**
+   * Unacknowledged bytes below which a slow viewer is caught up again (default 512 KiB). Must
+   * exceed the client's ack interval, or a viewer could wait for an ack that never comes.
+   */
   lowWaterBytes?: number;
   /**
    * What a slow viewer does: "pause" stops reading the pty (the program blocks; right for an
@@ -27,8 +36,23 @@ export interface PtySessionOptions {
    * (right for an instance console, whose program must never wait for a browser).
    */
   slowViewer?: "pause" | "drop";
-  /** After the leader exits, how long to wait for the rest of the output (default 500 ms). */
+  /**
+   * After the leader exits the pty is read to its end (every holder of the slave closed it).
+   * Processes left behind that keep the terminal open end that drain once no output came for
+   * `exitDrainMs` (default 500 ms), or `exitDrainMaxMs` after the exit (default 2 s) if they
+   * keep writing.
+   */
   exitDrainMs?: number;
+  exitDrainMaxMs?: number;
+  /**
+   * The session waits on a viewer's acks while it holds the pty ("pause" mode: reading stopped
+   * for it) and, after the exit, while it is owed output: a viewer that missed output ("drop"
+   * mode) gets the exit only once it caught up (acks bring it under the low water mark, then
+   * the tail is replayed), however slowly it reads. A viewer waited on whose acks make no
+   * progress for this long (default 10 s) is dropped with a reason; it may reconnect.
+   * A viewer that asked for a pause (its user scrolled back) is never waited on.
+   */
+  stalledViewerMs?: number;
   /** Close the pty (hang up what is left of its session) once the exit is reported (default true). */
   closeOnExit?: boolean;
 }
@@ -41,6 +65,10 @@ interface ViewerState {
   acked: number;
   clientPaused: boolean;
   lagging: boolean;
+  /** The program exited and this viewer has not been given all its output yet. */
+  owedExit: boolean;
+  /** Since when the session waits on its acks (performance.now(); moved by each ack), or null. */
+  waitingSince: number | null;
 }
 
 /** Clears the screen and scrollback before a resync replay (ED 2, ED 3, cursor home). */
@@ -66,24 +94,41 @@ export class PtySession {
   #status: ExitStatus | null = null;
   #cols = 0;
   #rows = 0;
+  #chunksRead = 0;
+  #stalledMs: number;
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(pty: Pty, options: PtySessionOptions = {}) {
     this.#pty = pty;
     this.pid = pty.pid;
     this.#ring = new ByteRing(options.scrollbackBytes ?? 1024 * 1024);
-    this.#high = options.highWaterBytes ?? 512 * 1024;
-    this.#low = Math.min(options.lowWaterBytes ?? 128 * 1024, this.#high);
+    // Above the bridge's 256 KiB ack interval with room for two frames in flight.
+    this.#high = options.highWaterBytes ?? 1024 * 1024;
+    this.#low = Math.min(options.lowWaterBytes ?? 512 * 1024, this.#high);
     this.#mode = options.slowViewer ?? "pause";
+    this.#stalledMs = options.stalledViewerMs ?? 10_000;
     pty.onData((chunk) => this.#onChunk(chunk));
     this.exited = pty.exited.then(async (status) => {
       this.#leaderExited = true;
-      this.#setPtyPaused(false); // the rest is bounded by the kernel buffer: read it all
-      await settleWithin(pty.ended, options.exitDrainMs ?? 500);
+      // What the leader wrote is bounded by the kernel's buffer: read it all, now.
+      this.#updateFlow();
+      await this.#drain(options.exitDrainMs ?? 500, options.exitDrainMaxMs ?? 2000);
       this.#status = status;
-      for (const state of [...this.#viewers.values()]) state.viewer.onExit(status);
+      for (const state of [...this.#viewers.values()]) this.#finish(state);
       if (options.closeOnExit ?? true) await pty.close();
       return status;
     });
+  }
+
+  /** Reads until the end of output, or until processes left behind go quiet (or too long). */
+  async #drain(quietMs: number, maxMs: number): Promise<void> {
+    const deadline = performance.now() + maxMs;
+    for (;;) {
+      const seen = this.#chunksRead;
+      const left = deadline - performance.now();
+      if (left <= 0 || await settleWithin(this.#pty.ended, Math.min(quietMs, left))) return;
+      if (this.#chunksRead === seen) return;
+    }
   }
 
   /** The exit status once `exited` has resolved, else null. */
@@ -118,6 +163,8 @@ export class PtySession {
       acked: 0,
       clientPaused: false,
       lagging: false,
+      owedExit: false,
+      waitingSince: null,
     };
     this.#viewers.set(viewer.id, state);
     const replay = this.#ring.snapshot();
@@ -127,9 +174,7 @@ export class PtySession {
     if (this.#status !== null) viewer.onExit(this.#status);
     return () => {
       if (this.#viewers.get(viewer.id) !== state) return;
-      this.#viewers.delete(viewer.id);
-      this.#applySize();
-      this.#updateFlow();
+      this.#remove(state);
     };
   }
 
@@ -137,7 +182,9 @@ export class PtySession {
   ack(viewerId: string, bytes: number): void {
     const state = this.#viewers.get(viewerId);
     if (!state || !Number.isFinite(bytes) || bytes <= 0) return;
-    state.acked = Math.min(state.sent, state.acked + Math.trunc(bytes));
+    const acked = Math.min(state.sent, state.acked + Math.trunc(bytes));
+    if (acked > state.acked && state.waitingSince !== null) state.waitingSince = performance.now();
+    state.acked = acked;
     this.#updateFlow();
   }
 
@@ -162,7 +209,10 @@ export class PtySession {
     if (!this.#leaderExited) this.#pty.write(data);
   }
 
-  /** Every output byte, never throttled by flow control (for log files and health checks). */
+  /**
+   * Every output byte, never throttled by flow control (for log files and health checks). A
+   * chunk is a view valid only during the call: a listener that keeps it must copy it.
+   */
   onOutput(listener: (chunk: Uint8Array) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -184,6 +234,7 @@ export class PtySession {
   }
 
   #onChunk(chunk: Uint8Array): void {
+    this.#chunksRead++;
     this.#ring.push(chunk);
     for (const listener of this.#listeners) listener(chunk);
     for (const state of this.#viewers.values()) {
@@ -219,12 +270,22 @@ export class PtySession {
     if (this.#leaderExited) this.#setPtyPaused(false);
     else if (clientPaused || worst > this.#high) this.#setPtyPaused(true);
     else if (worst <= this.#low) this.#setPtyPaused(false);
+    let changed = false;
+    for (const state of this.#viewers.values()) {
+      const holds = this.#ptyPaused && !state.clientPaused && state.sent - state.acked > this.#low;
+      if (holds === (state.waitingSince !== null) || state.owedExit) continue;
+      state.waitingSince = holds ? performance.now() : null;
+      changed = true;
+    }
+    if (changed) this.#armStallCheck();
   }
 
   #updateDropViewer(state: ViewerState): void {
     const unacked = state.sent - state.acked;
     if (!state.lagging && unacked > this.#high) state.lagging = true;
-    if (state.lagging && !state.clientPaused && unacked <= this.#low) {
+    // After the exit a scrolled-back viewer still gets the end: nothing more will come.
+    const held = state.clientPaused && this.#status === null;
+    if (state.lagging && !held && unacked <= this.#low) {
       state.lagging = false;
       // Replay a tail that fits in the window, after clearing what the viewer shows.
       const tail = this.#ring.snapshot(Math.max(1, this.#high - this.#low));
@@ -232,7 +293,69 @@ export class PtySession {
       replay.set(RESYNC_PREFIX);
       replay.set(tail, RESYNC_PREFIX.length);
       this.#deliver(state, replay);
+      if (state.owedExit) this.#finish(state);
     }
+  }
+
+  /** Tells a viewer the exit once it has been given all the output, else waits for its acks. */
+  #finish(state: ViewerState): void {
+    const status = this.#status;
+    if (status === null || this.#viewers.get(state.viewer.id) !== state) return;
+    if (state.lagging) {
+      state.owedExit = true;
+      state.waitingSince = performance.now();
+      this.#updateDropViewer(state); // it may be caught up already
+      this.#armStallCheck();
+      return;
+    }
+    state.owedExit = false;
+    state.waitingSince = null;
+    state.viewer.onExit(status);
+  }
+
+  /** One timer for every viewer the session waits on. */
+  #armStallCheck(): void {
+    clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
+    let next = Infinity;
+    for (const state of this.#viewers.values()) {
+      if (state.waitingSince !== null) next = Math.min(next, state.waitingSince + this.#stalledMs);
+    }
+    if (next === Infinity) return;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      const now = performance.now();
+      for (const state of [...this.#viewers.values()]) {
+        const since = state.waitingSince;
+        if (since !== null && now - since >= this.#stalledMs) this.#dropStalled(state);
+      }
+      this.#armStallCheck();
+    }, Math.max(0, next - performance.now()));
+  }
+
+  #dropStalled(state: ViewerState): void {
+    this.#remove(state);
+    const unread = Math.round((state.sent - state.acked) / 1024);
+    // Short enough for a WebSocket close reason (123 bytes at most).
+    const seconds = +(this.#stalledMs / 1000).toFixed(1);
+    const reason = state.owedExit
+      ? `viewer stalled: no ack for ${seconds} s after the program exited (${unread} KiB ` +
+        `unread); reconnect to see the end`
+      : `viewer stalled: no ack for ${seconds} s while the terminal waited for it (${unread} ` +
+        `KiB unread); reconnect to resume`;
+    try {
+      if (state.viewer.onDrop) state.viewer.onDrop(reason);
+      else if (this.#status !== null) state.viewer.onExit(this.#status);
+    } catch {
+      // a broken viewer is gone either way
+    }
+  }
+
+  #remove(state: ViewerState): void {
+    this.#viewers.delete(state.viewer.id);
+    if (state.waitingSince !== null) this.#armStallCheck();
+    this.#applySize();
+    this.#updateFlow();
   }
 
   #setPtyPaused(paused: boolean): void {

@@ -11,6 +11,7 @@ import type { PtySession } from "./pty_session.ts";
 
 /** The part of a WebSocket the bridge writes to. */
 export interface SocketSink {
+  /** Must copy what it is given before returning (WebSocket.send does): output is a view. */
   send(data: string | Uint8Array | ArrayBuffer): void;
   close(code?: number, reason?: string): void;
   /** Bytes queued in this process but not yet written to the network (a WebSocket has it). */
@@ -41,7 +42,10 @@ export interface SocketBridgeOptions {
   rows?: number;
   /** Close the socket (code 1000) after sending the exit message (default true). */
   closeOnExit?: boolean;
-  /** Ack interval suggested to the client (default 64 KiB). */
+  /**
+   * Ack interval asked of the client (default 256 KiB: one ack and one gathered frame per
+   * 256 KiB keep per-message costs low on both ends; a keystroke's echo still goes out at once).
+   */
   ackEveryBytes?: number;
   /**
    * Output queued for the socket but not yet read off the network, above which the viewer is
@@ -49,6 +53,9 @@ export interface SocketBridgeOptions {
    */
   maxUnreadBytes?: number;
 }
+
+/** The ack interval a bridge asks of its clients unless told otherwise. */
+export const BRIDGE_ACK_EVERY_BYTES = 256 * 1024;
 
 /** Default cap on a viewer's unread output. */
 export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
@@ -100,9 +107,13 @@ export function bridgeSocket(
       );
     }
   };
-  const ackEveryBytes = options.ackEveryBytes ?? TERMINAL_LIMITS.ackEveryBytes;
-  // Two ack intervals in flight: the client acks every interval, so the pipe never runs dry.
-  const output = new OutputBatcher((frame) => send(frame), { inFlightBytes: 2 * ackEveryBytes });
+  const ackEveryBytes = options.ackEveryBytes ?? BRIDGE_ACK_EVERY_BYTES;
+  // One ack interval goes out at once; beyond it output gathers until the next ack (the client
+  // owes one then, so nothing waits forever): under a flood, one frame per ack.
+  const output = new OutputBatcher((frame) => send(frame), {
+    inFlightBytes: ackEveryBytes,
+    maxFrameBytes: Math.max(256 * 1024, 2 * ackEveryBytes),
+  });
   const control = (message: TerminalServerMessage) => {
     output.flush(); // keep output and control messages in order
     send(encodeServerMessage(message));
@@ -164,6 +175,7 @@ export function bridgeSocket(
     rows: options.rows ?? 0,
     send: (chunk) => output.push(chunk),
     onResize: (cols, rows) => control({ type: "resize", cols, rows }),
+    onDrop: (reason) => drop(reason),
     onExit: (status) => {
       // What the batcher still holds for acks is the app's last output: it goes before the exit.
       output.flush();

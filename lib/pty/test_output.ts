@@ -57,3 +57,14 @@ export const sleep = (ms: number): Promise<void> =>
 export function isAlive(pid: number): boolean {
   return isRunning(pid);
 }
+
+/**
+ * Makes a FIFO at `path` for a child to wait on (`read -r _ < path`), so that it starts only
+ * when the test writes a line to it (e.g. once a viewer is attached).
+ */
+export async function makeStartGate(path: string): Promise<void> {
+  const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+  if (!made.success) {
+    throw new Error(`mkfifo ${path} failed: ${new TextDecoder().decode(made.stderr)}`);
+  }
+}

@@ -37,7 +37,7 @@ export interface ClientResult {
 /** Connects, reads until the program's exit, and measures. */
 export async function runClient(request: ClientRequest): Promise<ClientResult> {
   const started = performance.now();
-  const acks = new AckCounter();
+  let acks = new AckCounter();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   let bytes = 0;
@@ -73,6 +73,10 @@ export async function runClient(request: ClientRequest): Promise<ClientResult> {
     if (request.protocol === "terminado") return terminado(decoder.decode(payload));
     if (text) {
       const message = decodeServerMessage(decoder.decode(payload));
+      // Like the browser: ack at the interval the server asks for in its hello.
+      if (message.ok && message.message.type === "hello") {
+        acks = new AckCounter(message.message.ackEveryBytes);
+      }
       if (message.ok && message.message.type === "exit") finish();
       return;
     }

@@ -4,7 +4,13 @@
  * under a per-instance holder (the console path, through attachHolderPty).
  */
 import { type Pty, spawnPty } from "../../lib/pty/mod.ts";
-import { attachHolderPty, type HolderPlan, spawnHolder } from "../../lib/holder/mod.ts";
+import {
+  attachHolderPty,
+  type HolderHandle,
+  type HolderPlan,
+  spawnHolder,
+} from "../../lib/holder/mod.ts";
+import { isRunning } from "../../lib/procfs/mod.ts";
 import { buildNative } from "../build_native.ts";
 import { BENCH_ENV, type PtyFactory } from "./pty_bench_support.ts";
 
@@ -51,6 +57,8 @@ export function interactiveShell(path: string): PtyFactory {
 /** Holders spawned by `heldApp`, for cleanup. */
 export interface HolderFarm {
   factory(path: string): PtyFactory;
+  /** An interactive bash (no rc files) under a holder, as an instance console would be. */
+  shell(): PtyFactory;
   close(): Promise<void>;
 }
 
@@ -70,13 +78,28 @@ export async function holderFarm(): Promise<HolderFarm> {
       marker: `bench-pty-${name}`,
     };
   };
+  const shells: HolderHandle[] = [];
   return {
+    shell: () => async () => {
+      const handle = await spawnHolder(plan(["bash", "--norc", "--noprofile", "-i"]), { binary });
+      shells.push(handle);
+      return await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
+    },
     factory: (path) => async () => {
       const argv = ["bash", "-c", 'stty -echo; echo ready; read _; exec cat "$0"', path];
       const handle = await spawnHolder(plan(argv), { binary });
       const pty = await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
       return onFirstListener(pty, (p) => p.write("\n"));
     },
-    close: () => Deno.remove(root, { recursive: true }),
+    async close() {
+      // A held app outlives its viewers: end it, then wait for its holder to go.
+      for (const handle of shells) {
+        const connection = await handle.connect();
+        await connection.signal("SIGKILL", "session");
+        connection.close();
+        while (isRunning(handle.holderPid)) await new Promise((r) => setTimeout(r, 20));
+      }
+      await Deno.remove(root, { recursive: true });
+    },
   };
 }

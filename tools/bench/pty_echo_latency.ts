@@ -3,14 +3,23 @@
  * (readline echo) on a pty. Measured twice in one run:
  *   1. raw: Pty.write → Pty.onData (the floor: FFI + kernel + bash);
  *   2. WebSocket: {type:"input"} text frame → socket bridge → pty → bash → binary frame back
- *      to a loopback WebSocket client in this process.
+ *      to a loopback WebSocket client in this process (an interactive terminal);
+ *   3. the same through the console path: bash under its per-instance holder → attachHolderPty
+ *      → a "drop" session (as consoles have) → bridge → WebSocket.
  * Every 50 keys, Ctrl-U clears the line (not timed) so the line never wraps.
  *
  * Re-run: deno run --allow-all tools/bench/pty_echo_latency.ts [keystrokes=300]
  */
-import { spawnPty } from "../../lib/pty/mod.ts";
+import { type PtySessionOptions, spawnPty } from "../../lib/pty/mod.ts";
 import { encodeClientMessage } from "../../lib/shared/terminal_protocol.ts";
-import { BENCH_ENV, percentile, print, serveBridged } from "./pty_bench_support.ts";
+import {
+  BENCH_ENV,
+  percentile,
+  print,
+  type PtyFactory,
+  serveBridged,
+} from "./pty_bench_support.ts";
+import { holderFarm } from "./pty_bench_paths.ts";
 
 const keystrokes = Number(Deno.args[0] ?? 300);
 const BASH = ["bash", "--norc", "--noprofile", "-i"];
@@ -55,8 +64,11 @@ async function raw(): Promise<number[]> {
   }
 }
 
-async function overWebSocket(): Promise<number[]> {
-  const server = serveBridged(BASH);
+async function overWebSocket(
+  session: PtySessionOptions = {},
+  makePty?: PtyFactory,
+): Promise<number[]> {
+  const server = serveBridged(BASH, session, {}, makePty);
   const socket = new WebSocket(server.url);
   socket.binaryType = "arraybuffer";
   await new Promise((resolve) => (socket.onopen = resolve));
@@ -85,5 +97,12 @@ const rawSamples = await raw();
 print(`raw pty write → read:          ${summary(rawSamples)}`);
 const wsSamples = await overWebSocket();
 print(`WebSocket → bridge → pty → WS: ${summary(wsSamples)}`);
+const farm = await holderFarm();
+try {
+  const heldSamples = await overWebSocket({ slowViewer: "drop" }, farm.shell());
+  print(`WS → bridge → holder → WS:     ${summary(heldSamples)}`);
+} finally {
+  await farm.close();
+}
 print(`load average: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 print("re-run: deno run --allow-all tools/bench/pty_echo_latency.ts [keystrokes=300]");

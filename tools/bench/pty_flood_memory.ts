@@ -53,11 +53,15 @@ async function run(mode: "pause" | "drop"): Promise<void> {
       `Sec-WebSocket-Key: ${btoa("stalled-viewer-k")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   ));
   const samples: number[] = [];
+  const trace: string[] = [];
   let last = Deno.memoryUsage();
   for (let s = 0; s < seconds; s++) {
     await sleep(1000);
     last = Deno.memoryUsage();
     samples.push(last.rss);
+    if ((s + 1) % 10 === 0) {
+      trace.push(`${s + 1}s ${mib(last.rss)}/${mib(last.heapUsed)}/${mib(last.external)}`);
+    }
   }
   clearInterval(slowTimer);
   fast.close();
@@ -77,6 +81,7 @@ async function run(mode: "pause" | "drop"): Promise<void> {
       `fast viewer got ${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB; at the end ` +
       `JS heap ${mib(last.heapUsed)} MiB, external ${mib(last.external)} MiB`,
   );
+  print(`${mode}: samples RSS/heap/external MiB: ${trace.join(", ")}`);
 }
 
 const only = Deno.args[1];

@@ -12,7 +12,7 @@
  *
  * Re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=200] [rounds=3] [--worker]
  */
-import { cpuUsage } from "node:process";
+import { cpuUsage, resourceUsage } from "node:process";
 import { spawnPty } from "../../lib/pty/mod.ts";
 import type { PtySessionOptions } from "../../lib/pty/mod.ts";
 import { type ClientRequest, type ClientResult, runClient } from "./pty_bench_client.ts";
@@ -49,6 +49,23 @@ async function makeFile(dir: string): Promise<string> {
 function cpuMs(): number {
   const usage = cpuUsage();
   return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * Context switches (voluntary + involuntary, all threads) of this process so far: every
+ * wake-up of a thread (poll, event loop, worker) costs one. Steadier than CPU time on a
+ * shared machine, where other load inflates the time each one takes.
+ */
+function switches(): number {
+  const usage = resourceUsage();
+  return usage.voluntaryContextSwitches + usage.involuntaryContextSwitches;
+}
+
+/** Runs one measurement and adds the context switches it cost. */
+async function counted<T>(run: () => Promise<T>): Promise<T & { switches: number }> {
+  const before = switches();
+  const result = await run();
+  return { ...result, switches: switches() - before };
 }
 
 async function raw(path: string): Promise<{ bytes: number; ms: number; cpu: number }> {
@@ -91,7 +108,7 @@ async function bridged(
   path: string,
   session: PtySessionOptions = {},
   makePty?: PtyFactory,
-): Promise<Measured> {
+): Promise<Timed> {
   const server = serveBridged(["cat", path], session, {}, makePty);
   try {
     const cpu0 = cpuMs();
@@ -103,7 +120,7 @@ async function bridged(
 }
 
 /** A Pty read with nothing behind it (the holder path's floor: holder → socket → Deno). */
-async function rawFrom(makePty: PtyFactory): Promise<Measured> {
+async function rawFrom(makePty: PtyFactory): Promise<Timed> {
   const cpu0 = cpuMs();
   const started = performance.now();
   const pty = await makePty();
@@ -117,7 +134,7 @@ async function rawFrom(makePty: PtyFactory): Promise<Measured> {
   return { bytes, ms, cpu, frames: 0 };
 }
 
-async function peer(which: Peer, path: string, expectBytes: number): Promise<Measured> {
+async function peer(which: Peer, path: string, expectBytes: number): Promise<Timed> {
   const server = await which.start(path);
   try {
     const cpu0 = cpuMs();
@@ -133,12 +150,17 @@ interface Measured {
   ms: number;
   cpu: number;
   frames: number;
+  switches: number;
 }
+
+/** A measurement before its context switches are added. */
+type Timed = Omit<Measured, "switches">;
 
 /** One row of the table: rates and CPU per MiB over the rounds. */
 class Row {
   rates: number[] = [];
   cpu: number[] = [];
+  switches: number[] = [];
   frames = 0;
   bytes = 0;
   constructor(readonly label: string) {}
@@ -148,6 +170,7 @@ class Row {
     }
     this.rates.push(mibPerSecond(m.bytes, m.ms));
     this.cpu.push(m.cpu / (m.bytes / 1048576));
+    this.switches.push(m.switches / (m.bytes / 1048576));
     this.frames = m.frames;
     this.bytes = m.bytes;
   }
@@ -156,6 +179,9 @@ class Row {
   }
   get cpuPerMib(): number {
     return percentile(this.cpu, 50);
+  }
+  get switchesPerMib(): number {
+    return percentile(this.switches, 50);
   }
 }
 
@@ -182,27 +208,33 @@ try {
   const peerRows = peers.map((p) => new Row(p.label));
   // Interleaved rounds, median of each: other load on a small machine hits all alike.
   for (let round = 0; round < rounds; round++) {
-    const r = await raw(path);
+    const r = await counted(() => raw(path));
     rows.raw.add({ ...r, frames: 0 }, r.bytes);
-    rows.bridge.add(await bridged(path), r.bytes);
-    const shell = await bridged(path, TERMINAL_SESSION, interactiveShell(path));
+    rows.bridge.add(await counted(() => bridged(path)), r.bytes);
+    const shell = await counted(() => bridged(path, TERMINAL_SESSION, interactiveShell(path)));
     rows.shell.add(shell, r.bytes, 4096); // plus the prompt and the echoed command
     const ready = HOLDER_READY.length;
     // The newline that starts the app may be echoed ("\r\n") if it beats `stty -echo`.
-    rows.heldRaw.add(await rawFrom(farm.factory(path)), r.bytes + ready, 2);
-    rows.console.add(await bridged(path, {}, farm.factory(path)), r.bytes + ready, 2);
+    rows.heldRaw.add(await counted(() => rawFrom(farm.factory(path))), r.bytes + ready, 2);
+    const held = await counted(() => bridged(path, {}, farm.factory(path)));
+    rows.console.add(held, r.bytes + ready, 2);
     for (const [i, each] of peers.entries()) {
-      peerRows[i]?.add(await peer(each, path, r.bytes), r.bytes);
+      peerRows[i]?.add(await counted(() => peer(each, path, r.bytes)), r.bytes);
     }
   }
   await farm.close();
   const list = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(", ");
   const base = rows.raw;
+  // Each round's CPU against the raw read of the same round: load that hits one round hits both.
+  const paired = (row: Row) => percentile(row.cpu.map((cpu, i) => cpu / (base.cpu[i] ?? NaN)), 50);
   for (const row of [...Object.values(rows), ...peerRows]) {
     print(
       `${row.label.padEnd(24)} ${row.rate.toFixed(1).padStart(6)} MiB/s [${list(row.rates)}]` +
         `  ×raw ${(row.rate / base.rate).toFixed(2)}  CPU ${row.cpuPerMib.toFixed(2)} ms/MiB` +
-        ` (×raw ${(row.cpuPerMib / base.cpuPerMib).toFixed(2)})` +
+        ` (×raw ${(row.cpuPerMib / base.cpuPerMib).toFixed(2)}, per round ${
+          paired(row).toFixed(2)
+        }) [${list(row.cpu)}]` +
+        `  switches ${row.switchesPerMib.toFixed(0)}/MiB` +
         (row.frames ? `  avg frame ${(row.bytes / row.frames / 1024).toFixed(1)} KiB` : ""),
     );
   }
@@ -215,7 +247,10 @@ try {
     );
   }
   for (const line of skipped) print(`skipped ${line}`);
-  print("CPU is this process's (server and client threads); cat, the holder and peers excluded");
+  print(
+    "CPU and context switches are this process's (server and client threads); cat, the holder " +
+      "and peers excluded",
+  );
   print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   print(
     "re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=200] [rounds=3] [--worker]",
