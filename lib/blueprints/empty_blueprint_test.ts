@@ -1,15 +1,11 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { freePorts } from "../../tests/helpers/free_ports.ts";
 import { parseBlueprintMetadata } from "./parse_blueprint_metadata.ts";
 
 const EMPTY = new URL("../../blueprints/empty.sh", import.meta.url).pathname;
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+const freePort = () => freePorts(1)[0] ?? 0;
 
 async function fetchUntilUp(url: string, deadlineMs: number): Promise<Response> {
   const until = Date.now() + deadlineMs;

@@ -2,6 +2,7 @@
  * `aikore instances …` through the real program (a child `deno run main.ts`) against a real
  * AiKore server, authenticated with an API token created through the API.
  */
+import { freePorts } from "../../tests/helpers/free_ports.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/helpers/assert.ts";
 import { ApiClient } from "./api_client.ts";
 import { type ApiServer, runProgram, spawnProgram, startApiServer } from "./test_support.ts";
@@ -168,9 +169,7 @@ Deno.test("instances commands fail with one line naming the status and reason, e
 Deno.test("--url and --token win over AIKORE_URL and AIKORE_TOKEN; a token from `tokens create` works", async () => {
   const server = await startApiServer();
   try {
-    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const deadUrl = `http://127.0.0.1:${closed.addr.port}`;
-    closed.close();
+    const deadUrl = `http://127.0.0.1:${freePorts(1)[0]}`; // nothing listens there
     const flagsWin = await runProgram(
       ["instances", "ls", "--url", server.url, `--token=${server.token}`],
       { env: { AIKORE_URL: deadUrl, AIKORE_TOKEN: "aik_wrong" } },

@@ -1,4 +1,5 @@
 /** Test support (not used by production code): fixtures, free ports and waiting helpers. */
+import { freePorts } from "../../tests/helpers/free_ports.ts";
 import { silentLogger } from "../log/mod.ts";
 import { isRunning } from "../procfs/mod.ts";
 import { type LaunchPlan, type RunningProcess, runPlan } from "./run_plan.ts";
@@ -10,12 +11,9 @@ export function fixture(name: string): string {
   return new URL(`../../tests/fixtures/blueprints/${name}`, import.meta.url).pathname;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
+/** A free port for a program the test starts (outside the kernel's ephemeral range). */
 export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
+  return freePorts(1)[0] ?? 0;
 }
 
 /** A marker unique to this test run. */

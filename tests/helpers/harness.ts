@@ -2,6 +2,7 @@
  * A real AiKore in process for tests: a temp data dir, a real SQLite file, the real services
  * and the real Hono app. Requests go through `app.request()` (tier 1) or a real server.
  */
+import { freePortBlock } from "./free_ports.ts";
 import { hermeticBaseEnv } from "./hermetic_env.ts";
 import { buildApp } from "../../app.ts";
 import { openServices, type Services } from "../../boot.ts";
@@ -104,21 +105,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
  * A port range of `size` consecutive free ports (tests run in parallel: each harness gets its
  * own pool so they never compete).
  */
-export async function freeRange(size: number): Promise<string> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const start = 20000 + Math.floor(Math.random() * 40000);
-    let free = true;
-    for (let port = start; port < start + size && free; port++) {
-      try {
-        Deno.listen({ hostname: "0.0.0.0", port }).close();
-      } catch {
-        free = false;
-      }
-    }
-    if (free) return `${start}-${start + size - 1}`;
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  throw new Error("no free port range found");
+export function freeRange(size: number): Promise<string> {
+  const { start, end } = freePortBlock(size);
+  return Promise.resolve(`${start}-${end}`);
 }
 
 /** A blueprint file text with a metadata block. */

@@ -53,16 +53,7 @@ export function rawUpgrade(
   ]);
 }
 
-/** `count` distinct loopback ports that were free a moment ago. */
-export function freePorts(count: number): number[] {
-  const listeners = Array.from(
-    { length: count },
-    () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-  );
-  const ports = listeners.map((l) => (l.addr as Deno.NetAddr).port);
-  listeners.forEach((l) => l.close());
-  return ports;
-}
+export { freePorts } from "../../../tests/helpers/free_ports.ts";
 
 // Deno's WebSocket takes handshake headers; the DOM typings in this project do not know it.
 const HeaderWebSocket = WebSocket as unknown as new (
