@@ -1,5 +1,6 @@
 import { buildApp } from "./app.ts";
-import { type BootOptions, openAikore, type Services } from "./boot.ts";
+import type { BootOptions, Services } from "./boot.ts";
+import { openAikore } from "./boot_edge.ts";
 import type { Config } from "./lib/config/mod.ts";
 import { listMovedLegacyDatabases, prepareLegacyDatabaseAtStart } from "./lib/legacy_import/mod.ts";
 import type { GatewayPublisher } from "./lib/instances/mod.ts";

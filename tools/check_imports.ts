@@ -64,7 +64,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-const ROOT_FILES = new Set(["main.ts", "app.ts", "boot.ts", "server.ts", "cli.ts"]);
+const ROOT_FILES = new Set(["main.ts", "app.ts", "boot.ts", "boot_edge.ts", "server.ts", "cli.ts"]);
 
 /** Rank of a source area: a file may import only areas of lower rank (or its own folder). */
 function rank(area: string): number {
