@@ -180,7 +180,11 @@ export class FfiPty implements Pty {
     deliver();
   }
 
-  /** Writes queued input until the terminal would block; the poller says when to go on. */
+  /**
+   * Writes queued input until the terminal would block; the poller says when to go on. The
+   * parked poll is woken only when input is left over (it must now watch for writability): a
+   * keystroke that went out whole costs no poll round trip just before its echo comes back.
+   */
   #flush(): void {
     const c = libc();
     while (this.#queue.length > 0 && this.#closing === null) {
@@ -198,7 +202,7 @@ export class FfiPty implements Pty {
       if (count < next.length) this.#queue[0] = next.subarray(count);
       else this.#queue.shift();
     }
-    fdPoller().wake();
+    if (this.#queue.length > 0) fdPoller().wake();
   }
 
   async #shutdown(): Promise<void> {

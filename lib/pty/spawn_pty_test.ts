@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { spawnPty } from "./spawn_pty.ts";
 import { readPidStat } from "../procfs/mod.ts";
+import { fdPoller } from "./fd_poller.ts";
 import { isAlive, sleep, TEST_ENV, TestOutput } from "./test_output.ts";
 import type { Pty } from "./pty.ts";
 
@@ -142,6 +143,30 @@ Deno.test("a large write to a program that does not read never blocks the event 
     await pty.close();
   }
   deepEqual((await pty.exited).signal !== null, true);
+});
+
+Deno.test("input larger than the terminal's buffer reaches the program whole, as it reads", async () => {
+  // The tty takes a few KiB at once: the rest waits in the queue until the poller reports the
+  // master writable again (the write must have asked the parked poll to watch for that).
+  const { pty, out } = bash("stty raw -echo; echo RAW; head -c 300000 | wc -c");
+  const poller = fdPoller();
+  const wake = poller.wake;
+  let wakes = 0;
+  poller.wake = () => {
+    wakes++;
+    wake.call(poller);
+  };
+  try {
+    await out.waitFor("RAW");
+    pty.write("k"); // a keystroke goes out whole: no poll round trip before its echo
+    equal(wakes, 0);
+    pty.write(new Uint8Array(300_000).fill(0x62));
+    ok(wakes >= 1, "a write left over must make the parked poll watch for writability");
+    await out.waitFor("300000");
+  } finally {
+    poller.wake = wake;
+    await pty.close();
+  }
 });
 
 Deno.test("close() kills background jobs that keep the slave open after the leader exits", async () => {
