@@ -1,53 +1,80 @@
 /**
  * Keystroke echo timing shared by the echo-latency benches: keys go one at a time into an
- * interactive bash and each is timed until the next output arrives. Every 50 keys, Ctrl-U
- * clears the line (not timed) so the line never wraps; the first 20 keys warm up.
+ * interactive bash and each is timed until the next output arrives. Several paths are timed
+ * in turn, key by key (key i goes down every path before key i+1 does), so that a change in
+ * the machine's load during the run hits every path alike: on a small shared machine the floor
+ * itself moves by half between two runs a minute apart. Every 50 keys, Ctrl-U clears each
+ * line (not timed) so that no line wraps; the first 20 keys of each path warm up.
  */
-import { spawnPty } from "../../lib/pty/mod.ts";
-import { BENCH_ENV } from "./pty_bench_support.ts";
+import { type Pty, spawnPty } from "../../lib/pty/mod.ts";
+import { BENCH_ENV, percentile } from "./pty_bench_support.ts";
 
 /** An interactive bash without rc files (readline echo). */
 export const ECHO_BASH = ["bash", "--norc", "--noprofile", "-i"];
 
+const WARM_UP_KEYS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends `keystrokes` keys one at a time and returns each one's echo time in ms. */
-export async function measureEcho(
-  keystrokes: number,
-  sendKey: (key: string) => void,
-  onOutput: (listener: () => void) => void,
-): Promise<number[]> {
-  let waiter: (() => void) | null = null;
-  onOutput(() => {
-    const wake = waiter;
-    waiter = null;
-    wake?.();
+/** One way a keystroke can travel to bash and its echo back. */
+export interface EchoPath {
+  label: string;
+  sendKey(key: string): void;
+  /** Registers the one listener told of every output (called once). */
+  onOutput(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** Times `keystrokes` keys on each path, interleaved; returns each path's samples in ms. */
+export async function measureEcho(paths: EchoPath[], keystrokes: number): Promise<number[][]> {
+  const waiters = paths.map(() => ({ wake: null as (() => void) | null }));
+  paths.forEach((path, index) => {
+    const waiter = waiters[index] as { wake: (() => void) | null };
+    path.onOutput(() => {
+      const wake = waiter.wake;
+      waiter.wake = null;
+      wake?.();
+    });
   });
-  const samples: number[] = [];
-  await sleep(300); // let bash print its prompt
-  for (let i = 0; samples.length < keystrokes; i++) {
+  const samples = paths.map((): number[] => []);
+  await sleep(300); // let bash print its prompts
+  for (let i = 0; (samples[0]?.length ?? 0) < keystrokes; i++) {
     if (i % 50 === 49) {
-      sendKey("\x15");
+      for (const path of paths) path.sendKey("\x15");
       await sleep(20);
       continue;
     }
-    const echoed = new Promise<void>((resolve) => (waiter = resolve));
-    const started = performance.now();
-    sendKey(String.fromCharCode(97 + (i % 26)));
-    await echoed;
-    if (i >= 20) samples.push(performance.now() - started);
-    await sleep(2);
+    for (const [index, path] of paths.entries()) {
+      const waiter = waiters[index] as { wake: (() => void) | null };
+      const echoed = new Promise<void>((resolve) => (waiter.wake = resolve));
+      const started = performance.now();
+      path.sendKey(String.fromCharCode(97 + (i % 26)));
+      await echoed;
+      if (i >= WARM_UP_KEYS) samples[index]?.push(performance.now() - started);
+      await sleep(2);
+    }
   }
   return samples;
 }
 
 /** The floor: Pty.write → Pty.onData in Deno (FFI + kernel + bash). */
-export async function rawPtyEcho(keystrokes: number): Promise<number[]> {
+export function rawEchoPath(): EchoPath {
   const [file = "bash", ...args] = ECHO_BASH;
-  const pty = spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp" });
-  try {
-    return await measureEcho(keystrokes, (key) => pty.write(key), (l) => pty.onData(l));
-  } finally {
-    await pty.close();
-  }
+  const pty: Pty = spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp" });
+  return {
+    label: "raw pty write → read",
+    sendKey: (key) => pty.write(key),
+    onOutput: (listener) => pty.onData(listener),
+    close: () => pty.close(),
+  };
+}
+
+/** One summary line: the percentiles, and the p50 above the floor's where one is given. */
+export function echoSummary(samples: number[], floor?: number[]): string {
+  const p = (q: number) => percentile(samples, q).toFixed(3);
+  const above = floor
+    ? `, p50 above raw ${(percentile(samples, 50) - percentile(floor, 50)).toFixed(3)} ms`
+    : "";
+  return `p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${
+    Math.max(...samples).toFixed(3)
+  } ms (${samples.length} keys)${above}`;
 }

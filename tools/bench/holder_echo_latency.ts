@@ -3,18 +3,19 @@
  * run: one key sent → its echo received, for an interactive bash (readline echo):
  *   1. direct: Pty.write → Pty.onData in Deno (the floor: FFI + kernel + bash);
  *   2. holder: HolderConnection.write → unix socket → holder → pty → bash → holder → socket.
- * Every 50 keys, Ctrl-U clears the line (not timed) so the line never wraps.
+ * Keys alternate between the two (echo_measure.ts), so that the machine's drift hits both.
  *
  * Re-run: deno run --allow-all tools/bench/holder_echo_latency.ts [keystrokes=300]
  */
 import { spawnHolder } from "../../lib/holder/mod.ts";
+import { isRunning } from "../../lib/procfs/mod.ts";
 import { buildNative } from "../build_native.ts";
-import { BENCH_ENV, percentile, print } from "./pty_bench_support.ts";
-import { ECHO_BASH, measureEcho, rawPtyEcho } from "./echo_measure.ts";
+import { BENCH_ENV, print } from "./pty_bench_support.ts";
+import { ECHO_BASH, type EchoPath, echoSummary, measureEcho, rawEchoPath } from "./echo_measure.ts";
 
 const keystrokes = Number(Deno.args[0] ?? 300);
 
-async function throughHolder(root: string, binary: string): Promise<number[]> {
+async function holderPath(root: string, binary: string): Promise<EchoPath> {
   const handle = await spawnHolder({
     argv: ECHO_BASH,
     env: BENCH_ENV,
@@ -24,32 +25,33 @@ async function throughHolder(root: string, binary: string): Promise<number[]> {
     marker: "bench-echo",
   }, { binary });
   const connection = await handle.connect();
-  try {
-    let listener = () => {};
-    await connection.attach({ from: "now", hold: true }, { onOutput: () => listener() });
-    return await measureEcho(
-      keystrokes,
-      (key) => connection.write(key).catch(() => {}),
-      (wake) => (listener = wake),
-    );
-  } finally {
-    await connection.signal("SIGKILL", "session");
-    connection.close();
-  }
+  let listener = () => {};
+  await connection.attach({ from: "now", hold: true }, { onOutput: () => listener() });
+  return {
+    label: "through the holder",
+    sendKey: (key) => void connection.write(key).catch(() => {}),
+    onOutput: (wake) => (listener = wake),
+    async close() {
+      await connection.signal("SIGKILL", "session");
+      connection.close();
+      // The holder closes its log and goes once the app is gone: then the folder can go too.
+      while (isRunning(handle.holderPid)) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
 }
 
 const binary = (await buildNative()).binary;
 const root = await Deno.makeTempDir({ prefix: "aikore-he-" });
 try {
-  const row = (label: string, samples: number[]) =>
-    print(
-      `${label.padEnd(28)} p50 ${percentile(samples, 50).toFixed(3)} ms, p90 ${
-        percentile(samples, 90).toFixed(3)
-      } ms, p99 ${percentile(samples, 99).toFixed(3)} ms`,
-    );
-  print(`Echo latency, ${keystrokes} keys into an interactive bash`);
-  row("direct pty in Deno (today):", await rawPtyEcho(keystrokes));
-  row("through the holder:", await throughHolder(root, binary));
+  print(`Echo latency, ${keystrokes} keys into an interactive bash, interleaved key by key`);
+  const paths = [rawEchoPath(), await holderPath(root, binary)];
+  try {
+    const [direct = [], held = []] = await measureEcho(paths, keystrokes);
+    print(`${"direct pty in Deno:".padEnd(22)} ${echoSummary(direct)}`);
+    print(`${"through the holder:".padEnd(22)} ${echoSummary(held, direct)}`);
+  } finally {
+    for (const path of paths) await path.close();
+  }
   print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   print("re-run: deno run --allow-all tools/bench/holder_echo_latency.ts [keystrokes=300]");
 } finally {
