@@ -2,7 +2,10 @@
  * AiKore's memory under a flood (`cat /dev/urandom | base64`) shared by three viewers of ONE
  * session: a fast one (acks all it gets), a slow one (renders ~1 MiB/s: acks at most 100 KiB
  * per 100 ms) and a stalled one (did the handshake, never reads the socket again). Samples
- * RSS every second; flat means the second half grows by less than a few MiB.
+ * memory every second after a garbage collection (so a sample counts live memory, not garbage
+ * V8 has not collected yet). Flat: over the second half, the fitted slopes of the live JS heap
+ * and of native memory (RSS less the pages V8 has committed to its heap) are under 1 MiB per
+ * minute. RSS itself may step once when V8 enlarges its heap (a reservation, not a leak).
  *
  *   deno run -A tools/bench/pty_flood_memory.ts [seconds=60] [pause|drop, default both]
  */
@@ -15,6 +18,23 @@ const seconds = Number(Deno.args[0] ?? 60);
 const modes = Deno.args[1] ? [Deno.args[1]] : ["drop", "pause"];
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** With --expose-gc (the parent passes it): a sample then counts live memory, not garbage. */
+/** Least-squares slope of `values` sampled once a second, in units per second. */
+function slope(values: number[]): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((sum, v) => sum + v, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((v, x) => {
+    num += (x - meanX) * (v - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return num / den;
+}
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 async function run(mode: "pause" | "drop"): Promise<void> {
   const options: PtySessionOptions = { slowViewer: mode };
@@ -53,14 +73,23 @@ async function run(mode: "pause" | "drop"): Promise<void> {
       `Sec-WebSocket-Key: ${btoa("stalled-viewer-k")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   ));
   const samples: number[] = [];
+  const heap: number[] = [];
+  const native: number[] = [];
   const trace: string[] = [];
   let last = Deno.memoryUsage();
   for (let s = 0; s < seconds; s++) {
     await sleep(1000);
+    collectGarbage();
     last = Deno.memoryUsage();
     samples.push(last.rss);
+    heap.push(last.heapUsed);
+    native.push(last.rss - last.heapTotal);
     if ((s + 1) % 10 === 0) {
-      trace.push(`${s + 1}s ${mib(last.rss)}/${mib(last.heapUsed)}/${mib(last.external)}`);
+      trace.push(
+        `${s + 1}s ${mib(last.rss)}/${mib(last.heapTotal)}/${mib(last.heapUsed)}/${
+          mib(last.external)
+        }`,
+      );
     }
   }
   clearInterval(slowTimer);
@@ -70,18 +99,19 @@ async function run(mode: "pause" | "drop"): Promise<void> {
   await session.close();
   await server.shutdown();
   const half = Math.floor(samples.length / 2);
-  const secondHalf = samples.slice(half);
-  const growth = (samples.at(-1) ?? 0) - (samples[half] ?? 0);
+  const perMinute = (values: number[]) => mib(slope(values.slice(half)) * 60);
   print(
     `${mode}: RSS ${mib(samples[0] ?? 0)} MiB after 1 s, ${
       mib(samples[half] ?? 0)
     } at ${half} s, ` +
       `${mib(samples.at(-1) ?? 0)} at ${seconds} s (peak of the second half ` +
-      `${mib(Math.max(...secondHalf))}); growth over the second half ${mib(growth)} MiB; ` +
-      `fast viewer got ${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB; at the end ` +
-      `JS heap ${mib(last.heapUsed)} MiB, external ${mib(last.external)} MiB`,
+      `${mib(Math.max(...samples.slice(half)))}); second-half slopes: native ` +
+      `${perMinute(native)} MiB/min, JS heap ${perMinute(heap)} MiB/min, RSS ` +
+      `${perMinute(samples)} MiB/min; fast viewer got ` +
+      `${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB; at the end JS heap ` +
+      `${mib(last.heapUsed)} MiB, external ${mib(last.external)} MiB`,
   );
-  print(`${mode}: samples RSS/heap/external MiB: ${trace.join(", ")}`);
+  print(`${mode}: samples RSS/heap total/heap used/external MiB: ${trace.join(", ")}`);
 }
 
 const only = Deno.args[1];
@@ -93,7 +123,14 @@ if (only !== undefined) {
   for (const mode of modes) {
     // Each mode in a fresh process, so that one's garbage does not count for the other.
     await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", new URL(import.meta.url).pathname, String(seconds), mode],
+      args: [
+        "run",
+        "--allow-all",
+        "--v8-flags=--expose-gc",
+        new URL(import.meta.url).pathname,
+        String(seconds),
+        mode,
+      ],
       stdout: "inherit",
       stderr: "inherit",
     }).output();
