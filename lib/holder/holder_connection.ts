@@ -57,6 +57,8 @@ export class HolderConnection {
   #acked = 0;
   #sending: Promise<void> = Promise.resolve();
   #failure: Error | null = null;
+  /** The output of one socket read, handed on as ONE chunk: fewer, larger frames downstream. */
+  #pending = new OutputRun();
 
   private constructor(conn: Deno.UnixConn) {
     this.#conn = conn;
@@ -179,6 +181,7 @@ export class HolderConnection {
         const n = await this.#conn.read(buffer);
         if (n === null) break;
         decoder.push(buffer.subarray(0, n), (type, payload) => this.#onFrame(type, payload));
+        this.#deliverOutput();
         if (this.#autoAck && this.#received > this.#acked) this.ack(this.#received);
       }
     } catch (error) {
@@ -195,9 +198,13 @@ export class HolderConnection {
     if (type === Msg.output) {
       const offset = offsetAt(payload);
       const chunk = payload.subarray(8);
+      if (!this.#pending.extends(offset)) this.#deliverOutput();
+      this.#pending.add(chunk, offset);
       this.#received = offset + chunk.length;
-      this.#handlers?.onOutput(chunk, offset);
-    } else if (type === Msg.statusReply) {
+      return;
+    }
+    this.#deliverOutput(); // output goes before whatever followed it
+    if (type === Msg.statusReply) {
       this.#statusWaiters.shift()?.(decodeStatus(payload));
     } else if (type === Msg.signaled) {
       const count = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
@@ -211,5 +218,56 @@ export class HolderConnection {
     } else if (type === Msg.error) {
       throw new Error(`The holder refused a request: ${new TextDecoder().decode(payload)}`);
     }
+  }
+
+  #deliverOutput(): void {
+    this.#pending.take((chunk, offset) => this.#handlers?.onOutput(chunk, offset));
+  }
+}
+
+/**
+ * Consecutive output payloads of one socket read, joined. The first is kept as a view (the
+ * decoder's buffer stays put until the next read); a second one copies both into one buffer.
+ */
+class OutputRun {
+  #first: Uint8Array | null = null;
+  #joined: Uint8Array | null = null;
+  #length = 0;
+  #offset = 0;
+
+  /** True when nothing is gathered, or output at `offset` follows what is. */
+  extends(offset: number): boolean {
+    return this.#length === 0 || offset === this.#offset + this.#length;
+  }
+
+  add(chunk: Uint8Array, offset: number): void {
+    if (this.#length === 0) {
+      this.#first = chunk;
+      this.#offset = offset;
+      this.#length = chunk.length;
+      return;
+    }
+    const needed = this.#length + chunk.length;
+    let joined = this.#joined;
+    if (joined === null || joined.length < needed) {
+      joined = new Uint8Array(Math.max(needed, 256 * 1024));
+      joined.set(this.#first ?? (this.#joined as Uint8Array).subarray(0, this.#length));
+      this.#joined = joined;
+    } else if (this.#first !== null) {
+      joined.set(this.#first);
+    }
+    this.#first = null;
+    joined.set(chunk, this.#length);
+    this.#length = needed;
+  }
+
+  /** Hands what is gathered to `deliver` (a view valid only during the call) and empties. */
+  take(deliver: (chunk: Uint8Array, offset: number) => void): void {
+    if (this.#length === 0) return;
+    const chunk = this.#first ?? (this.#joined as Uint8Array).subarray(0, this.#length);
+    const offset = this.#offset;
+    this.#first = null;
+    this.#length = 0;
+    deliver(chunk, offset);
   }
 }

@@ -1,0 +1,70 @@
+import { deepEqual } from "node:assert/strict";
+import { HolderConnection } from "./holder_connection.ts";
+import { frame, Msg, STATUS_PAYLOAD } from "./protocol.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A u64 offset followed by bytes: an output frame's payload. */
+function output(offset: number, text: string): Uint8Array {
+  const bytes = encoder.encode(text);
+  const payload = new Uint8Array(8 + bytes.length);
+  new DataView(payload.buffer).setBigUint64(0, BigInt(offset), true);
+  payload.set(bytes, 8);
+  return frame(Msg.output, payload);
+}
+
+function gap(from: number, to: number): Uint8Array {
+  const payload = new Uint8Array(16);
+  const view = new DataView(payload.buffer);
+  view.setBigUint64(0, BigInt(from), true);
+  view.setBigUint64(8, BigInt(to), true);
+  return frame(Msg.gap, payload);
+}
+
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) (out.set(part, at), (at += part.length));
+  return out;
+};
+
+Deno.test("holder connection: the output of one read is handed on as one chunk; a gap splits it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aikore-hc-" });
+  const path = `${dir}/holder.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  // A holder that answers the attach, then writes three output frames, a gap, one more output
+  // frame and the exit in ONE write, so that the client reads them all at once.
+  const holder = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(1024)); // the attach request
+    await conn.write(frame(Msg.statusReply, new Uint8Array(STATUS_PAYLOAD)));
+    await conn.write(concat(
+      output(0, "hello "),
+      output(6, "world"),
+      output(11, "!"),
+      gap(12, 20),
+      output(20, "after"),
+      frame(Msg.exit, new Uint8Array(16)),
+    ));
+    return conn;
+  })();
+  const seen: string[] = [];
+  let exited: () => void = () => {};
+  const exit = new Promise<void>((resolve) => (exited = resolve));
+  const connection = await HolderConnection.connect(path);
+  try {
+    await connection.attach({ from: 0 }, {
+      onOutput: (chunk, offset) => seen.push(`output ${offset} ${decoder.decode(chunk)}`),
+      onGap: (from, to) => seen.push(`gap ${from}-${to}`),
+      onExit: () => (seen.push("exit"), exited()),
+    });
+    await exit;
+    deepEqual(seen, ["output 0 hello world!", "gap 12-20", "output 20 after", "exit"]);
+  } finally {
+    connection.close();
+    (await holder).close();
+    listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
