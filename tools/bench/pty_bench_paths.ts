@@ -12,7 +12,7 @@ import {
 } from "../../lib/holder/mod.ts";
 import { isRunning } from "../../lib/procfs/mod.ts";
 import { buildNative } from "../build_native.ts";
-import { BENCH_ENV, type PtyFactory } from "./pty_bench_support.ts";
+import { BENCH_ENV, catShellCommand, type PtyFactory } from "./pty_bench_support.ts";
 
 /** What the holder's app prints before the payload (it waits for the attach, then a newline). */
 export const HOLDER_READY = "ready\r\n";
@@ -50,7 +50,7 @@ export function interactiveShell(path: string): PtyFactory {
       cols: 120,
       rows: 40,
     });
-    return onFirstListener(pty, (p) => p.write(`exec cat '${path}'\n`));
+    return onFirstListener(pty, (p) => p.write(`exec ${catShellCommand(path)}\n`));
   };
 }
 
@@ -86,7 +86,7 @@ export async function holderFarm(): Promise<HolderFarm> {
       return await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
     },
     factory: (path) => async () => {
-      const argv = ["bash", "-c", 'stty -echo; echo ready; read _; exec cat "$0"', path];
+      const argv = ["bash", "-c", `stty -echo; echo ready; read _; exec ${catShellCommand(path)}`];
       const handle = await spawnHolder(plan(argv), { binary });
       const pty = await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
       return onFirstListener(pty, (p) => p.write("\n"));

@@ -6,6 +6,7 @@
  *     AIKORE_BENCH_WETTY_DIR (default /tmp/aikore-bench-peers).
  */
 import type { ClientRequest } from "./pty_bench_client.ts";
+import { catCommand, catShellCommand } from "./pty_bench_support.ts";
 
 /** A peer serving one `cat` per connection. */
 export interface PeerServer {
@@ -59,7 +60,7 @@ const terminado: Peer = {
   label: "terminado 0.17 (py)",
   async start(path) {
     const child = new Deno.Command(PYTHON, {
-      args: ["-c", TERMINADO_APP, "cat", path],
+      args: ["-c", TERMINADO_APP, ...catCommand(path)],
       stdout: "piped",
       stderr: "null",
     }).spawn();
@@ -113,7 +114,7 @@ const wetty: Peer = {
       args: [
         WETTY_MAIN,
         ...["--host", "127.0.0.1", "--port", String(port)],
-        ...["--command", `sh -c 'cat ${path}; exec sleep 120'`],
+        ...["--command", `sh -c "${catShellCommand(path)}; exec sleep 120"`],
       ],
       stdout: "null",
       stderr: "null",

@@ -23,6 +23,22 @@ export const BENCH_ENV: Record<string, string> = {
   PS1: "$ ",
 };
 
+/**
+ * The core the benchmarked app (`cat`) is pinned to, when the benchmark runs with --pin (it then
+ * runs itself on another core): AiKore, the holder and the client on one, the app on the other.
+ */
+const APP_CPU = Deno.env.get("AIKORE_BENCH_APP_CPU");
+
+/** `cat path` as the benchmarks run it: an argv, pinned to the app's core under --pin. */
+export function catCommand(path: string): string[] {
+  return APP_CPU === undefined ? ["cat", path] : ["taskset", "-c", APP_CPU, "cat", path];
+}
+
+/** The same as a shell command line (`path` must not contain a single quote). */
+export function catShellCommand(path: string): string {
+  return catCommand(path).map((word) => `'${word}'`).join(" ");
+}
+
 /** Makes the Pty behind one connection (a local pty by default; a holder's app, …). */
 export type PtyFactory = () => Pty | Promise<Pty>;
 

@@ -15,6 +15,7 @@
  * No bridge can outrun the raw read, so raw ÷ peer is the ceiling of bridge ÷ peer.
  *
  * Re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=100] [rounds=7] [--worker]
+ *         [--pin]   (the app on core 0, AiKore and the client on core 1: no client on the app's core)
  */
 import { cpuUsage, resourceUsage } from "node:process";
 import { spawnPty } from "../../lib/pty/mod.ts";
@@ -22,6 +23,7 @@ import type { PtySessionOptions } from "../../lib/pty/mod.ts";
 import { type ClientRequest, type ClientResult, runClient } from "./pty_bench_client.ts";
 import {
   BENCH_ENV,
+  catCommand,
   mibPerSecond,
   percentile,
   print,
@@ -33,6 +35,21 @@ import { availablePeers, type Peer } from "./pty_bench_peers.ts";
 
 /** The session options lib/instances/terminals.ts gives an interactive terminal. */
 const TERMINAL_SESSION: PtySessionOptions = { slowViewer: "pause", scrollbackBytes: 512 * 1024 };
+
+// --pin: the app (`cat`) on core 0; this process (server, holder, client) on core 1. In use the
+// client is a browser on another machine; on a 2-core machine unpinned, its thread competes with
+// the app for a core and the rounds swing between two states (see ARCHITECTURE.md).
+if (Deno.args.includes("--pin") && Deno.env.get("AIKORE_BENCH_APP_CPU") === undefined) {
+  if (navigator.hardwareConcurrency < 2) throw new Error("--pin needs at least 2 cores");
+  const self = new URL(import.meta.url).pathname;
+  const { code } = await new Deno.Command("taskset", {
+    args: ["-c", "1", Deno.execPath(), "run", "--allow-all", self, ...Deno.args],
+    env: { AIKORE_BENCH_APP_CPU: "0" },
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  Deno.exit(code);
+}
 
 const megabytes = Number(Deno.args[0] ?? 100);
 const rounds = Number(Deno.args[1] ?? 7);
@@ -75,7 +92,8 @@ async function counted<T>(run: () => Promise<T>): Promise<T & { switches: number
 async function raw(path: string): Promise<{ bytes: number; ms: number; cpu: number }> {
   const cpu0 = cpuMs();
   const started = performance.now();
-  const pty = spawnPty({ file: "cat", args: [path], env: BENCH_ENV, cwd: "/tmp" });
+  const [file = "cat", ...args] = catCommand(path);
+  const pty = spawnPty({ file, args, env: BENCH_ENV, cwd: "/tmp" });
   let bytes = 0;
   pty.onData((chunk) => (bytes += chunk.length));
   await pty.exited;
@@ -113,7 +131,7 @@ async function bridged(
   session: PtySessionOptions = {},
   makePty?: PtyFactory,
 ): Promise<Timed> {
-  const server = serveBridged(["cat", path], session, {}, makePty);
+  const server = serveBridged(catCommand(path), session, {}, makePty);
   try {
     const cpu0 = cpuMs();
     const result = await clientInWorker({ url: server.url, protocol: "aikore" });
@@ -194,10 +212,11 @@ try {
   const path = await makeFile(dir);
   const fileBytes = (await Deno.stat(path)).size;
   print(`PTY throughput: cat of ${(fileBytes / 1e6).toFixed(0)} MB base64 (cooked tty)`);
+  const pinned = Deno.env.get("AIKORE_BENCH_APP_CPU");
   print(
     `cores: ${navigator.hardwareConcurrency}, deno ${Deno.version.deno}, client ${
       useWorker ? "in a Worker" : "inline"
-    }`,
+    }${pinned === undefined ? "" : `; app on core ${pinned}, this process on core 1 (--pin)`}`,
   );
   await raw(path); // warm the page cache and the FFI pool
   const { peers, skipped } = await availablePeers();
@@ -262,7 +281,8 @@ try {
   );
   print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   print(
-    "re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=100] [rounds=7] [--worker]",
+    "re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=100] [rounds=7] " +
+      "[--worker] [--pin]",
   );
 } finally {
   await Deno.remove(dir, { recursive: true });
