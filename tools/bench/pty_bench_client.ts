@@ -31,6 +31,8 @@ export interface ClientResult {
   bytes: number;
   frames: number;
   ms: number;
+  /** CPU ms the client used, when it ran in a process of its own (else it counts as ours). */
+  clientCpu?: number;
   error?: string;
 }
 
@@ -89,6 +91,21 @@ export async function runClient(request: ClientRequest): Promise<ClientResult> {
   const result: ClientResult = { bytes, frames, ms: performance.now() - started };
   socket.close();
   return result;
+}
+
+// As a process of its own: `deno run -A pty_bench_client.ts '<request JSON>'` prints the result
+// with the client's own CPU time, so that the server's can be measured without it.
+if (import.meta.main && Deno.args[0] !== undefined) {
+  const { cpuUsage } = await import("node:process");
+  const before = cpuUsage();
+  const answer = await runClient(JSON.parse(Deno.args[0]) as ClientRequest).catch((error) => ({
+    bytes: 0,
+    frames: 0,
+    ms: 0,
+    error: String(error),
+  }));
+  const used = cpuUsage(before);
+  console.log(JSON.stringify({ ...answer, clientCpu: (used.user + used.system) / 1000 }));
 }
 
 // Only when loaded as a Worker (the main thread imports runClient for the inline mode).

@@ -15,6 +15,7 @@
  * No bridge can outrun the raw read, so raw ÷ peer is the ceiling of bridge ÷ peer.
  *
  * Re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=100] [rounds=7] [--worker]
+ *         [--client-process]  (the client in a process of its own: the server's CPU apart from its)
  *         [--pin]   (the app on core 0, AiKore and the client on core 1: no client on the app's core)
  */
 import { cpuUsage, resourceUsage } from "node:process";
@@ -54,6 +55,7 @@ if (Deno.args.includes("--pin") && Deno.env.get("AIKORE_BENCH_APP_CPU") === unde
 const megabytes = Number(Deno.args[0] ?? 100);
 const rounds = Number(Deno.args[1] ?? 7);
 const useWorker = Deno.args.includes("--worker");
+const clientProcess = Deno.args.includes("--client-process");
 
 async function makeFile(dir: string): Promise<string> {
   const path = `${dir}/payload.b64`;
@@ -104,8 +106,19 @@ async function raw(path: string): Promise<{ bytes: number; ms: number; cpu: numb
   return { bytes, ms, cpu };
 }
 
-/** Runs the WebSocket client (inline or in a Worker thread) and returns its measurements. */
+/** Runs the WebSocket client (inline, in a Worker or in a process) and returns its measurements. */
 async function clientInWorker(request: ClientRequest): Promise<ClientResult> {
+  if (clientProcess) {
+    const script = new URL("./pty_bench_client.ts", import.meta.url).pathname;
+    const { stdout } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", script, JSON.stringify(request)],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    const answer = JSON.parse(new TextDecoder().decode(stdout)) as ClientResult;
+    if (answer.error) throw new Error(answer.error);
+    return answer;
+  }
   if (!useWorker) {
     const answer = await runClient(request);
     if (answer.error) throw new Error(answer.error);
@@ -173,6 +186,8 @@ interface Measured {
   cpu: number;
   frames: number;
   switches: number;
+  /** The client's CPU ms, when it ran in a process of its own (--client-process). */
+  clientCpu?: number;
 }
 
 /** A measurement before its context switches are added. */
@@ -182,6 +197,8 @@ type Timed = Omit<Measured, "switches">;
 class Row {
   rates: number[] = [];
   cpu: number[] = [];
+  /** This process's CPU plus the client's, per MiB (--client-process only). */
+  withClient: number[] = [];
   switches: number[] = [];
   frames = 0;
   bytes = 0;
@@ -192,6 +209,9 @@ class Row {
     }
     this.rates.push(mibPerSecond(m.bytes, m.ms));
     this.cpu.push(m.cpu / (m.bytes / 1048576));
+    if (m.clientCpu !== undefined) {
+      this.withClient.push((m.cpu + m.clientCpu) / (m.bytes / 1048576));
+    }
     this.switches.push(m.switches / (m.bytes / 1048576));
     this.frames = m.frames;
     this.bytes = m.bytes;
@@ -215,7 +235,7 @@ try {
   const pinned = Deno.env.get("AIKORE_BENCH_APP_CPU");
   print(
     `cores: ${navigator.hardwareConcurrency}, deno ${Deno.version.deno}, client ${
-      useWorker ? "in a Worker" : "inline"
+      clientProcess ? "in a process of its own" : useWorker ? "in a Worker" : "inline"
     }${pinned === undefined ? "" : `; app on core ${pinned}, this process on core 1 (--pin)`}`,
   );
   await raw(path); // warm the page cache and the FFI pool
@@ -259,6 +279,11 @@ try {
         ` (×raw ${(row.cpuPerMib / base.cpuPerMib).toFixed(2)}, per round ${
           paired(row.cpu, base.cpu).toFixed(2)
         }) [${list(row.cpu)}]` +
+        (row.withClient.length
+          ? `  with the client ${
+            percentile(row.withClient, 50).toFixed(2)
+          } ms/MiB (per round ×raw ${paired(row.withClient, base.cpu).toFixed(2)})`
+          : "") +
         `  switches ${row.switchesPerMib.toFixed(0)}/MiB` +
         (row.frames ? `  avg frame ${(row.bytes / row.frames / 1024).toFixed(1)} KiB` : ""),
     );
@@ -276,13 +301,16 @@ try {
   }
   for (const line of skipped) print(`skipped ${line}`);
   print(
-    "CPU and context switches are this process's (server and client threads); cat, the holder " +
-      "and peers excluded",
+    clientProcess
+      ? "CPU and context switches are this process's (the server); the client's CPU is added in " +
+        '"with the client"; cat, the holder and peers excluded'
+      : "CPU and context switches are this process's (server and client threads); cat, the " +
+        "holder and peers excluded",
   );
   print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   print(
     "re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=100] [rounds=7] " +
-      "[--worker] [--pin]",
+      "[--worker | --client-process] [--pin]",
   );
 } finally {
   await Deno.remove(dir, { recursive: true });
