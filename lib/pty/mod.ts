@@ -6,7 +6,12 @@ export { spawnPty } from "./spawn_pty.ts";
 export type { ExitStatus, Pty, PtySpawnOptions } from "./pty.ts";
 export { PtySession } from "./pty_session.ts";
 export type { PtySessionOptions, PtyViewer } from "./pty_session.ts";
-export { bridgeSocket, MAX_UNREAD_BYTES, SLOW_VIEWER_CLOSE_CODE } from "./socket_bridge.ts";
+export {
+  BRIDGE_ACK_EVERY_BYTES,
+  bridgeSocket,
+  MAX_UNREAD_BYTES,
+  SLOW_VIEWER_CLOSE_CODE,
+} from "./socket_bridge.ts";
 export type { SocketBridge, SocketBridgeOptions, SocketSink } from "./socket_bridge.ts";
 export { decodeWaitStatus, describeExit } from "./wait_status.ts";
 export {

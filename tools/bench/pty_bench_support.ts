@@ -1,5 +1,11 @@
 /** Shared pieces of the PTY benchmarks: printing, a bridged session server, percentiles. */
 import {
+  decodeClientMessage,
+  encodeServerMessage,
+  TERMINAL_PROTOCOL_VERSION,
+} from "../../lib/shared/terminal_protocol.ts";
+import {
+  BRIDGE_ACK_EVERY_BYTES,
   bridgeSocket,
   type Pty,
   PtySession,
@@ -94,4 +100,52 @@ export function percentile(values: number[], p: number): number {
 /** MiB/s for `bytes` in `ms`. */
 export function mibPerSecond(bytes: number, ms: number): number {
   return bytes / (1024 * 1024) / (ms / 1000);
+}
+
+/**
+ * The transport's floor: a loopback WebSocket server that sends `payload` (no pty, no session)
+ * in 256 KiB frames paced by the client's acks like the bridge, then the exit message.
+ */
+export function serveWebSocketOnly(payload: Uint8Array) {
+  const ackEveryBytes = BRIDGE_ACK_EVERY_BYTES;
+  const frameBytes = 256 * 1024;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    let sent = 0;
+    let acked = 0;
+    const pump = () => {
+      while (sent < payload.length && sent - acked < ackEveryBytes) {
+        const frame = payload.subarray(sent, sent + frameBytes);
+        socket.send(frame);
+        sent += frame.length;
+      }
+      if (sent === payload.length && acked >= 0) {
+        socket.send(encodeServerMessage({ type: "exit", code: 0, signal: null }));
+        acked = -Infinity; // the exit goes once
+      }
+    };
+    socket.onopen = () => {
+      socket.send(encodeServerMessage({
+        type: "hello",
+        protocol: TERMINAL_PROTOCOL_VERSION,
+        readOnly: true,
+        cols: 120,
+        rows: 40,
+        ackEveryBytes,
+      }));
+      pump();
+    };
+    socket.onmessage = (event) => {
+      const decoded = typeof event.data === "string" ? decodeClientMessage(event.data) : null;
+      if (decoded?.ok && decoded.message.type === "ack") {
+        acked += decoded.message.bytes;
+        pump();
+      }
+    };
+    return response;
+  });
+  return {
+    url: `ws://127.0.0.1:${server.addr.port}/`,
+    close: () => server.shutdown(),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * PTY output throughput: `cat` of a ~200 MB base64 file (76-column lines, cooked tty, so
+ * PTY output throughput: `cat` of a base64 file (100 MB by default; (76-column lines, cooked tty, so
  * ONLCR turns "\n" into "\r\n"), read these ways in one run (interleaved rounds, medians):
  *   1. raw: the FFI pty read loop alone (the floor set by the kernel's tty layer);
  *   2. bridged: pty → PtySession → socket bridge → a real loopback WebSocket → a client that
@@ -8,7 +8,8 @@
  *   3. an interactive terminal: bash -i told to `exec cat`, with the terminals' session options;
  *   4. the console path: the app under its per-instance holder → attachHolderPty, read alone
  *      (the path's floor) and bridged like 2;
- *   5. peers (tools/bench/pty_bench_peers.ts: terminado, wetty, when installed), same client.
+ *   5. the WebSocket alone: the same bytes from memory, no pty, no session (the transport's floor);
+ *   6. peers (tools/bench/pty_bench_peers.ts: terminado, wetty, when installed), same client.
  *
  * On a small shared machine one round's figures swing by a third; the table gives medians and,
  * for ratios, the median of the per-round ratios (a load that hits a round hits both sides).
@@ -21,7 +22,12 @@
 import { cpuUsage, resourceUsage } from "node:process";
 import { spawnPty } from "../../lib/pty/mod.ts";
 import type { PtySessionOptions } from "../../lib/pty/mod.ts";
-import { type ClientRequest, type ClientResult, runClient } from "./pty_bench_client.ts";
+import {
+  type ClientRequest,
+  type ClientResult,
+  ClientWorker,
+  runClient,
+} from "./pty_bench_client.ts";
 import {
   BENCH_ENV,
   catCommand,
@@ -30,6 +36,7 @@ import {
   print,
   type PtyFactory,
   serveBridged,
+  serveWebSocketOnly,
 } from "./pty_bench_support.ts";
 import { HOLDER_READY, holderFarm, interactiveShell } from "./pty_bench_paths.ts";
 import { availablePeers, type Peer } from "./pty_bench_peers.ts";
@@ -56,6 +63,8 @@ const megabytes = Number(Deno.args[0] ?? 100);
 const rounds = Number(Deno.args[1] ?? 7);
 const useWorker = Deno.args.includes("--worker");
 const clientProcess = Deno.args.includes("--client-process");
+/** The one Worker the client runs in (--worker), loaded before the first measurement. */
+let clientWorker: ClientWorker | null = null;
 
 async function makeFile(dir: string): Promise<string> {
   const path = `${dir}/payload.b64`;
@@ -124,19 +133,9 @@ async function clientInWorker(request: ClientRequest): Promise<ClientResult> {
     if (answer.error) throw new Error(answer.error);
     return answer;
   }
-  const worker = new Worker(new URL("./pty_bench_client.ts", import.meta.url), { type: "module" });
-  try {
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the worker load
-    const result = new Promise<ClientResult>((resolve) => {
-      worker.onmessage = (event: MessageEvent<ClientResult>) => resolve(event.data);
-    });
-    worker.postMessage(request);
-    const answer = await result;
-    if (answer.error) throw new Error(answer.error);
-    return answer;
-  } finally {
-    worker.terminate();
-  }
+  const answer = await (clientWorker ??= new ClientWorker()).run(request);
+  if (answer.error) throw new Error(answer.error);
+  return answer;
 }
 
 async function bridged(
@@ -167,6 +166,18 @@ async function rawFrom(makePty: PtyFactory): Promise<Timed> {
   const cpu = cpuMs() - cpu0;
   await pty.close();
   return { bytes, ms, cpu, frames: 0 };
+}
+
+/** The transport alone: the payload over a WebSocket with no pty and no session behind it. */
+async function webSocketOnly(payload: Uint8Array): Promise<Timed> {
+  const server = serveWebSocketOnly(payload);
+  try {
+    const cpu0 = cpuMs();
+    const result = await clientInWorker({ url: server.url, protocol: "aikore" });
+    return { ...result, cpu: cpuMs() - cpu0 };
+  } finally {
+    await server.close();
+  }
 }
 
 async function peer(which: Peer, path: string, expectBytes: number): Promise<Timed> {
@@ -239,6 +250,7 @@ try {
     }${pinned === undefined ? "" : `; app on core ${pinned}, this process on core 1 (--pin)`}`,
   );
   await raw(path); // warm the page cache and the FFI pool
+  if (useWorker && !clientProcess) await (clientWorker = new ClientWorker()).ready();
   const { peers, skipped } = await availablePeers();
   const farm = await holderFarm();
   const rows = {
@@ -247,7 +259,9 @@ try {
     shell: new Row("interactive terminal"),
     heldRaw: new Row("holder → Deno (no ws)"),
     console: new Row("holder console → ws"),
+    transport: new Row("WebSocket alone (no pty)"),
   };
+  const payload = await Deno.readFile(path);
   const peerRows = peers.map((p) => new Row(p.label));
   // Interleaved rounds, median of each: other load on a small machine hits all alike.
   for (let round = 0; round < rounds; round++) {
@@ -261,11 +275,13 @@ try {
     rows.heldRaw.add(await counted(() => rawFrom(farm.factory(path))), r.bytes + ready, 2);
     const held = await counted(() => bridged(path, {}, farm.factory(path)));
     rows.console.add(held, r.bytes + ready, 2);
+    rows.transport.add(await counted(() => webSocketOnly(payload)), payload.length);
     for (const [i, each] of peers.entries()) {
       peerRows[i]?.add(await counted(() => peer(each, path, r.bytes)), r.bytes);
     }
   }
   await farm.close();
+  clientWorker?.close();
   const list = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(", ");
   const base = rows.raw;
   /** Median over the rounds of a[i] ÷ b[i]: each round against the same round of the other. */
@@ -289,6 +305,12 @@ try {
     );
   }
   print("targets: bridge ≥ 0.80× raw and ≥ 1.50× each peer; CPU per MiB ≤ 1.30× raw");
+  const added = (row: Row) => (row.cpuPerMib - base.cpuPerMib).toFixed(2);
+  print(
+    `CPU added to the raw read: bridge ${added(rows.bridge)} ms/MiB, terminal ` +
+      `${added(rows.shell)} ms/MiB; the WebSocket alone (Deno's server, loopback TCP, the ` +
+      `client) costs ${rows.transport.cpuPerMib.toFixed(2)} ms/MiB`,
+  );
   for (const peerRow of peerRows) {
     const ratio = (row: Row) =>
       `${(row.rate / peerRow.rate).toFixed(2)}× (per round ${
