@@ -95,7 +95,11 @@ export async function runClient(request: ClientRequest): Promise<ClientResult> {
 
 // As a process of its own: `deno run -A pty_bench_client.ts '<request JSON>'` prints the result
 // with the client's own CPU time, so that the server's can be measured without it.
-if (import.meta.main && Deno.args[0] !== undefined) {
+const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !==
+  "undefined";
+
+// A Worker's entry module is `import.meta.main` too, and sees the parent's arguments.
+if (import.meta.main && !inWorker && Deno.args[0] !== undefined) {
   const { cpuUsage } = await import("node:process");
   const before = cpuUsage();
   const answer = await runClient(JSON.parse(Deno.args[0]) as ClientRequest).catch((error) => ({
@@ -149,7 +153,7 @@ export class ClientWorker {
 }
 
 // Only when loaded as a Worker (the main thread imports runClient for the inline mode).
-if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined") {
+if (inWorker) {
   const scope = globalThis as unknown as Worker;
   scope.postMessage("ready");
   scope.onmessage = async (event: MessageEvent<ClientRequest>) => {
