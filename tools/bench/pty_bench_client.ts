@@ -109,7 +109,8 @@ if (import.meta.main && !inWorker && Deno.args[0] !== undefined) {
     error: String(error),
   }));
   const used = cpuUsage(before);
-  console.log(JSON.stringify({ ...answer, clientCpu: (used.user + used.system) / 1000 }));
+  const line = JSON.stringify({ ...answer, clientCpu: (used.user + used.system) / 1000 });
+  Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
 }
 
 /**
