@@ -66,3 +66,13 @@ export async function waitForToast(page: Page, text: string | RegExp): Promise<L
   await toast.waitFor({ timeout: 15_000 });
   return toast;
 }
+
+/**
+ * Waits for a toast and dismisses it: for words the flow shows again later ("1 instance
+ * updated."), whose next wait must not be answered by this toast still on screen.
+ */
+export async function consumeToast(page: Page, text: string | RegExp): Promise<void> {
+  const toast = await waitForToast(page, text);
+  await toast.getByRole("button", { name: "Dismiss" }).click();
+  await toast.waitFor({ state: "detached" });
+}

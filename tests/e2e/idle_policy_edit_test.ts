@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
-import { modal, row, waitForToast } from "./dashboard_page.ts";
+import { consumeToast, modal, row, waitForToast } from "./dashboard_page.ts";
 
 type Dto = { id: number; idle_stop_minutes: number | null; name: string };
 
@@ -44,14 +44,14 @@ async function setClearAndRefuse(b: BrowserHarness, page: Page, id: number): Pro
   await keeper.locator('[data-field="idle_stop_minutes"].field-dirty').waitFor();
   assertEquals(await page.locator('[data-action="save-changes"]').innerText(), "Save changes (1)");
   assertMatch(await saveAll(page), /Idle stop: off → 30 min/);
-  await waitForToast(page, "1 instance updated.");
+  await consumeToast(page, "1 instance updated.");
   assertEquals((await stored(b, id)).idle_stop_minutes, 30);
   assertEquals(await keeper.locator("[data-idle-policy]").innerText(), "idle stop: 30 min");
   assertEquals(await page.locator("tr.row-dirty").count(), 0);
 
   await typeIdleStop(page, "keeper", "");
   assertMatch(await saveAll(page), /Idle stop: 30 min → off/);
-  await waitForToast(page, "1 instance updated.");
+  await consumeToast(page, "1 instance updated.");
   assertEquals((await stored(b, id)).idle_stop_minutes, null);
   await keeper.locator("[data-idle-policy]").waitFor({ state: "detached" });
 
