@@ -25,6 +25,24 @@ async function assertAsleep(pid: number, state: string): Promise<void> {
   );
 }
 
+/**
+ * Waits until the holder has read at least `least` bytes and then no more for 100 ms: the app
+ * is blocked on its full terminal. (Reaching `least` alone is not enough: on a loaded machine
+ * the holder may still be filling its buffers when the check begins.)
+ */
+async function untilBlocked(head: () => Promise<number>, least: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  let last = -1;
+  let steady = 0;
+  while (steady < 5) {
+    const now = await head();
+    assert(performance.now() < deadline, `the holder's head is still moving after 10 s (${now})`);
+    steady = now >= least && now === last ? steady + 1 : 0;
+    last = now;
+    await sleep(20);
+  }
+}
+
 holderTest(
   "holder idles in poll: quiet app, app ended with a client attached, app held by a client",
   async (t) => {
@@ -45,8 +63,7 @@ holderTest(
     const held = await spawnHolder(await t.plan(["yes"], { scrollbackBytes: 65536 }), { binary });
     const holding = await held.connect();
     await holding.attach({ from: 0, hold: true, window: 4096, autoAck: false }, { onOutput() {} });
-    let head = 0;
-    for (let i = 0; i < 100 && head < 4096 + 65536; i++) head = (await holding.status()).head;
+    await untilBlocked(() => holding.status().then((status) => status.head), 4096 + 65536);
     await assertAsleep(held.holderPid, "a hold client stopped acking and the app is blocked");
     holding.close();
   },
