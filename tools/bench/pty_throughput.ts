@@ -116,7 +116,7 @@ async function raw(path: string): Promise<{ bytes: number; ms: number; cpu: numb
 }
 
 /** Runs the WebSocket client (inline, in a Worker or in a process) and returns its measurements. */
-async function clientInWorker(request: ClientRequest): Promise<ClientResult> {
+async function runBenchClient(request: ClientRequest): Promise<ClientResult> {
   if (clientProcess) {
     const script = new URL("./pty_bench_client.ts", import.meta.url).pathname;
     const { stdout } = await new Deno.Command(Deno.execPath(), {
@@ -144,9 +144,17 @@ async function bridged(
   makePty?: PtyFactory,
 ): Promise<Timed> {
   const server = serveBridged(catCommand(path), session, {}, makePty);
+  return await measured(server, { url: server.url, protocol: "aikore" });
+}
+
+/** Runs the client against `server`, measuring this process's CPU meanwhile; closes `server`. */
+async function measured(
+  server: { close(): Promise<void> },
+  request: ClientRequest,
+): Promise<Timed> {
   try {
     const cpu0 = cpuMs();
-    const result = await clientInWorker({ url: server.url, protocol: "aikore" });
+    const result = await runBenchClient(request);
     return { ...result, cpu: cpuMs() - cpu0 };
   } finally {
     await server.close();
@@ -171,24 +179,12 @@ async function rawFrom(makePty: PtyFactory): Promise<Timed> {
 /** The transport alone: the payload over a WebSocket with no pty and no session behind it. */
 async function webSocketOnly(payload: Uint8Array): Promise<Timed> {
   const server = serveWebSocketOnly(payload);
-  try {
-    const cpu0 = cpuMs();
-    const result = await clientInWorker({ url: server.url, protocol: "aikore" });
-    return { ...result, cpu: cpuMs() - cpu0 };
-  } finally {
-    await server.close();
-  }
+  return await measured(server, { url: server.url, protocol: "aikore" });
 }
 
 async function peer(which: Peer, path: string, expectBytes: number): Promise<Timed> {
   const server = await which.start(path);
-  try {
-    const cpu0 = cpuMs();
-    const result = await clientInWorker({ ...server.request, expectBytes });
-    return { ...result, cpu: cpuMs() - cpu0 };
-  } finally {
-    await server.close();
-  }
+  return await measured(server, { ...server.request, expectBytes });
 }
 
 interface Measured {
