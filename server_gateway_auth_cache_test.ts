@@ -19,9 +19,7 @@ async function startOfSecond(): Promise<void> {
 Deno.test("logout, a password change and a revoked token refuse the port route 1 s later", async () => {
   const h = await startGatewayHarness();
   try {
-    const app = await h.create("cached");
-    await h.start(app.id);
-    await h.waitStatus(app.id, "started");
+    const app = await h.started("cached");
     const url = `http://127.0.0.1:${app.port}/hdrs`;
     const status = async (headers: Record<string, string>) => {
       const response = await fetch(url, { headers, redirect: "manual" });
@@ -93,9 +91,7 @@ Deno.test("logout, a password change and a revoked token refuse the port route 1
 Deno.test("a reused answer whose app stopped or moved is asked again: the page, then the new port", async () => {
   const h = await startGatewayHarness();
   try {
-    const app = await h.create("mover");
-    await h.start(app.id);
-    await h.waitStatus(app.id, "started");
+    const app = await h.started("mover");
     const url = `http://127.0.0.1:${app.port}/hdrs`;
     const headers = { cookie: h.authHeaders().cookie ?? "" };
     const logBefore = (await h.nginxLog()).length;

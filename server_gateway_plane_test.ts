@@ -17,9 +17,7 @@ interface Echo {
 Deno.test("apps never receive AiKore's cookie or token; their own Authorization passes and a session still counts", async () => {
   const h = await startGatewayHarness();
   try {
-    const app = await h.create("plane");
-    await h.start(app.id);
-    await h.waitStatus(app.id, "started");
+    const app = await h.started("plane");
     const session = h.authHeaders().cookie ?? "";
     const token = (await (await h.fetch("/api/auth/tokens", {
       method: "POST",
@@ -71,9 +69,7 @@ Deno.test("apps never receive AiKore's cookie or token; their own Authorization 
 Deno.test("a keep-mode blueprint's app sees /instance/<slug>/… on the path route", async () => {
   const h = await startGatewayHarness();
   try {
-    const app = await h.create("kept", "plane_keep.sh");
-    await h.start(app.id);
-    await h.waitStatus(app.id, "started");
+    const app = await h.started("kept", "plane_keep.sh");
     const response = await fetch(`${h.url}/instance/kept/hdrs?q=2`, {
       headers: { cookie: h.authHeaders().cookie ?? "" },
     });

@@ -31,9 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts an instance with a one-minute idle policy and waits until its app serves. */
 async function servingIdleApp(h: GatewayHarness, name: string) {
-  const app = await h.create(name, "plane_app.sh", { idle_stop_minutes: 1 });
-  await h.start(app.id);
-  await h.waitStatus(app.id, "started");
+  const app = await h.started(name, "plane_app.sh", { idle_stop_minutes: 1 });
   const appPort = h.server.services.store.get(app.id)?.appPort ?? 0;
   assert(appPort > 0, "the app has an internal port");
   return { ...app, appPort, portUrl: `http://127.0.0.1:${app.port}` };
@@ -174,9 +172,7 @@ Deno.test("a request wakes an idle-stopped instance once: starting page, 503 + R
 Deno.test("an instance the user stopped does not wake: the normal page with its Start button", async () => {
   const h = await startGatewayHarness({}, TIMING);
   try {
-    const app = await h.create("parked", "plane_app.sh", { idle_stop_minutes: 60 });
-    await h.start(app.id);
-    await h.waitStatus(app.id, "started");
+    const app = await h.started("parked", "plane_app.sh", { idle_stop_minutes: 60 });
     await h.stop(app.id);
     const startsBefore = startsIn(h, "parked");
     const cookie = h.authHeaders().cookie ?? "";

@@ -38,12 +38,7 @@ Deno.test("instances ls, start, logs --follow, stop, restart drive a real server
   const server = await startApiServer();
   const cli = cliFor(server);
   try {
-    const created = await server.api("POST", "/api/instances", {
-      name: "web",
-      base_blueprint: "http_app.sh",
-    });
-    assertEquals(created.status, 201);
-    const id = created.body.id as number;
+    const { id, port } = await server.create("web", "http_app.sh");
 
     const ls = await cli(["ls"]);
     assertEquals(ls.code, 0, ls.stderr);
@@ -51,7 +46,7 @@ Deno.test("instances ls, start, logs --follow, stop, restart drive a real server
     assertMatch(header ?? "", /^ID\s+NAME\s+STATUS\s+PORT\s+GPUS\s+IDLE\s+BLUEPRINT$/);
     assertMatch(
       row ?? "",
-      new RegExp(`^${id}\\s+web\\s+stopped\\s+${created.body.port}\\s+.*\\s+off\\s+http_app\\.sh$`),
+      new RegExp(`^${id}\\s+web\\s+stopped\\s+${port}\\s+.*\\s+off\\s+http_app\\.sh$`),
     );
     const json = await cli(["ls", "--json"]);
     assertEquals(JSON.parse(json.stdout).map((i: { slug: string }) => i.slug), ["web"]);
@@ -102,11 +97,7 @@ Deno.test("instances commands fail with one line naming the status and reason, e
   const server = await startApiServer();
   const cli = cliFor(server);
   try {
-    const crash = await server.api("POST", "/api/instances", {
-      name: "crash",
-      base_blueprint: "exits_at_once.sh",
-    });
-    assertEquals(crash.status, 201);
+    await server.create("crash", "exits_at_once.sh");
     const failed = await cli(["start", "crash"]);
     assertEquals(failed.code, 1);
     assertEquals(failed.stdout, "");
@@ -116,11 +107,7 @@ Deno.test("instances commands fail with one line naming the status and reason, e
     );
 
     // A start that never becomes healthy ends in "stalled" (start_timeout = 2 s): exit 1.
-    const slow = await server.api("POST", "/api/instances", {
-      name: "slow",
-      base_blueprint: "never_opens_port.sh",
-    });
-    assertEquals(slow.status, 201);
+    await server.create("slow", "never_opens_port.sh");
     const stalled = await cli(["start", "slow"]);
     assertEquals(stalled.code, 1);
     assertMatch(stalled.stderr, /(^|\n)slow: stalled — Not healthy after 2 s\n$/);
@@ -198,16 +185,13 @@ Deno.test("--url and --token win over AIKORE_URL and AIKORE_TOKEN; a token from 
 Deno.test("waiting for a status gives up at the timeout, naming the status it is still in", async () => {
   const server = await startApiServer();
   try {
-    const slow = await server.api("POST", "/api/instances", {
-      name: "slow",
-      base_blueprint: "never_opens_port.sh",
-    });
-    assertEquals((await server.api("POST", `/api/instances/${slow.body.id}/start`)).status, 200);
+    const slow = await server.create("slow", "never_opens_port.sh");
+    assertEquals((await server.api("POST", `/api/instances/${slow.id}/start`)).status, 200);
     // never_opens_port.sh stays "starting" for its 2 s start_timeout; the wait gives up first.
     const seen: string[] = [];
     await assertRejects(
       () =>
-        waitForStatus(new ApiClient(server.url, server.token), slow.body.id, new Set(["started"]), {
+        waitForStatus(new ApiClient(server.url, server.token), slow.id, new Set(["started"]), {
           timeoutMs: 300,
           onChange: (instance) => Promise.resolve(void seen.push(instance.status)),
         }),

@@ -90,12 +90,7 @@ Deno.test("instances set changes the idle-stop policy; bad values change nothing
   const server = await startApiServer();
   const cli = cliFor(server);
   try {
-    const created = await server.api("POST", "/api/instances", {
-      name: "web",
-      base_blueprint: "http_app.sh",
-    });
-    assertEquals(created.status, 201);
-    const id = created.body.id as number;
+    const { id } = await server.create("web", "http_app.sh");
     const stored = async () => (await server.api("GET", `/api/instances/${id}`)).body;
 
     const set = await cli(["set", "web", "--idle-stop", "30"]);
@@ -145,11 +140,7 @@ Deno.test("an idle-stopped instance reads stopped (idle) in ls and status lines;
   const server = await startApiServer({ idleTiming: { minuteMs: MINUTE_MS, checkEveryMs: 100 } });
   const cli = cliFor(server);
   try {
-    const created = await server.api("POST", "/api/instances", {
-      name: "napper",
-      base_blueprint: "http_app.sh",
-    });
-    const id = created.body.id as number;
+    const { id } = await server.create("napper", "http_app.sh");
     assertEquals((await cli(["set", "napper", "--idle-stop", "1"])).code, 0);
     const start = await cli(["start", "napper"]);
     assertEquals([start.code, start.stdout], [0, "napper: started\n"], start.stderr);

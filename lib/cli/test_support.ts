@@ -72,6 +72,8 @@ export interface ApiServer {
   /** An API call with the token; the parsed JSON body. */
   // deno-lint-ignore no-explicit-any
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** Creates an instance through the API (it must answer 201). */
+  create(name: string, blueprint: string): Promise<{ id: number; port: number }>;
   close(): Promise<void>;
 }
 
@@ -111,19 +113,27 @@ export async function startApiServer(
   });
   if (created.status !== 201) throw new Error(`token: ${created.status} ${await created.text()}`);
   const token = (await created.json()).token.token as string;
+  const api: ApiServer["api"] = async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
   return {
     server,
     url,
     dataDir,
     token,
-    async api(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+    api,
+    async create(name, blueprint) {
+      const created = await api("POST", "/api/instances", { name, base_blueprint: blueprint });
+      if (created.status !== 201) {
+        throw new Error(`create ${name}: ${created.status} ${JSON.stringify(created.body)}`);
+      }
+      return created.body as { id: number; port: number };
     },
     async close() {
       await server.close();

@@ -10,6 +10,8 @@ import type { StartOptions } from "../../server.ts";
 export interface GatewayHarness extends ServerHarness {
   create(name: string, blueprint?: string, extra?: Record<string, unknown>): Promise<InstanceDto>;
   start(id: number): Promise<InstanceDto>;
+  /** Creates an instance, starts it and waits until its health check passed. */
+  started(name: string, blueprint?: string, extra?: Record<string, unknown>): Promise<InstanceDto>;
   stop(id: number): Promise<InstanceDto>;
   dto(id: number): Promise<InstanceDto>;
   waitStatus(id: number, status: string, timeoutMs?: number): Promise<InstanceDto>;
@@ -56,16 +58,28 @@ export async function startGatewayHarness(
     }
     throw new Error(`instance ${id} not ${status} in time (last: ${last?.status})`);
   };
+  const create = async (
+    name: string,
+    blueprint = "plane_app.sh",
+    extra: Record<string, unknown> = {},
+  ) =>
+    json(
+      await h.fetch("/api/instances", {
+        method: "POST",
+        body: JSON.stringify({ name, base_blueprint: blueprint, ...extra }),
+      }),
+    );
+  const startInstance = async (id: number) =>
+    json(await h.fetch(`/api/instances/${id}/start`, { method: "POST" }));
   return {
     ...h,
-    create: async (name, blueprint = "plane_app.sh", extra = {}) =>
-      json(
-        await h.fetch("/api/instances", {
-          method: "POST",
-          body: JSON.stringify({ name, base_blueprint: blueprint, ...extra }),
-        }),
-      ),
-    start: async (id) => json(await h.fetch(`/api/instances/${id}/start`, { method: "POST" })),
+    create,
+    start: startInstance,
+    async started(name, blueprint, extra) {
+      const app = await create(name, blueprint, extra);
+      await startInstance(app.id);
+      return await waitStatus(app.id, "started");
+    },
     stop: async (id) => json(await h.fetch(`/api/instances/${id}/stop`, { method: "POST" })),
     dto,
     waitStatus,
