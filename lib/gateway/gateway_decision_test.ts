@@ -1,6 +1,7 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { routeRecord } from "../nginx/testdata/gateway_fixture.ts";
-import { type CheckRequest, decide } from "./gateway_decision.ts";
+import { decide } from "./gateway_decision.ts";
+import { checkRequest } from "./testdata/check_request.ts";
 import { loginReturnTarget } from "./login_return.ts";
 import { RouteTable } from "./route_table.ts";
 
@@ -43,33 +44,23 @@ function table(): RouteTable {
   return t;
 }
 
-const request = (fields: Partial<CheckRequest>): CheckRequest => ({
-  route: "port",
-  serverPort: 19001,
-  host: "127.0.0.1:19001",
-  uri: "/",
-  proto: "http",
-  authenticated: true,
-  ...fields,
-});
-
 Deno.test("the check routes each door to the app's internal port, stripping or keeping the path", () => {
   const t = table();
-  assertEquals(decide(request({ uri: "/a?b=1" }), t, settings), {
+  assertEquals(decide(checkRequest({ uri: "/a?b=1" }), t, settings), {
     kind: "app",
     id: 1,
     port: 40001,
     uri: "/a?b=1",
     prefix: null,
   });
-  assertEquals(decide(request({ route: "path", uri: "/instance/comfy/x?y" }), t, settings), {
+  assertEquals(decide(checkRequest({ route: "path", uri: "/instance/comfy/x?y" }), t, settings), {
     kind: "app",
     id: 1,
     port: 40001,
     uri: "/x?y",
     prefix: "/instance/comfy",
   });
-  assertEquals(decide(request({ route: "path", uri: "/instance/kept/x" }), t, settings), {
+  assertEquals(decide(checkRequest({ route: "path", uri: "/instance/kept/x" }), t, settings), {
     kind: "app",
     id: 2,
     port: 40002,
@@ -77,36 +68,38 @@ Deno.test("the check routes each door to the app's internal port, stripping or k
     prefix: "/instance/kept",
   });
   assertEquals(
-    decide(request({ route: "host", serverPort: 8000, host: "comfy.lan:8000" }), t, settings),
+    decide(checkRequest({ route: "host", serverPort: 8000, host: "comfy.lan:8000" }), t, settings),
     { kind: "app", id: 1, port: 40001, uri: "/", prefix: null },
   );
-  assertEquals(decide(request({ host: "comfy.lan:19001" }), t, settings).kind, "app");
+  assertEquals(decide(checkRequest({ host: "comfy.lan:19001" }), t, settings).kind, "app");
 });
 
 Deno.test("unknown hosts are refused, strangers sent to log in, idle or unknown instances get a page", () => {
   const t = table();
-  assertEquals(decide(request({ host: "evil.example:19001" }), t, settings), { kind: "refuse" });
-  assertEquals(decide(request({ host: "bad host" }), t, settings), { kind: "refuse" });
-  assertEquals(decide(request({ route: "host", host: "nobody.lan" }), t, settings), {
+  assertEquals(decide(checkRequest({ host: "evil.example:19001" }), t, settings), {
     kind: "refuse",
   });
-  assertEquals(decide(request({ authenticated: false, uri: "/p" }), t, settings), {
+  assertEquals(decide(checkRequest({ host: "bad host" }), t, settings), { kind: "refuse" });
+  assertEquals(decide(checkRequest({ route: "host", host: "nobody.lan" }), t, settings), {
+    kind: "refuse",
+  });
+  assertEquals(decide(checkRequest({ authenticated: false, uri: "/p" }), t, settings), {
     kind: "login",
     url: `http://127.0.0.1:8000/login?next=${
       encodeURIComponent(`/_aikore/return?to=${encodeURIComponent("http://127.0.0.1:19001/p")}`)
     }`,
   });
   const login = decide(
-    request({ authenticated: false, route: "path", uri: "/instance/comfy/" }),
+    checkRequest({ authenticated: false, route: "path", uri: "/instance/comfy/" }),
     t,
     settings,
   );
   assertEquals(login, { kind: "login", url: "/login?next=%2Finstance%2Fcomfy%2F" });
-  const idle = decide(request({ serverPort: 19003, host: "127.0.0.1:19003" }), t, settings);
+  const idle = decide(checkRequest({ serverPort: 19003, host: "127.0.0.1:19003" }), t, settings);
   assertEquals([idle.kind, idle.kind === "page" ? idle.entry?.slug : null], ["page", "idle"]);
-  const nothing = decide(request({ serverPort: 19999, host: "127.0.0.1:19999" }), t, settings);
+  const nothing = decide(checkRequest({ serverPort: 19999, host: "127.0.0.1:19999" }), t, settings);
   assertEquals(nothing, { kind: "page", entry: null });
-  const portOnly = decide(request({ route: "path", uri: "/instance/porty/" }), t, settings);
+  const portOnly = decide(checkRequest({ route: "path", uri: "/instance/porty/" }), t, settings);
   assertEquals(portOnly, { kind: "page", entry: null }, "a port-only app has no path route");
 });
 

@@ -1,18 +1,10 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { routeRecord } from "../nginx/testdata/gateway_fixture.ts";
-import { type CheckRequest, decide } from "./gateway_decision.ts";
+import { decide } from "./gateway_decision.ts";
+import { checkRequest } from "./testdata/check_request.ts";
 import { RouteTable } from "./route_table.ts";
 
 const settings = { dashboardPort: 8000, backendPort: 8001, dashboardNames: ["127.0.0.1"] };
-const request = (fields: Partial<CheckRequest>): CheckRequest => ({
-  route: "port",
-  serverPort: 19001,
-  host: "127.0.0.1:19001",
-  uri: "/",
-  proto: "http",
-  authenticated: true,
-  ...fields,
-});
 
 Deno.test("a desktop instance routes both doors to its viewer (path kept), whatever its blueprint's routing", () => {
   const t = new RouteTable();
@@ -28,7 +20,7 @@ Deno.test("a desktop instance routes both doors to its viewer (path kept), whate
   t.upsert(desktop);
   t.setRouting("LMStudio.sh", { proxy: "port", pathMode: "strip" }); // read after the row
   assertEquals(t.get(1)?.unpublishable, null);
-  assertEquals(decide(request({ uri: "/vnc.html" }), t, settings), {
+  assertEquals(decide(checkRequest({ uri: "/vnc.html" }), t, settings), {
     kind: "app",
     id: 1,
     port: 45001,
@@ -37,7 +29,7 @@ Deno.test("a desktop instance routes both doors to its viewer (path kept), whate
   });
   assertEquals(
     decide(
-      request({
+      checkRequest({
         route: "path",
         serverPort: 8000,
         host: "127.0.0.1:8000",
@@ -59,5 +51,5 @@ Deno.test("a desktop instance routes both doors to its viewer (path kept), whate
   assertEquals(t.get(1)?.routing, { proxy: "port", pathMode: "strip" });
   assertEquals(t.get(1)?.appPort, 40001);
   // Unauthenticated: the login, never the viewer.
-  assertEquals(decide(request({ authenticated: false }), t, settings).kind, "login");
+  assertEquals(decide(checkRequest({ authenticated: false }), t, settings).kind, "login");
 });
