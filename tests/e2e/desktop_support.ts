@@ -1,20 +1,10 @@
 /** Helpers of the desktop tests: blueprints, lease files, sockets and the viewer's pixels. */
 import type { Frame, Page } from "playwright-core";
+import { testBlueprint } from "../helpers/program.ts";
 
 /** A blueprint run in desktop mode. */
 function desktopBlueprint(name: string, health: string, body: string): string {
-  return `#!/bin/bash
-### AIKORE-METADATA-START ###
-# aikore.name = ${name}
-# aikore.category = Test
-# aikore.description = ${name}
-# aikore.venv_type = none
-# aikore.persistent_mode = true
-# aikore.health = ${health}
-# aikore.start_timeout = 60
-### AIKORE-METADATA-END ###
-${body}
-`;
+  return testBlueprint(name, body, health, { persistent_mode: true, start_timeout: 60 });
 }
 
 /** Background of the test web app's page (magenta) and of the X program (green). */

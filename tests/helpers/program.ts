@@ -8,8 +8,14 @@ import { freeRange } from "./harness.ts";
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const PASSWORD = "correct horse battery staple";
 
-/** A blueprint with a metadata block and a bash body. */
-export function testBlueprint(name: string, body: string, health = "process"): string {
+/** A blueprint with a metadata block (`metadata` adds keys after the health) and a bash body. */
+export function testBlueprint(
+  name: string,
+  body: string,
+  health = "process",
+  metadata: Record<string, string | number | boolean> = {},
+): string {
+  const extra = Object.entries(metadata).map(([key, value]) => `# aikore.${key} = ${value}\n`);
   return `#!/bin/bash
 ### AIKORE-METADATA-START ###
 # aikore.name = ${name}
@@ -17,7 +23,7 @@ export function testBlueprint(name: string, body: string, health = "process"): s
 # aikore.description = ${name}
 # aikore.venv_type = none
 # aikore.health = ${health}
-### AIKORE-METADATA-END ###
+${extra.join("")}### AIKORE-METADATA-END ###
 ${body}
 `;
 }
