@@ -23,6 +23,14 @@ const SOCKET_CONSOLE: PtySessionOptions = {
   exitDrainMs: 20,
 };
 
+/** An interactive terminal's session with small windows, giving up on a viewer after `ms`. */
+const terminalWaiting = (stalledViewerMs: number): PtySessionOptions => ({
+  slowViewer: "pause",
+  highWaterBytes: 64 * 1024,
+  lowWaterBytes: 16 * 1024,
+  stalledViewerMs,
+});
+
 /** A flood that starts only when `go()` is called, so that viewers attach first. */
 async function gatedSession(script: string, options: PtySessionOptions) {
   const dir = await Deno.makeTempDir({ prefix: "aikore-exit-" });
@@ -190,12 +198,7 @@ Deno.test("through a WebSocket: a console viewer that never acks is closed as st
 
 Deno.test("a terminal viewer that stops acking is dropped, and the program goes on for the others", async () => {
   const script = "head -c 2000000 /dev/zero | tr '\\0' x; printf '\\nDONE\\n'; exit 0";
-  const run = await gatedSession(script, {
-    slowViewer: "pause",
-    highWaterBytes: 64 * 1024,
-    lowWaterBytes: 16 * 1024,
-    stalledViewerMs: 200,
-  });
+  const run = await gatedSession(script, terminalWaiting(200));
   try {
     const stalled = new Viewer("stalled");
     const keeping = new Viewer("keeping", run.session);
@@ -217,12 +220,10 @@ Deno.test("a terminal viewer that stops acking is dropped, and the program goes 
 });
 
 Deno.test("a terminal viewer that asked for a pause is not dropped as stalled", async () => {
-  const run = await gatedSession("head -c 300000 /dev/zero | tr '\\0' x; exit 0", {
-    slowViewer: "pause",
-    highWaterBytes: 64 * 1024,
-    lowWaterBytes: 16 * 1024,
-    stalledViewerMs: 50,
-  });
+  const run = await gatedSession(
+    "head -c 300000 /dev/zero | tr '\\0' x; exit 0",
+    terminalWaiting(50),
+  );
   try {
     const paused = new Viewer("paused");
     run.session.attach(paused);
