@@ -69,7 +69,7 @@ Deno.test("apps never receive AiKore's cookie or token; their own Authorization 
 Deno.test("a keep-mode blueprint's app sees /instance/<slug>/… on the path route", async () => {
   const h = await startGatewayHarness();
   try {
-    const app = await h.started("kept", "plane_keep.sh");
+    await h.started("kept", "plane_keep.sh");
     const response = await fetch(`${h.url}/instance/kept/hdrs?q=2`, {
       headers: { cookie: h.authHeaders().cookie ?? "" },
     });
