@@ -7,6 +7,7 @@ import { silentLogger } from "../log/mod.ts";
 import { type RunningServer, type StartOptions, startServer } from "../../server.ts";
 import { FAST_HASHER, FIXTURE_BLUEPRINTS, freeRange } from "../../tests/helpers/harness.ts";
 import { login, TEST_PASSWORD } from "../../tests/helpers/server_harness.ts";
+import { callApi } from "../../tests/helpers/aikore_process.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -113,15 +114,7 @@ export async function startApiServer(
   });
   if (created.status !== 201) throw new Error(`token: ${created.status} ${await created.text()}`);
   const token = (await created.json()).token.token as string;
-  const api: ApiServer["api"] = async (method, path, body) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const api: ApiServer["api"] = (method, path, body) => callApi(url, token, method, path, body);
   return {
     server,
     url,
