@@ -103,14 +103,20 @@ Deno.test("a console viewer behind at the exit gets the end at its own pace, the
   }
 });
 
+/** Attaches a viewer that never acks and one that keeps up, then lets the flood go. */
+async function stalledAndKeeping(run: Awaited<ReturnType<typeof gatedSession>>) {
+  const stalled = new Viewer("stalled");
+  const keeping = new Viewer("keeping", run.session);
+  run.session.attach(stalled);
+  run.session.attach(keeping);
+  await run.go();
+  return { stalled, keeping };
+}
+
 Deno.test("a stalled console viewer is dropped with a reason; the others get their exit at once", async () => {
   const run = await gatedSession(FLOOD, { ...CONSOLE, stalledViewerMs: 200 });
   try {
-    const stalled = new Viewer("stalled");
-    const keeping = new Viewer("keeping", run.session);
-    run.session.attach(stalled);
-    run.session.attach(keeping);
-    await run.go();
+    const { stalled, keeping } = await stalledAndKeeping(run);
     deepEqual(await run.session.exited, { code: 4, signal: null });
     deepEqual(keeping.exits, [{ code: 4, signal: null }], "a viewer that kept up is not held");
     match(keeping.out.text, /THE-END\r\n$/);
@@ -200,11 +206,7 @@ Deno.test("a terminal viewer that stops acking is dropped, and the program goes 
   const script = "head -c 2000000 /dev/zero | tr '\\0' x; printf '\\nDONE\\n'; exit 0";
   const run = await gatedSession(script, terminalWaiting(200));
   try {
-    const stalled = new Viewer("stalled");
-    const keeping = new Viewer("keeping", run.session);
-    run.session.attach(stalled);
-    run.session.attach(keeping);
-    await run.go();
+    const { stalled, keeping } = await stalledAndKeeping(run);
     const reason = await stalled.dropped;
     match(reason, /^viewer stalled: no ack for 0\.2 s while the terminal waited for it \(\d+ KiB/);
     ok(new TextEncoder().encode(reason).length <= 123, "fits a WebSocket close reason");
