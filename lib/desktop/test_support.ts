@@ -144,6 +144,20 @@ export interface OrphanDesktop {
 }
 
 /**
+ * Ends every process carrying `marker`: what a failed orphan test would otherwise leave running,
+ * holding its display for the next run.
+ */
+export function killMarked(marker: string): void {
+  for (const pid of findMarkedProcesses(marker)) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
  * Starts a desktop from another Deno process (a stand-in AiKore) and kills that process with
  * SIGKILL once the desktop runs: the desktop is left as a crashed AiKore leaves it.
  */
