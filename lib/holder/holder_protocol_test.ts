@@ -106,6 +106,27 @@ holderTest(
 );
 
 holderTest(
+  "holder: a flood is logged in batches, not one write per pty read, and within moments",
+  async (t) => {
+    const total = 4_000_000;
+    const plan = await t.plan(["bash", "-c", `head -c ${total} /dev/zero | tr '\\0' x; sleep 30`]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    // Nobody attached and nobody asks for a status (a status reply flushes the log): only the
+    // holder's own batching writes it, 20 ms after a read at the latest.
+    await until(
+      () => existsSync(plan.logPath) && Deno.statSync(plan.logPath).size === total,
+      "all logged",
+    );
+    const io = Deno.readTextFileSync(`/proc/${handle.holderPid}/io`);
+    const writes = Number(/^syscw: (\d+)$/m.exec(io)?.[1]);
+    // The pty hands out at most 4 KiB per read (about 1,000 reads here; the old holder wrote ~200
+    // times); 64 KiB batches make ~62, and a flood slower than 1.3 MiB/s adds 20 ms flushes.
+    assert(writes < 150, `the holder made ${writes} write calls for ${total} bytes of output`);
+    await stop(handle);
+  },
+);
+
+holderTest(
   "holder flow control: a hold client that stops acking holds the app; then all arrives, no gap",
   async (t) => {
     // The app waits for the hold client: before one attaches, output is a console's (it may

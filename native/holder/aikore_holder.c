@@ -35,6 +35,8 @@
 #include <unistd.h>
 
 #define READ_BURST (256 * 1024) /* bytes read before the log and the clients get a turn */
+#define LOG_BATCH (64 * 1024)   /* unlogged bytes that make a log write at once */
+#define LOG_DELAY_MS 20         /* longest a byte read waits for its log write */
 #define DRAIN_MS 500            /* after the app exits, how long its output may still come */
 #define FIRST_CLIENT_MS 10000   /* an app that ended before its starter attached: wait for it */
 
@@ -73,13 +75,21 @@ int ring_iov(uint64_t from, size_t len, struct iovec *iov) {
   return 2;
 }
 
-static void flush_log(void) {
+/* When the output read but not yet logged must be written; 0 when none waits. The log is
+ * written in batches (a flood would otherwise cost one write per pty read, ~256 per MiB). */
+static long long log_due;
+
+void flush_log(void) {
   struct iovec iov[2];
+  log_due = 0;
   if (head == logged) return;
   int pieces = ring_iov(logged, (size_t)(head - logged), iov);
   for (int i = 0; i < pieces; i++) rlog_write(&outlog, iov[i].iov_base, iov[i].iov_len);
   logged = head;
 }
+
+/* Unlogged bytes that make a log write at once: a batch, or a quarter of a small ring. */
+static size_t log_batch(void) { return ring_size / 4 < LOG_BATCH ? ring_size / 4 : LOG_BATCH; }
 
 void set_size(unsigned new_cols, unsigned new_rows) {
   struct winsize size = {.ws_row = (unsigned short)new_rows, .ws_col = (unsigned short)new_cols};
@@ -123,14 +133,19 @@ static void read_output(void) {
   size_t budget = READ_BURST;
   while (budget > 0 && !master_hup) {
     size_t room = read_room(), at = (size_t)(head % ring_size), want = ring_size - at;
+    if (room == 0 && head > logged) {
+      flush_log(); /* the ring is full of unlogged output: make room */
+      continue;
+    }
     if (room == 0) break;
     if (want > room) want = room;
     if (want > budget) want = budget;
     ssize_t n = read(app.master, ring + at, want);
     if (n > 0) {
+      if (head == logged) log_due = now_ms(CLOCK_MONOTONIC) + LOG_DELAY_MS;
       head += (uint64_t)n;
       budget -= (size_t)n;
-      if (head - logged >= READ_BURST / 2) flush_log();
+      if (head - logged >= log_batch()) flush_log();
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
@@ -138,7 +153,6 @@ static void read_output(void) {
       break;
     }
   }
-  flush_log();
 }
 
 static void reap(void) {
@@ -170,6 +184,7 @@ static void on_signals(void) {
 static void finish_app(void) {
   char text[256];
   read_output();
+  flush_log();
   close(app.master);
   app.master = -1;
   master_hup = 1;
@@ -275,6 +290,7 @@ static void loop(void) {
   struct client *polled[3 + MAX_CLIENTS];
   for (;;) {
     int count = 0;
+    if (log_due && now_ms(CLOCK_MONOTONIC) >= log_due) flush_log();
     for (int i = 0; i < MAX_CLIENTS; i++) {
       struct client *c = &clients[i];
       if (c->fd < 0) continue;
@@ -319,8 +335,13 @@ static void loop(void) {
       long long left = linger_deadline - now_ms(CLOCK_MONOTONIC);
       timeout = left < 0 ? 0 : (int)left;
     }
+    if (log_due) {
+      long long left = log_due - now_ms(CLOCK_MONOTONIC);
+      if (timeout < 0 || left < timeout) timeout = left < 0 ? 0 : (int)left;
+    }
     if (poll(fds, (nfds_t)n, timeout) < 0) {
       if (errno == EINTR) continue;
+      flush_log();
       rlog_note(&outlog, "\r\n[aikore] holder: poll failed\r\n");
       exit(1);
     }

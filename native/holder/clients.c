@@ -136,6 +136,7 @@ static int on_frame(struct client *c, int type, const unsigned char *p, size_t l
     put32(count, (uint32_t)app_signal(&app, target, signo, leader_reaped, spec.marker));
     queue_ctl(c, MSG_SIGNALED, count, sizeof count);
   } else if (type == MSG_STATUS) {
+    flush_log(); /* a status reply vouches that the log holds everything up to its head */
     queue_status(c);
   } else if (type == MSG_ACK) {
     uint64_t upto = get64(p);

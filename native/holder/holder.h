@@ -54,6 +54,8 @@ int app_signal(const struct app *app, int target, int signo, int leader_reaped,
 /* Field 22 of /proc/<pid>/stat, 0 when unreadable. */
 uint64_t proc_start_ticks(pid_t pid);
 
+/* Writes the output read so far to the log (it is otherwise batched, LOG_DELAY_MS at most). */
+void flush_log(void);
 /* Writes a whole buffer to a (blocking) fd, retrying on EINTR; -1 on error. */
 int write_all(int fd, const void *data, size_t len);
 /* Writes text to path atomically (temp file + rename), mode 0600; -1 on error. */

@@ -54,9 +54,25 @@ export function interactiveShell(path: string): PtyFactory {
   };
 }
 
-/** Holders spawned by `heldApp`, for cleanup. */
+/** CPU ms (user + system) a live process has used itself, its reaped children excluded. */
+function ownCpuMs(pid: number): number {
+  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = text.slice(text.lastIndexOf(") ") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+  return (ticks / CLOCK_TICKS) * 1000;
+}
+
+/** sysconf(_SC_CLK_TCK) on Linux (the auxv's AT_CLKTCK); 100 on every kernel we run on. */
+const CLOCK_TICKS = 100;
+
+/** Holders spawned by `holderFarm`, for cleanup, and what they cost. */
 export interface HolderFarm {
   factory(path: string): PtyFactory;
+  /**
+   * CPU ms the holders of `factory` used, from their start to their app's exit, since the last
+   * call (10 ms resolution): the console path's cost that is not AiKore's.
+   */
+  takeHolderCpuMs(): number;
   /** An interactive bash (no rc files) under a holder, as an instance console would be. */
   shell(): PtyFactory;
   close(): Promise<void>;
@@ -79,7 +95,13 @@ export async function holderFarm(): Promise<HolderFarm> {
     };
   };
   const shells: HolderHandle[] = [];
+  let holderCpuMs = 0;
   return {
+    takeHolderCpuMs() {
+      const taken = holderCpuMs;
+      holderCpuMs = 0;
+      return taken;
+    },
     shell: () => async () => {
       const handle = await spawnHolder(plan(["bash", "--norc", "--noprofile", "-i"]), { binary });
       shells.push(handle);
@@ -89,7 +111,12 @@ export async function holderFarm(): Promise<HolderFarm> {
       const argv = ["bash", "-c", `stty -echo; echo ready; read _; exec ${catShellCommand(path)}`];
       const handle = await spawnHolder(plan(argv), { binary });
       const pty = await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
-      return onFirstListener(pty, (p) => p.write("\n"));
+      // The holder waits for its last client to leave before it exits: it is still there to read.
+      const exited = pty.exited.then((status) => {
+        holderCpuMs += ownCpuMs(handle.holderPid);
+        return status;
+      });
+      return onFirstListener({ ...pty, exited }, (p) => p.write("\n"));
     },
     async close() {
       // A held app outlives its viewers: end it, then wait for its holder to go.

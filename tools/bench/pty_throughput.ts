@@ -195,6 +195,8 @@ interface Measured {
   switches: number;
   /** The client's CPU ms, when it ran in a process of its own (--client-process). */
   clientCpu?: number;
+  /** The holder's CPU ms (the console path): reading the pty, its log, the socket. */
+  holderCpu?: number;
 }
 
 /** A measurement before its context switches are added. */
@@ -206,6 +208,8 @@ class Row {
   cpu: number[] = [];
   /** This process's CPU plus the client's, per MiB (--client-process only). */
   withClient: number[] = [];
+  /** This process's CPU plus the holder's, per MiB (the console path). */
+  withHolder: number[] = [];
   switches: number[] = [];
   frames = 0;
   bytes = 0;
@@ -218,6 +222,9 @@ class Row {
     this.cpu.push(m.cpu / (m.bytes / 1048576));
     if (m.clientCpu !== undefined) {
       this.withClient.push((m.cpu + m.clientCpu) / (m.bytes / 1048576));
+    }
+    if (m.holderCpu !== undefined) {
+      this.withHolder.push((m.cpu + (m.clientCpu ?? 0) + m.holderCpu) / (m.bytes / 1048576));
     }
     this.switches.push(m.switches / (m.bytes / 1048576));
     this.frames = m.frames;
@@ -268,9 +275,10 @@ try {
     rows.shell.add(shell, r.bytes, 4096); // plus the prompt and the echoed command
     const ready = HOLDER_READY.length;
     // The newline that starts the app may be echoed ("\r\n") if it beats `stty -echo`.
-    rows.heldRaw.add(await counted(() => rawFrom(farm.factory(path))), r.bytes + ready, 2);
+    const heldRaw = await counted(() => rawFrom(farm.factory(path)));
+    rows.heldRaw.add({ ...heldRaw, holderCpu: farm.takeHolderCpuMs() }, r.bytes + ready, 2);
     const held = await counted(() => bridged(path, {}, farm.factory(path)));
-    rows.console.add(held, r.bytes + ready, 2);
+    rows.console.add({ ...held, holderCpu: farm.takeHolderCpuMs() }, r.bytes + ready, 2);
     rows.transport.add(await counted(() => webSocketOnly(payload)), payload.length);
     for (const [i, each] of peers.entries()) {
       peerRows[i]?.add(await counted(() => peer(each, path, r.bytes)), r.bytes);
@@ -295,6 +303,12 @@ try {
           ? `  with the client ${
             percentile(row.withClient, 50).toFixed(2)
           } ms/MiB (per round ×raw ${paired(row.withClient, base.cpu).toFixed(2)})`
+          : "") +
+        (row.withHolder.length
+          ? `  with the holder ${
+            percentile(row.withHolder, 50).toFixed(2)
+          } ms/MiB (×raw ${(percentile(row.withHolder, 50) / base.cpuPerMib).toFixed(2)}, ` +
+            `per round ${paired(row.withHolder, base.cpu).toFixed(2)})`
           : "") +
         `  switches ${row.switchesPerMib.toFixed(0)}/MiB` +
         (row.frames ? `  avg frame ${(row.bytes / row.frames / 1024).toFixed(1)} KiB` : ""),
@@ -321,9 +335,9 @@ try {
   print(
     clientProcess
       ? "CPU and context switches are this process's (the server); the client's CPU is added in " +
-        '"with the client"; cat, the holder and peers excluded'
-      : "CPU and context switches are this process's (server and client threads); cat, the " +
-        "holder and peers excluded",
+        '"with the client", the holder\'s in "with the holder"; cat and peers excluded'
+      : "CPU and context switches are this process's (server and client threads); the holder's " +
+        'CPU is added in "with the holder"; cat and peers excluded',
   );
   print(`load average at the end: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   print(
