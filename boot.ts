@@ -21,6 +21,7 @@ import {
   InstancePaths,
   InstanceService,
   InstanceStore,
+  sweepHeldShells,
   TerminalManager,
   TrashStore,
 } from "./lib/instances/mod.ts";
@@ -78,6 +79,11 @@ export interface BootOptions {
   idleTiming?: Partial<IdleTiming>;
 }
 
+/** Where terminal shells run under holders: one folder per terminal, apart from instances'. */
+function terminalsRoot(config: Config): string {
+  return `${config.dataDir}/terms`;
+}
+
 /** Creates the data folders, opens and migrates the database and builds the services. */
 export async function openServices(
   config: Config,
@@ -109,14 +115,6 @@ export async function openServices(
     customDir: paths.customBlueprintsDir,
   });
   const baseEnv = options.baseEnv ?? instanceBaseEnv();
-  const terminals = new TerminalManager({
-    paths,
-    blueprints: catalog,
-    logger: logger.child("terminals"),
-    baseEnv,
-    limit: config.terminalLimit,
-    events: bus,
-  });
   const holder = chooseHolder(config.holderBinary, `${config.dataDir}/run`);
   if (holder.reason !== null) {
     logger.warn(
@@ -124,6 +122,22 @@ export async function openServices(
       { reason: holder.reason },
     );
   }
+  const terminalHolders = holder.setup &&
+    { binary: holder.setup.binary, root: terminalsRoot(config) };
+  const leftShells = await sweepHeldShells(terminalsRoot(config)).catch((error) => {
+    logger.error("could not end the terminals a previous run left", { error });
+    return 0;
+  });
+  if (leftShells > 0) logger.info("ended the terminals a previous run left", { count: leftShells });
+  const terminals = new TerminalManager({
+    paths,
+    blueprints: catalog,
+    logger: logger.child("terminals"),
+    baseEnv,
+    limit: config.terminalLimit,
+    events: bus,
+    holder: terminalHolders,
+  });
   const desktop = chooseDesktop(config.desktop, config.dataDir);
   if (desktop.reason !== null && config.desktop !== "off") {
     logger.info("desktop (persistent) mode is unavailable", { reason: desktop.reason });

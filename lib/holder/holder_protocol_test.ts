@@ -106,6 +106,27 @@ holderTest(
 );
 
 holderTest(
+  "holder: without a log path the output lives in the ring only; no file is written",
+  async (t) => {
+    const plan = await t.plan(["bash", "-c", "echo kept in memory; sleep 30"]);
+    const handle = await spawnHolder({ ...plan, logPath: null }, { binary: await holderBinary() });
+    const connection = await handle.connect();
+    const viewer = new Viewer(connection);
+    await connection.attach({ from: 0 }, viewer.handlers);
+    await viewer.waitFor((v) => v.text.includes("kept in memory\r\n"), "the output");
+    const status = await connection.status();
+    assertEquals(status.logDroppedBytes, 0, "nothing counts as dropped");
+    assert(!existsSync(dirname(plan.logPath)), "no log folder or file was made");
+    assertEquals([...Deno.readDirSync(plan.dir)].map((e) => e.name).sort(), [
+      "holder.json",
+      "holder.sock",
+    ]);
+    connection.close();
+    await stop(handle);
+  },
+);
+
+holderTest(
   "holder: a flood is logged in batches, not one write per pty read, and within moments",
   async (t) => {
     const total = 4_000_000;

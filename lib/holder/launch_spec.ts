@@ -2,7 +2,9 @@ import { isAbsolute, resolve } from "node:path";
 import { assertMarker, type LaunchPlan, MARKER_VARIABLE } from "../process/mod.ts";
 
 /** A launch plan as a holder runs it: the plan plus the runtime folder and buffer sizes. */
-export interface HolderPlan extends LaunchPlan {
+export interface HolderPlan extends Omit<LaunchPlan, "logPath"> {
+  /** The log file, rotated by size; null: no log, the output is kept in memory only. */
+  logPath: string | null;
   /** The instance's runtime folder (made private, 0700): socket, identity and exit records. */
   dir: string;
   /** Per log file (default 50 MiB). */
@@ -27,13 +29,15 @@ export function encodeLaunchSpec(plan: HolderPlan): Uint8Array {
     throw new TypeError("Cannot start a holder: argv is empty");
   }
   for (const [field, path] of [["dir", plan.dir], ["logPath", plan.logPath]] as const) {
-    if (!isAbsolute(path)) throw new TypeError(`Holder plan: ${field} must be absolute: ${path}`);
+    if (path !== null && !isAbsolute(path)) {
+      throw new TypeError(`Holder plan: ${field} must be absolute: ${path}`);
+    }
   }
   const env = { TERM: "xterm-256color", ...plan.env, [MARKER_VARIABLE]: plan.marker };
   const pairs: [string, string][] = [
     ["dir", plan.dir],
     ["marker", plan.marker],
-    ["log", plan.logPath],
+    ...(plan.logPath === null ? [] : [["log", plan.logPath] as [string, string]]),
     ["cwd", resolve(plan.cwd)], // the holder runs from "/": relative means relative to AiKore
   ];
   const numbers = {

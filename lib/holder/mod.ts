@@ -4,7 +4,7 @@
  * unix socket in the instance's runtime folder. This module starts holders, finds them again
  * (identity checked) and talks their protocol.
  */
-export { holderHandle, MAX_SOCKET_PATH, spawnHolder } from "./spawn_holder.ts";
+export { holderHandle, holderSocketFits, MAX_SOCKET_PATH, spawnHolder } from "./spawn_holder.ts";
 export type { HolderHandle } from "./spawn_holder.ts";
 export { findHolders, inspectHolder } from "./find_holders.ts";
 export type { FoundHolder } from "./find_holders.ts";

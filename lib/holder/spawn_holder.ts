@@ -7,6 +7,11 @@ import { HOLDER_MARKER_VARIABLE, holderPaths, type HolderRecord } from "./holder
 /** A unix socket path must fit sockaddr_un.sun_path (108 bytes with the final NUL). */
 export const MAX_SOCKET_PATH = 107;
 
+/** Whether a holder's socket in runtime folder `dir` fits the kernel's limit on its path. */
+export function holderSocketFits(dir: string): boolean {
+  return new TextEncoder().encode(holderPaths(dir).socket).length <= MAX_SOCKET_PATH;
+}
+
 /** A started holder: who it is, who its app is, and how to talk to it. */
 export interface HolderHandle extends HolderRecord {
   dir: string;
@@ -32,7 +37,7 @@ export async function spawnHolder(
 ): Promise<HolderHandle> {
   const spec = encodeLaunchSpec(plan);
   const paths = holderPaths(plan.dir);
-  if (new TextEncoder().encode(paths.socket).length > MAX_SOCKET_PATH) {
+  if (!holderSocketFits(plan.dir)) {
     throw new RangeError(
       `Holder socket path ${paths.socket} is longer than ${MAX_SOCKET_PATH} bytes: ` +
         "use a shorter runtime folder",
@@ -41,7 +46,7 @@ export async function spawnHolder(
   const binary = options.binary ?? holderBinaryPath();
   Deno.mkdirSync(plan.dir, { recursive: true, mode: 0o700 });
   Deno.chmodSync(plan.dir, 0o700);
-  Deno.mkdirSync(dirname(plan.logPath), { recursive: true });
+  if (plan.logPath !== null) Deno.mkdirSync(dirname(plan.logPath), { recursive: true });
   const specPath = `${plan.dir}/spec.${crypto.randomUUID()}`;
   Deno.writeFileSync(specPath, spec, { mode: 0o600, createNew: true });
   try {

@@ -20,10 +20,13 @@ export function counterArgv(seconds = "0.1"): string[] {
 }
 
 /** A fresh temp folder and a holder plan running `argv` in it (runtime folder: <tmp>/run). */
+/** A holder plan that writes a log (what every instance's holder does). */
+export type LoggedPlan = HolderPlan & { logPath: string };
+
 export async function tempPlan(
   argv: string[],
-  extra: Partial<HolderPlan> = {},
-): Promise<HolderPlan> {
+  extra: Partial<LoggedPlan> = {},
+): Promise<LoggedPlan> {
   const root = await Deno.makeTempDir({ prefix: "aikore-holder-test-" });
   return {
     argv,

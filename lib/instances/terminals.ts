@@ -1,6 +1,6 @@
 import type { InstanceRecord } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { PtySession, spawnPty } from "../pty/mod.ts";
+import { type Pty, PtySession, type PtySessionOptions, spawnPty } from "../pty/mod.ts";
 import { DomainError } from "../shared/domain_error.ts";
 import { cudaVisibleDevicesOf } from "../shared/identifiers.ts";
 import type { BlueprintSource } from "./blueprint_source.ts";
@@ -9,6 +9,7 @@ import type { InstancePaths } from "./instance_paths.ts";
 import type { EventBus } from "./event_bus.ts";
 import { INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import { writeFileAtomic } from "../fs/mod.ts";
+import { spawnHeldShell, type TerminalHolderSetup } from "./held_shell.ts";
 
 /** A live shell in an instance's environment, owned by AiKore (survives page reloads). */
 export interface Terminal {
@@ -40,7 +41,24 @@ export interface TerminalManagerDeps {
   now?: () => number;
   /** The instance events: a deleted instance's terminals end with it. */
   events?: Pick<EventBus, "subscribe">;
+  /**
+   * Run each shell under a holder of its own (cheaper output, see held_shell.ts); without one,
+   * or when a holder cannot start, the shell runs on a pty of AiKore's own.
+   */
+  holder?: TerminalHolderSetup | null;
 }
+
+/** Output of a terminal kept for a viewer that attaches later. */
+const TERMINAL_SCROLLBACK_BYTES = 512 * 1024;
+
+/**
+ * How a terminal's session treats its viewers: a slow one pauses the shell (it is interactive:
+ * nothing is skipped), and a viewer that attaches later gets the last 512 KiB.
+ */
+export const TERMINAL_SESSION: PtySessionOptions = {
+  slowViewer: "pause",
+  scrollbackBytes: TERMINAL_SCROLLBACK_BYTES,
+};
 
 /**
  * The shell start-up file: the user's bashrc, then the instance environment (venv or conda),
@@ -51,6 +69,10 @@ const TERMINAL_RC = `# Written by AiKore: start-up file of instance terminals.
 ${ACTIVATE_ENVIRONMENT}cd "$INSTANCE_DIR" 2>/dev/null || true
 PS1="(\${INSTANCE_SLUG}) \\w \\$ "
 `;
+
+function isLive(terminal: Terminal): boolean {
+  return terminal.session.exitStatus === null;
+}
 
 /** Interactive terminals of instances: capped, reattachable, reaped when idle. */
 export class TerminalManager {
@@ -108,15 +130,10 @@ export class TerminalManager {
     };
     const devices = cudaVisibleDevicesOf(record.gpuIds);
     if (devices !== null) env.CUDA_VISIBLE_DEVICES = devices;
-    const pty = spawnPty({
-      file: "bash",
-      args: ["--rcfile", rcFile, "-i"],
-      env,
-      cwd: ownDir,
-      cols: 80,
-      rows: 24,
-    });
-    const session = new PtySession(pty, { slowViewer: "pause", scrollbackBytes: 512 * 1024 });
+    const shell = { id, argv: ["bash", "--rcfile", rcFile, "-i"], env, cwd: ownDir };
+    const pty = await this.#heldShell(shell) ??
+      spawnPty({ file: "bash", args: shell.argv.slice(1), env, cwd: ownDir, cols: 80, rows: 24 });
+    const session = new PtySession(pty, TERMINAL_SESSION);
     const now = this.#now();
     const terminal: Terminal = {
       id,
@@ -136,12 +153,16 @@ export class TerminalManager {
   /** A live terminal of `instanceId`, or null. */
   get(id: string, instanceId: number): Terminal | null {
     const terminal = this.#terminals.get(id);
-    return terminal && terminal.instanceId === instanceId ? terminal : null;
+    return terminal && terminal.instanceId === instanceId && isLive(terminal) ? terminal : null;
   }
 
+  /**
+   * The live terminals (of one instance): a shell that exited is gone from the list from the
+   * moment its viewers are told, while its pty is still being released.
+   */
   list(instanceId?: number): TerminalInfo[] {
     return [...this.#terminals.values()]
-      .filter((t) => instanceId === undefined || t.instanceId === instanceId)
+      .filter((t) => (instanceId === undefined || t.instanceId === instanceId) && isLive(t))
       .map((t) => ({
         id: t.id,
         instance_id: t.instanceId,
@@ -189,6 +210,29 @@ export class TerminalManager {
   /** Marks a terminal as used (a viewer attached or typed). */
   touch(terminal: Terminal): void {
     terminal.lastActiveAt = this.#now();
+  }
+
+  /** The shell under a holder, or null to run it in AiKore (no holder, or it failed to start). */
+  async #heldShell(
+    shell: { id: string; argv: string[]; env: Record<string, string>; cwd: string },
+  ): Promise<Pty | null> {
+    const holder = this.#d.holder;
+    if (!holder) return null;
+    const spec = { ...shell, cols: 80, rows: 24, scrollbackBytes: TERMINAL_SCROLLBACK_BYTES };
+    try {
+      const pty = await spawnHeldShell(holder, spec);
+      if (pty === null) {
+        this.#d.logger.warn("the data folder's path is too long for a terminal holder's socket", {
+          root: holder.root,
+        });
+      }
+      return pty;
+    } catch (error) {
+      this.#d.logger.warn("could not start a terminal under a holder; it runs inside AiKore", {
+        error,
+      });
+      return null;
+    }
   }
 
   #forget(id: string): void {

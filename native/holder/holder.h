@@ -13,7 +13,7 @@
 struct spec {
   char *dir;    /* runtime folder: socket, identity and exit records */
   char *marker; /* instance marker (already in env as AIKORE_INSTANCE_ID) */
-  char *log;    /* absolute path of the live log file */
+  char *log;    /* absolute path of the live log file; NULL: no log (kept in the ring only) */
   char *cwd;
   size_t log_max;    /* bytes per log file */
   int log_keep;      /* rotated files kept */
@@ -34,6 +34,7 @@ struct rlog {
   int keep;
   uint64_t unreported, dropped;
 };
+/* A NULL path makes a log that drops everything it is given, silently (no log asked for). */
 int rlog_open(struct rlog *log, const char *path, size_t max, int keep);
 /* Writes everything or counts what it could not write; never blocks on anything but the disk. */
 void rlog_write(struct rlog *log, const unsigned char *data, size_t len);

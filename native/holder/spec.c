@@ -125,7 +125,8 @@ int spec_read(const char *path, struct spec *out, char *err, size_t errlen) {
   }
   if (argc == 0 || !out->argv[0][0]) return fail(err, errlen, "argv is empty", NULL);
   if (!out->dir || out->dir[0] != '/') return fail(err, errlen, "dir must be absolute", NULL);
-  if (!out->log || out->log[0] != '/') return fail(err, errlen, "log must be absolute", NULL);
+  /* No "log": the output is kept in the ring only (an interactive terminal). */
+  if (out->log && out->log[0] != '/') return fail(err, errlen, "log must be absolute", NULL);
   if (!out->cwd || !out->cwd[0]) return fail(err, errlen, "cwd is missing", NULL);
   if (!out->marker || !marker_valid(out->marker)) {
     return fail(err, errlen, "marker must be 1-128 letters, digits, _ . : -", out->marker);

@@ -1,7 +1,8 @@
 /**
- * The ways output reaches a terminal WebSocket in the throughput benchmark, each a Pty factory
- * for serveBridged: an interactive shell (as lib/instances/terminals.ts runs it) and an app
- * under a per-instance holder (the console path, through attachHolderPty).
+ * The ways output reaches a terminal WebSocket in the benchmarks, each a Pty factory for
+ * serveBridged: an interactive shell under its holder (as lib/instances/terminals.ts runs it),
+ * the same on a pty of this process (the terminals' fallback without a holder), and an app under
+ * a per-instance holder (the console path, through attachHolderPty).
  */
 import { type Pty, spawnPty } from "../../lib/pty/mod.ts";
 import {
@@ -10,7 +11,8 @@ import {
   type HolderPlan,
   spawnHolder,
 } from "../../lib/holder/mod.ts";
-import { isRunning } from "../../lib/procfs/mod.ts";
+import { isRunning, readPidStat } from "../../lib/procfs/mod.ts";
+import { spawnHeldShell, TERMINAL_SESSION } from "../../lib/instances/mod.ts";
 import { buildNative } from "../build_native.ts";
 import { BENCH_ENV, catShellCommand, type PtyFactory } from "./pty_bench_support.ts";
 
@@ -39,7 +41,10 @@ function onFirstListener(pty: Pty, then: (pty: Pty) => void): Pty {
   };
 }
 
-/** An interactive bash (no rc files) that is told to `exec cat path` once a viewer listens. */
+/**
+ * An interactive bash (no rc files) on a pty of this process, told to `exec cat path` once a
+ * viewer listens: a terminal where no holder can run.
+ */
 export function interactiveShell(path: string): PtyFactory {
   return () => {
     const pty = spawnPty({
@@ -75,6 +80,12 @@ export interface HolderFarm {
   takeHolderCpuMs(): number;
   /** An interactive bash (no rc files) under a holder, as an instance console would be. */
   shell(): PtyFactory;
+  /**
+   * An interactive bash (no rc files) under a holder, started as AiKore starts a terminal
+   * (spawnHeldShell), told to `exec cat path` once a viewer listens when `path` is given. Its
+   * holder's CPU is counted like the console's (`takeHolderCpuMs`).
+   */
+  terminal(path?: string): PtyFactory;
   close(): Promise<void>;
 }
 
@@ -106,6 +117,27 @@ export async function holderFarm(): Promise<HolderFarm> {
       const handle = await spawnHolder(plan(["bash", "--norc", "--noprofile", "-i"]), { binary });
       shells.push(handle);
       return await attachHolderPty(handle, { from: 0, hold: true, cols: 120, rows: 40 });
+    },
+    terminal: (path) => async () => {
+      const shell = ["bash", "--norc", "--noprofile", "-i"];
+      const setup = { binary, root: `${root}/terms` };
+      const pty = await spawnHeldShell(setup, {
+        id: `t${serial++}`,
+        argv: shell,
+        env: BENCH_ENV,
+        cwd: "/tmp",
+        cols: 120,
+        rows: 40,
+        scrollbackBytes: TERMINAL_SESSION.scrollbackBytes ?? 512 * 1024,
+      });
+      if (pty === null) throw new Error(`the holder's socket path is too long under ${root}`);
+      const holderPid = readPidStat(pty.pid)?.ppid ?? 0;
+      const exited = pty.exited.then((status) => {
+        holderCpuMs += ownCpuMs(holderPid);
+        return status;
+      });
+      if (path === undefined) return pty;
+      return onFirstListener({ ...pty, exited }, (p) => p.write(`exec ${catShellCommand(path)}\n`));
     },
     factory: (path) => async () => {
       const argv = ["bash", "-c", `stty -echo; echo ready; read _; exec ${catShellCommand(path)}`];

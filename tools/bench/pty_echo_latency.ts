@@ -1,12 +1,14 @@
 /**
  * Keystroke echo latency: one key sent → its echo received, for an interactive bash
- * (readline echo) on a pty, three ways timed key by key in one run (echo_measure.ts):
+ * (readline echo) on a pty, four ways timed key by key in one run (echo_measure.ts):
  *   1. raw: Pty.write → Pty.onData (the floor: FFI + kernel + bash);
- *   2. WebSocket: {type:"input"} text frame → socket bridge → pty → bash → binary frame back
- *      to a loopback WebSocket client in this process (an interactive terminal);
- *   3. the same through the console path: bash under its per-instance holder → attachHolderPty
- *      → a "drop" session (as consoles have) → bridge → WebSocket.
- * The target is on the p50 of 2 and 3; "above raw" is what the bridge adds to the floor.
+ *   2. an interactive terminal as AiKore runs it: {type:"input"} text frame → socket bridge →
+ *      the shell under its holder (spawnHeldShell) → binary frame back to a loopback WebSocket
+ *      client in this process;
+ *   3. the same with the shell on a pty of this process (the terminals' fallback, no holder);
+ *   4. the console path: bash under its per-instance holder → attachHolderPty → a "drop"
+ *      session (as consoles have) → bridge → WebSocket.
+ * The target is on the p50 of 2–4; "above raw" is what the path adds to the floor.
  *
  * Re-run: deno run --allow-all tools/bench/pty_echo_latency.ts [keystrokes=300]
  */
@@ -14,6 +16,7 @@ import type { PtySessionOptions } from "../../lib/pty/mod.ts";
 import { encodeClientMessage } from "../../lib/shared/terminal_protocol.ts";
 import { print, type PtyFactory, serveBridged } from "./pty_bench_support.ts";
 import { holderFarm } from "./pty_bench_paths.ts";
+import { TERMINAL_SESSION } from "../../lib/instances/mod.ts";
 import { ECHO_BASH, type EchoPath, echoSummary, measureEcho, rawEchoPath } from "./echo_measure.ts";
 
 const keystrokes = Number(Deno.args[0] ?? 300);
@@ -47,8 +50,9 @@ print(`Keystroke echo latency, interactive bash on a pty (${navigator.hardwareCo
 const farm = await holderFarm();
 const paths = [
   rawEchoPath(),
-  await webSocketPath("WebSocket → bridge → pty → WS"),
-  await webSocketPath("WS → bridge → holder → WS", { slowViewer: "drop" }, farm.shell()),
+  await webSocketPath("terminal: WS → holder → WS", TERMINAL_SESSION, farm.terminal()),
+  await webSocketPath("terminal, no holder: WS → pty", TERMINAL_SESSION),
+  await webSocketPath("console: WS → holder → WS", { slowViewer: "drop" }, farm.shell()),
 ];
 try {
   const samples = await measureEcho(paths, keystrokes);
@@ -61,6 +65,6 @@ try {
   for (const path of paths) await path.close();
   await farm.close();
 }
-print("target: p50 ≤ 0.5 ms through the bridge; keys are interleaved across the three paths");
+print("target: p50 ≤ 0.5 ms through the bridge; keys are interleaved across the paths");
 print(`load average: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 print("re-run: deno run --allow-all tools/bench/pty_echo_latency.ts [keystrokes=300]");

@@ -8,7 +8,7 @@ import {
   waitUntilHealthy,
 } from "../../process/mod.ts";
 import { ensureDirBeneath, openBeneathSync } from "../../fs/mod.ts";
-import { holderPaths, MAX_SOCKET_PATH } from "../../holder/mod.ts";
+import { holderSocketFits } from "../../holder/mod.ts";
 import {
   adoptHeld,
   detachHeld,
@@ -20,10 +20,6 @@ import {
 } from "./held_process.ts";
 import type { InstanceProcess } from "./instance_process.ts";
 import type { ProcessPort } from "./process_port.ts";
-
-function socketFits(dir: string): boolean {
-  return new TextEncoder().encode(holderPaths(dir).socket).length <= MAX_SOCKET_PATH;
-}
 
 /**
  * The process layer of production. With a holder (`holder` set), each app runs under its own
@@ -56,7 +52,7 @@ export function realProcessPort(
   return {
     async spawn(plan) {
       if (!holder) return inProcess(plan);
-      if (!socketFits(runtimeDirOf(holder.runtimeRoot, plan.marker))) {
+      if (!holderSocketFits(runtimeDirOf(holder.runtimeRoot, plan.marker))) {
         logger.warn(
           "the data folder's path is too long for the holder's socket; this instance runs " +
             "inside AiKore and will not survive a restart",
