@@ -28,7 +28,11 @@ export interface AttachOptions {
   rows?: number;
   /** Never skip output for this client: the holder pauses reading the app instead. */
   hold?: boolean;
-  /** Acknowledge output once `onOutput` returned (default true); else call `ack()` yourself. */
+  /**
+   * Acknowledge output once `onOutput` returned (default true), whenever a quarter of the window
+   * is unacknowledged (never with no window): the holder is not woken by an ack per keystroke's
+   * echo, and never waits for one. Else call `ack()` yourself.
+   */
   autoAck?: boolean;
 }
 
@@ -53,6 +57,8 @@ export class HolderConnection {
   #signalWaiters: ((count: number | Error) => void)[] = [];
   #handlers: OutputHandlers | null = null;
   #autoAck = true;
+  /** Unacknowledged bytes at which autoAck acknowledges. */
+  #ackEvery = 1;
   #received = 0;
   #acked = 0;
   #sending: Promise<void> = Promise.resolve();
@@ -87,9 +93,11 @@ export class HolderConnection {
     }
     this.#handlers = handlers;
     this.#autoAck = options.autoAck ?? true;
+    const window = options.window ?? 1024 * 1024;
+    this.#ackEvery = window > 0 ? Math.max(1, Math.floor(window / 4)) : Infinity;
     const request = encodeAttach({
       from: from === "now" ? FROM_NOW : from,
-      window: options.window ?? 1024 * 1024,
+      window,
       cols: options.cols ?? 0,
       rows: options.rows ?? 0,
       hold: options.hold ?? false,
@@ -182,7 +190,9 @@ export class HolderConnection {
         if (n === null) break;
         decoder.push(buffer.subarray(0, n), (type, payload) => this.#onFrame(type, payload));
         this.#deliverOutput();
-        if (this.#autoAck && this.#received > this.#acked) this.ack(this.#received);
+        if (this.#autoAck && this.#received - this.#acked >= this.#ackEvery) {
+          this.ack(this.#received);
+        }
       }
     } catch (error) {
       this.#failure ??= error instanceof Error ? error : new Error(String(error));

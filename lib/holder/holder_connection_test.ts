@@ -1,4 +1,4 @@
-import { deepEqual } from "node:assert/strict";
+import { deepEqual, ok } from "node:assert/strict";
 import { HolderConnection } from "./holder_connection.ts";
 import { frame, Msg, STATUS_PAYLOAD } from "./protocol.ts";
 
@@ -64,6 +64,46 @@ Deno.test("holder connection: the output of one read is handed on as one chunk; 
   } finally {
     connection.close();
     (await holder).close();
+    listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("holder connection: output is acknowledged per quarter of the window, not per read", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aikore-hc-" });
+  const path = `${dir}/holder.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const chunk = "x".repeat(1000);
+  // 20 frames of 1,000 bytes, each in a write of its own (a keystroke's echo is one such read);
+  // with a 64 KiB window the client owes an ack only past 16 KiB.
+  const holder = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(1024)); // the attach request
+    await conn.write(frame(Msg.statusReply, new Uint8Array(STATUS_PAYLOAD)));
+    for (let i = 0; i < 20; i++) {
+      await conn.write(output(i * 1000, chunk));
+      await new Promise((resolve) => setTimeout(resolve, 1)); // separate reads on the client
+    }
+    const received = new Uint8Array(64);
+    const n = await conn.read(received) ?? 0;
+    return { conn, first: received.slice(0, n) };
+  })();
+  const connection = await HolderConnection.connect(path);
+  try {
+    await connection.attach({ from: 0, window: 65536 }, { onOutput: () => {} });
+    const { conn, first } = await holder;
+    conn.close();
+    deepEqual(first[0], Msg.ack, "the first thing the client sends back is an ack");
+    const view = new DataView(first.buffer);
+    deepEqual(view.getUint32(1, true), 8);
+    const acked = Number(view.getBigUint64(5, true));
+    // Reads that came together under load may move it up by a frame or two, never below 16 KiB.
+    ok(
+      acked > 16384 && acked <= 20000,
+      `the first ack came at ${acked} bytes; one is owed only past 16 KiB`,
+    );
+  } finally {
+    connection.close();
     listener.close();
     await Deno.remove(dir, { recursive: true });
   }
