@@ -127,13 +127,29 @@ holderTest(
 );
 
 holderTest(
+  "holder: a line after a quiet moment is in the log before any client gets it",
+  async (t) => {
+    const plan = await t.plan(["bash", "-c", "sleep 0.2; echo lone line; sleep 30"]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const connection = await handle.connect();
+    const viewer = new Viewer(connection);
+    await connection.attach({ from: 0 }, viewer.handlers);
+    await viewer.waitFor((v) => v.text.includes("lone line\r\n"), "the line");
+    // No status request (it would write the log first): only the holder's own order counts.
+    assertEquals(Deno.readTextFileSync(plan.logPath), "lone line\r\n");
+    connection.close();
+    await stop(handle);
+  },
+);
+
+holderTest(
   "holder: a flood is logged in batches, not one write per pty read, and within moments",
   async (t) => {
     const total = 4_000_000;
     const plan = await t.plan(["bash", "-c", `head -c ${total} /dev/zero | tr '\\0' x; sleep 30`]);
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
     // Nobody attached and nobody asks for a status (a status reply flushes the log): only the
-    // holder's own batching writes it, 20 ms after a read at the latest.
+    // holder's own batching writes it, 20 ms after the last read at the latest.
     await until(
       () => existsSync(plan.logPath) && Deno.statSync(plan.logPath).size === total,
       "all logged",

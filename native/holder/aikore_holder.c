@@ -36,7 +36,7 @@
 
 #define READ_BURST (256 * 1024) /* bytes read before the log and the clients get a turn */
 #define LOG_BATCH (64 * 1024)   /* unlogged bytes that make a log write at once */
-#define LOG_DELAY_MS 20         /* longest a byte read waits for its log write */
+#define LOG_DELAY_MS 20         /* output that keeps coming is logged this often (or per batch) */
 #define DRAIN_MS 500            /* after the app exits, how long its output may still come */
 #define FIRST_CLIENT_MS 10000   /* an app that ended before its starter attached: wait for it */
 
@@ -75,9 +75,11 @@ int ring_iov(uint64_t from, size_t len, struct iovec *iov) {
   return 2;
 }
 
-/* When the output read but not yet logged must be written; 0 when none waits. The log is
- * written in batches (a flood would otherwise cost one write per pty read, ~256 per MiB). */
-static long long log_due;
+/* When the output read but not yet logged must be written (0: none waits), and when the log
+ * was last written. Output that comes after a quiet moment is logged at once; output that keeps
+ * coming is logged in batches, at most every LOG_DELAY_MS unless a batch fills (a flood would
+ * otherwise cost one log write per pty read, ~256 per MiB). */
+static long long log_due, last_log_write = -LOG_DELAY_MS;
 
 void flush_log(void) {
   struct iovec iov[2];
@@ -86,6 +88,7 @@ void flush_log(void) {
   int pieces = ring_iov(logged, (size_t)(head - logged), iov);
   for (int i = 0; i < pieces; i++) rlog_write(&outlog, iov[i].iov_base, iov[i].iov_len);
   logged = head;
+  last_log_write = now_ms(CLOCK_MONOTONIC);
 }
 
 /* Unlogged bytes that make a log write at once: a batch, or a quarter of a small ring. */
@@ -142,7 +145,6 @@ static void read_output(void) {
     if (want > budget) want = budget;
     ssize_t n = read(app.master, ring + at, want);
     if (n > 0) {
-      if (head == logged) log_due = now_ms(CLOCK_MONOTONIC) + LOG_DELAY_MS;
       head += (uint64_t)n;
       budget -= (size_t)n;
       if (head - logged >= log_batch()) flush_log();
@@ -152,6 +154,10 @@ static void read_output(void) {
       if (n == 0 || errno != EAGAIN) master_hup = 1; /* EIO: every slave fd is closed */
       break;
     }
+  }
+  if (head > logged && log_due == 0) {
+    if (now_ms(CLOCK_MONOTONIC) - last_log_write >= LOG_DELAY_MS) flush_log();
+    else log_due = last_log_write + LOG_DELAY_MS;
   }
 }
 

@@ -233,8 +233,18 @@ Deno.test("the stock LM Studio blueprint runs as a desktop instance (its downloa
     while (onDisplay().length === 0 && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    const log = await Deno.readTextFile(`${conf}/logs/output.log`).catch(() => "");
-    assertEquals(onDisplay().length, 1, `the stand-in runs on the instance's desktop:\n${log}`);
+    const readLog = () => Deno.readTextFile(`${conf}/logs/output.log`).catch(() => "");
+    assertEquals(
+      onDisplay().length,
+      1,
+      `the stand-in runs on the instance's desktop:\n${await readLog()}`,
+    );
+    // The holder logs output that keeps coming in batches (20 ms at most): wait for the line.
+    let log = await readLog();
+    while (!log.includes("AppRun --no-sandbox") && performance.now() < deadline + 5_000) {
+      await new Promise((r) => setTimeout(r, 20));
+      log = await readLog();
+    }
     assert(log.includes("AppRun --no-sandbox"), log);
     const stopped = await program.api("POST", `/api/instances/${id}/stop`);
     assertEquals(stopped.body?.status, "stopped", JSON.stringify(stopped.body));

@@ -257,7 +257,13 @@ Deno.test("through nginx, the port route of a held app serves again once AiKore 
       await program.waitFor(id, ["started"]);
       const record = (await program.api("GET", `/api/instances/${id}`)).body;
       const route = `http://127.0.0.1:${record.port}/`;
-      const log = await Deno.readTextFile(`${dataDir}/instances/${slug}/logs/output.log`);
+      // The holder logs output that keeps coming in batches (20 ms at most): wait for the line.
+      const logFile = `${dataDir}/instances/${slug}/logs/output.log`;
+      let log = await Deno.readTextFile(logFile);
+      for (let tries = 0; !/port \d+/.test(log) && tries < 100; tries++) {
+        await sleep(20);
+        log = await Deno.readTextFile(logFile);
+      }
       const appPort = Number(/port (\d+)/.exec(log)?.[1]);
       assert(appPort > 0, `the app's own port is in its log: ${log}`);
       const get = (url: string, headers: Record<string, string> = {}) =>

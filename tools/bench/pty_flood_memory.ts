@@ -6,16 +6,27 @@
  * V8 has not collected yet). Flat: over the second half, the fitted slopes of the live JS heap
  * and of native memory (RSS less the pages V8 has committed to its heap) are under 1 MiB per
  * minute. RSS itself may step once when V8 enlarges its heap (a reservation, not a leak).
+ * Each mode runs twice: the app on a pty of this process, and under a holder as AiKore runs it
+ * ("drop" as a console: no hold; "pause" as a terminal: hold), its output through the socket.
  *
- *   deno run -A tools/bench/pty_flood_memory.ts [seconds=60] [pause|drop, default both]
+ *   deno run -A tools/bench/pty_flood_memory.ts [seconds=60] [pause|drop] [pty|held]
+ *   (default: every mode both ways)
  */
-import { bridgeSocket, PtySession, type PtySessionOptions, spawnPty } from "../../lib/pty/mod.ts";
+import {
+  bridgeSocket,
+  type Pty,
+  PtySession,
+  type PtySessionOptions,
+  settleWithin,
+  spawnPty,
+} from "../../lib/pty/mod.ts";
+import { attachHolderPty, spawnHolder } from "../../lib/holder/mod.ts";
+import { buildNative } from "../build_native.ts";
 import { encodeClientMessage } from "../../lib/shared/terminal_protocol.ts";
 import { openLeanSocket } from "./pty_lean_socket.ts";
 import { BENCH_ENV, print } from "./pty_bench_support.ts";
 
 const seconds = Number(Deno.args[0] ?? 60);
-const modes = Deno.args[1] ? [Deno.args[1]] : ["drop", "pause"];
 const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** With --expose-gc (the parent passes it): a sample then counts live memory, not garbage. */
@@ -36,10 +47,29 @@ function slope(values: number[]): number {
 
 const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-async function run(mode: "pause" | "drop"): Promise<void> {
+type Source = "pty" | "held";
+
+/** The flooding app on a pty of this process, or under a holder (no log file: memory is measured). */
+async function floodingApp(
+  mode: "pause" | "drop",
+  source: Source,
+  dir: string,
+): Promise<Pty> {
+  const argv = ["bash", "-c", "cat /dev/urandom | base64"];
+  if (source === "pty") {
+    return spawnPty({ file: "bash", args: argv.slice(1), env: BENCH_ENV, cwd: "/tmp" });
+  }
+  const handle = await spawnHolder(
+    { argv, env: BENCH_ENV, cwd: "/tmp", dir, logPath: null, marker: "bench-flood-memory" },
+    { binary: (await buildNative()).binary },
+  );
+  return await attachHolderPty(handle, { from: 0, hold: mode === "pause" });
+}
+
+async function run(mode: "pause" | "drop", source: Source): Promise<void> {
   const options: PtySessionOptions = { slowViewer: mode };
-  const args = ["-c", "cat /dev/urandom | base64"];
-  const pty = spawnPty({ file: "bash", args, env: BENCH_ENV, cwd: "/tmp" });
+  const dir = await Deno.makeTempDir({ prefix: "aikore-floodmem-" });
+  const pty = await floodingApp(mode, source, dir);
   const session = new PtySession(pty, options);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
     const { socket, response } = Deno.upgradeWebSocket(request);
@@ -96,12 +126,16 @@ async function run(mode: "pause" | "drop"): Promise<void> {
   fast.close();
   slow.close();
   stalled.close();
+  session.kill("SIGKILL"); // a held app outlives a detach: end it
+  await settleWithin(session.exited, 5000);
   await session.close();
   await server.shutdown();
+  await Deno.remove(dir, { recursive: true });
   const half = Math.floor(samples.length / 2);
   const perMinute = (values: number[]) => mib(slope(values.slice(half)) * 60);
+  const label = `${mode}${source === "held" ? " (under a holder)" : ""}`;
   print(
-    `${mode}: RSS ${mib(samples[0] ?? 0)} MiB after 1 s, ${
+    `${label}: RSS ${mib(samples[0] ?? 0)} MiB after 1 s, ${
       mib(samples[half] ?? 0)
     } at ${half} s, ` +
       `${mib(samples.at(-1) ?? 0)} at ${seconds} s (peak of the second half ` +
@@ -111,28 +145,37 @@ async function run(mode: "pause" | "drop"): Promise<void> {
       `${mib(received.fast)} MiB, slow ${mib(received.slow)} MiB; at the end JS heap ` +
       `${mib(last.heapUsed)} MiB, external ${mib(last.external)} MiB`,
   );
-  print(`${mode}: samples RSS/heap total/heap used/external MiB: ${trace.join(", ")}`);
+  print(`${label}: samples RSS/heap total/heap used/external MiB: ${trace.join(", ")}`);
 }
 
-const only = Deno.args[1];
-if (only !== undefined) {
-  if (only !== "pause" && only !== "drop") throw new Error(`mode must be pause or drop: ${only}`);
-  await run(only);
+const [onlyMode, onlySource] = [Deno.args[1], Deno.args[2] ?? "pty"];
+if (onlyMode !== undefined) {
+  if (onlyMode !== "pause" && onlyMode !== "drop") {
+    throw new Error(`mode must be pause or drop: ${onlyMode}`);
+  }
+  if (onlySource !== "pty" && onlySource !== "held") {
+    throw new Error(`source must be pty or held: ${onlySource}`);
+  }
+  await run(onlyMode, onlySource);
+  Deno.exit(0); // the held app's connection is closed; nothing is left to wait for
 } else {
   print(`flood memory: ${seconds} s per mode, one fast, one slow and one stalled viewer`);
-  for (const mode of modes) {
-    // Each mode in a fresh process, so that one's garbage does not count for the other.
-    await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        "--v8-flags=--expose-gc",
-        new URL(import.meta.url).pathname,
-        String(seconds),
-        mode,
-      ],
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
+  for (const source of ["pty", "held"]) {
+    for (const mode of ["drop", "pause"]) {
+      // Each run in a fresh process, so that one's garbage does not count for the next.
+      await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-all",
+          "--v8-flags=--expose-gc",
+          new URL(import.meta.url).pathname,
+          String(seconds),
+          mode,
+          source,
+        ],
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
+    }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * PTY output throughput: `cat` of a base64 file (100 MB by default; (76-column lines, cooked tty, so
  * ONLCR turns "\n" into "\r\n"), read these ways in one run (interleaved rounds, medians):
- *   1. raw: the FFI pty read loop alone (the floor set by the kernel's tty layer);
+ *   1. raw: AiKore's FFI pty read loop in Deno alone, nothing behind it: the reference of the
+ *      targets (the C holder reads a pty for about half its CPU);
  *   2. bridged: pty → PtySession → socket bridge → a real loopback WebSocket → a client that
  *      acks like the browser does (inline in this process, or with --worker in a Worker
  *      thread; either way it shares this machine's cores with the server);
@@ -15,7 +16,8 @@
  *
  * On a small shared machine one round's figures swing by a third; the table gives medians and,
  * for ratios, the median of the per-round ratios (a load that hits a round hits both sides).
- * No bridge can outrun the raw read, so raw ÷ peer is the ceiling of bridge ÷ peer.
+ * A path read in Deno cannot outrun the raw read, so raw ÷ peer is its ceiling against a peer;
+ * the held paths (read in C by their holder) can.
  *
  * Re-run: deno run --allow-all tools/bench/pty_throughput.ts [megabytes=100] [rounds=7] [--worker]
  *         [--client-process]  (the client in a process of its own: the server's CPU apart from its)
@@ -345,9 +347,9 @@ try {
         paired(row.rates, peerRow.rates).toFixed(2)
       }×)`;
     print(
-      `vs ${peerRow.label}: bridge ${ratio(rows.bridge)}, terminal ${ratio(rows.shell)}, ` +
+      `vs ${peerRow.label}: bridge ${ratio(rows.bridge)}, terminal (held) ${ratio(rows.shell)}, ` +
         `terminal without a holder ${ratio(rows.shellDirect)}, console ${ratio(rows.console)}; ` +
-        `ceiling (raw read) ${ratio(base)}`,
+        `raw read (the ceiling of paths read in Deno) ${ratio(base)}`,
     );
   }
   for (const line of skipped) print(`skipped ${line}`);
