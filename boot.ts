@@ -21,7 +21,6 @@ import {
   InstancePaths,
   InstanceService,
   InstanceStore,
-  sweepHeldShells,
   TerminalManager,
   TrashStore,
 } from "./lib/instances/mod.ts";
@@ -51,7 +50,8 @@ export interface Services {
   lifetime: AbortSignal;
   /**
    * Ends the services. `leaveInstances`: running instances keep running (they outlive AiKore
-   * under their holders) and are only detached; else they are stopped.
+   * under their holders) and are only detached, like terminals under holders (the next AiKore
+   * takes them back); else they are stopped and every terminal is closed.
    */
   close(options?: { leaveInstances?: boolean }): Promise<void>;
   /** Null when instances outlive AiKore; else why they will end with it. */
@@ -124,11 +124,6 @@ export async function openServices(
   }
   const terminalHolders = holder.setup &&
     { binary: holder.setup.binary, root: terminalsRoot(config) };
-  const leftShells = await sweepHeldShells(terminalsRoot(config)).catch((error) => {
-    logger.error("could not end the terminals a previous run left", { error });
-    return 0;
-  });
-  if (leftShells > 0) logger.info("ended the terminals a previous run left", { count: leftShells });
   const terminals = new TerminalManager({
     paths,
     blueprints: catalog,
@@ -138,6 +133,15 @@ export async function openServices(
     events: bus,
     holder: terminalHolders,
   });
+  const leftShells = await terminals.adoptLeftovers((id) => store.get(id) !== null).catch(
+    (error) => {
+      logger.error("could not take back the terminals a previous run left", { error });
+      return { adopted: 0, ended: 0 };
+    },
+  );
+  if (leftShells.adopted + leftShells.ended > 0) {
+    logger.info("terminals a previous run left: taken back, or ended", leftShells);
+  }
   const desktop = chooseDesktop(config.desktop, config.dataDir);
   if (desktop.reason !== null && config.desktop !== "off") {
     logger.info("desktop (persistent) mode is unavailable", { reason: desktop.reason });
@@ -203,9 +207,13 @@ export async function openServices(
     async close(options = {}) {
       lifetime.abort();
       await instances.settled();
-      await terminals.closeAll();
-      if (options.leaveInstances) await lifecycle.detachAll();
-      else await lifecycle.stopAll();
+      if (options.leaveInstances) {
+        await terminals.detachAll();
+        await lifecycle.detachAll();
+      } else {
+        await terminals.closeAll();
+        await lifecycle.stopAll();
+      }
       db.close();
     },
   };

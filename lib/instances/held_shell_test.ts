@@ -4,7 +4,7 @@ import { holderBinary, until } from "../holder/test_support.ts";
 import { silentLogger } from "../log/mod.ts";
 import { isRunning, readPidStat } from "../procfs/mod.ts";
 import { TestOutput } from "../pty/test_output.ts";
-import { sweepHeldShells, terminalMarker } from "./held_shell.ts";
+import { adoptHeldShells, sweepHeldShells, terminalMarker } from "./held_shell.ts";
 import { TerminalManager } from "./terminals.ts";
 
 async function tempRoot(): Promise<string> {
@@ -65,36 +65,62 @@ Deno.test("a terminal's shell runs under a holder of its own; closing it ends th
   }
 });
 
-Deno.test("shells a crashed AiKore left under holders are ended by the sweep at the next start", async () => {
-  const root = await tempRoot();
+/** Runs testdata/leave_held_shells.ts for `ids`, then kills it -9; returns the shells' pids. */
+async function crashLeavingShells(root: string, ids: string[]): Promise<number[]> {
   const script = new URL("./testdata/leave_held_shells.ts", import.meta.url).pathname;
   const crashing = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, await holderBinary(), root, "a1", "b2"],
+    args: ["run", "--allow-all", script, await holderBinary(), root, ...ids],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
+  const reader = crashing.stdout.getReader();
+  let line = "";
   try {
-    const reader = crashing.stdout.getReader();
-    let line = "";
     while (!line.includes("\n")) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`the program ended before it was ready: ${line}`);
       line += new TextDecoder().decode(value);
     }
+  } finally {
     reader.releaseLock();
     crashing.kill("SIGKILL"); // AiKore dies without closing its terminals
     await crashing.status;
-    const pids = line.trim().split(" ").slice(1).map(Number);
+    await crashing.stdout.cancel().catch(() => {});
+  }
+  return line.trim().split(" ").slice(1).map(Number);
+}
+
+Deno.test("shells a crashed AiKore left under holders: those kept are taken back with their scrollback, the others ended", async () => {
+  const root = await tempRoot();
+  try {
+    const pids = await crashLeavingShells(root, ["a1", "b2", "c3"]);
     const holders = pids.map((pid) => parentOf(pid) ?? 0);
     const running = (pid: number) => isRunning(pid);
-    assert(pids.length === 2 && [...pids, ...holders].every(running), "the shells outlive it");
+    assert(pids.length === 3 && [...pids, ...holders].every(running), "the shells outlive it");
     Deno.mkdirSync(`${root}/stale`); // a folder whose holder is long gone
-    assertEquals(await sweepHeldShells(root), 2);
-    for (const pid of [...pids, ...holders]) assert(!running(pid), `${pid} was ended`);
-    assertEquals([...Deno.readDirSync(root)], [], "every folder is removed");
+    Deno.removeSync(`${root}/c3/terminal.json`); // a shell whose record is lost: never guessed at
+
+    const { adopted, ended } = await adoptHeldShells(root, (record) => record.instanceId === 1);
+    assertEquals(ended, 2);
+    assertEquals(adopted.map((a) => [a.record.id, a.record.instanceId]), [["a1", 1]]);
+    assert(running(pids[0] ?? 0) && running(holders[0] ?? 0), "the kept shell still runs");
+    for (const pid of [pids[1], pids[2], holders[1], holders[2]]) {
+      assert(!running(pid ?? 0), `${pid} was ended`);
+    }
+    assertEquals([...Deno.readDirSync(root)].map((e) => e.name), ["a1"], "only its folder is left");
+
+    const pty = adopted[0]?.pty;
+    if (!pty) throw new Error("nothing adopted");
+    const out = new TestOutput();
+    pty.onData(out.add);
+    await out.waitFor("$ "); // the prompt it printed before the crash, replayed
+    pty.write("echo adopted=$((40+2))\r");
+    await out.waitFor("adopted=42");
+    await pty.close();
+    assert(!running(pids[0] ?? 0), "closing the adopted terminal ends its shell");
+    assertEquals(await sweepHeldShells(root), 0, "nothing is left to sweep");
     assertEquals(await sweepHeldShells(`${root}/missing`), 0, "no folder: nothing to do");
   } finally {
-    await crashing.stdout.cancel().catch(() => {});
     await Deno.remove(root, { recursive: true });
   }
 });

@@ -9,7 +9,13 @@ import type { InstancePaths } from "./instance_paths.ts";
 import type { EventBus } from "./event_bus.ts";
 import { INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import { writeFileAtomic } from "../fs/mod.ts";
-import { spawnHeldShell, type TerminalHolderSetup } from "./held_shell.ts";
+import {
+  adoptHeldShells,
+  type HeldPty,
+  type HeldShellRecord,
+  spawnHeldShell,
+  type TerminalHolderSetup,
+} from "./held_shell.ts";
 
 /** A live shell in an instance's environment, owned by AiKore (survives page reloads). */
 export interface Terminal {
@@ -78,6 +84,8 @@ function isLive(terminal: Terminal): boolean {
 export class TerminalManager {
   readonly #d: TerminalManagerDeps;
   readonly #terminals = new Map<string, Terminal>();
+  /** The terminals whose shell runs under a holder (they can be left running for a restart). */
+  readonly #held = new Map<string, HeldPty>();
   #reaper: ReturnType<typeof setInterval> | null = null;
 
   constructor(deps: TerminalManagerDeps) {
@@ -130,20 +138,41 @@ export class TerminalManager {
     };
     const devices = cudaVisibleDevicesOf(record.gpuIds);
     if (devices !== null) env.CUDA_VISIBLE_DEVICES = devices;
-    const shell = { id, argv: ["bash", "--rcfile", rcFile, "-i"], env, cwd: ownDir };
-    const pty = await this.#heldShell(shell) ??
-      spawnPty({ file: "bash", args: shell.argv.slice(1), env, cwd: ownDir, cols: 80, rows: 24 });
-    const session = new PtySession(pty, TERMINAL_SESSION);
     const now = this.#now();
-    const terminal: Terminal = {
-      id,
-      instanceId: record.id,
-      session,
-      createdAt: now,
-      lastActiveAt: now,
-    };
-    this.#terminals.set(id, terminal);
-    const forget = () => this.#forget(id);
+    const argv = ["bash", "--rcfile", rcFile, "-i"];
+    const shell = { id, instanceId: record.id, createdAt: now, argv, env, cwd: ownDir };
+    const held = await this.#heldShell(shell);
+    const pty = held ??
+      spawnPty({ file: "bash", args: argv.slice(1), env, cwd: ownDir, cols: 80, rows: 24 });
+    return this.#track({ id, instanceId: record.id, createdAt: now }, pty, held);
+  }
+
+  /**
+   * Takes back the shells a previous AiKore left under holders (it stopped with "leave",
+   * crashed or was killed), with their scrollback, where `isInstance` knows their instance and
+   * the cap allows; the others are ended. Without holders, nothing can have been left.
+   */
+  async adoptLeftovers(
+    isInstance: (id: number) => boolean,
+  ): Promise<{ adopted: number; ended: number }> {
+    if (!this.#d.holder) return { adopted: 0, ended: 0 };
+    let room = this.#d.limit - this.#terminals.size;
+    const { adopted, ended } = await adoptHeldShells(this.#d.holder.root, (record) => {
+      if (!isInstance(record.instanceId) || room <= 0) return false;
+      room--;
+      return true;
+    });
+    for (const { record, pty } of adopted) this.#track(record, pty, pty);
+    return { adopted: adopted.length, ended };
+  }
+
+  /** Registers a running shell: listed, watched for its exit and for activity, reaped when idle. */
+  #track(shell: HeldShellRecord, pty: Pty, held: HeldPty | null): Terminal {
+    const session = new PtySession(pty, TERMINAL_SESSION);
+    const terminal: Terminal = { ...shell, session, lastActiveAt: this.#now() };
+    this.#terminals.set(shell.id, terminal);
+    if (held) this.#held.set(shell.id, held);
+    const forget = () => this.#forget(shell.id);
     session.exited.then(forget, forget);
     session.onOutput(() => terminal.lastActiveAt = this.#now());
     this.#startReaper();
@@ -196,6 +225,17 @@ export class TerminalManager {
     this.#reaper = null;
   }
 
+  /**
+   * AiKore stops and leaves the instances running: shells under holders keep running too, for
+   * the next AiKore to adopt; shells on AiKore's own ptys (no holder) cannot, and are closed.
+   */
+  async detachAll(): Promise<void> {
+    const held = [...this.#held.entries()];
+    for (const [id] of held) this.#forget(id);
+    await Promise.all(held.map(([, pty]) => pty.detach()));
+    await this.closeAll();
+  }
+
   /** Closes terminals nobody has watched for the idle time; returns how many. */
   async reapIdle(): Promise<number> {
     const idleMs = this.#d.idleMs ?? 30 * 60_000;
@@ -214,8 +254,8 @@ export class TerminalManager {
 
   /** The shell under a holder, or null to run it in AiKore (no holder, or it failed to start). */
   async #heldShell(
-    shell: { id: string; argv: string[]; env: Record<string, string>; cwd: string },
-  ): Promise<Pty | null> {
+    shell: HeldShellRecord & { argv: string[]; env: Record<string, string>; cwd: string },
+  ): Promise<HeldPty | null> {
     const holder = this.#d.holder;
     if (!holder) return null;
     const spec = { ...shell, cols: 80, rows: 24, scrollbackBytes: TERMINAL_SCROLLBACK_BYTES };
@@ -237,6 +277,7 @@ export class TerminalManager {
 
   #forget(id: string): void {
     this.#terminals.delete(id);
+    this.#held.delete(id);
     if (this.#terminals.size === 0 && this.#reaper !== null) {
       clearInterval(this.#reaper);
       this.#reaper = null;

@@ -5,9 +5,11 @@
 import { spawnHeldShell } from "../held_shell.ts";
 
 const [binary = "", root = "", ...ids] = Deno.args;
-const shells = await Promise.all(ids.map((id) =>
+const shells = await Promise.all(ids.map((id, index) =>
   spawnHeldShell({ binary, root }, {
     id,
+    instanceId: index + 1,
+    createdAt: Date.now(),
     argv: ["bash", "--norc", "--noprofile", "-i"],
     env: { PATH: "/usr/bin:/bin", HOME: "/tmp", PS1: "$ " },
     cwd: "/tmp",
