@@ -9,6 +9,7 @@ import {
   type AikoreChild,
   apiToken,
   callApi,
+  endHeldProcesses,
   startAikore,
 } from "./tests/helpers/aikore_process.ts";
 import { isRunning } from "./lib/procfs/mod.ts";
@@ -125,6 +126,7 @@ Deno.test("a second AiKore on the same data dir exits 2 naming the holder, touch
       first.child.kill("SIGKILL");
       await first.child.status;
     }
+    await endHeldProcesses(dataDir); // the held app outlived both AiKores, as it should
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -1,3 +1,5 @@
+import { findHolders } from "../../lib/holder/mod.ts";
+import { sweepHeldShells } from "../../lib/instances/mod.ts";
 /** The real program as a child process (`main.ts serve`), with an API token, for crash tests. */
 import { FIXTURE_BLUEPRINTS } from "./harness.ts";
 
@@ -89,4 +91,22 @@ export async function callApi(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * Ends what AiKores killed by a test left running under holders in `dataDir` (instances and
+ * terminals outlive AiKore by design): every held app's session gets SIGKILL.
+ */
+export async function endHeldProcesses(dataDir: string): Promise<void> {
+  for (const found of findHolders(`${dataDir}/run`)) {
+    if (found.state !== "running") continue;
+    try {
+      const connection = await found.handle.connect();
+      await connection.signal("SIGKILL", "session");
+      connection.close();
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  await sweepHeldShells(`${dataDir}/terms`);
 }
