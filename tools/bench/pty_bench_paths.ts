@@ -123,6 +123,8 @@ export async function holderFarm(): Promise<HolderFarm> {
       const setup = { binary, root: `${root}/terms` };
       const pty = await spawnHeldShell(setup, {
         id: `t${serial++}`,
+        instanceId: 1,
+        createdAt: Date.now(),
         argv: shell,
         env: BENCH_ENV,
         cwd: "/tmp",
