@@ -56,9 +56,10 @@ export function terminalMarker(id: string): string {
 }
 
 /**
- * Starts a shell under a holder of its own, so that it outlives AiKore like an instance's app
- * (a restart or upgrade of AiKore takes it back: `adoptHeldShells`) and never waits on a busy
- * AiKore: the holder keeps reading it. No log file: what a terminal shows stays in memory.
+ * Starts a shell under a holder of its own, so that it outlives AiKore like an instance's app:
+ * while AiKore is away the holder keeps reading it (its ring keeps the last output), and the
+ * next AiKore takes it back (`adoptHeldShells`). No log file: what a terminal shows stays in
+ * memory.
  * `close()` of the returned Pty ends the shell (hang-up, then SIGKILL) and removes its folder;
  * `detach()` leaves it to the next AiKore (`adoptHeldShells`). Null when the folder's path is
  * too long for a unix socket (the caller runs the shell itself).
