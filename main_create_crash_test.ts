@@ -8,22 +8,11 @@ import { DatabaseSync } from "node:sqlite";
 import { assert } from "./tests/helpers/assert.ts";
 import { freeRange } from "./tests/helpers/harness.ts";
 import { apiToken, startAikore as start } from "./tests/helpers/aikore_process.ts";
+import { seededRandom } from "./tests/helpers/seeded_random.ts";
 
 const SEED = 20261206;
 const ROUNDS = Number(Deno.env.get("AIKORE_CREATE_CRASH_ROUNDS") ?? 3);
 const CREATES = 60;
-
-/** A small deterministic PRNG (mulberry32), so a failing round can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rowsOf(dataDir: string): string[] {
   const db = new DatabaseSync(`${dataDir}/aikore.db`, { readOnly: true });
@@ -45,7 +34,7 @@ function isFile(path: string): boolean {
 }
 
 Deno.test(`kill -9 during 60 concurrent creates leaves no half-made instance (seed ${SEED}, ${ROUNDS} rounds)`, async () => {
-  const random = prng(SEED);
+  const random = seededRandom(SEED);
   let unacknowledgedRows = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const dataDir = await Deno.makeTempDir({ prefix: "aikore-create-crash-" });

@@ -2,21 +2,10 @@ import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { encodeAck, encodeAttach, frame, FROM_NOW, Msg } from "./protocol.ts";
 import { HolderConnection, spawnHolder } from "./mod.ts";
 import { holderBinary, holderTest, isAlive, rssKiB, sleep, Viewer } from "./test_support.ts";
+import { seededRandom } from "../../tests/helpers/seeded_random.ts";
 
 const SEED = 20261206;
 const COUNT = 2_000_000;
-
-/** A small seeded PRNG (mulberry32) so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One client that attaches with random settings, reads a little, and vanishes abruptly. */
 async function flakyClient(socketPath: string, next: () => number): Promise<void> {
@@ -50,7 +39,7 @@ holderTest(
     const watcher = await HolderConnection.connect(handle.socketPath);
     const viewer = new Viewer(watcher);
     await watcher.attach({ from: "now", window: 0 }, viewer.handlers);
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     let rounds = 0;
     let peakKiB = 0;
     while (viewer.exit === null && rounds < 200) {

@@ -5,7 +5,7 @@ import { silentLogger } from "../log/mod.ts";
 import { isRunning, readPidStat } from "../procfs/mod.ts";
 import { TestOutput } from "../pty/test_output.ts";
 import { adoptHeldShells, sweepHeldShells, terminalMarker } from "./held_shell.ts";
-import { TerminalManager } from "./terminals.ts";
+import { createdInstance, terminalManager } from "./test_support.ts";
 
 async function tempRoot(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "aikore-terms-" });
@@ -19,21 +19,11 @@ function parentOf(pid: number): number | undefined {
 Deno.test("a terminal's shell runs under a holder of its own; closing it ends the shell, the holder and the folder", async () => {
   const h = await startHarness();
   const root = await tempRoot();
-  const manager = new TerminalManager({
-    paths: h.services.paths,
-    blueprints: h.services.catalog,
-    logger: silentLogger,
-    baseEnv: h.services.baseEnv,
-    limit: 4,
+  const manager = terminalManager(h, {
     holder: { binary: await holderBinary(), root },
   });
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "held",
-      base_blueprint: "http_app.sh",
-    });
-    const record = h.services.store.get(created.body.id);
-    if (!record) throw new Error("no record");
+    const record = await createdInstance(h, "held");
     const terminal = await manager.open(record, null);
     const shellPid = terminal.session.pid;
     const holderPid = parentOf(shellPid) ?? 0;
@@ -128,21 +118,12 @@ Deno.test("shells a crashed AiKore left under holders: those kept are taken back
 Deno.test("a terminal whose holder cannot start runs inside AiKore instead, with a warning", async () => {
   const h = await startHarness();
   const warnings: string[] = [];
-  const manager = new TerminalManager({
-    paths: h.services.paths,
-    blueprints: h.services.catalog,
+  const manager = terminalManager(h, {
     logger: { ...silentLogger, warn: (message) => void warnings.push(message) },
-    baseEnv: h.services.baseEnv,
-    limit: 4,
     holder: { binary: "/bin/false", root: await tempRoot() },
   });
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "fallback",
-      base_blueprint: "http_app.sh",
-    });
-    const record = h.services.store.get(created.body.id);
-    if (!record) throw new Error("no record");
+    const record = await createdInstance(h, "fallback");
     const terminal = await manager.open(record, null);
     assertEquals(parentOf(terminal.session.pid), Deno.pid, "the shell is AiKore's own child");
     assertEquals(warnings, ["could not start a terminal under a holder; it runs inside AiKore"]);

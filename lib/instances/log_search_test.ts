@@ -1,16 +1,7 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { InstanceLogs } from "./instance_logs.ts";
 import { InstancePaths } from "./instance_paths.ts";
-
-/** A small deterministic generator (mulberry32) so the content is the same every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../tests/helpers/seeded_random.ts";
 
 async function instanceWithLog(text: string, rotated: string[] = []) {
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-logsearch-" });
@@ -25,7 +16,7 @@ async function instanceWithLog(text: string, rotated: string[] = []) {
 
 const SEED = 16;
 Deno.test(`search streams the same lines as a whole-file reference (seed ${SEED})`, async () => {
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const breaks = ["\n", "\r\n", "\r"];
   let text = "";
   for (let i = 0; i < 40_000; i++) {

@@ -1,27 +1,16 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { startHarness } from "../../tests/helpers/harness.ts";
-import { silentLogger } from "../log/mod.ts";
-import { TerminalManager } from "./terminals.ts";
+import { createdInstance, terminalManager } from "./test_support.ts";
 
 Deno.test("terminals nobody watches are reaped after the idle time; watched ones stay", async () => {
   const h = await startHarness();
   let now = 1_000_000;
-  const manager = new TerminalManager({
-    paths: h.services.paths,
-    blueprints: h.services.catalog,
-    logger: silentLogger,
-    baseEnv: h.services.baseEnv,
-    limit: 4,
+  const manager = terminalManager(h, {
     idleMs: 60_000,
     now: () => now,
   });
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "reap",
-      base_blueprint: "http_app.sh",
-    });
-    const record = h.services.store.get(created.body.id);
-    if (!record) throw new Error("no record");
+    const record = await createdInstance(h, "reap");
     const idle = await manager.open(record, null);
     const watched = await manager.open(record, null);
     const detach = watched.session.attach({
@@ -48,12 +37,7 @@ Deno.test("terminals nobody watches are reaped after the idle time; watched ones
 Deno.test("deleting an instance ends its terminals; the next instance gets a new id and none of them", async () => {
   const h = await startHarness();
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "doomed",
-      base_blueprint: "http_app.sh",
-    });
-    const record = h.services.store.get(created.body.id);
-    if (!record) throw new Error("no record");
+    const record = await createdInstance(h, "doomed");
     const terminal = await h.services.terminals.open(record, null);
     assertEquals(h.services.terminals.list(record.id).length, 1);
     const deleted = await h.json("DELETE", `/api/instances/${record.id}`, { mode: "permanent" });

@@ -2,18 +2,6 @@
 import { AckCounter, encodeClientMessage } from "../../lib/shared/terminal_protocol.ts";
 import type { Program } from "../helpers/program.ts";
 
-/** A deterministic generator in [0, 1) (mulberry32), so a failing round can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Live holder processes whose `AIKORE_HOLDER` marker starts with `prefix`. */
 export function holderProcesses(prefix: string): number[] {
   const pids: number[] = [];
@@ -35,10 +23,18 @@ export function lineNumbers(text: string): number[] {
   return [...text.matchAll(/count (\d+)\r?\n/g)].map((m) => Number(m[1]));
 }
 
-/** A read-only console WebSocket of an instance that collects its text and acks like xterm. */
-export async function openConsole(program: Program, id: number) {
+/** A console WebSocket of an instance (read-only) that collects its text and acks like xterm. */
+export function openConsole(program: Program, id: number) {
+  return openTerminalSocket(program, `/api/instances/${id}/console`);
+}
+
+/**
+ * A terminal-protocol WebSocket of `program` at `path` (a console or a terminal): collects the
+ * text, acks like xterm, and types.
+ */
+export async function openTerminalSocket(program: Program, path: string) {
   const socket = new WebSocket(
-    `${program.url.replace("http://", "ws://")}/api/instances/${id}/console`,
+    `${program.url.replace("http://", "ws://")}${path}`,
     { headers: { authorization: `Bearer ${program.token}` } } as unknown as string[],
   );
   socket.binaryType = "arraybuffer";
@@ -54,16 +50,19 @@ export async function openConsole(program: Program, id: number) {
   };
   await new Promise<void>((resolve, reject) => {
     socket.onopen = () => resolve();
-    socket.onerror = () => reject(new Error("console socket refused"));
+    socket.onerror = () => reject(new Error(`socket refused: ${path}`));
   });
   return {
-    async waitFor(pattern: RegExp, timeoutMs = 8000): Promise<void> {
+    type: (data: string) => socket.send(encodeClientMessage({ type: "input", data })),
+    /** Resolves with the first match of `pattern` in the text received so far. */
+    async waitFor(pattern: RegExp, timeoutMs = 8000): Promise<RegExpMatchArray> {
       const deadline = performance.now() + timeoutMs;
       while (performance.now() < deadline) {
-        if (pattern.test(text)) return;
+        const match = text.match(pattern);
+        if (match) return match;
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error(`no ${pattern} on the console: ${JSON.stringify(text.slice(-300))}`);
+      throw new Error(`no ${pattern} on ${path}: ${JSON.stringify(text.slice(-300))}`);
     },
     close: () => socket.close(),
   };

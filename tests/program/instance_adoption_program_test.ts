@@ -5,7 +5,8 @@
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { installIdOf, markedProcesses, Program, testBlueprint } from "../helpers/program.ts";
-import { holderProcesses, lineNumbers, openConsole, random } from "./adoption_support.ts";
+import { holderProcesses, lineNumbers, openConsole } from "./adoption_support.ts";
+import { seededRandom } from "../helpers/seeded_random.ts";
 
 const SEED = Number(Deno.env.get("AIKORE_RANDOM_SEED") ?? 1313);
 const NOTE = "re-attached after AiKore restart";
@@ -204,7 +205,7 @@ Deno.test("AIKORE_ON_SHUTDOWN=stop: stopping AiKore leaves nothing running", asy
 });
 
 Deno.test(`20 kill -9 of AiKore at random moments: no orphan, no duplicate, nothing lost (seed ${SEED})`, async () => {
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   await withProgram({ AIKORE_ON_SHUTDOWN: "leave" }, async (program, dataDir) => {
     const ids: number[] = [];
     for (const name of ["a", "b", "c"]) ids.push((await create(program, name, "counter.sh")).id);

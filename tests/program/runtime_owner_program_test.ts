@@ -4,19 +4,9 @@
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { installIdOf, markedProcesses, Program, testBlueprint } from "../helpers/program.ts";
+import { seededRandom } from "../helpers/seeded_random.ts";
 
 const SEED = Number(Deno.env.get("AIKORE_RANDOM_SEED") ?? 4242);
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,7 +60,7 @@ async function create(program: Program, name: string, blueprint: string, extra =
 }
 
 Deno.test(`stop while the app exits by itself: 50 rounds, AiKore never crashes (seed ${SEED})`, async () => {
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   await withProgram({}, async (program, dataDir) => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await create(program, `race${i}`, "exit_race.sh"));

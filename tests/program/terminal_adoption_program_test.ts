@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { Program, testBlueprint } from "../helpers/program.ts";
-import { AckCounter, encodeClientMessage } from "../../lib/shared/terminal_protocol.ts";
+import { openTerminalSocket } from "./adoption_support.ts";
 
 const BLUEPRINTS = { "idle.sh": testBlueprint("idle", "sleep 3600") };
 
@@ -17,51 +17,13 @@ function alive(pid: number): boolean {
   }
 }
 
+const terminalPath = (id: number, terminal: string) =>
+  `/api/instances/${id}/terminal?terminal=${terminal}`;
+
 /** Waits up to 5 s for `pid` to end (a hung-up job gets its SIGHUP from its shell). */
 async function untilDead(pid: number): Promise<void> {
   const deadline = performance.now() + 5000;
   while (alive(pid) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** A terminal WebSocket that types, collects the text and acks like xterm. */
-async function openTerminal(program: Program, id: number, terminal: string) {
-  const socket = new WebSocket(
-    `${program.url.replace("http://", "ws://")}/api/instances/${id}/terminal?terminal=${terminal}`,
-    { headers: { authorization: `Bearer ${program.token}` } } as unknown as string[],
-  );
-  socket.binaryType = "arraybuffer";
-  let text = "";
-  const decoder = new TextDecoder();
-  const acks = new AckCounter();
-  socket.onmessage = (event) => {
-    if (typeof event.data === "string") return;
-    const bytes = new Uint8Array(event.data);
-    text += decoder.decode(bytes, { stream: true });
-    const ack = acks.processed(bytes.length);
-    if (ack) socket.send(encodeClientMessage(ack));
-  };
-  const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    socket.onopen = () => resolve();
-    socket.onerror = () => reject(new Error("terminal socket refused"));
-  });
-  return {
-    get text() {
-      return text;
-    },
-    type: (data: string) => socket.send(encodeClientMessage({ type: "input", data })),
-    async waitFor(pattern: RegExp, timeoutMs = 8000): Promise<RegExpMatchArray> {
-      const deadline = performance.now() + timeoutMs;
-      while (performance.now() < deadline) {
-        const match = text.match(pattern);
-        if (match) return match;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`no ${pattern} in the terminal: ${JSON.stringify(text.slice(-300))}`);
-    },
-    closed,
-    close: () => socket.close(),
-  };
 }
 
 Deno.test("a terminal and its job survive a SIGTERM and a kill -9 of AiKore; the next AiKore takes it back with its scrollback", async () => {
@@ -84,7 +46,7 @@ Deno.test("a terminal and its job survive a SIGTERM and a kill -9 of AiKore; the
     assertEquals(opened.status, 201, JSON.stringify(opened.body));
     const terminalId = opened.body.id as string;
 
-    const first = await openTerminal(program, id, terminalId);
+    const first = await openTerminalSocket(program, terminalPath(id, terminalId));
     first.type("sleep 600 & echo job=$!; export MARK=kept\r");
     const job = Number((await first.waitFor(/job=(\d+)/))[1]);
     assert(alive(job), "the job runs");
@@ -97,7 +59,7 @@ Deno.test("a terminal and its job survive a SIGTERM and a kill -9 of AiKore; the
       await program.start();
       const listed = (await program.api("GET", `/api/instances/${id}/terminals`)).body;
       assertEquals(listed.terminals.map((t: { id: string }) => t.id), [terminalId], signal);
-      const again = await openTerminal(program, id, terminalId);
+      const again = await openTerminalSocket(program, terminalPath(id, terminalId));
       await again.waitFor(new RegExp(`job=${job}`)); // the scrollback, replayed
       again.type(`echo "$MARK $((6*7)) after ${signal}"\r`);
       await again.waitFor(new RegExp(`kept 42 after ${signal}`));
@@ -112,7 +74,7 @@ Deno.test("a terminal and its job survive a SIGTERM and a kill -9 of AiKore; the
 
     // AIKORE_ON_SHUTDOWN=stop: stopping AiKore closes terminals along with the instances.
     const next = (await program.api("POST", `/api/instances/${id}/terminals`)).body.id as string;
-    const last = await openTerminal(program, id, next);
+    const last = await openTerminalSocket(program, terminalPath(id, next));
     last.type("sleep 600 & echo job=$!\r");
     const lastJob = Number((await last.waitFor(/job=(\d+)/))[1]);
     await program.kill("SIGKILL");

@@ -9,6 +9,7 @@
  */
 import { type Pty, spawnPty } from "../../lib/pty/mod.ts";
 import { BENCH_ENV, percentile } from "./pty_bench_support.ts";
+import { seededRandom } from "../../tests/helpers/seeded_random.ts";
 
 /** An interactive bash without rc files (readline echo). */
 export const ECHO_BASH = ["bash", "--norc", "--noprofile", "-i"];
@@ -29,18 +30,6 @@ export interface EchoPath {
 /** The seed of the order in which each key visits the paths (fixed: runs are comparable). */
 export const ECHO_ORDER_SEED = 1717;
 
-/** A deterministic generator in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 0 … n-1 in an order drawn from `random` (Fisher–Yates). */
 function shuffled(n: number, random: () => number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -52,7 +41,7 @@ function shuffled(n: number, random: () => number): number[] {
 }
 
 export async function measureEcho(paths: EchoPath[], keystrokes: number): Promise<number[][]> {
-  const random = seeded(ECHO_ORDER_SEED);
+  const random = seededRandom(ECHO_ORDER_SEED);
   const waiters = paths.map(() => ({ wake: null as (() => void) | null }));
   paths.forEach((path, index) => {
     const waiter = waiters[index] as { wake: (() => void) | null };

@@ -22,21 +22,10 @@ import { InstanceStore } from "../instance_store.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import { fittingStatuses } from "../state_machine.ts";
 import { InstanceRuntime } from "./instance_runtime.ts";
+import { seededRandom } from "../../../tests/helpers/seeded_random.ts";
 
 const SEED = Number(Deno.env.get("AIKORE_RANDOM_SEED") ?? 20261206);
 const STEPS = Number(Deno.env.get("AIKORE_RANDOM_STEPS") ?? 1000);
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A repository whose runtime writes fail like a full disk while `full` is set. */
 class FlakyRepository extends InstanceRepository {
@@ -73,7 +62,7 @@ function expected(error: unknown): boolean {
 }
 
 Deno.test(`owner under ${STEPS} random steps (seed ${SEED}): one process per instance, truthful status`, async () => {
-  const rand = random(SEED);
+  const rand = seededRandom(SEED);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const unhandled: unknown[] = [];
   const onUnhandled = (event: PromiseRejectionEvent) => {

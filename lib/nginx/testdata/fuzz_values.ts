@@ -1,17 +1,7 @@
 /** Random gateway models for the T12 fuzz test: mostly valid, with hostile values mixed in. */
 import type { GatewayModel } from "../gateway_model.ts";
 
-/** A seeded generator of floats in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../../tests/helpers/seeded_random.ts";
 
 type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T =>
