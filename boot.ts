@@ -21,6 +21,7 @@ import {
   InstancePaths,
   InstanceService,
   InstanceStore,
+  sweepHeldShells,
   TerminalManager,
   TrashStore,
 } from "./lib/instances/mod.ts";
@@ -118,7 +119,8 @@ export async function openServices(
   const holder = chooseHolder(config.holderBinary, `${config.dataDir}/run`);
   if (holder.reason !== null) {
     logger.warn(
-      "instances run inside AiKore and will NOT survive a restart of AiKore (no instance holder)",
+      "instances and terminals run inside AiKore and will NOT survive a restart of AiKore " +
+        "(no instance holder)",
       { reason: holder.reason },
     );
   }
@@ -133,12 +135,15 @@ export async function openServices(
     events: bus,
     holder: terminalHolders,
   });
-  const leftShells = await terminals.adoptLeftovers((id) => store.get(id) !== null).catch(
-    (error) => {
-      logger.error("could not take back the terminals a previous run left", { error });
-      return { adopted: 0, ended: 0 };
-    },
-  );
+  // Shells a previous run left under holders: taken back, or (holders now off) ended.
+  const leftShells =
+    await (terminalHolders
+      ? terminals.adoptLeftovers((id) => store.get(id) !== null)
+      : sweepHeldShells(terminalsRoot(config)).then((ended) => ({ adopted: 0, ended })))
+      .catch((error) => {
+        logger.error("could not take back the terminals a previous run left", { error });
+        return { adopted: 0, ended: 0 };
+      });
   if (leftShells.adopted + leftShells.ended > 0) {
     logger.info("terminals a previous run left: taken back, or ended", leftShells);
   }

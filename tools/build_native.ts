@@ -82,7 +82,7 @@ if (import.meta.main) {
     if (Deno.args.includes("--optional")) {
       Deno.stderr.writeSync(
         new TextEncoder().encode(
-          "Going on without the instance holder: instances will NOT survive a restart of AiKore.\n",
+          "Going on without the instance holder: instances and terminals will NOT survive a restart of AiKore.\n",
         ),
       );
       Deno.exit(0);

@@ -40,6 +40,6 @@ Deno.test("build_native --optional (deno task start/test): without gcc it warns 
   const said = new TextDecoder().decode(optional.stderr);
   assertEquals(optional.code, 0, said);
   assert(said.includes("gcc was not found"), said);
-  assert(said.includes("instances will NOT survive a restart of AiKore"), said);
+  assert(said.includes("instances and terminals will NOT survive a restart of AiKore"), said);
   assertEquals((await run(["--force"])).code, 1, "without --optional it is an error");
 });

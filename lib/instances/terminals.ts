@@ -17,7 +17,10 @@ import {
   type TerminalHolderSetup,
 } from "./held_shell.ts";
 
-/** A live shell in an instance's environment, owned by AiKore (survives page reloads). */
+/**
+ * A live shell in an instance's environment, owned by AiKore: it survives page reloads and,
+ * under a holder, restarts of AiKore.
+ */
 export interface Terminal {
   id: string;
   instanceId: number;
@@ -48,8 +51,8 @@ export interface TerminalManagerDeps {
   /** The instance events: a deleted instance's terminals end with it. */
   events?: Pick<EventBus, "subscribe">;
   /**
-   * Run each shell under a holder of its own (cheaper output, see held_shell.ts); without one,
-   * or when a holder cannot start, the shell runs on a pty of AiKore's own.
+   * Run each shell under a holder of its own, so that it outlives AiKore (held_shell.ts);
+   * without one, or when a holder cannot start, the shell runs on a pty of AiKore's own.
    */
   holder?: TerminalHolderSetup | null;
 }
