@@ -71,3 +71,59 @@ holderTest(
     await second.close();
   },
 );
+
+/** Our descriptors that are pty masters (a held app's, handed over for input). */
+function ptyMastersHere(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].filter((entry) => {
+    try {
+      return Deno.readLinkSync(`/proc/self/fd/${entry.name}`) === "/dev/ptmx";
+    } catch {
+      return false; // the directory's own descriptor, gone once listed
+    }
+  }).length;
+}
+
+holderTest(
+  "holder pty: input goes straight to the app's terminal; the copy is closed when the app ends",
+  async (t) => {
+    // Without job control a background job is in the terminal's foreground group: the hang-up
+    // that the holder's close of the master sends reaches it, unless our copy keeps it open.
+    const plan = await t.plan(["bash", "-c", 'sleep 600 & echo "job=$!"; read a; echo "got $a"']);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const mastersBefore = ptyMastersHere();
+    const pty = await attachHolderPty(handle, { from: 0 });
+    assertEquals(ptyMastersHere(), mastersBefore + 1, "the holder handed over its master");
+    let text = "";
+    pty.onData((chunk) => (text += new TextDecoder().decode(chunk)));
+    await until(() => /job=\d+/.test(text), "the job's pid");
+    const job = Number(/job=(\d+)/.exec(text)?.[1]);
+    pty.write("direct\n");
+    assertEquals(await pty.exited, { code: 0, signal: null });
+    assert(text.includes("got direct"), "the input reached the app");
+    await until(() => ptyMastersHere() === mastersBefore, "our copy is closed at the app's end");
+    await until(() => !isAlive(job), "the job got the hang-up: the terminal really closed");
+    await pty.close();
+  },
+);
+
+holderTest(
+  "holder pty: a holder that cannot hand over its terminal gets input frames; detach closes the copy",
+  async (t) => {
+    const plan = await t.plan(["bash", "-c", 'while read a; do echo "got $a"; done']);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const mastersBefore = ptyMastersHere();
+    const unreachable = { ...handle, socketPath: `${plan.cwd}/no-such.sock` };
+    const framed = await attachHolderPty(unreachable, { from: 0 });
+    assertEquals(ptyMastersHere(), mastersBefore, "no descriptor: input goes by frames");
+    let text = "";
+    framed.onData((chunk) => (text += new TextDecoder().decode(chunk)));
+    framed.write("framed\n");
+    await until(() => text.includes("got framed"), "input through the holder");
+    await framed.close();
+    const direct = await attachHolderPty(handle, { from: "now" });
+    assertEquals(ptyMastersHere(), mastersBefore + 1);
+    await direct.close();
+    assertEquals(ptyMastersHere(), mastersBefore, "a detach closes the copy at once");
+    assert(isAlive(handle.appPid), "and leaves the app running");
+  },
+);

@@ -19,12 +19,14 @@ export const Msg = {
   ack: 0x06,
   pause: 0x07,
   resume: 0x08,
+  takeInput: 0x09,
   output: 0x81,
   statusReply: 0x82,
   exit: 0x83,
   gap: 0x84,
   error: 0x85,
   signaled: 0x86,
+  ptyFd: 0x87,
 } as const;
 
 /** Offset meaning "attach without replay": only output produced from now on. */

@@ -28,6 +28,16 @@ const SYMBOLS = {
   // nonblocking calls is small, and a parked call per terminal would exhaust it.
   poll_nb: { name: "poll", parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // A holder hands over its app's pty master by SCM_RIGHTS (lib/holder/take_input.ts).
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  recvmsg_nb: {
+    name: "recvmsg",
+    parameters: ["i32", "buffer", "i32"],
+    result: "isize",
+    nonblocking: true,
+  },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
@@ -78,6 +88,13 @@ export const C = {
   POLLERR: 0x8,
   POLLHUP: 0x10,
   POLLNVAL: 0x20,
+  AF_UNIX: 1,
+  SOCK_STREAM: 1,
+  SOCK_CLOEXEC: 0x80000,
+  SOL_SOCKET: 1,
+  SO_RCVTIMEO: 20,
+  SCM_RIGHTS: 1,
+  MSG_CMSG_CLOEXEC: 0x40000000,
   EFD_NONBLOCK: 0x800,
   EFD_CLOEXEC: 0x80000,
   /** pidfd_open(2): the same number in the unified syscall table of x86-64 and aarch64. */

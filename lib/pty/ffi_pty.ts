@@ -5,12 +5,11 @@ import { listLiveProcesses, readPidStat } from "../procfs/mod.ts";
 import { signalProcess } from "./safe_signal.ts";
 import { settleWithin } from "./settle_within.ts";
 import type { Pty } from "./pty.ts";
+import { PtyInput } from "./pty_input.ts";
 
 const READ_BUFFER_BYTES = 256 * 1024;
 /** Most bytes read from one terminal per wake-up, so that one flood cannot starve the rest. */
 const MAX_READ_PER_WAKE = READ_BUFFER_BYTES;
-const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
-const encoder = new TextEncoder();
 
 /** Clamps a terminal dimension to what `struct winsize` and sane UIs accept. */
 export function clampDimension(value: number | undefined, fallback: number): number {
@@ -31,8 +30,7 @@ export class FfiPty implements Pty {
   #status = new Int32Array(1);
   #buffer = new Uint8Array(READ_BUFFER_BYTES);
   #listeners: ((chunk: Uint8Array) => void)[] = [];
-  #queue: Uint8Array[] = [];
-  #queuedBytes = 0;
+  #input: PtyInput;
   #paused = false;
   #eof = false;
   #closing: Promise<void> | null = null;
@@ -45,14 +43,15 @@ export class FfiPty implements Pty {
     this.ended = new Promise((resolve) => (this.#endResolve = resolve));
     const c = libc();
     c.fcntl(fd, C.F_SETFL, c.fcntl(fd, C.F_GETFL, 0) | C.O_NONBLOCK);
+    this.#input = new PtyInput(fd, () => fdPoller().wake());
     this.exited = this.#watchExit();
     this.#stopWatching = fdPoller().add({
       fd,
       wantsRead: () =>
         this.#listeners.length > 0 && !this.#paused && !this.#eof && this.#closing === null,
-      wantsWrite: () => this.#queue.length > 0 && this.#closing === null,
+      wantsWrite: () => this.#input.waiting && this.#closing === null,
       onReadable: () => this.#readAvailable(),
-      onWritable: () => this.#flush(),
+      onWritable: () => this.#input.flush(),
     });
   }
 
@@ -102,15 +101,7 @@ export class FfiPty implements Pty {
   }
 
   write(data: Uint8Array | string): void {
-    if (this.#closing !== null) return;
-    const bytes = typeof data === "string" ? encoder.encode(data) : data.slice();
-    if (bytes.length === 0) return;
-    if (this.#queuedBytes + bytes.length > MAX_QUEUED_INPUT_BYTES) {
-      throw new RangeError("Terminal input refused: 1 MiB of input is already waiting to be read");
-    }
-    this.#queue.push(bytes);
-    this.#queuedBytes += bytes.length;
-    this.#flush();
+    if (this.#closing === null) this.#input.write(data);
   }
 
   resize(cols: number, rows: number): void {
@@ -180,33 +171,8 @@ export class FfiPty implements Pty {
     deliver();
   }
 
-  /**
-   * Writes queued input until the terminal would block; the poller says when to go on. The
-   * parked poll is woken only when input is left over (it must now watch for writability): a
-   * keystroke that went out whole costs no poll round trip just before its echo comes back.
-   */
-  #flush(): void {
-    const c = libc();
-    while (this.#queue.length > 0 && this.#closing === null) {
-      const next = this.#queue[0] as Uint8Array;
-      const count = Number(c.write(this.#fd, next, BigInt(next.length)));
-      if (count < 0) {
-        const errno = lastErrno();
-        if (errno === C.EAGAIN) break;
-        if (errno === C.EINTR) continue;
-        this.#queue = [];
-        this.#queuedBytes = 0;
-        return;
-      }
-      this.#queuedBytes -= count;
-      if (count < next.length) this.#queue[0] = next.subarray(count);
-      else this.#queue.shift();
-    }
-    if (this.#queue.length > 0) fdPoller().wake();
-  }
-
   async #shutdown(): Promise<void> {
-    this.#queue = [];
+    this.#input.clear();
     // Hang up first (what a terminal close means), then insist.
     for (const signal of ["SIGHUP", "SIGCONT"] as const) this.kill(signal);
     await settleWithin(this.exited, 300);

@@ -21,4 +21,5 @@ export {
   signalProcess,
 } from "./safe_signal.ts";
 export { settleWithin } from "./settle_within.ts";
+export { type PtyInputWriter, ptyInputWriter } from "./pty_input.ts";
 export { becomeChildSubreaper, isChildSubreaper, reapOrphan } from "./child_reaper.ts";

@@ -99,12 +99,52 @@ static void on_attach(struct client *c, const unsigned char *p) {
   queue_status(c);
 }
 
+/*
+ * Hands a copy of the app's pty master to the client (SCM_RIGHTS), so that AiKore writes a
+ * terminal's input straight to the app: a keystroke then wakes no holder on its way in. The
+ * output still comes through the holder (ring, log, offsets). Only on a connection of its own,
+ * before anything else was said on it; the connection ends after the answer. Peers are this
+ * uid's already (SO_PEERCRED), who could ptrace the app anyway.
+ */
+static void on_take_input(struct client *c) {
+  if (c->attached || c->ctl_len || c->stage) {
+    queue_error(c, "take input: only as the first request of a connection of its own");
+    return;
+  }
+  if (app.master < 0 || master_hup || leader_reaped) {
+    queue_error(c, "take input: the app's terminal is gone");
+    return;
+  }
+  unsigned char reply[FRAME_HEADER] = {MSG_PTY_FD, 0, 0, 0, 0};
+  union {
+    struct cmsghdr align;
+    char bytes[CMSG_SPACE(sizeof(int))];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct iovec iov = {reply, sizeof reply};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.bytes,
+                       .msg_controllen = sizeof control.bytes};
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &app.master, sizeof(int));
+  /* A fresh connection's socket buffer is empty: five bytes always fit. */
+  if (sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)sizeof reply) {
+    queue_error(c, "take input: could not send the terminal");
+    return;
+  }
+  c->closing = 1;
+}
+
 /* Handles one frame; returns 0 when it must wait (input buffer or control queue full). */
 static int on_frame(struct client *c, int type, const unsigned char *p, size_t len) {
   if (c->ctl_len + 128 > CTL_CAP) return 0;
   int sized = (type == MSG_ATTACH && len == ATTACH_PAYLOAD) || type == MSG_INPUT ||
               (type == MSG_RESIZE && len == 4) || (type == MSG_SIGNAL && len == 2) ||
-              ((type == MSG_STATUS || type == MSG_PAUSE || type == MSG_RESUME) && len == 0) ||
+              ((type == MSG_STATUS || type == MSG_PAUSE || type == MSG_RESUME ||
+                type == MSG_TAKE_INPUT) &&
+               len == 0) ||
               (type == MSG_ACK && len == 8);
   if (!sized) {
     queue_error(c, "unknown message type or wrong payload length");
@@ -138,6 +178,8 @@ static int on_frame(struct client *c, int type, const unsigned char *p, size_t l
   } else if (type == MSG_STATUS) {
     flush_log(); /* a status reply vouches that the log holds everything up to its head */
     queue_status(c);
+  } else if (type == MSG_TAKE_INPUT) {
+    on_take_input(c);
   } else if (type == MSG_ACK) {
     uint64_t upto = get64(p);
     if (upto > c->acked) c->acked = upto < c->pos ? upto : c->pos;

@@ -21,6 +21,7 @@
 #define MSG_ACK 0x06    /* u64 offset: output consumed up to here */
 #define MSG_PAUSE 0x07  /* empty */
 #define MSG_RESUME 0x08 /* empty */
+#define MSG_TAKE_INPUT 0x09 /* empty, alone on a connection: answered with MSG_PTY_FD, then closed */
 
 /* holder -> client */
 #define MSG_OUTPUT 0x81       /* u64 offset, data */
@@ -29,6 +30,7 @@
 #define MSG_GAP 0x84          /* u64 from, u64 to: output this client will never see */
 #define MSG_ERROR 0x85        /* UTF-8 text; the holder closes the connection after it */
 #define MSG_SIGNALED 0x86     /* u32 number of processes signalled */
+#define MSG_PTY_FD 0x87       /* empty; carries the app's pty master (SCM_RIGHTS) */
 
 #define ATTACH_PAYLOAD 20
 #define ATTACH_FROM_NOW UINT64_MAX /* attach without replay */
