@@ -183,12 +183,12 @@ export class HolderConnection {
 
   async #readLoop(): Promise<void> {
     const decoder = new FrameDecoder();
-    const buffer = new Uint8Array(256 * 1024);
+    const onFrame = (type: number, payload: Uint8Array) => this.#onFrame(type, payload);
     try {
       for (;;) {
-        const n = await this.#conn.read(buffer);
+        const n = await this.#conn.read(decoder.space()); // frames are decoded where they land
         if (n === null) break;
-        decoder.push(buffer.subarray(0, n), (type, payload) => this.#onFrame(type, payload));
+        decoder.commit(n, onFrame);
         this.#deliverOutput();
         if (this.#autoAck && this.#received - this.#acked >= this.#ackEvery) {
           this.ack(this.#received);
@@ -208,7 +208,7 @@ export class HolderConnection {
     if (type === Msg.output) {
       const offset = offsetAt(payload);
       const chunk = payload.subarray(8);
-      if (!this.#pending.extends(offset)) this.#deliverOutput();
+      if (!this.#pending.extends(offset, chunk.length)) this.#deliverOutput();
       this.#pending.add(chunk, offset);
       this.#received = offset + chunk.length;
       return;
@@ -235,9 +235,13 @@ export class HolderConnection {
   }
 }
 
+/** Output payloads of one read are joined up to this size; larger ones go on as they came. */
+const JOIN_UP_TO = 64 * 1024;
+
 /**
  * Consecutive output payloads of one socket read, joined. The first is kept as a view (the
- * decoder's buffer stays put until the next read); a second one copies both into one buffer.
+ * decoder's buffer stays put until the next read); a second one copies both into one buffer
+ * (rare with large frames: the holder sends each burst it read as one frame).
  */
 class OutputRun {
   #first: Uint8Array | null = null;
@@ -245,9 +249,13 @@ class OutputRun {
   #length = 0;
   #offset = 0;
 
-  /** True when nothing is gathered, or output at `offset` follows what is. */
-  extends(offset: number): boolean {
-    return this.#length === 0 || offset === this.#offset + this.#length;
+  /**
+   * True when nothing is gathered, or `length` bytes at `offset` follow what is and are worth
+   * joining: small frames are, a large one goes on as its own view (joining it costs a copy).
+   */
+  extends(offset: number, length: number): boolean {
+    if (this.#length === 0) return true;
+    return offset === this.#offset + this.#length && this.#length + length <= JOIN_UP_TO;
   }
 
   add(chunk: Uint8Array, offset: number): void {

@@ -112,3 +112,52 @@ holderTest(
     await until(() => !isAlive(handle.holderPid), "the holder exits");
   },
 );
+
+/** Attaches a raw client from offset 0; returns every output payload size and the bytes. */
+async function replayFrames(handle: HolderHandle, largeFrames: boolean, total: number) {
+  const conn = await Deno.connect({ transport: "unix", path: handle.socketPath });
+  await conn.write(
+    encodeAttach({ from: 0, window: 0, cols: 0, rows: 0, hold: false, largeFrames }),
+  );
+  const decoder = new FrameDecoder();
+  const sizes: number[] = [];
+  const bytes = new Uint8Array(total);
+  let received = 0;
+  while (received < total) {
+    const room = decoder.space();
+    const n = await conn.read(room);
+    if (n === null) throw new Error("the holder closed the connection");
+    decoder.commit(n, (type, payload) => {
+      if (type !== Msg.output) return;
+      const at = Number(new DataView(payload.buffer, payload.byteOffset).getBigUint64(0, true));
+      bytes.set(payload.subarray(8), at);
+      sizes.push(payload.length - 8);
+      received += payload.length - 8;
+    });
+  }
+  conn.close();
+  return { sizes, bytes };
+}
+
+holderTest(
+  "holder: a client that asks for large frames gets up to 256 KiB per frame, others 64 KiB",
+  async (t) => {
+    const raw = 600_000;
+    const output = Math.ceil(raw / 3) * 4 + Math.ceil(Math.ceil(raw / 3) * 4 / 76) * 2;
+    const plan = await t.plan([
+      "bash",
+      "-c",
+      `head -c ${raw} /dev/urandom | base64 -w 76; sleep 60`,
+    ]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const control = await handle.connect();
+    assertEquals((await statusUntil(control, output)).head, output, "all of it is in the ring");
+    const large = await replayFrames(handle, true, output);
+    const small = await replayFrames(handle, false, output);
+    assertEquals(Math.max(...large.sizes), 256 * 1024, "a replay from the ring: full large frames");
+    assertEquals(Math.max(...small.sizes), 64 * 1024);
+    assertEquals(large.bytes, small.bytes, "the same bytes either way");
+    control.close();
+    await stop(handle);
+  },
+);

@@ -2,7 +2,15 @@ import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.t
 import { encodeLaunchSpec } from "./launch_spec.ts";
 import { dirname } from "node:path";
 import { existsSync } from "node:fs";
-import { encodeSignal, frame, FrameDecoder, Msg, SIGNAL_TARGET } from "./protocol.ts";
+import {
+  encodeSignal,
+  frame,
+  FrameDecoder,
+  MAX_HOLDER_PAYLOAD,
+  Msg,
+  SIGNAL_TARGET,
+} from "./protocol.ts";
+import { seededRandom } from "../../tests/helpers/seeded_random.ts";
 import { type HolderHandle, spawnHolder } from "./mod.ts";
 import { holderBinary, holderTest, isAlive, until, Viewer } from "./test_support.ts";
 
@@ -27,6 +35,35 @@ Deno.test("protocol: frames split at every byte boundary decode the same", () =>
       `${Msg.gap}:${"0,".repeat(15)}0`,
     ], `cut at ${cut}`);
   }
+});
+
+Deno.test("protocol: frames read in place, in reads of any size, decode the same (seed 4242)", () => {
+  const random = seededRandom(4242);
+  const sizes = [0, 1, 13, 4096, 65536, MAX_HOLDER_PAYLOAD];
+  const frames = Array.from({ length: 40 }, (_, i) => {
+    const payload = new Uint8Array(sizes[Math.floor(random() * sizes.length)] as number);
+    payload.fill(i);
+    return frame(Msg.output, payload);
+  });
+  const stream = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  frames.reduce((at, f) => (stream.set(f, at), at + f.length), 0);
+  const decoder = new FrameDecoder();
+  const seen: string[] = [];
+  for (let at = 0; at < stream.length;) {
+    const room = decoder.space();
+    assert(room.length >= 5 + MAX_HOLDER_PAYLOAD, "room for a whole largest frame");
+    const count = Math.min(room.length, stream.length - at, 1 + Math.floor(random() * 300_000));
+    room.set(stream.subarray(at, at + count));
+    at += count;
+    decoder.commit(count, (type, payload) => {
+      assert(payload.every((b) => b === payload[0]), "a payload arrives whole and unmixed");
+      seen.push(`${type}:${payload.length}:${payload[0] ?? "-"}`);
+    });
+  }
+  assertEquals(
+    seen,
+    frames.map((f, i) => `${Msg.output}:${f.length - 5}:${f.length > 5 ? i : "-"}`),
+  );
 });
 
 Deno.test("launch spec: argv and env travel as separate values; bad input is refused by field", () => {
@@ -210,13 +247,23 @@ holderTest(
 holderTest(
   "holder flow control: a paused viewer never holds the app; it gets a gap, the log gets all",
   async (t) => {
-    const plan = await t.plan(["bash", "-c", "seq 1 300000; sleep 30"], { scrollbackBytes: 65536 });
+    // The numbers wait for the attach: a flood before it would give a first gap at the attach.
+    const plan = await t.plan([
+      "bash",
+      "-c",
+      "stty -echo; echo ready; read _; seq 1 300000; sleep 30",
+    ], {
+      scrollbackBytes: 65536,
+    });
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
     const connection = await handle.connect();
     const viewer = new Viewer(connection);
+    let start = (await connection.status()).head;
+    while (start < "ready\r\n".length) start = (await connection.status()).head;
     await connection.setPaused(true);
-    await connection.attach({ from: 0 }, viewer.handlers);
-    const total = new TextEncoder().encode(
+    await connection.attach({ from: "now" }, viewer.handlers);
+    await connection.write("\n");
+    const total = start + new TextEncoder().encode(
       Array.from({ length: 300000 }, (_, i) => `${i + 1}\r\n`).join(""),
     )
       .length;
@@ -227,7 +274,7 @@ holderTest(
     await viewer.waitFor((v) => v.text.endsWith("300000\r\n"), "the tail after the gap");
     assertEquals(viewer.gaps.length, 1);
     const [from, to] = viewer.gaps[0] ?? [0, 0];
-    assertEquals(from, 0);
+    assertEquals(from, start);
     assertEquals(to, total - 65536 / 4, "resumes with a quarter of the scrollback");
     assertEquals(Deno.statSync(plan.logPath).size, total);
     connection.close();

@@ -7,8 +7,8 @@
 export const FRAME_HEADER = 5;
 /** Largest payload a client may send in one frame. */
 export const MAX_CLIENT_PAYLOAD = 65536;
-/** Largest frame the holder sends (output: 8-byte offset + 64 KiB). */
-export const MAX_HOLDER_PAYLOAD = 65536 + 8;
+/** Largest frame the holder sends (output: 8-byte offset + 256 KiB, with ATTACH_LARGE). */
+export const MAX_HOLDER_PAYLOAD = 256 * 1024 + 8;
 
 export const Msg = {
   attach: 0x01,
@@ -33,6 +33,11 @@ export const Msg = {
 export const FROM_NOW = 0xffff_ffff_ffff_ffffn;
 /** Attach flag: never skip output for this client; the holder pauses reading the app instead. */
 export const ATTACH_HOLD = 0x01;
+/**
+ * Attach flag: output frames up to 256 KiB instead of 64 KiB, so that one burst the holder read
+ * comes as one frame, handed on as one view (no join). A holder older than the flag ignores it.
+ */
+export const ATTACH_LARGE = 0x02;
 export const SIGNAL_TARGET = { group: 1, session: 2 } as const;
 export const STATUS_PAYLOAD = 72;
 
@@ -86,6 +91,8 @@ export interface AttachRequest {
   cols: number;
   rows: number;
   hold: boolean;
+  /** Ask for large output frames (default true; ATTACH_LARGE). */
+  largeFrames?: boolean;
 }
 
 export function encodeAttach(request: AttachRequest): Uint8Array {
@@ -96,7 +103,10 @@ export function encodeAttach(request: AttachRequest): Uint8Array {
       view.setUint32(8, request.window, true);
       view.setUint16(12, request.cols, true);
       view.setUint16(14, request.rows, true);
-      view.setUint8(16, request.hold ? ATTACH_HOLD : 0);
+      view.setUint8(
+        16,
+        (request.hold ? ATTACH_HOLD : 0) | (request.largeFrames ?? true ? ATTACH_LARGE : 0),
+      );
     }),
   );
 }
@@ -162,22 +172,36 @@ export function offsetAt(payload: Uint8Array, at = 0): number {
 }
 
 /**
- * Splits a byte stream into frames. Payloads are views into an internal buffer, valid only
- * during the `onFrame` call.
+ * Splits a byte stream into frames. Bytes can be read straight into its buffer (`space()`, then
+ * `commit()`), so that a frame's payload is never copied on its way in; `push()` copies a chunk
+ * in. Payloads are views into the buffer, valid only during the `onFrame` call.
  */
 export class FrameDecoder {
-  #buffer = new Uint8Array(256 * 1024);
+  /** Room for two largest frames: a read never has to wait for the consumer to catch up. */
+  #buffer = new Uint8Array(2 * (FRAME_HEADER + MAX_HOLDER_PAYLOAD));
+  #view = new DataView(this.#buffer.buffer);
   #start = 0;
   #end = 0;
 
-  /** Appends received bytes and calls `onFrame` for every complete frame. */
-  push(chunk: Uint8Array, onFrame: (type: number, payload: Uint8Array) => void): void {
-    this.#reserve(chunk.length);
-    this.#buffer.set(chunk, this.#end);
-    this.#end += chunk.length;
-    const view = new DataView(this.#buffer.buffer);
+  /**
+   * Free room at the end of the buffer to read into, at least a largest frame's worth: the
+   * partial frame left by the last read is moved to the front only when the room runs short
+   * (a rare, short copy).
+   */
+  space(): Uint8Array {
+    if (this.#buffer.length - this.#end < FRAME_HEADER + MAX_HOLDER_PAYLOAD) {
+      this.#buffer.copyWithin(0, this.#start, this.#end);
+      this.#end -= this.#start;
+      this.#start = 0;
+    }
+    return this.#buffer.subarray(this.#end);
+  }
+
+  /** Takes `count` bytes read into `space()` and calls `onFrame` for every complete frame. */
+  commit(count: number, onFrame: (type: number, payload: Uint8Array) => void): void {
+    this.#end += count;
     while (this.#end - this.#start >= FRAME_HEADER) {
-      const length = view.getUint32(this.#start + 1, true);
+      const length = this.#view.getUint32(this.#start + 1, true);
       if (length > MAX_HOLDER_PAYLOAD) throw new Error(`holder frame too large: ${length}`);
       if (this.#end - this.#start < FRAME_HEADER + length) break;
       const type = this.#buffer[this.#start] ?? 0;
@@ -188,14 +212,14 @@ export class FrameDecoder {
     if (this.#start === this.#end) this.#start = this.#end = 0;
   }
 
-  #reserve(extra: number): void {
-    if (this.#end + extra <= this.#buffer.length) return;
-    const pending = this.#buffer.slice(this.#start, this.#end);
-    if (pending.length + extra > this.#buffer.length) {
-      this.#buffer = new Uint8Array((pending.length + extra) * 2);
+  /** Copies `chunk` in and calls `onFrame` for every complete frame. */
+  push(chunk: Uint8Array, onFrame: (type: number, payload: Uint8Array) => void): void {
+    for (let at = 0; at < chunk.length;) {
+      const room = this.space();
+      const count = Math.min(room.length, chunk.length - at);
+      room.set(chunk.subarray(at, at + count));
+      at += count;
+      this.commit(count, onFrame);
     }
-    this.#buffer.set(pending, 0);
-    this.#end = pending.length;
-    this.#start = 0;
   }
 }

@@ -88,6 +88,7 @@ static void on_attach(struct client *c, const unsigned char *p) {
   }
   c->attached = 1;
   c->hold = p[16] & ATTACH_FLAG_HOLD;
+  c->max_payload = p[16] & ATTACH_FLAG_LARGE ? MAX_OUTPUT_PAYLOAD_LARGE : MAX_OUTPUT_PAYLOAD;
   c->window = get32(p + 8);
   c->pos = from > head ? head : from;
   if (c->pos < oldest) {
@@ -252,7 +253,7 @@ static int behind(const struct client *c) { return receiving(c) && c->pos < ring
 
 static size_t sendable(const struct client *c) {
   if (!receiving(c) || c->pos >= head) return 0;
-  size_t n = head - c->pos < MAX_OUTPUT_PAYLOAD ? (size_t)(head - c->pos) : MAX_OUTPUT_PAYLOAD;
+  size_t n = head - c->pos < c->max_payload ? (size_t)(head - c->pos) : c->max_payload;
   uint64_t window_left = c->window ? c->window - (c->pos - c->acked) : UINT64_MAX;
   if (window_left < n) n = (size_t)window_left;
   return n;

@@ -73,6 +73,7 @@ struct client {
   int fd; /* -1: free slot */
   int attached, hold, paused, exit_sent, closing, input_blocked;
   uint64_t pos, acked, window; /* next offset to send; offset acked; bytes allowed in flight */
+  size_t max_payload;          /* largest output data per frame (ATTACH_FLAG_LARGE) */
   unsigned char *in;           /* partial frames from the client */
   size_t in_len;
   unsigned char *stage; /* the unsent rest of an output frame the socket took only part of */

@@ -11,6 +11,7 @@
 #define FRAME_HEADER 5
 #define MAX_CLIENT_PAYLOAD 65536 /* largest frame a client may send */
 #define MAX_OUTPUT_PAYLOAD 65536 /* largest output data in one frame */
+#define MAX_OUTPUT_PAYLOAD_LARGE (256 * 1024) /* the same for a client that asked for large frames */
 
 /* client -> holder */
 #define MSG_ATTACH 0x01 /* u64 from, u32 window, u16 cols, u16 rows, u8 flags, 3 x pad */
@@ -35,6 +36,7 @@
 #define ATTACH_PAYLOAD 20
 #define ATTACH_FROM_NOW UINT64_MAX /* attach without replay */
 #define ATTACH_FLAG_HOLD 0x01      /* never skip output for me: pause reading the app instead */
+#define ATTACH_FLAG_LARGE 0x02     /* output frames up to MAX_OUTPUT_PAYLOAD_LARGE: fewer to join */
 
 #define SIGNAL_TARGET_GROUP 1   /* the app's process group */
 #define SIGNAL_TARGET_SESSION 2 /* every process of the app's session */
