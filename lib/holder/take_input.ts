@@ -1,4 +1,4 @@
-import { C, libc } from "../libc/mod.ts";
+import { C, libc, tryLibc } from "../libc/mod.ts";
 import { frame, FRAME_HEADER, Msg } from "./protocol.ts";
 
 /** How long the holder may take to answer (it answers at once unless its disk stalls). */
@@ -17,12 +17,15 @@ const pointerValue = (buffer: Uint8Array) =>
  * its own) and returns the received descriptor (non-blocking, close-on-exec; the caller owns it),
  * so that input is written straight to the app instead of through the holder: one process fewer
  * to wake per keystroke. Null when it cannot be had (a holder built before this request, the
- * app's terminal already gone, a full accept backlog, no answer within 2 s): the caller sends
- * input through the holder as before.
+ * app's terminal already gone, a full accept backlog, no answer within 2 s, no FFI): the caller
+ * sends input through the holder as before. Never throws.
  */
 export async function takeHolderInput(socketPath: string): Promise<number | null> {
-  const c = libc();
-  const fd = c.socket(C.AF_UNIX, C.SOCK_STREAM | C.SOCK_CLOEXEC, 0);
+  const c = tryLibc();
+  if (c === null) return null;
+  // Non-blocking for the connect: a holder whose accept backlog is full (it is stuck) must not
+  // block AiKore's thread; blocking again for the answer, which waits on a pool thread ≤ 2 s.
+  const fd = c.socket(C.AF_UNIX, C.SOCK_STREAM | C.SOCK_CLOEXEC | C.SOCK_NONBLOCK, 0);
   if (fd < 0) return null;
   try {
     const path = new TextEncoder().encode(socketPath);
@@ -33,6 +36,7 @@ export async function takeHolderInput(socketPath: string): Promise<number | null
     const timeout = new BigInt64Array([BigInt(ANSWER_TIMEOUT_SEC), 0n]); // struct timeval
     c.setsockopt(fd, C.SOL_SOCKET, C.SO_RCVTIMEO, new Uint8Array(timeout.buffer), 16);
     if (c.connect(fd, address, 2 + path.length + 1) !== 0) return null;
+    c.fcntl(fd, C.F_SETFL, c.fcntl(fd, C.F_GETFL, 0) & ~C.O_NONBLOCK);
     const request = frame(Msg.takeInput);
     if (Number(c.write(fd, request, BigInt(request.length))) !== request.length) return null;
     return await receiveDescriptor(fd);

@@ -93,3 +93,27 @@ Deno.test("take input: a holder that does not know the request answers an error;
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("take input: a holder that accepts nobody (a full backlog) gives null at once, never a hang", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aikore-take-" });
+  const path = `${dir}/holder.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const waiting: Deno.UnixConn[] = [];
+  try {
+    for (;;) {
+      try {
+        waiting.push(await Deno.connect({ transport: "unix", path }));
+      } catch (error) {
+        if (error instanceof Deno.errors.WouldBlock) break; // the backlog is full
+        throw error;
+      }
+    }
+    const started = performance.now();
+    assertEquals(await takeHolderInput(path), null);
+    assert(performance.now() - started < 1000, "refused by the full backlog, not timed out");
+  } finally {
+    for (const conn of waiting) conn.close();
+    listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
