@@ -1,6 +1,7 @@
 /**
- * Tools and side features in Chromium: the legacy-import banner, the terminal cap answered
- * with a clear message, closing a terminal, console search / download / "allow input", the
+ * Tools and side features in Chromium: the legacy-import banner, a `yes` flood in a terminal
+ * (the page stays responsive, Ctrl-C stops it), the terminal cap answered with a clear message,
+ * closing a terminal, console search / download / "allow input", the
  * version check, View disabled with the gateway's reason, and the settings page (API tokens,
  * password change with the renewed CSRF token, audit log).
  */
@@ -29,9 +30,34 @@ async function legacyImport(page: Page): Promise<void> {
   assert((await page.locator("tr.instance-row").count()) > 1, "imported rows did not appear");
 }
 
+/** How long the page's main thread takes to answer a script (ms). */
+async function pageAnswerMs(page: Page): Promise<number> {
+  const started = performance.now();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  return performance.now() - started;
+}
+
+/**
+ * A `yes` flood in the terminal never freezes the page (the shell waits for the browser's acks),
+ * and Ctrl-C stops it at once: the keystroke reaches the shell's terminal without queueing
+ * behind the flood's output.
+ */
+async function terminalFlood(page: Page): Promise<void> {
+  await page.locator("[data-terminal] .xterm-helper-textarea").focus();
+  await page.keyboard.type("yes flood-line\n");
+  await waitForTerminalText(page, "[data-terminal]", /^flood-line\s*$/m);
+  const answers: number[] = [];
+  for (let probe = 0; probe < 5; probe++) answers.push(await pageAnswerMs(page));
+  assert(Math.max(...answers) < 1000, `the page answered in ${answers.map(Math.round)} ms`);
+  await page.keyboard.press("Control+C");
+  await page.keyboard.type("echo flood-over-$((6*7))\n");
+  await waitForTerminalText(page, "[data-terminal]", /^flood-over-42\s*$/m, 10_000);
+}
+
 async function terminals(page: Page): Promise<void> {
   await toolsMenu(page, "logs", "terminal");
   await waitForTerminalText(page, "[data-terminal]", "(logs)");
+  await terminalFlood(page);
   await page.click('[data-action="new-terminal"]');
   const toast = await waitForToast(page, "No terminal opened");
   assertMatch(await toast.innerText(), /Too many terminals open \(1\)/);
