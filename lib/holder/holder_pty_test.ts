@@ -127,3 +127,22 @@ holderTest(
     assert(isAlive(handle.appPid), "and leaves the app running");
   },
 );
+
+holderTest(
+  "holder pty: direct input larger than the terminal's buffer reaches the app whole, as it reads",
+  async (t) => {
+    const plan = await t.plan(["bash", "-c", "stty raw -echo; echo RAW; head -c 300001 | wc -c"]);
+    const handle = await spawnHolder(plan, { binary: await holderBinary() });
+    const mastersBefore = ptyMastersHere();
+    const pty = await attachHolderPty(handle, { from: 0 });
+    assertEquals(ptyMastersHere(), mastersBefore + 1, "input goes straight to the terminal");
+    let text = "";
+    pty.onData((chunk) => (text += new TextDecoder().decode(chunk)));
+    await until(() => text.includes("RAW"), "raw mode");
+    // The tty takes a few KiB at once; the rest waits until the poller says it is writable.
+    pty.write(new Uint8Array(300_001).fill(0x62));
+    await until(() => /^300001\r?$/m.test(text), "every byte counted by the app");
+    assertEquals(await pty.exited, { code: 0, signal: null });
+    await pty.close();
+  },
+);

@@ -45,6 +45,11 @@ export async function takeHolderInput(socketPath: string): Promise<number | null
   }
 }
 
+/** Touches buffers so that they stay reachable up to this point. */
+function keepAlive(...buffers: Uint8Array[]): void {
+  if (buffers.some((buffer) => buffer.byteLength < 0)) throw new Error("unreachable");
+}
+
 /** Reads the MSG_PTY_FD answer and the descriptor it carries; null for anything else. */
 async function receiveDescriptor(socket: number): Promise<number | null> {
   const reply = new Uint8Array(FRAME_HEADER);
@@ -60,6 +65,9 @@ async function receiveDescriptor(socket: number): Promise<number | null> {
   msg.setBigUint64(32, pointerValue(control), true); // msg_control
   msg.setBigUint64(40, BigInt(control.length), true); // msg_controllen
   const count = Number(await libc().recvmsg_nb(socket, header, C.MSG_CMSG_CLOEXEC));
+  // The kernel wrote through pointers held only inside `header`: keep their buffers reachable
+  // until the call is over, or the GC could free them while a pool thread still uses them.
+  keepAlive(reply, control, iovec);
   const cmsg = new DataView(control.buffer);
   const controlLength = Number(msg.getBigUint64(40, true));
   const carried = controlLength >= CMSG_HEADER_BYTES + 4 &&

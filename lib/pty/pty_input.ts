@@ -24,7 +24,8 @@ export class PtyInput {
 
   /** Writes or queues `data`; throws a RangeError when 1 MiB is already waiting. */
   write(data: Uint8Array | string): void {
-    let bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const owned = typeof data === "string"; // encoded here: ours to keep without a copy
+    let bytes = owned ? encoder.encode(data) : data;
     if (bytes.length === 0) return;
     if (this.#queue.length === 0) {
       const written = this.#writeSome(bytes);
@@ -34,7 +35,7 @@ export class PtyInput {
     if (this.#queuedBytes + bytes.length > MAX_QUEUED_INPUT_BYTES) {
       throw new RangeError("Terminal input refused: 1 MiB of input is already waiting to be read");
     }
-    this.#queue.push(bytes.slice());
+    this.#queue.push(owned ? bytes : bytes.slice());
     this.#queuedBytes += bytes.length;
     this.flush();
   }
