@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { PtySession, type PtyViewer } from "../pty/mod.ts";
+import { fdPoller } from "../pty/fd_poller.ts";
 import { attachHolderPty, inspectHolder, spawnHolder } from "./mod.ts";
 import {
   counterArgv,
@@ -139,9 +140,14 @@ holderTest(
     let text = "";
     pty.onData((chunk) => (text += new TextDecoder().decode(chunk)));
     await until(() => text.includes("RAW"), "raw mode");
+    const watched = fdPoller().size;
+    pty.write("b");
+    assertEquals(fdPoller().size, watched, "a keystroke written whole: nothing for the poller");
     // The tty takes a few KiB at once; the rest waits until the poller says it is writable.
-    pty.write(new Uint8Array(300_001).fill(0x62));
+    pty.write(new Uint8Array(300_000).fill(0x62));
+    assertEquals(fdPoller().size, watched + 1, "input left over: watched for writability");
     await until(() => /^300001\r?$/m.test(text), "every byte counted by the app");
+    await until(() => fdPoller().size === watched, "drained: no longer watched");
     assertEquals(await pty.exited, { code: 0, signal: null });
     await pty.close();
   },

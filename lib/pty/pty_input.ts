@@ -83,27 +83,42 @@ export interface PtyInputWriter {
 
 /**
  * Owns `fd` (a non-blocking pty master, e.g. a held app's, passed by its holder) for input
- * only: the shared poller watches it for writability while input waits, never for reading.
+ * only. Keystrokes are written at once; the shared poller watches the descriptor only while
+ * input is left over, so an idle terminal costs the poller nothing (no parked poll for it).
  */
 export function ptyInputWriter(fd: number): PtyInputWriter {
-  const input = new PtyInput(fd, () => fdPoller().wake());
-  let open = true;
-  const stopWatching = fdPoller().add({
-    fd,
-    wantsRead: () => false,
-    wantsWrite: () => open && input.waiting,
-    onReadable: () => {},
-    onWritable: () => input.flush(),
+  let stopWatching: (() => void) | null = null;
+  const unwatch = () => {
+    stopWatching?.();
+    stopWatching = null;
+  };
+  const input: PtyInput = new PtyInput(fd, () => {
+    stopWatching ??= fdPoller().add({
+      fd,
+      wantsRead: () => false,
+      wantsWrite: () => input.waiting,
+      onReadable: () => {},
+      onWritable: () => {
+        input.flush();
+        if (!input.waiting) unwatch();
+      },
+    });
   });
+  let open = true;
   return {
     write(data) {
-      if (open) input.write(data);
+      if (!open) return;
+      try {
+        input.write(data);
+      } finally {
+        if (!input.waiting) unwatch(); // drained, or the terminal is gone
+      }
     },
     close() {
       if (!open) return;
       open = false;
       input.clear();
-      stopWatching();
+      unwatch();
       libc().close(fd);
     },
   };
