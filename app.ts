@@ -99,6 +99,8 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         baseEnv: services.baseEnv,
         present,
         audit: services.audit,
+        bus: services.bus,
+        lifetime: services.lifetime,
       });
       registerRunHistoryRoutes(router, {
         db: services.db,

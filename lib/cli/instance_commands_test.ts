@@ -7,6 +7,7 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/he
 import { ApiClient } from "./api_client.ts";
 import { type ApiServer, runProgram, spawnProgram, startApiServer } from "./test_support.ts";
 import { waitForStatus } from "./wait_for_status.ts";
+import { FOLLOW_WAIT_SECONDS } from "./logs_command.ts";
 
 function cliFor(server: ApiServer) {
   const env = { AIKORE_URL: server.url, AIKORE_TOKEN: server.token };
@@ -61,9 +62,13 @@ Deno.test("instances ls, start, logs --follow, stop, restart drive a real server
     assertMatch(followed, /http_app: opening port/);
     const stop = await cli(["stop", "web"]);
     assertEquals([stop.code, stop.stdout], [0, "web: stopped\n"]);
+    const stoppedAt = performance.now();
     const [followStatus, followErr] = await Promise.all([follower.status, rest(follower.stderr)]);
     assertEquals(followStatus.code, 0);
     assertMatch(followErr, /web: stopped/);
+    // The follower's open ask ends with the status change, not when its wait runs out.
+    const lingered = performance.now() - stoppedAt;
+    assert(lingered < (FOLLOW_WAIT_SECONDS * 1000) / 2, `the follower ended ${lingered} ms after`);
 
     const start = await cli(["start", String(id)]);
     assertEquals([start.code, start.stdout], [0, "web: started\n"], start.stderr);

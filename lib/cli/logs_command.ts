@@ -1,4 +1,5 @@
-import type { InstanceDto, InstanceStatus } from "../shared/instance_schema.ts";
+import type { InstanceDto } from "../shared/instance_schema.ts";
+import { LOGGING_STATUSES as LIVE } from "../shared/instance_status.ts";
 import { type ApiClient, ApiFailure } from "./api_client.ts";
 import type { CommandResult } from "./blueprint_commands.ts";
 import type { CliContext, ParsedArgs } from "./command_spec.ts";
@@ -6,12 +7,15 @@ import { withApi } from "./instance_commands.ts";
 import { wholeNumberFlag } from "./parse_args.ts";
 import { statusLine } from "./instance_table.ts";
 
-/** Statuses with a process that may still write to the log. */
-const LIVE = new Set<InstanceStatus>(["installing", "starting", "started", "stalled", "stopping"]);
 /** An offset past any log: the API then answers the last chunk (up to 1 MiB). */
 const PAST_THE_END = 999_999_999_999_999;
-/** How often `--follow` asks for new output (the log API is read by byte offset). */
-export const FOLLOW_INTERVAL_MS = 500;
+/**
+ * How long `--follow` asks the server to hold a request open for new output (the log API is
+ * read by byte offset; the server answers as soon as output is logged or the status changes).
+ */
+export const FOLLOW_WAIT_SECONDS = 20;
+/** The least time between two asks that brought nothing (a server that cannot wait answers at once). */
+export const FOLLOW_MIN_INTERVAL_MS = 500;
 
 interface LogChunk {
   content: string;
@@ -26,8 +30,9 @@ function lastLines(text: string, count: number): string {
   return kept.join("\n") + (trailing !== undefined && kept.length ? "\n" : "");
 }
 
-async function read(api: ApiClient, id: number, offset: number): Promise<LogChunk> {
-  return await api.json<LogChunk>("GET", `/api/instances/${id}/logs?offset=${offset}`);
+async function read(api: ApiClient, id: number, offset: number, wait = 0): Promise<LogChunk> {
+  const query = wait > 0 ? `offset=${offset}&wait=${wait}` : `offset=${offset}`;
+  return await api.json<LogChunk>("GET", `/api/instances/${id}/logs?${query}`);
 }
 
 /** Writes the log from the start, chunk by chunk; the offset to go on from. */
@@ -51,15 +56,25 @@ async function follow(
   let offset = from;
   let current = instance;
   for (;;) {
-    const chunk = await read(api, instance.id, offset);
+    // While the instance runs, the server holds the ask until output is logged or the status
+    // changes; once it stopped, what is left is read at once.
+    const asked = performance.now();
+    const chunk = await read(
+      api,
+      instance.id,
+      offset,
+      LIVE.has(current.status) ? FOLLOW_WAIT_SECONDS : 0,
+    );
     if (chunk.reset) await context.note("(the log was rotated: a new run began)\n");
     if (chunk.content) await context.write(chunk.content);
     const progressed = chunk.size !== offset || chunk.reset;
     offset = chunk.size;
     if (progressed && chunk.content) continue;
     if (!LIVE.has(current.status)) return current;
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
     current = await api.json<InstanceDto>("GET", `/api/instances/${instance.id}`);
+    if (!LIVE.has(current.status)) continue; // read what is left, then end
+    const early = FOLLOW_MIN_INTERVAL_MS - (performance.now() - asked);
+    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
   }
 }
 

@@ -1,11 +1,15 @@
 import { lstatBeneath, openBeneathSync, PathRefused } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
+import { LogChangeWatch } from "./log_change_watch.ts";
 import { type LogMatch, scanFile, SearchSlots } from "./log_search.ts";
 
 export type { LogMatch } from "./log_search.ts";
 
 /** Most bytes one `GET …/logs` returns; the client asks again from the new offset. */
 export const LOG_CHUNK_BYTES = 1024 * 1024;
+
+/** The longest a reader may wait for new output in one request. */
+export const MAX_LOG_WAIT_MS = 30_000;
 
 /** A log read: text from `offset` and the offset to continue from (Python-compatible `size`). */
 export interface LogChunk {
@@ -21,9 +25,21 @@ export interface LogChunk {
  */
 export class InstanceLogs {
   readonly #searches: SearchSlots;
+  readonly #changes: LogChangeWatch;
 
-  constructor(private readonly paths: InstancePaths, searchSlots = 1, searchQueue = 8) {
+  constructor(
+    private readonly paths: InstancePaths,
+    searchSlots = 1,
+    searchQueue = 8,
+    watchedFolders = 32,
+  ) {
     this.#searches = new SearchSlots(searchSlots, searchQueue);
+    this.#changes = new LogChangeWatch(watchedFolders);
+  }
+
+  /** Logs folders watched for waiting readers now. */
+  get watchedFolders(): number {
+    return this.#changes.watchedFolders;
   }
 
   /** The current log file, then rotated copies newest first, that exist; a link is a 409. */
@@ -67,6 +83,37 @@ export class InstanceLogs {
       return { content: new TextDecoder().decode(bytes), size: start + bytes.length, reset };
     } finally {
       file.close();
+    }
+  }
+
+  /**
+   * Like `read`, but when nothing is new past `offset` it waits up to `waitMs` for the logs
+   * folder to change (inotify: the holder's write, a rotation) or for `signal`, then reads
+   * again: a follower gets output as it is logged without asking over and over. Answers at
+   * once where no watch can be had (no logs folder yet, a link in its place, too many folders
+   * watched); the caller then paces itself.
+   */
+  async readWaiting(
+    slug: string,
+    offset: number,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<LogChunk> {
+    const first = await this.read(slug, offset);
+    if (waitMs <= 0 || first.content !== "" || first.reset || signal.aborted) return first;
+    const folder = this.paths.logsDir(slug);
+    const info = await lstatBeneath(this.paths.instancesRoot, folder);
+    if (!info?.isDirectory) return first;
+    const wait = this.#changes.watch(folder);
+    if (!wait) return first;
+    try {
+      // What was logged between the first read and the start of the watch.
+      const again = await this.read(slug, offset);
+      if (again.content !== "" || again.reset) return again;
+      await wait.until(Math.min(waitMs, MAX_LOG_WAIT_MS), signal);
+      return await this.read(slug, offset);
+    } finally {
+      wait.release();
     }
   }
 

@@ -13,6 +13,12 @@ export const ACTIVE_STATUSES: ReadonlySet<InstanceStatus> = new Set([
   "stopping",
 ]);
 
+/** Statuses in which a process of the instance (the app or its install) may still log output. */
+export const LOGGING_STATUSES: ReadonlySet<InstanceStatus> = new Set([
+  ...ACTIVE_STATUSES,
+  "installing",
+]);
+
 /** Statuses from which a start is accepted. */
 export const STARTABLE_STATUSES: ReadonlySet<InstanceStatus> = new Set([
   "stopped",

@@ -1,11 +1,17 @@
 import type { Context } from "hono";
 import type { AuditRepository, InstanceRecord } from "../../lib/db/mod.ts";
 import { actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
-import type { InstanceLogs, InstancePaths, InstanceService } from "../../lib/instances/mod.ts";
-import { runVersionCheck } from "../../lib/instances/mod.ts";
+import type {
+  EventBus,
+  InstanceLogs,
+  InstancePaths,
+  InstanceService,
+} from "../../lib/instances/mod.ts";
+import { INSTANCE_EVENT, MAX_LOG_WAIT_MS, runVersionCheck } from "../../lib/instances/mod.ts";
 import type { BlueprintSource } from "../../lib/instances/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import { LOGGING_STATUSES } from "../../lib/shared/instance_status.ts";
 
 export interface InstanceActionDeps {
   service: InstanceService;
@@ -16,6 +22,10 @@ export interface InstanceActionDeps {
   present: (record: InstanceRecord, c: Context<AppEnv>) => InstanceDto;
   /** Where version checks are audited (rebuilds are audited by the service). */
   audit?: AuditRepository;
+  /** Status changes end a log wait (a follower learns of a stop at once). */
+  bus: EventBus;
+  /** Ends log waits when AiKore shuts down. */
+  lifetime: AbortSignal;
 }
 
 const TAG = "lifecycle";
@@ -99,13 +109,44 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         path: "/api/instances/:id/logs",
         summary: "Log text from a byte offset ({content, size}; ask again from size)",
         tag: "logs",
-        query: { offset: "byte offset to read from (default 0)" },
+        query: {
+          offset: "byte offset to read from (default 0)",
+          wait: `seconds to wait for output when none is new (0 to ${MAX_LOG_WAIT_MS / 1000}; ` +
+            "default 0); a status change of the instance ends the wait",
+        },
       },
       async (c) => {
         const record = service.getValid(idParam(c));
         const offsetText = c.req.query("offset") ?? "0";
         if (!/^\d{1,15}$/.test(offsetText)) throw invalidField("offset", "must be a whole number");
-        return c.json(await deps.logs.read(record.slug, Number(offsetText)));
+        const waitText = c.req.query("wait") ?? "0";
+        const waitSeconds = /^\d{1,2}$/.test(waitText) ? Number(waitText) : NaN;
+        if (!(waitSeconds * 1000 <= MAX_LOG_WAIT_MS)) {
+          throw invalidField(
+            "wait",
+            `must be a whole number of seconds from 0 to ${MAX_LOG_WAIT_MS / 1000}`,
+          );
+        }
+        const offset = Number(offsetText);
+        if (waitSeconds === 0) return c.json(await deps.logs.read(record.slug, offset));
+        const statusChanged = new AbortController();
+        const unsubscribe = deps.bus.subscribe((event) => {
+          const changed = event.data as { id?: unknown } | null;
+          if (event.type === INSTANCE_EVENT && changed?.id === record.id) statusChanged.abort();
+        });
+        try {
+          // Checked after subscribing: a change from here on ends the wait, and an instance
+          // with no process left has nothing more to log.
+          if (!LOGGING_STATUSES.has(service.getValid(record.id).status)) {
+            return c.json(await deps.logs.read(record.slug, offset));
+          }
+          const signal = AbortSignal.any([c.req.raw.signal, deps.lifetime, statusChanged.signal]);
+          return c.json(
+            await deps.logs.readWaiting(record.slug, offset, waitSeconds * 1000, signal),
+          );
+        } finally {
+          unsubscribe();
+        }
       },
     )
     .route(
