@@ -31,7 +31,7 @@ export { TERMINAL_SESSION, TerminalManager } from "./terminals.ts";
 export { spawnHeldShell, sweepHeldShells } from "./held_shell.ts";
 export type { TerminalHolderSetup } from "./held_shell.ts";
 export type { Terminal, TerminalInfo } from "./terminals.ts";
-export { InstanceLogs, MAX_LOG_WAIT_MS } from "./instance_logs.ts";
+export { InstanceLogs, type LogChunk, MAX_LOG_WAIT_MS } from "./instance_logs.ts";
 export { runVersionCheck } from "./version_check.ts";
 export { GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";

@@ -6,6 +6,7 @@ import type {
   InstanceLogs,
   InstancePaths,
   InstanceService,
+  LogChunk,
 } from "../../lib/instances/mod.ts";
 import { INSTANCE_EVENT, MAX_LOG_WAIT_MS, runVersionCheck } from "../../lib/instances/mod.ts";
 import type { BlueprintSource } from "../../lib/instances/mod.ts";
@@ -127,26 +128,9 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
             `must be a whole number of seconds from 0 to ${MAX_LOG_WAIT_MS / 1000}`,
           );
         }
-        const offset = Number(offsetText);
-        if (waitSeconds === 0) return c.json(await deps.logs.read(record.slug, offset));
-        const statusChanged = new AbortController();
-        const unsubscribe = deps.bus.subscribe((event) => {
-          const changed = event.data as { id?: unknown } | null;
-          if (event.type === INSTANCE_EVENT && changed?.id === record.id) statusChanged.abort();
-        });
-        try {
-          // Checked after subscribing: a change from here on ends the wait, and an instance
-          // with no process left has nothing more to log.
-          if (!LOGGING_STATUSES.has(service.getValid(record.id).status)) {
-            return c.json(await deps.logs.read(record.slug, offset));
-          }
-          const signal = AbortSignal.any([c.req.raw.signal, deps.lifetime, statusChanged.signal]);
-          return c.json(
-            await deps.logs.readWaiting(record.slug, offset, waitSeconds * 1000, signal),
-          );
-        } finally {
-          unsubscribe();
-        }
+        return c.json(
+          await readLog(deps, record, Number(offsetText), waitSeconds * 1000, c.req.raw.signal),
+        );
       },
     )
     .route(
@@ -187,4 +171,34 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         return c.body(body, 200, { "content-type": "application/json; charset=utf-8" });
       },
     );
+}
+
+/**
+ * A log read that, asked to wait, is held until output is logged, the instance's status
+ * changes, the client leaves or AiKore shuts down. An instance with no process left answers at
+ * once: nothing more will be logged.
+ */
+async function readLog(
+  deps: InstanceActionDeps,
+  record: InstanceRecord,
+  offset: number,
+  waitMs: number,
+  requestSignal: AbortSignal,
+): Promise<LogChunk> {
+  if (waitMs === 0) return await deps.logs.read(record.slug, offset);
+  const statusChanged = new AbortController();
+  const unsubscribe = deps.bus.subscribe((event) => {
+    const changed = event.data as { id?: unknown } | null;
+    if (event.type === INSTANCE_EVENT && changed?.id === record.id) statusChanged.abort();
+  });
+  try {
+    // Checked after subscribing, so that a change between the check and the wait ends it.
+    if (!LOGGING_STATUSES.has(deps.service.getValid(record.id).status)) {
+      return await deps.logs.read(record.slug, offset);
+    }
+    const signal = AbortSignal.any([requestSignal, deps.lifetime, statusChanged.signal]);
+    return await deps.logs.readWaiting(record.slug, offset, waitMs, signal);
+  } finally {
+    unsubscribe();
+  }
 }
