@@ -73,6 +73,12 @@ const OPS: Op[] = [
     run: (h, c) => call(h, "GET", `/api/instances/${c.victimId}/logs/download`),
   },
   {
+    name: "earlier run's log",
+    file: "logs/output.log",
+    folder: "logs",
+    run: (h, c) => call(h, "GET", `/api/instances/${c.victimId}/runs/0/log`),
+  },
+  {
     name: "log search",
     file: "logs/output.log",
     folder: "logs",

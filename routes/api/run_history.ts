@@ -61,7 +61,12 @@ export function registerRunHistoryRoutes(router: ApiRouter, deps: RunHistoryDeps
         if (c.req.query("download") === "1") {
           c.header("content-disposition", `attachment; filename="${record.slug}-run-${n}.log"`);
         }
-        return c.body((await Deno.open(file, { read: true })).readable);
+        // Confined open: the file may have been swapped for a link since it was listed.
+        const opened = deps.logs.open(file);
+        if (!opened) {
+          throw new HttpError(404, "The log of that run is no longer kept (only the last few are)");
+        }
+        return c.body(opened.readable);
       },
     );
 }
