@@ -49,7 +49,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       record,
       urlContextOf(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto")),
       publication(record),
-      services.paths.logFile(record.slug),
+      () => services.logs.lastOutput(record.slug),
     );
   const config = services.config;
   return createApp({

@@ -4,6 +4,7 @@ import {
   O_CREAT,
   O_EXCL,
   O_NOCTTY,
+  O_NONBLOCK,
   O_RDONLY,
   O_WRONLY,
 } from "./confined_libc.ts";
@@ -25,13 +26,19 @@ import {
 /** How a confined file is opened. */
 export type ConfinedOpen = "read" | "append" | "create-append";
 
-/** Opens `path` beneath `root` as a Deno file (the fd is reopened through /proc, never by name). */
+/**
+ * Opens the regular file `path` beneath `root` as a Deno file (the fd is reopened through /proc,
+ * never by name). Anything else is refused without waiting: the open is non-blocking, so a named
+ * pipe planted there cannot stall this thread until a writer comes.
+ */
 export function openBeneathSync(root: string, path: string, how: ConfinedOpen): Deno.FsFile {
-  const flags = how === "read"
-    ? O_RDONLY | O_NOCTTY
-    : O_WRONLY | O_APPEND | O_NOCTTY | (how === "create-append" ? O_CREAT : 0);
+  const flags = O_NONBLOCK | O_NOCTTY |
+    (how === "read" ? O_RDONLY : O_WRONLY | O_APPEND | (how === "create-append" ? O_CREAT : 0));
   const fd = openFdBeneath(root, path, flags, 0o644);
   try {
+    if (!Deno.statSync(`/proc/self/fd/${fd}`).isFile) {
+      throw new PathRefused(relativeParts(root, path).join("/"), "it is not a regular file");
+    }
     return Deno.openSync(
       `/proc/self/fd/${fd}`,
       how === "read" ? { read: true } : { write: true, append: true },

@@ -6,6 +6,7 @@ import {
   ELOOP,
   ENOENT,
   ENOTDIR,
+  ENXIO,
   EXDEV,
   type FdResult,
   O_DIRECTORY,
@@ -47,6 +48,8 @@ function fail(file: string, errno: number): never {
   }
   if (errno === ENOTDIR) throw new PathRefused(file, "a part of its path is not a folder");
   if (errno === EISDIR) throw new PathRefused(file, "it is a folder");
+  // O_NONBLOCK write-open of a named pipe nobody reads
+  if (errno === ENXIO) throw new PathRefused(file, "it is not a regular file");
   throw new Error(`Cannot open ${file}: errno ${errno}`);
 }
 

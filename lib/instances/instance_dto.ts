@@ -1,6 +1,5 @@
 import type { InstanceRecord } from "../db/mod.ts";
 import type { InstanceDto } from "../shared/instance_schema.ts";
-import { readLastOutput } from "./last_output.ts";
 
 /** How the browser reached the dashboard; instance URLs are built from it. */
 export interface UrlContext {
@@ -22,8 +21,8 @@ export function toInstanceDto(
   record: InstanceRecord,
   url: UrlContext | null,
   publication: Publication,
-  /** The log of the current run, for the last lines of a failed run. */
-  logFile?: string,
+  /** The last lines of the current run's log, asked only for a failed run. */
+  lastOutput?: () => string[] | null,
 ): InstanceDto {
   const portUrl = url && record.port !== null && publication.portRoute
     ? `${url.protocol}//${url.hostname}:${record.port}/`
@@ -64,8 +63,8 @@ export function toInstanceDto(
     persistent_display: record.vncDisplay,
     urls: { port: portUrl, path: pathUrl, custom: customUrl },
     published: { ok: publication.ok, reason: publication.reason },
-    last_output: logFile && (record.status === "exited" || record.status === "error")
-      ? readLastOutput(logFile)
+    last_output: lastOutput && (record.status === "exited" || record.status === "error")
+      ? lastOutput()
       : null,
   };
 }

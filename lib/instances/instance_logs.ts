@@ -1,12 +1,17 @@
 import { lstatBeneath, openBeneathSync, PathRefused } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
 import { LogChangeWatch } from "./log_change_watch.ts";
+import { lastLines } from "./log_plain_text.ts";
 import { type LogMatch, scanFile, SearchSlots } from "./log_search.ts";
 
 export type { LogMatch } from "./log_search.ts";
 
 /** Most bytes one `GET …/logs` returns; the client asks again from the new offset. */
 export const LOG_CHUNK_BYTES = 1024 * 1024;
+
+/** How many lines of a failed run's log its row shows, read from at most the last 8 KiB. */
+export const LAST_OUTPUT_LINES = 8;
+const LAST_OUTPUT_BYTES = 8192;
 
 /** The longest a reader may wait for new output in one request. */
 export const MAX_LOG_WAIT_MS = 30_000;
@@ -26,6 +31,8 @@ export interface LogChunk {
 export class InstanceLogs {
   readonly #searches: SearchSlots;
   readonly #changes: LogChangeWatch;
+  /** The last lines per instance, by the log's size and mtime: a stream of events costs a stat. */
+  readonly #lastOutput = new Map<string, { size: number; mtime: number; lines: string[] }>();
 
   constructor(
     private readonly paths: InstancePaths,
@@ -114,6 +121,41 @@ export class InstanceLogs {
       return await this.read(slug, offset);
     } finally {
       wait.release();
+    }
+  }
+
+  /**
+   * The last readable lines of the current log (colours, redraws and blank lines removed), for
+   * the row of a failed run; null when there is no log or it cannot be read (a link, say).
+   */
+  lastOutput(slug: string): string[] | null {
+    let file: Deno.FsFile | null = null;
+    try {
+      file = openBeneathSync(this.paths.instancesRoot, this.paths.logFile(slug), "read");
+      const info = file.statSync();
+      if (!info.isFile) return null;
+      const mtime = info.mtime?.getTime() ?? 0;
+      const hit = this.#lastOutput.get(slug);
+      if (hit && hit.size === info.size && hit.mtime === mtime) return hit.lines;
+      const start = Math.max(0, info.size - LAST_OUTPUT_BYTES);
+      file.seekSync(start, Deno.SeekMode.Start);
+      const buffer = new Uint8Array(info.size - start);
+      let read = 0;
+      while (read < buffer.length) {
+        const n = file.readSync(buffer.subarray(read));
+        if (n === null || n === 0) break;
+        read += n;
+      }
+      let text = new TextDecoder().decode(buffer.subarray(0, read));
+      if (start > 0) text = text.slice(text.indexOf("\n") + 1); // the first line of a tail is partial
+      const lines = lastLines(text, LAST_OUTPUT_LINES);
+      if (this.#lastOutput.size > 500) this.#lastOutput.clear();
+      this.#lastOutput.set(slug, { size: info.size, mtime, lines });
+      return lines;
+    } catch {
+      return null;
+    } finally {
+      file?.close();
     }
   }
 
