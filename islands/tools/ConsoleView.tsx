@@ -99,8 +99,18 @@ export function ConsoleView(props: { id: number }) {
           href={`/api/instances/${props.id}/logs/download`}
           download
           data-action="download-log"
+          title="The log as written, with colours and progress redraws"
         >
           Download log
+        </a>
+        <a
+          class="btn btn-sm"
+          href={`/api/instances/${props.id}/logs/download?plain=1`}
+          download
+          data-action="download-text"
+          title="The text as the terminal showed it: no colours, each progress bar at its last state"
+        >
+          As text
         </a>
         <span class="tool-status muted" data-console-state={view.state}>{describe(view)}</span>
         {view.state === "closed" && (

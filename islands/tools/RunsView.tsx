@@ -12,9 +12,6 @@ interface Run {
   has_log: boolean;
 }
 
-// deno-lint-ignore no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
 function duration(ms: number | null): string {
   if (ms === null) return "running";
   const s = Math.round(ms / 1000);
@@ -41,10 +38,10 @@ export function RunsView(props: { id: number }) {
       .catch((error) => setFailure(errorText(error)));
   }, []);
   const view = (index: number) =>
-    fetch(`/api/instances/${props.id}/runs/${index}/log`, { credentials: "same-origin" })
+    fetch(`/api/instances/${props.id}/runs/${index}/log?plain=1`, { credentials: "same-origin" })
       .then(async (r) => {
         if (!r.ok) throw new Error(`the log cannot be read (${r.status})`);
-        setShown({ index, text: (await r.text()).replace(ANSI, "") });
+        setShown({ index, text: await r.text() });
       })
       .catch((error) => setFailure(errorText(error)));
   if (failure) return <p class="form-error" role="alert">{failure}</p>;
@@ -83,8 +80,18 @@ export function RunsView(props: { id: number }) {
                         class="btn btn-sm"
                         href={`/api/instances/${props.id}/runs/${index}/log?download=1`}
                         download
+                        title="The log as written, with colours and progress redraws"
                       >
                         Download
+                      </a>{" "}
+                      <a
+                        class="btn btn-sm"
+                        href={`/api/instances/${props.id}/runs/${index}/log?download=1&plain=1`}
+                        download
+                        data-run-text={index}
+                        title="The text as the terminal showed it"
+                      >
+                        Text
                       </a>
                     </>
                   )

@@ -3,7 +3,7 @@ export type { AppSetup } from "./create_app.ts";
 export { ApiRouter, openApiDocument } from "./api_router.ts";
 export type { RouteDoc } from "./api_router.ts";
 export type { AppEnv, RequestPrincipal } from "./app_env.ts";
-export { idParam, readJson, validate } from "./read_json.ts";
+export { flagQuery, idParam, readJson, validate } from "./read_json.ts";
 export { actorOf } from "./request_actor.ts";
 export { errorResponder } from "./error_handler.ts";
 export { acceptSocket } from "./accept_socket.ts";

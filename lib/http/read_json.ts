@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { HttpError } from "../shared/http_error.ts";
+import { HttpError, invalidField } from "../shared/http_error.ts";
 
 /** Converts zod issues to field problems (`field` is the dotted path). */
 export function zodProblems(error: z.ZodError): Array<{ field: string; reason: string }> {
@@ -52,4 +52,12 @@ export function idParam(c: Context, name = "id"): number {
   const text = c.req.param(name) ?? "";
   if (!/^[1-9]\d{0,15}$/.test(text)) throw new HttpError(404, "Instance not found");
   return Number(text);
+}
+
+/** A 0/1 query flag: absent or "0" is false, "1" true, anything else a 422 naming it. */
+export function flagQuery(c: Context, name: string): boolean {
+  const value = c.req.query(name);
+  if (value === undefined || value === "0") return false;
+  if (value === "1") return true;
+  throw invalidField(name, "must be 0 or 1");
 }

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AuditRepository, InstanceRecord } from "../../lib/db/mod.ts";
-import { actorOf, type ApiRouter, type AppEnv, idParam } from "../../lib/http/mod.ts";
+import { actorOf, type ApiRouter, type AppEnv, flagQuery, idParam } from "../../lib/http/mod.ts";
 import type {
   EventBus,
   InstanceLogs,
@@ -8,7 +8,12 @@ import type {
   InstanceService,
   LogChunk,
 } from "../../lib/instances/mod.ts";
-import { INSTANCE_EVENT, MAX_LOG_WAIT_MS, runVersionCheck } from "../../lib/instances/mod.ts";
+import {
+  INSTANCE_EVENT,
+  MAX_LOG_WAIT_MS,
+  plainTextStream,
+  runVersionCheck,
+} from "../../lib/instances/mod.ts";
 import type { BlueprintSource } from "../../lib/instances/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
@@ -139,16 +144,21 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
         path: "/api/instances/:id/logs/download",
         summary: "The whole current log file",
         tag: "logs",
+        query: { plain: "1 for the text as the terminal showed it (no colours or redraws)" },
       },
       async (c) => {
         const record = service.getValid(idParam(c));
+        const plain = flagQuery(c, "plain");
         const [current] = await deps.logs.files(record.slug);
         if (!current) throw new HttpError(404, "This instance has no log yet");
         const file = deps.logs.open(current);
         if (!file) throw new HttpError(404, "This instance has no log yet");
         c.header("content-type", "text/plain; charset=utf-8");
-        c.header("content-disposition", `attachment; filename="${record.slug}.log"`);
-        return c.body(file.readable);
+        c.header(
+          "content-disposition",
+          `attachment; filename="${record.slug}${plain ? ".txt" : ".log"}"`,
+        );
+        return c.body(plain ? file.readable.pipeThrough(plainTextStream()) : file.readable);
       },
     )
     .route(

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
-import { type ApiRouter, idParam } from "../../lib/http/mod.ts";
+import { type ApiRouter, flagQuery, idParam } from "../../lib/http/mod.ts";
 import type { EventBus, InstanceLogs, InstanceService } from "../../lib/instances/mod.ts";
-import { RunHistory } from "../../lib/instances/mod.ts";
+import { plainTextStream, RunHistory } from "../../lib/instances/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
 
 export interface RunHistoryDeps {
@@ -47,7 +47,10 @@ export function registerRunHistoryRoutes(router: ApiRouter, deps: RunHistoryDeps
         path: "/api/instances/:id/runs/:n/log",
         summary: "The log of run n (0 = the newest) as a text file",
         tag: "logs",
-        query: { download: "1 to download as an attachment" },
+        query: {
+          download: "1 to download as an attachment",
+          plain: "1 for the text as the terminal showed it (no colours or redraws)",
+        },
       },
       async (c) => {
         const record = deps.service.getValid(idParam(c));
@@ -57,16 +60,18 @@ export function registerRunHistoryRoutes(router: ApiRouter, deps: RunHistoryDeps
         if (!file) {
           throw new HttpError(404, "The log of that run is no longer kept (only the last few are)");
         }
+        const plain = flagQuery(c, "plain");
         c.header("content-type", "text/plain; charset=utf-8");
-        if (c.req.query("download") === "1") {
-          c.header("content-disposition", `attachment; filename="${record.slug}-run-${n}.log"`);
+        if (flagQuery(c, "download")) {
+          const name = `${record.slug}-run-${n}${plain ? ".txt" : ".log"}`;
+          c.header("content-disposition", `attachment; filename="${name}"`);
         }
         // Confined open: the file may have been swapped for a link since it was listed.
         const opened = deps.logs.open(file);
         if (!opened) {
           throw new HttpError(404, "The log of that run is no longer kept (only the last few are)");
         }
-        return c.body(opened.readable);
+        return c.body(plain ? opened.readable.pipeThrough(plainTextStream()) : opened.readable);
       },
     );
 }

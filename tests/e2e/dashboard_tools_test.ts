@@ -88,6 +88,17 @@ async function consoleFeatures(page: Page, sockets: string[]): Promise<void> {
     await page.locator('[data-action="download-log"]').getAttribute("href"),
     `/api/instances/${id}/logs/download`,
   );
+  // "As text": what the console shows, without its escape sequences, fetched as the link would.
+  const asText = await page.locator('[data-action="download-text"]').getAttribute("href");
+  assertEquals(asText, `/api/instances/${id}/logs/download?plain=1`);
+  const plainLog = await page.evaluate(
+    async (href) => await (await fetch(href ?? "")).text(),
+    asText,
+  );
+  assert(
+    plainLog.length > 0 && !plainLog.includes("\x1b"),
+    `plain text: ${plainLog.slice(0, 200)}`,
+  );
   await page.locator('[data-action="allow-input"]').check();
   await page.locator('[data-console-state="open"]').waitFor();
   assert(sockets.some((url) => url.endsWith(`/api/instances/${id}/console?input=1`)), "input=1");

@@ -111,3 +111,54 @@ async function waitUntil(ready: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+Deno.test("logs download as text: colours gone, a redrawn line at its last state; runs too; bad flags refused", async () => {
+  const h = await startHarness();
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "painter",
+      base_blueprint: "say_fifo.sh",
+    });
+    const { id, slug } = created.body as { id: number; slug: string };
+    assertEquals((await h.json("POST", `/api/instances/${id}/start`)).status, 200);
+    await waitForStatus(h, id, "started");
+    const ready = await h.json("GET", `/api/instances/${id}/logs?offset=0`);
+    const fifo = `${h.services.paths.instanceDir(slug)}/say`;
+    await Deno.writeTextFile(fifo, "\x1b[31mred\x1b[0m 10%\r\x1b[Kdone \x1b]0;title\x07ok\n");
+    let offset = (ready.body as LogChunk).size;
+    let logged = "";
+    while (!logged.includes("ok")) {
+      const chunk =
+        (await h.json("GET", `/api/instances/${id}/logs?offset=${offset}&wait=${WAIT_S}`))
+          .body as LogChunk;
+      logged += chunk.content;
+      offset = chunk.size;
+    }
+    assert(logged.includes("\x1b[31m"), "the log keeps what the app wrote");
+
+    const raw = await h.request("GET", `/api/instances/${id}/logs/download`);
+    assertMatch(raw.headers.get("content-disposition") ?? "", /filename="painter\.log"/);
+    assert((await raw.text()).includes("\x1b[31mred"));
+    const text = await h.request("GET", `/api/instances/${id}/logs/download?plain=1`);
+    assertEquals(text.status, 200);
+    assertMatch(text.headers.get("content-disposition") ?? "", /filename="painter\.txt"/);
+    const lines = (await text.text()).split("\n");
+    assert(lines.some((line) => /^say: ready in /.test(line)), lines.join("|"));
+    assert(lines.includes("done ok"), `the redrawn line at its last state: ${lines.join("|")}`);
+    assert(!lines.join("\n").includes("\x1b"), "no escape sequence is left");
+
+    assertEquals((await h.json("POST", `/api/instances/${id}/stop`)).status, 200);
+    const run = await h.request("GET", `/api/instances/${id}/runs/0/log?plain=1&download=1`);
+    assertEquals(run.status, 200);
+    assertMatch(run.headers.get("content-disposition") ?? "", /filename="painter-run-0\.txt"/);
+    assert((await run.text()).split("\n").includes("done ok"));
+
+    for (const path of [`logs/download?plain=2`, `runs/0/log?plain=yes`, `runs/0/log?download=x`]) {
+      const refused = await h.json("GET", `/api/instances/${id}/${path}`);
+      assertEquals(refused.status, 422, path);
+      assertMatch(refused.body.error.details[0].reason, /must be 0 or 1/, path);
+    }
+  } finally {
+    await h.close();
+  }
+});
