@@ -133,6 +133,10 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     flags: [
       { name: "tail", value: "N", help: "only the last N lines (of the last MiB)" },
       { name: "follow", help: "keep printing new output until the instance stops (Ctrl-C leaves)" },
+      {
+        name: "plain",
+        help: "the text as the terminal showed it: no colours, redraws at their end",
+      },
       ...API_FLAGS,
     ],
     summary: "Print an instance's log (the current run).",

@@ -6,6 +6,7 @@ import type { CliContext, ParsedArgs } from "./command_spec.ts";
 import { withApi } from "./instance_commands.ts";
 import { wholeNumberFlag } from "./parse_args.ts";
 import { statusLine } from "./instance_table.ts";
+import { PlainTextLines } from "../instances/mod.ts";
 
 /** An offset past any log: the API then answers the last chunk (up to 1 MiB). */
 const PAST_THE_END = 999_999_999_999_999;
@@ -36,11 +37,11 @@ async function read(api: ApiClient, id: number, offset: number, wait = 0): Promi
 }
 
 /** Writes the log from the start, chunk by chunk; the offset to go on from. */
-async function printAll(api: ApiClient, id: number, context: CliContext): Promise<number> {
+async function printAll(api: ApiClient, id: number, out: LogOutput): Promise<number> {
   let offset = 0;
   for (;;) {
     const chunk = await read(api, id, offset);
-    if (chunk.content) await context.write(chunk.content);
+    if (chunk.content) await out.write(chunk.content);
     if (chunk.size <= offset || chunk.content === "") return chunk.size;
     offset = chunk.size;
   }
@@ -52,6 +53,7 @@ async function follow(
   instance: InstanceDto,
   from: number,
   context: CliContext,
+  out: LogOutput,
 ): Promise<InstanceDto> {
   let offset = from;
   let current = instance;
@@ -66,7 +68,7 @@ async function follow(
       LIVE.has(current.status) ? FOLLOW_WAIT_SECONDS : 0,
     );
     if (chunk.reset) await context.note("(the log was rotated: a new run began)\n");
-    if (chunk.content) await context.write(chunk.content);
+    if (chunk.content) await out.write(chunk.content);
     const progressed = chunk.size !== offset || chunk.reset;
     offset = chunk.size;
     if (progressed && chunk.content) continue;
@@ -78,22 +80,58 @@ async function follow(
   }
 }
 
-/** `instances logs NAME [--tail N] [--follow]`. */
+/**
+ * Where log text goes: as logged, or (--plain) as the terminal showed it, line by line; what a
+ * plain reading holds back (an unfinished line) comes out with `end`.
+ */
+interface LogOutput {
+  write(text: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+function logOutput(context: CliContext, plain: boolean): LogOutput {
+  if (!plain) return { write: (text) => context.write(text), end: () => Promise.resolve() };
+  const lines = new PlainTextLines();
+  return {
+    write: async (text) => {
+      const finished = lines.push(text);
+      if (finished) await context.write(finished);
+    },
+    end: async () => {
+      const rest = lines.end();
+      if (rest) await context.write(`${rest}\n`);
+    },
+  };
+}
+
+/** `instances logs NAME [--tail N] [--follow] [--plain]`. */
 export function instanceLogs(args: ParsedArgs, context: CliContext): Promise<CommandResult> {
   return withApi(args, context, async (api) => {
     const tail = wholeNumberFlag(args, "tail", 0, 100_000);
     if (tail !== null && typeof tail === "object") throw new ApiFailure(tail.problem, true);
     const instance = await api.instance(args.positionals[0] as string);
+    const plain = args.flags.has("plain");
+    const out = logOutput(context, plain);
     let offset: number;
-    if (tail === null) offset = await printAll(api, instance.id, context);
+    if (tail === null) offset = await printAll(api, instance.id, out);
     else {
       const end = await read(api, instance.id, PAST_THE_END);
-      await context.write(lastLines(end.content, tail));
+      const text = plain ? plainText(end.content) : end.content;
+      await context.write(lastLines(text, tail));
       offset = end.size;
     }
-    if (!args.flags.has("follow")) return { exitCode: 0, output: "" };
-    const final = await follow(api, instance, offset, context);
-    await context.note(`${statusLine(final)}\n`);
+    if (args.flags.has("follow")) {
+      const final = await follow(api, instance, offset, context, out);
+      await out.end();
+      await context.note(`${statusLine(final)}\n`);
+    } else await out.end();
     return { exitCode: 0, output: "" };
   });
+}
+
+function plainText(text: string): string {
+  const lines = new PlainTextLines();
+  const finished = lines.push(text);
+  const rest = lines.end();
+  return rest ? `${finished}${rest}\n` : finished;
 }

@@ -32,7 +32,7 @@ export { spawnHeldShell, sweepHeldShells } from "./held_shell.ts";
 export type { TerminalHolderSetup } from "./held_shell.ts";
 export type { Terminal, TerminalInfo } from "./terminals.ts";
 export { InstanceLogs, type LogChunk, MAX_LOG_WAIT_MS } from "./instance_logs.ts";
-export { plainTextStream } from "./log_plain_text.ts";
+export { PlainTextLines, plainTextStream } from "./log_plain_text.ts";
 export { runVersionCheck } from "./version_check.ts";
 export { GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";
