@@ -6,6 +6,7 @@
 import { batch, computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import type { SystemStats } from "../../lib/shared/stats.ts";
+import { StatsHistory } from "./stats_history.ts";
 import { dirtyFields, type Draft, pruneDraft } from "./editable.ts";
 import { type Group, groupInstances } from "./grouping.ts";
 import type { NewInstanceDraft } from "./new_instance.ts";
@@ -25,6 +26,8 @@ export class DashboardStore {
   readonly rows = signal<ReadonlyMap<number, RowState>>(new Map());
   readonly order = signal<readonly number[]>([]);
   readonly stats = signal<SystemStats | null>(null);
+  /** The monitor's trends since the page opened (read when `stats` changes). */
+  readonly statsHistory = new StatsHistory();
   readonly blueprints: Signal<BlueprintList>;
   readonly connection = signal<Connection>("connecting");
   readonly newRow = signal<NewInstanceDraft | null>(null);
@@ -147,6 +150,7 @@ export class DashboardStore {
   }
 
   applyStats(stats: SystemStats): void {
+    this.statsHistory.push(stats);
     this.stats.value = stats;
   }
 

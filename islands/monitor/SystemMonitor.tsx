@@ -2,6 +2,7 @@ import { formatBytes, formatPercent } from "../../lib/shared/stats.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { GpuCard } from "./GpuCard.tsx";
 import { Meter } from "./Meter.tsx";
+import { type Trend, trendKey } from "../core/stats_history.ts";
 
 /** The no-GPU notice in words; the raw loader message stays in the tooltip. */
 function gpuNotice(reason: string | null): string {
@@ -16,6 +17,7 @@ function gpuNotice(reason: string | null): string {
 export function SystemMonitor() {
   const { store } = useDashboard();
   const stats = store.stats.value;
+  const trend = (name: string): Trend => ({ name, values: store.statsHistory.values(name) });
   const telemetry = stats?.gpu_telemetry ?? store.system.gpu_telemetry;
   return (
     <>
@@ -27,12 +29,20 @@ export function SystemMonitor() {
           </span>
         )}
       </div>
-      <div class="pane-body monitor-body" data-monitor>
+      {/* Focusable: with many GPUs (or a short pane) it scrolls, and keyboards must reach it. */}
+      <div
+        class="pane-body monitor-body"
+        data-monitor
+        tabIndex={0}
+        role="group"
+        aria-label="System figures"
+      >
         <section class="monitor-block" aria-label="Host">
           <Meter
             label={`CPU${stats ? ` (${stats.cpu_count} cores)` : ""}`}
             percent={stats?.cpu_percent ?? null}
             text={stats ? formatPercent(stats.cpu_percent) : "–"}
+            trend={trend(trendKey.cpu)}
           />
           <Meter
             label="RAM"
@@ -41,6 +51,7 @@ export function SystemMonitor() {
               ? `${formatBytes(stats.ram.used, 1)} / ${formatBytes(stats.ram.total, 1)}`
               : "–"}
             hint={stats?.memory_source === "host" ? "Whole host" : "Container limit (cgroup)"}
+            trend={trend(trendKey.ram)}
           />
           <Meter
             label="Disk (data)"
@@ -57,7 +68,16 @@ export function SystemMonitor() {
             No GPU telemetry: {gpuNotice(telemetry.reason)}
           </p>
         )}
-        {stats?.gpus.map((gpu) => <GpuCard key={gpu.id} gpu={gpu} />)}
+        {stats?.gpus.map((gpu) => (
+          <GpuCard
+            key={gpu.id}
+            gpu={gpu}
+            trends={{
+              vram: trend(trendKey.gpuVram(gpu.id)),
+              utilization: trend(trendKey.gpuUtilization(gpu.id)),
+            }}
+          />
+        ))}
         {stats && stats.attribution.status !== "ok" && stats.gpus.length > 0 && (
           <p class="muted small">Per-instance VRAM: {stats.attribution.reason}</p>
         )}

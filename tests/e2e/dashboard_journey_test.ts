@@ -209,6 +209,33 @@ async function stopDeleteRestore(page: Page): Promise<void> {
   await page.getByText("The trash is empty.").waitFor();
 }
 
+/** Under each monitor bar, its last minutes: one more point per stats event (1 Hz). */
+async function monitorTrends(page: Page): Promise<void> {
+  const points = (name: string) =>
+    page.evaluate((trend) => {
+      const line = document.querySelector(`[data-trend="${trend}"] polyline`);
+      return (line?.getAttribute("points") ?? "").split(" ").filter(Boolean).length;
+    }, name);
+  await page.waitForFunction(() =>
+    (document.querySelector('[data-trend="cpu"] polyline')?.getAttribute("points") ?? "")
+      .split(" ").length >= 3
+  );
+  for (const trend of ["cpu", "ram", "gpu:0:vram", "gpu:1:utilization"]) {
+    assert((await points(trend)) >= 2, `the ${trend} trend has points`);
+  }
+  const before = await points("cpu");
+  await page.waitForFunction(
+    (count) =>
+      (document.querySelector('[data-trend="cpu"] polyline')?.getAttribute("points") ?? "")
+        .split(" ").length > count,
+    before,
+  );
+  assertMatch(
+    (await page.locator('[data-trend="cpu"]').getAttribute("aria-label")) ?? "",
+    /^CPU \(\d+ cores\), last 1 min: \d+–\d+ %$/,
+  );
+}
+
 Deno.test({
   name: "dashboard journey: create, start, console, app, terminal, editor, satellite, save, trash",
   // playwright-core keeps pipes and timers between calls; everything is closed in finally.
@@ -226,6 +253,7 @@ Deno.test({
       await createFromNewRow(page);
       await consoleAndApp(b, page);
       await page.locator("[data-gpu='1']").waitFor();
+      await monitorTrends(page);
       await page.locator("#pane-monitor").screenshot({ path: `${ARTIFACTS}system-monitor.png` });
       const sockets: string[] = [];
       page.on("websocket", (socket) => sockets.push(socket.url()));
