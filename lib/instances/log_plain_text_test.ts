@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { seededRandom } from "../../tests/helpers/seeded_random.ts";
 import { lastLines, MAX_PLAIN_LINE, PlainTextLines, plainTextStream } from "./log_plain_text.ts";
 
 function plain(text: string): string {
@@ -9,18 +10,6 @@ function plain(text: string): string {
 async function plainBytes(chunks: Uint8Array[]): Promise<string> {
   const stream = ReadableStream.from(chunks).pipeThrough(plainTextStream());
   return await new Response(stream).text();
-}
-
-/** A small seeded generator (mulberry32): the same cuts on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("colours, titles and other sequences leave only the text", () => {
@@ -66,7 +55,7 @@ Deno.test("an endless line is cut at the bound; the unfinished line comes with e
 
 Deno.test("cut anywhere (seed 7117), bytes give the same text as the whole: sequences and UTF-8 survive", async () => {
   const seed = 7117;
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pieces = [
     "\x1b[32mstarting\x1b[0m ☕ café\r\n",
     ...Array.from({ length: 40 }, (_, i) => `\r\x1b[2K${i}/40 ▕${"█".repeat(i % 20)}▏`),
