@@ -83,6 +83,25 @@ async function consoleFeatures(page: Page, sockets: string[]): Promise<void> {
   await find.fill("no such text anywhere");
   await find.press("Enter");
   assertEquals(await find.getAttribute("aria-invalid"), "true");
+  // Match case and regular expressions: "ready" matches only without case; a bad pattern says why.
+  await find.fill("ready on port \\d+");
+  await page.locator('[data-search-option="regex"]').click();
+  assertEquals(
+    await page.locator('[data-search-option="regex"]').getAttribute("aria-pressed"),
+    "true",
+  );
+  await find.press("Enter");
+  await page.waitForFunction(() =>
+    /^1 of \d+$/.test(document.querySelector("[data-search-count]")?.textContent ?? "")
+  );
+  await page.locator('[data-search-option="case"]').click();
+  await find.press("Enter");
+  assertEquals(await find.getAttribute("aria-invalid"), "true", "case sensitive: no match");
+  await find.fill("READY (");
+  assertEquals(await find.getAttribute("aria-invalid"), "true");
+  assertMatch((await find.getAttribute("title")) ?? "", /Invalid regular expression/);
+  await page.locator('[data-search-option="regex"]').click();
+  await page.locator('[data-search-option="case"]').click();
   const id = await row(page, "logs").getAttribute("data-instance-id");
   assertEquals(
     await page.locator('[data-action="download-log"]').getAttribute("href"),
