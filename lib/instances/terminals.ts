@@ -69,11 +69,16 @@ export const TERMINAL_SESSION: PtySessionOptions = {
   scrollbackBytes: TERMINAL_SCROLLBACK_BYTES,
 };
 
+/** The first line a new terminal shows, before a slow ~/.bashrc or conda activation runs. */
+export const TERMINAL_STARTING = "[aikore] starting a shell for";
+
 /**
- * The shell start-up file: the user's bashrc, then the instance environment (venv or conda),
- * values read from variables so nothing is pasted into shell text.
+ * The shell start-up file: a line that says the shell is starting (a ~/.bashrc can take long,
+ * and keys typed meanwhile echo with no prompt), the user's bashrc, then the instance environment
+ * (venv or conda), values read from variables so nothing is pasted into shell text.
  */
 const TERMINAL_RC = `# Written by AiKore: start-up file of instance terminals.
+printf '\\033[2m${TERMINAL_STARTING} %s: ~/.bashrc, then its environment…\\033[0m\\r\\n' "$INSTANCE_SLUG"
 [ -f "$HOME/.bashrc" ] && . "$HOME/.bashrc"
 ${ACTIVATE_ENVIRONMENT}cd "$INSTANCE_DIR" 2>/dev/null || true
 PS1="(\${INSTANCE_SLUG}) \\w \\$ "

@@ -1,4 +1,6 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { TestOutput } from "../pty/test_output.ts";
+import { TERMINAL_STARTING } from "./terminals.ts";
 import { startHarness } from "../../tests/helpers/harness.ts";
 import { createdInstance, terminalManager } from "./test_support.ts";
 
@@ -55,6 +57,31 @@ Deno.test("deleting an instance ends its terminals; the next instance gets a new
     assertEquals(h.services.terminals.list(next.body.id), []);
   } finally {
     await h.services.terminals.closeAll();
+    await h.close();
+  }
+});
+
+Deno.test("a new terminal says it is starting before a slow ~/.bashrc has run, then gives its prompt", async () => {
+  const h = await startHarness();
+  const manager = terminalManager(h);
+  const home = h.services.baseEnv.HOME as string;
+  try {
+    // A bashrc that waits for the test's word: the shell is "still starting" until then.
+    await Deno.writeTextFile(
+      `${home}/.bashrc`,
+      'while [ ! -e "$HOME/go" ]; do sleep 0.05; done\necho bashrc-done\n',
+    );
+    const record = await createdInstance(h, "slowrc");
+    const terminal = await manager.open(record, null);
+    const out = new TestOutput();
+    terminal.session.attach({ id: "viewer", cols: 100, rows: 30, send: out.add, onExit: () => {} });
+    await out.waitFor(`${TERMINAL_STARTING} slowrc`);
+    assert(!out.text.includes("bashrc-done"), "the line comes before the bashrc ends");
+    await Deno.writeTextFile(`${home}/go`, "");
+    await out.waitFor("bashrc-done");
+    await out.waitFor("(slowrc)");
+  } finally {
+    await manager.closeAll();
     await h.close();
   }
 });
