@@ -80,7 +80,11 @@ export function buildApp(services: Services, options: AppOptions = {}) {
     api: (router) => {
       registerAuthRoutes(router, { auth: services.auth, audit: services.audit });
       registerInstanceRoutes(router, { service: services.instances, present });
-      registerBlueprintRoutes(router, { catalog: services.catalog, audit: services.audit });
+      registerBlueprintRoutes(router, {
+        catalog: services.catalog,
+        audit: services.audit,
+        instances: services.instances,
+      });
       registerSystemRoutes(router, {
         instances: services.instances,
         gpu: options.gpu ?? null,

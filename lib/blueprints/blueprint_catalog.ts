@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { PathRefused, readBeneath } from "../fs/mod.ts";
+import { PathRefused, readBeneath, removeBeneath } from "../fs/mod.ts";
 import { blueprintFileProblem } from "../shared/identifiers.ts";
 import {
   BlueprintError,
@@ -130,6 +130,31 @@ export class BlueprintCatalog {
     const entry = await this.find(file);
     if (!entry) throw new BlueprintNotFoundError(file);
     return await readText(entry.path, entry.source === "custom" ? this.#customDir : null);
+  }
+
+  /** The text of a custom blueprint, read confined; BlueprintNotFoundError when there is none. */
+  async readCustom(file: string): Promise<string> {
+    assertBlueprintFile(file);
+    try {
+      return await readText(join(this.#customDir, file), this.#customDir);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) throw new BlueprintNotFoundError(file);
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a custom blueprint (a stock one is never touched; a link planted in its place is
+   * removed, not followed). BlueprintNotFoundError when there is none.
+   */
+  async deleteCustom(file: string): Promise<void> {
+    assertBlueprintFile(file);
+    try {
+      await removeBeneath(this.#customDir, join(this.#customDir, file));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) throw new BlueprintNotFoundError(file);
+      throw error;
+    }
   }
 
   /**

@@ -4,8 +4,9 @@ import {
   type BlueprintEntry,
   BlueprintError,
   BlueprintExistsError,
+  BlueprintNotFoundError,
 } from "../../lib/blueprints/mod.ts";
-import type { AuditRepository } from "../../lib/db/mod.ts";
+import type { AuditRepository, InstanceRecord } from "../../lib/db/mod.ts";
 import { HttpError } from "../../lib/shared/http_error.ts";
 import { customBlueprintSchema } from "../../lib/shared/instance_schema.ts";
 
@@ -24,11 +25,30 @@ export function blueprintView(entry: BlueprintEntry) {
   };
 }
 
-/** Blueprint listing and saving custom blueprints. */
-export function registerBlueprintRoutes(
-  router: ApiRouter,
-  deps: { catalog: BlueprintCatalog; audit: AuditRepository },
-): void {
+export interface BlueprintRouteDeps {
+  catalog: BlueprintCatalog;
+  audit: AuditRepository;
+  /** The instances, to refuse deleting a blueprint one of them is made from. */
+  instances: { list(): readonly InstanceRecord[] };
+}
+
+/** The custom blueprint a `:file` names; a bad name is a 422, a missing one a 404. */
+async function withCustom<T>(file: string, use: (file: string) => Promise<T>): Promise<T> {
+  try {
+    return await use(file);
+  } catch (error) {
+    if (error instanceof BlueprintNotFoundError) {
+      throw new HttpError(404, `There is no custom blueprint "${file}"`);
+    }
+    if (error instanceof BlueprintError) {
+      throw new HttpError(422, error.message, [{ field: "file", reason: error.message }]);
+    }
+    throw error;
+  }
+}
+
+/** Blueprint listing; reading, saving and deleting custom blueprints. */
+export function registerBlueprintRoutes(router: ApiRouter, deps: BlueprintRouteDeps): void {
   router
     .route(
       {
@@ -43,6 +63,53 @@ export function registerBlueprintRoutes(
           stock: entries.filter((e) => e.source === "stock").map(blueprintView),
           custom: entries.filter((e) => e.source === "custom").map(blueprintView),
         });
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/blueprints/custom/:file",
+        summary: "The text of a custom blueprint",
+        tag: "blueprints",
+      },
+      async (c) => {
+        const text = await withCustom(c.req.param("file") ?? "", (f) => deps.catalog.readCustom(f));
+        c.header("content-type", "text/plain; charset=utf-8");
+        return c.body(text);
+      },
+    )
+    .route(
+      {
+        method: "delete",
+        path: "/api/system/blueprints/custom/:file",
+        summary: "Delete a custom blueprint that no instance is made from",
+        tag: "blueprints",
+        responses: { 204: "Deleted", 404: "No such custom blueprint", 409: "Instances use it" },
+      },
+      async (c) => {
+        const file = c.req.param("file") ?? "";
+        const users = deps.instances.list().filter((record) => record.blueprint === file);
+        if (users.length > 0) {
+          const names = users.map((record) => record.name);
+          throw new HttpError(
+            409,
+            `"${file}" is the blueprint of ${names.join(", ")}: give ${
+              users.length === 1 ? "it" : "them"
+            } another blueprint or delete ${users.length === 1 ? "it" : "them"} first`,
+            { instances: names },
+            "in_use",
+          );
+        }
+        await withCustom(file, (f) => deps.catalog.deleteCustom(f));
+        const actor = actorOf(c);
+        deps.audit.record({
+          actor: actor.actor,
+          client: actor.client,
+          action: "blueprint.delete",
+          target: file,
+          detail: null,
+        });
+        return c.body(null, 204);
       },
     )
     .route(

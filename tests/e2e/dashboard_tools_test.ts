@@ -162,7 +162,22 @@ async function settings(b: BrowserHarness, page: Page): Promise<void> {
   await waitForToast(page, 'Token "ci" revoked.');
   await page.locator('tr[data-token="ci"]').waitFor({ state: "detached" });
   await page.locator('tr[data-audit-action="instance.start"]').first().waitFor();
+  await customBlueprints(page);
   await b.screenshot("settings", page);
+}
+
+/** The custom blueprint saved before the page loaded: listed, its text shown, deleted. */
+async function customBlueprints(page: Page): Promise<void> {
+  const row = page.locator('tr[data-blueprint="Saved.sh"]');
+  assertMatch(await row.innerText(), /Saved\.sh\s+Saved one\s+Mine/);
+  await row.getByRole("button", { name: "View" }).click();
+  assertMatch(await page.locator("[data-blueprint-text]").innerText(), /echo saved/);
+  await row.locator('[data-action="delete-blueprint"]').click();
+  await modal(page).locator('[data-choice="yes"]').click();
+  await waitForToast(page, 'Blueprint "Saved.sh" deleted.');
+  await row.waitFor({ state: "detached" });
+  await page.locator("[data-blueprint-text]").waitFor({ state: "detached" });
+  await page.getByText("None yet.").waitFor();
 }
 
 Deno.test({
@@ -180,6 +195,14 @@ Deno.test({
       await b.harness.fetch("/api/instances", {
         method: "POST",
         body: JSON.stringify({ name: "logs", base_blueprint: "log_ready.sh" }),
+      }).then((r) => r.body?.cancel());
+      await b.harness.fetch("/api/system/blueprints/custom", {
+        method: "POST",
+        body: JSON.stringify({
+          filename: "Saved.sh",
+          content: "### AIKORE-METADATA-START ###\n# aikore.name = Saved one\n" +
+            "# aikore.category = Mine\n### AIKORE-METADATA-END ###\necho saved\n",
+        }),
       }).then((r) => r.body?.cancel());
       const { page } = b;
       const sockets: string[] = [];
