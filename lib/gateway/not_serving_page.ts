@@ -28,8 +28,6 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c
 
 /** Statuses from which the Start button can start the instance. */
 const STARTABLE = new Set(["stopped", "exited", "error"]);
-/** Statuses that end by themselves: the page reloads until the app answers. */
-
 /** No script at all (the page's CSP forbids it): reloads come from a meta refresh. */
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
