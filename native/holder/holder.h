@@ -29,6 +29,10 @@ int spec_read(const char *path, struct spec *out, char *err, size_t errlen);
 /* rotating_log.c: an append-only log with a size cap and numbered rotation. */
 struct rlog {
   const char *path;
+  /* The log's folder, opened once: rotation and reopening work relative to it, so a link put in
+   * place of the folder (or of a file in it) during the run is never followed. */
+  int dir_fd;
+  const char *name;
   int fd;
   size_t size, max;
   int keep;

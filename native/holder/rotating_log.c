@@ -40,23 +40,25 @@ int write_file_atomic(const char *path, const char *text) {
 }
 
 static void shift_files(struct rlog *log) {
-  char from[PATH_MAX], to[PATH_MAX];
+  char from[NAME_MAX + 16], to[NAME_MAX + 16];
   for (int i = log->keep - 1; i >= 1; i--) {
-    snprintf(from, sizeof from, "%s.%d", log->path, i);
-    snprintf(to, sizeof to, "%s.%d", log->path, i + 1);
-    rename(from, to); /* a missing file is fine */
+    snprintf(from, sizeof from, "%s.%d", log->name, i);
+    snprintf(to, sizeof to, "%s.%d", log->name, i + 1);
+    renameat(log->dir_fd, from, log->dir_fd, to); /* a missing file is fine */
   }
   if (log->keep > 0) {
-    snprintf(to, sizeof to, "%s.1", log->path);
-    rename(log->path, to);
+    snprintf(to, sizeof to, "%s.1", log->name);
+    renameat(log->dir_fd, log->name, log->dir_fd, to);
   } else {
-    unlink(log->path);
+    unlinkat(log->dir_fd, log->name, 0);
   }
   log->size = 0;
 }
 
 static int open_live(struct rlog *log) {
-  log->fd = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (log->dir_fd < 0) return -1;
+  log->fd = openat(log->dir_fd, log->name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                   0666);
   return log->fd < 0 ? -1 : 0;
 }
 
@@ -65,12 +67,22 @@ int rlog_open(struct rlog *log, const char *path, size_t max, int keep) {
   log->path = path;
   log->max = max;
   log->keep = keep;
-  if (!path) {
-    log->fd = -1;
-    return 0;
-  }
+  log->fd = -1;
+  log->dir_fd = -1;
+  if (!path) return 0;
+  const char *slash = strrchr(path, '/');
+  char dir[PATH_MAX];
+  size_t dir_len = slash ? (size_t)(slash - path) : 0;
+  if (!slash || dir_len == 0 || dir_len >= sizeof dir || strlen(slash + 1) > NAME_MAX) return -1;
+  memcpy(dir, path, dir_len);
+  dir[dir_len] = '\0';
+  log->name = slash + 1;
+  log->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (log->dir_fd < 0) return -1;
   struct stat st;
-  if (stat(path, &st) == 0 && st.st_size > 0) shift_files(log);
+  if (fstatat(log->dir_fd, log->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_size > 0) {
+    shift_files(log);
+  }
   return open_live(log);
 }
 
