@@ -126,14 +126,14 @@ export class InstanceLogs {
 
   /**
    * The last readable lines of the current log (colours, redraws and blank lines removed), for
-   * the row of a failed run; null when there is no log or it cannot be read (a link, say).
+   * the row of a failed run; null when there is no log or it cannot be read (a link or a pipe in
+   * its place: the confined open takes regular files only).
    */
   lastOutput(slug: string): string[] | null {
     let file: Deno.FsFile | null = null;
     try {
       file = openBeneathSync(this.paths.instancesRoot, this.paths.logFile(slug), "read");
       const info = file.statSync();
-      if (!info.isFile) return null;
       const mtime = info.mtime?.getTime() ?? 0;
       const hit = this.#lastOutput.get(slug);
       if (hit && hit.size === info.size && hit.mtime === mtime) return hit.lines;
