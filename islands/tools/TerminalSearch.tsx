@@ -10,6 +10,9 @@ const DECORATIONS = {
   activeMatchColorOverviewRuler: "#f0b72f",
 };
 
+/** What "First error" looks for (any case). */
+export const ERROR_PATTERN = "error|exception|traceback|fatal|failed|out of memory|killed";
+
 /** A regular expression that is not one: the reason, for the search box's tooltip. */
 function regexProblem(query: string): string | null {
   try {
@@ -21,8 +24,8 @@ function regexProblem(query: string): string | null {
 }
 
 /**
- * Find in the terminal's scrollback (Enter: next, Shift+Enter: previous), with a match count and
- * two switches: match case, regular expression.
+ * Find in the terminal's scrollback (Enter: next, Shift+Enter: previous), with a match count, two
+ * switches (match case, regular expression) and a jump to the first error-looking line.
  */
 export function TerminalSearch(props: { session: RefObject<XtermSession | null> }) {
   const [query, setQuery] = useState("");
@@ -34,19 +37,38 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
   // Subscribed on the first search: the session is created after this component.
   const watched = useRef<{ search: unknown; dispose: () => void } | null>(null);
   useEffect(() => () => watched.current?.dispose(), []);
-  const find = (backwards: boolean) => {
-    const search = props.session.current?.search;
-    if (!search || !query || problem) return;
-    if (watched.current?.search !== search) {
+  const search = (
+    text: string,
+    how: { backwards: boolean; caseSensitive: boolean; regex: boolean },
+  ) => {
+    const session = props.session.current;
+    if (!session || !text) return;
+    const addon = session.search;
+    if (watched.current?.search !== addon) {
       watched.current?.dispose();
-      const subscription = search.onDidChangeResults(({ resultIndex, resultCount }) =>
+      const subscription = addon.onDidChangeResults(({ resultIndex, resultCount }) =>
         setCount({ index: resultIndex, total: resultCount })
       );
-      watched.current = { search, dispose: () => subscription.dispose() };
+      watched.current = { search: addon, dispose: () => subscription.dispose() };
     }
-    const options = { decorations: DECORATIONS, caseSensitive, regex };
-    const found = backwards ? search.findPrevious(query, options) : search.findNext(query, options);
+    const options = {
+      decorations: DECORATIONS,
+      caseSensitive: how.caseSensitive,
+      regex: how.regex,
+    };
+    const found = how.backwards ? addon.findPrevious(text, options) : addon.findNext(text, options);
     setMissed(!found);
+  };
+  const find = (backwards: boolean) => {
+    if (!problem) search(query, { backwards, caseSensitive, regex });
+  };
+  /** The first line of the output that looks like an error, from the top of the scrollback. */
+  const firstError = () => {
+    setQuery(ERROR_PATTERN);
+    setRegex(true);
+    setCaseSensitive(false);
+    props.session.current?.term.clearSelection();
+    search(ERROR_PATTERN, { backwards: false, caseSensitive: false, regex: true });
   };
   return (
     <div class="term-search" role="search">
@@ -106,6 +128,15 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
         }}
       >
         .*
+      </button>
+      <button
+        type="button"
+        class="btn btn-sm"
+        data-action="first-error"
+        title={`Find the first line matching ${ERROR_PATTERN} (any case)`}
+        onClick={firstError}
+      >
+        First error
       </button>
       <button
         type="button"

@@ -59,6 +59,15 @@ async function crashInPlainSight(page: Page): Promise<void> {
   assertMatch(await reason.innerText(), /^ERROR: CUDA out of memory/);
   await toast.locator("[data-toast-action]").click();
   await waitForTerminalText(page, "[data-console]", "loading model");
+  // "First error" finds the failure in the console from the top, as a regular expression.
+  await page.locator('[data-action="first-error"]').click();
+  await page.waitForFunction(() =>
+    /^1 of \d+$/.test(document.querySelector("[data-search-count]")?.textContent ?? "")
+  );
+  assertEquals(
+    await page.locator('[data-search-option="regex"]').getAttribute("aria-pressed"),
+    "true",
+  );
   // The run history lists the run with its exit, and its log can be read.
   await toolsMenu(page, "broken", "runs");
   const run = page.locator('[data-runs] tr[data-run="0"]');
