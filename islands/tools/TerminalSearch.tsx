@@ -62,6 +62,12 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
   const find = (backwards: boolean) => {
     if (!problem) search(query, { backwards, caseSensitive, regex });
   };
+  /** A switch changed: the last result no longer stands. */
+  const toggled = (set: (on: boolean) => void, on: boolean) => {
+    set(on);
+    setMissed(false);
+    setCount(null);
+  };
   /** The first line of the output that looks like an error, from the top of the scrollback. */
   const firstError = () => {
     setQuery(ERROR_PATTERN);
@@ -99,36 +105,20 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
             : `${count.index + 1} of ${count.total}`
           : ""}
       </span>
-      <button
-        type="button"
-        class="btn btn-sm search-option"
-        aria-label="Match case"
-        title="Match case"
-        aria-pressed={caseSensitive}
-        data-search-option="case"
-        onClick={() => {
-          setCaseSensitive(!caseSensitive);
-          setMissed(false);
-          setCount(null);
-        }}
-      >
-        Aa
-      </button>
-      <button
-        type="button"
-        class="btn btn-sm search-option"
-        aria-label="Regular expression"
-        title="Regular expression"
-        aria-pressed={regex}
-        data-search-option="regex"
-        onClick={() => {
-          setRegex(!regex);
-          setMissed(false);
-          setCount(null);
-        }}
-      >
-        .*
-      </button>
+      <SearchOption
+        name="case"
+        label="Match case"
+        symbol="Aa"
+        on={caseSensitive}
+        toggle={() => toggled(setCaseSensitive, !caseSensitive)}
+      />
+      <SearchOption
+        name="regex"
+        label="Regular expression"
+        symbol=".*"
+        on={regex}
+        toggle={() => toggled(setRegex, !regex)}
+      />
       <button
         type="button"
         class="btn btn-sm"
@@ -150,5 +140,24 @@ export function TerminalSearch(props: { session: RefObject<XtermSession | null> 
         ↓
       </button>
     </div>
+  );
+}
+
+/** A search switch shown as a pressed or unpressed button. */
+function SearchOption(
+  props: { name: string; label: string; symbol: string; on: boolean; toggle: () => void },
+) {
+  return (
+    <button
+      type="button"
+      class="btn btn-sm search-option"
+      aria-label={props.label}
+      title={props.label}
+      aria-pressed={props.on}
+      data-search-option={props.name}
+      onClick={props.toggle}
+    >
+      {props.symbol}
+    </button>
   );
 }
