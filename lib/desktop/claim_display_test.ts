@@ -8,6 +8,7 @@ import { claimDisplay, type ClaimRequest } from "./claim_display.ts";
 import type { DesktopLease } from "./desktop_lease.ts";
 import { readLeases, withLeaseLock, writeLease } from "./lease_store.ts";
 import { tempDirs } from "./test_support.ts";
+import { fifoRescuer, plantFifo, REFUSED_WITHIN_MS } from "../../tests/helpers/planted_fifo.ts";
 import { xLockPath, xSocketPath } from "./x_display_files.ts";
 
 /** Displays only this file uses (X lock files are machine-wide). */
@@ -167,4 +168,24 @@ Deno.test("two AiKore processes claiming at the same moment never get the same d
   assertEquals(new Set(answers.map((a) => a.display)).size, 3, JSON.stringify(answers));
   assertEquals(new Set(answers.flatMap((a) => a.ports)).size, 6);
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("a named pipe planted as a display's X lock is passed over at once, never waited on", async () => {
+  const { root, dataDir } = await tempDirs();
+  // /tmp is everyone's: any local user (or app) can leave a pipe where an X lock would be.
+  await plantFifo(xLockPath(FIRST));
+  const rescuer = fifoRescuer(xLockPath(FIRST));
+  try {
+    const started = performance.now();
+    const claimed = await claimDisplay(request(dataDir, "wary"));
+    const ms = performance.now() - started;
+    assert(ms < REFUSED_WITHIN_MS, `the claim answered after ${Math.round(ms)} ms`);
+    assertEquals(claimed.display, FIRST + 1, "an unreadable lock counts as held");
+    assert((await Deno.lstat(xLockPath(FIRST))).isFifo, "the pipe is left where it was");
+  } finally {
+    rescuer.kill("SIGKILL");
+    await rescuer.status;
+    await Deno.remove(xLockPath(FIRST)).catch(() => {});
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -42,9 +42,9 @@ export function desktopHandle(
 ): DesktopHandle {
   const { lease } = run;
   const baseEnv = desktopEnv(lease, searchPath);
-  const exited: Promise<DesktopExit> = xserverEnded.then(async (end) => {
+  const exited: Promise<DesktopExit> = xserverEnded.then((end): DesktopExit => {
     if (run.stopping) return { reason: "stopped" };
-    const tail = await run.logOf("xserver");
+    const tail = run.logOf("xserver");
     const how = end.signal
       ? `signal ${end.signal}`
       : end.code < 0

@@ -70,7 +70,7 @@ export class DesktopRun {
   }
 
   /** The tail of a program's log, for messages. */
-  logOf(role: string): Promise<string> {
+  logOf(role: string): string {
     return logTail(join(desktopFiles(this.lease.desktopDir).logs, `${role}.log`));
   }
 

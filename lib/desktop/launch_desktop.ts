@@ -87,7 +87,7 @@ async function reserveAndStartX(input: LaunchInput, desktopDir: string) {
     try {
       return { run, xserver: await startXServer(input, run, options) };
     } catch (error) {
-      const log = await run.logOf("xserver");
+      const log = run.logOf("xserver");
       await run.stop();
       const retry = error instanceof NotReadyError && error.exited && displayTaken(log);
       if (!retry || attempt >= ATTEMPTS) {
@@ -155,7 +155,7 @@ export async function launchDesktop(input: LaunchInput): Promise<LaunchedDesktop
     return { run, xserver, baseEnv, app };
   } catch (error) {
     const role = input.backend.websockify ? "websockify" : "xserver";
-    const log = await run.logOf(role);
+    const log = run.logOf(role);
     await run.stop();
     throw new DesktopStartError(
       `Desktop on display :${lease.display} failed: ${(error as Error).message}`,

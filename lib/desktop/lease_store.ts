@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { readPartBeneathSync } from "../fs/mod.ts";
 import { type DesktopLease, parseLease } from "./desktop_lease.ts";
 import { removeDeadXFiles } from "./x_display_files.ts";
 
@@ -34,6 +35,19 @@ export interface LeaseEntry {
   lease: DesktopLease | null;
 }
 
+/** A lease is a few hundred bytes of JSON; a larger file is not one. */
+const LEASE_MAX_BYTES = 64 * 1024;
+
+/** A lease file's text; "" when missing or not a plain file (a link or pipe is not waited on). */
+function readLeaseText(path: string): string {
+  try {
+    const bytes = readPartBeneathSync(dirname(path), path, LEASE_MAX_BYTES, "head");
+    return bytes === null ? "" : new TextDecoder().decode(bytes);
+  } catch {
+    return "";
+  }
+}
+
 /** Every lease file in the data dir. Call inside withLeaseLock for a consistent view. */
 export async function readLeases(dataDir: string): Promise<LeaseEntry[]> {
   const entries: LeaseEntry[] = [];
@@ -42,8 +56,7 @@ export async function readLeases(dataDir: string): Promise<LeaseEntry[]> {
       const match = /^display-(\d{1,5})\.json$/.exec(entry.name);
       if (!match) continue;
       const path = join(leaseFolder(dataDir), entry.name);
-      const text = await Deno.readTextFile(path).catch(() => "");
-      const lease = parseLease(text);
+      const lease = parseLease(readLeaseText(path));
       entries.push({
         display: Number(match[1]),
         path,
@@ -69,7 +82,7 @@ export async function writeLease(dataDir: string, lease: DesktopLease): Promise<
  * lock/socket its killed server left. Returns false when the file held another lease.
  */
 export async function removeLease(entry: LeaseEntry, leaseId?: string) {
-  const current = parseLease(await Deno.readTextFile(entry.path).catch(() => ""));
+  const current = parseLease(readLeaseText(entry.path));
   if (leaseId !== undefined && current?.leaseId !== leaseId) return false;
   const server = current?.processes.find((p) => p.role === "xserver");
   if (server) removeDeadXFiles(entry.display, server.pid);

@@ -1,3 +1,5 @@
+import { dirname } from "node:path";
+import { readPartBeneathSync } from "../fs/mod.ts";
 import { readProcessIdentity } from "../process/mod.ts";
 
 /** One program of a desktop to start. */
@@ -59,8 +61,20 @@ export function spawnComponent(spec: ComponentSpec): Component {
   return { role: spec.role, pid: child.pid, startTicks, child, status };
 }
 
-/** The last `lines` lines of a log file ("" when unreadable), for error messages. */
-export async function logTail(path: string, lines = 12): Promise<string> {
-  const text = await Deno.readTextFile(path).catch(() => "");
+/**
+ * The last `lines` lines of a component's log ("" when unreadable), for error messages. The log
+ * is in the instance's folder, which its app can write: only its last 16 KiB are read, and not
+ * through a link or a pipe.
+ */
+export function logTail(path: string, lines = 12): string {
+  let tail: Uint8Array | null = null;
+  try {
+    tail = readPartBeneathSync(dirname(path), path, LOG_TAIL_BYTES, "tail");
+  } catch {
+    // a link, a pipe, a folder: nothing to show
+  }
+  const text = tail === null ? "" : new TextDecoder().decode(tail);
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
+
+const LOG_TAIL_BYTES = 16 * 1024;

@@ -1,19 +1,27 @@
+import { readPartBeneathSync } from "../fs/mod.ts";
 import { readProcessIdentity } from "../process/mod.ts";
 
 /** The X server lock file of a display (holds the server's pid, 10 characters + newline). */
 export const xLockPath = (display: number) => `/tmp/.X${display}-lock`;
+/** An X lock holds a pid in 10 characters and a newline; more than this is not a lock. */
+const X_LOCK_MAX_BYTES = 32;
 /** The X server's socket in the filesystem. */
 export const xSocketPath = (display: number) => `/tmp/.X11-unix/X${display}`;
 
-/** The pid in a display's X lock file; null when there is no lock file, NaN when unreadable. */
+/**
+ * The pid in a display's X lock file; null when there is no lock file, NaN when unreadable.
+ * /tmp is everyone's: the lock is read without following a link, and a pipe or other non-file
+ * planted there is "unreadable" at once instead of a read that waits for a writer.
+ */
 export function readXLockPid(display: number): number | null {
-  let text: string;
+  let head: Uint8Array | null;
   try {
-    text = Deno.readTextFileSync(xLockPath(display));
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound ? null : NaN;
+    head = readPartBeneathSync("/tmp", xLockPath(display), X_LOCK_MAX_BYTES, "head");
+  } catch {
+    return NaN;
   }
-  const pid = Number(text.trim());
+  if (head === null) return null;
+  const pid = Number(new TextDecoder().decode(head).trim());
   return Number.isSafeInteger(pid) && pid > 0 ? pid : NaN;
 }
 

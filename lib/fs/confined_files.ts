@@ -48,6 +48,42 @@ export function openBeneathSync(root: string, path: string, how: ConfinedOpen): 
   }
 }
 
+/**
+ * Up to `maxBytes` from the start (`head`) or the end (`tail`) of the regular file `path`
+ * beneath `root`, or null when it does not exist. Synchronous and bounded: neither a pipe
+ * (refused at once) nor a huge file can hold the thread.
+ */
+export function readPartBeneathSync(
+  root: string,
+  path: string,
+  maxBytes: number,
+  part: "head" | "tail",
+): Uint8Array | null {
+  let file: Deno.FsFile;
+  try {
+    file = openBeneathSync(root, path, "read");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  try {
+    if (part === "tail") {
+      const size = file.statSync().size;
+      file.seekSync(Math.max(0, size - maxBytes), Deno.SeekMode.Start);
+    }
+    const buffer = new Uint8Array(maxBytes);
+    let filled = 0;
+    while (filled < maxBytes) {
+      const n = file.readSync(buffer.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    file.close();
+  }
+}
+
 /** The whole file, or null when it does not exist. */
 export async function readBeneath(root: string, path: string): Promise<Uint8Array | null> {
   let file: Deno.FsFile;

@@ -5,6 +5,7 @@ import {
   lstatBeneath,
   mkdirBeneath,
   openBeneathSync,
+  readPartBeneathSync,
   readTextBeneath,
   removeBeneath,
   renameBeneath,
@@ -71,3 +72,24 @@ for (const mode of ["openat2", "per-component fallback"] as const) {
     }
   });
 }
+
+Deno.test("a part of a file: head or tail, bounded; missing is null; a link or pipe is refused at once", async () => {
+  const f = await fixture();
+  try {
+    const text = "0123456789".repeat(100) + "END";
+    await Deno.writeTextFile(`${f.root}/real/big.log`, text);
+    const decode = (bytes: Uint8Array | null) => bytes && new TextDecoder().decode(bytes);
+    assertEquals(decode(readPartBeneathSync(f.root, "real/big.log", 10, "head")), "0123456789");
+    assertEquals(decode(readPartBeneathSync(f.root, "real/big.log", 5, "tail")), "89END");
+    assertEquals(decode(readPartBeneathSync(f.root, "real/big.log", 99_999, "tail")), text);
+    assertEquals(readPartBeneathSync(f.root, "real/missing.log", 10, "head"), null);
+    assertThrows(() => readPartBeneathSync(f.root, "file-link", 10, "head"), /Refusing/);
+    const { success } = await new Deno.Command("mkfifo", { args: [`${f.root}/real/pipe`] })
+      .output();
+    assert(success, "mkfifo");
+    // Non-blocking: with no writer the open would otherwise wait for ever on this thread.
+    assertThrows(() => readPartBeneathSync(f.root, "real/pipe", 10, "tail"), /not a regular file/);
+  } finally {
+    await f.cleanup();
+  }
+});

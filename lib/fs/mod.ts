@@ -6,6 +6,7 @@ export {
   mkdirBeneath,
   openBeneathSync,
   readBeneath,
+  readPartBeneathSync,
   readTextBeneath,
   removeBeneath,
   removeBeneathSync,

@@ -5,26 +5,7 @@
  */
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { type Harness, startHarness } from "../../tests/helpers/harness.ts";
-
-/** After this long a helper opens the pipe itself, so a blocked read ends and the test fails. */
-const RESCUE_AFTER_S = 3;
-const FAST_MS = 1500;
-
-async function mkfifo(path: string): Promise<void> {
-  await Deno.remove(path).catch(() => {});
-  const { success } = await new Deno.Command("mkfifo", { args: [path] }).output();
-  assert(success, `mkfifo ${path}`);
-}
-
-/** Opens the pipe for reading and writing after a while (that never blocks), ending a stuck open. */
-function rescuer(path: string): Deno.ChildProcess {
-  const script = `import os, sys, time
-time.sleep(${RESCUE_AFTER_S})
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
-os.write(fd, b"rescued\\n")
-time.sleep(2)`;
-  return new Deno.Command("python3", { args: ["-c", script, path], stderr: "null" }).spawn();
-}
+import { fifoRescuer, plantFifo, REFUSED_WITHIN_MS } from "../../tests/helpers/planted_fifo.ts";
 
 async function timed(run: () => Promise<{ status: number; text: string }>) {
   const started = performance.now();
@@ -68,11 +49,14 @@ Deno.test("a named pipe planted as a log or a script is refused at once, never w
       },
     ];
     for (const { name, pipe, run } of cases) {
-      await mkfifo(pipe);
-      const helper = rescuer(pipe);
+      await plantFifo(pipe);
+      const helper = fifoRescuer(pipe);
       try {
         const result = await timed(run as () => Promise<{ status: number; text: string }>);
-        assert(result.ms < FAST_MS, `${name}: answered after ${Math.round(result.ms)} ms`);
+        assert(
+          result.ms < REFUSED_WITHIN_MS,
+          `${name}: answered after ${Math.round(result.ms)} ms`,
+        );
         assert(!result.text.includes("rescued"), `${name}: read the pipe: ${result.text}`);
         if (name === "last lines of a failed run") {
           assertEquals(result.status, 200, name);
