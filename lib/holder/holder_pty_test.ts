@@ -73,15 +73,24 @@ holderTest(
   },
 );
 
-/** Our descriptors that are pty masters (a held app's, handed over for input). */
-function ptyMastersHere(): number {
-  return [...Deno.readDirSync("/proc/self/fd")].filter((entry) => {
-    try {
-      return Deno.readLinkSync(`/proc/self/fd/${entry.name}`) === "/dev/ptmx";
-    } catch {
-      return false; // the directory's own descriptor, gone once listed
-    }
-  }).length;
+/**
+ * Our descriptors that are the master of the held app's terminal (handed over for input). Only
+ * that terminal's: test files running in parallel in this process open pty masters of their own.
+ */
+function appMastersHere(appPid: number): () => number {
+  const tty = Deno.readLinkSync(`/proc/${appPid}/fd/0`); // the app's terminal: /dev/pts/N
+  const index = /^\/dev\/pts\/(\d+)$/.exec(tty)?.[1];
+  if (index === undefined) throw new Error(`the app's input is not a terminal: ${tty}`);
+  return () =>
+    [...Deno.readDirSync("/proc/self/fd")].filter((entry) => {
+      try {
+        if (Deno.readLinkSync(`/proc/self/fd/${entry.name}`) !== "/dev/ptmx") return false;
+        const info = Deno.readTextFileSync(`/proc/self/fdinfo/${entry.name}`);
+        return /^tty-index:\s*(\d+)$/m.exec(info)?.[1] === index;
+      } catch {
+        return false; // the directory's own descriptor, or one closed since it was listed
+      }
+    }).length;
 }
 
 holderTest(
@@ -91,9 +100,9 @@ holderTest(
     // that the holder's close of the master sends reaches it, unless our copy keeps it open.
     const plan = await t.plan(["bash", "-c", 'sleep 600 & echo "job=$!"; read a; echo "got $a"']);
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
-    const mastersBefore = ptyMastersHere();
+    const appMasters = appMastersHere(handle.appPid);
     const pty = await attachHolderPty(handle, { from: 0 });
-    assertEquals(ptyMastersHere(), mastersBefore + 1, "the holder handed over its master");
+    assertEquals(appMasters(), 1, "the holder handed over its master");
     let text = "";
     pty.onData((chunk) => (text += new TextDecoder().decode(chunk)));
     await until(() => /job=\d+/.test(text), "the job's pid");
@@ -101,7 +110,7 @@ holderTest(
     pty.write("direct\n");
     assertEquals(await pty.exited, { code: 0, signal: null });
     assert(text.includes("got direct"), "the input reached the app");
-    await until(() => ptyMastersHere() === mastersBefore, "our copy is closed at the app's end");
+    await until(() => appMasters() === 0, "our copy is closed at the app's end");
     await until(() => !isAlive(job), "the job got the hang-up: the terminal really closed");
     await pty.close();
   },
@@ -112,19 +121,19 @@ holderTest(
   async (t) => {
     const plan = await t.plan(["bash", "-c", 'while read a; do echo "got $a"; done']);
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
-    const mastersBefore = ptyMastersHere();
+    const appMasters = appMastersHere(handle.appPid);
     const unreachable = { ...handle, socketPath: `${plan.cwd}/no-such.sock` };
     const framed = await attachHolderPty(unreachable, { from: 0 });
-    assertEquals(ptyMastersHere(), mastersBefore, "no descriptor: input goes by frames");
+    assertEquals(appMasters(), 0, "no descriptor: input goes by frames");
     let text = "";
     framed.onData((chunk) => (text += new TextDecoder().decode(chunk)));
     framed.write("framed\n");
     await until(() => text.includes("got framed"), "input through the holder");
     await framed.close();
     const direct = await attachHolderPty(handle, { from: "now" });
-    assertEquals(ptyMastersHere(), mastersBefore + 1);
+    assertEquals(appMasters(), 1);
     await direct.close();
-    assertEquals(ptyMastersHere(), mastersBefore, "a detach closes the copy at once");
+    assertEquals(appMasters(), 0, "a detach closes the copy at once");
     assert(isAlive(handle.appPid), "and leaves the app running");
   },
 );
@@ -134,9 +143,9 @@ holderTest(
   async (t) => {
     const plan = await t.plan(["bash", "-c", "stty raw -echo; echo RAW; head -c 300001 | wc -c"]);
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
-    const mastersBefore = ptyMastersHere();
+    const appMasters = appMastersHere(handle.appPid);
     const pty = await attachHolderPty(handle, { from: 0 });
-    assertEquals(ptyMastersHere(), mastersBefore + 1, "input goes straight to the terminal");
+    assertEquals(appMasters(), 1, "input goes straight to the terminal");
     let text = "";
     pty.onData((chunk) => (text += new TextDecoder().decode(chunk)));
     await until(() => text.includes("RAW"), "raw mode");
