@@ -14,6 +14,7 @@ import { registerInstanceRoutes } from "./routes/api/instances.ts";
 import { registerSystemRoutes } from "./routes/api/system.ts";
 import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
 import { registerRunHistoryRoutes } from "./routes/api/run_history.ts";
+import { registerOutputRoutes } from "./routes/api/outputs.ts";
 import { registerTerminalRoutes } from "./routes/api/terminals.ts";
 import { registerEventRoutes } from "./routes/api/events.ts";
 import type { GpuProvider, StatsHub } from "./lib/telemetry/mod.ts";
@@ -113,6 +114,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         logs: services.logs,
         lifetime: services.lifetime,
       });
+      registerOutputRoutes(router, { service: services.instances, outputs: services.outputs });
       registerTerminalRoutes(router, {
         service: services.instances,
         terminals: services.terminals,

@@ -21,6 +21,7 @@ import {
   InstancePaths,
   InstanceService,
   InstanceStore,
+  OutputFiles,
   sweepHeldShells,
   TerminalManager,
   TrashStore,
@@ -45,6 +46,8 @@ export interface Services {
   lifecycle: InstanceLifecycle;
   terminals: TerminalManager;
   logs: InstanceLogs;
+  /** An instance's output folder, read-only (the outputs browser). */
+  outputs: OutputFiles;
   /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
@@ -206,6 +209,7 @@ export async function openServices(
     lifecycle,
     terminals,
     logs: new InstanceLogs(paths),
+    outputs: new OutputFiles(paths),
     baseEnv,
     holderMissing: holder.reason,
     desktop,

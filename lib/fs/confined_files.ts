@@ -2,14 +2,17 @@ import {
   closeFd,
   O_APPEND,
   O_CREAT,
+  O_DIRECTORY,
   O_EXCL,
   O_NOCTTY,
   O_NONBLOCK,
+  O_PATH,
   O_RDONLY,
   O_WRONLY,
 } from "./confined_libc.ts";
 import {
   openFdBeneath,
+  openRootFd,
   PathRefused,
   relativeParts,
   withParent,
@@ -179,6 +182,73 @@ export async function lstatBeneath(root: string, path: string): Promise<Deno.Fil
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
+}
+
+/** One entry of a listed folder, as lstat saw it: a link is a link, never its target. */
+export interface ListedEntry {
+  name: string;
+  kind: "folder" | "file" | "link" | "other";
+  /** Bytes (a file's size; 0 for anything else). */
+  size: number;
+  /** Last modification, ms since the epoch (null when the entry went while it was listed). */
+  modified: number | null;
+}
+
+/**
+ * The entries of the folder `path` beneath `root` ("" for the root itself), at most `limit`
+ * of them (`truncated` when the folder has more), or null when it does not exist. The folder
+ * is opened with every component checked (a link on the way is refused); each entry is
+ * lstat'ed through that open folder, so a link inside is reported as one and never followed.
+ */
+export async function listBeneath(
+  root: string,
+  path: string,
+  limit: number,
+): Promise<{ entries: ListedEntry[]; truncated: boolean } | null> {
+  let fd: number;
+  try {
+    fd = path === "" ? openRootFd(root) : openFdBeneath(root, path, O_PATH | O_DIRECTORY);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  try {
+    const folder = `/proc/self/fd/${fd}`;
+    const entries: ListedEntry[] = [];
+    let truncated = false;
+    for await (const entry of Deno.readDir(folder)) {
+      if (entries.length === limit) {
+        truncated = true;
+        break;
+      }
+      entries.push(await describe(folder, entry.name));
+    }
+    return { entries, truncated };
+  } finally {
+    closeFd(fd);
+  }
+}
+
+async function describe(folder: string, name: string): Promise<ListedEntry> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(`${folder}/${name}`);
+  } catch {
+    return { name, kind: "other", size: 0, modified: null }; // removed meanwhile
+  }
+  const kind = info.isSymlink
+    ? "link"
+    : info.isDirectory
+    ? "folder"
+    : info.isFile
+    ? "file"
+    : "other";
+  return {
+    name,
+    kind,
+    size: kind === "file" ? info.size : 0,
+    modified: info.mtime?.getTime() ?? null,
+  };
 }
 
 /** Renames within `root`; neither end's parent may be reached through a link. */

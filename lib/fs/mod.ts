@@ -2,6 +2,8 @@ export { exists, writeFileAtomic } from "./files.ts";
 export {
   type ConfinedOpen,
   ensureDirBeneath,
+  listBeneath,
+  type ListedEntry,
   lstatBeneath,
   mkdirBeneath,
   openBeneathSync,

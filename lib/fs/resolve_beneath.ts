@@ -126,7 +126,8 @@ export function withParentSync<T>(
   }
 }
 
-function openRootFd(root: string): number {
+/** Opens the root folder itself (the operator's: a link there is followed). */
+export function openRootFd(root: string): number {
   const opened = openRoot(root);
   if (opened.fd < 0) fail(root, opened.errno);
   return opened.fd;

@@ -41,7 +41,10 @@ export function securityHeaders(): MiddlewareHandler {
     // A WebSocket handshake answer has immutable headers and needs none of these.
     if (c.res.status === 101) return;
     const headers = c.res.headers;
+    // A handler may set a stricter policy of its own (an app's output file gets a sandbox).
+    const policy = headers.get("Content-Security-Policy");
     for (const [name, value] of ALWAYS) headers.set(name, value);
+    if (policy !== null) headers.set("Content-Security-Policy", policy);
     if (noStore(c.req.path)) headers.set("Cache-Control", "no-store");
   };
 }

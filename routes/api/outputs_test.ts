@@ -1,0 +1,201 @@
+/**
+ * The outputs browser's routes against a real output folder: listings (folders first, newest
+ * first, links shown and never followed), files (images inline in a sandbox, anything else as
+ * a download), and every refusal: links, pipes, bad paths, an output folder swapped for a link.
+ */
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { startHarness } from "../../tests/helpers/harness.ts";
+import { fifoRescuer, plantFifo, REFUSED_WITHIN_MS } from "../../tests/helpers/planted_fifo.ts";
+import type { OutputListing } from "../../lib/shared/output_listing.ts";
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+async function touch(path: string, content: string | Uint8Array, secondsAgo: number) {
+  if (typeof content === "string") await Deno.writeTextFile(path, content);
+  else await Deno.writeFile(path, content);
+  const when = new Date(Date.now() - secondsAgo * 1000);
+  await Deno.utime(path, when, when);
+}
+
+Deno.test("outputs: a folder is listed folders first, then newest first; links are shown, not followed", async () => {
+  const h = await startHarness();
+  const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "painter",
+      base_blueprint: "http_app.sh",
+    });
+    assertEquals(created.status, 201);
+    const id = created.body.id as number;
+    const before = await h.json("GET", `/api/instances/${id}/outputs`);
+    assertEquals(before.status, 200, "no output folder before the first start: an empty one");
+    assertEquals(before.body, { path: "", entries: [], total: 0, truncated: false });
+
+    const dir = h.services.paths.outputDir(created.body.output_path);
+    await Deno.mkdir(`${dir}/2026-12-06`, { recursive: true });
+    await touch(`${dir}/old.png`, PNG, 300);
+    await touch(`${dir}/café 1.png`, PNG, 10);
+    await touch(`${dir}/notes.txt`, "prompt: a cat\n", 100);
+    await touch(`${dir}/2026-12-06/clip.webm`, "webm", 5);
+    await Deno.writeTextFile(`${outside}/secret.txt`, "SECRET\n");
+    await Deno.symlink(`${outside}/secret.txt`, `${dir}/link.png`);
+    await Deno.symlink(outside, `${dir}/elsewhere`);
+
+    const listed = await h.json("GET", `/api/instances/${id}/outputs`);
+    assertEquals(listed.status, 200);
+    const listing = listed.body as OutputListing;
+    const shown = (kind: string) =>
+      listing.entries.filter((e) => e.kind === kind).map((e) => `${e.name} ${e.preview}`);
+    assertEquals(listing.entries[0]?.name, "2026-12-06", "folders first");
+    assertEquals(shown("file"), ["café 1.png image", "notes.txt null", "old.png image"]);
+    assertEquals(shown("link").sort(), ["elsewhere null", "link.png null"]);
+    assertEquals(listing.total, 6);
+    assertEquals(listing.truncated, false);
+    const png = listing.entries.find((e) => e.name === "café 1.png");
+    assertEquals(png?.size, PNG.length);
+    assert(png?.modified && Date.now() - Date.parse(png.modified) < 60_000, "its time");
+
+    const sub = await h.json("GET", `/api/instances/${id}/outputs?path=2026-12-06`);
+    assertEquals(sub.body.entries.map((e: { name: string }) => e.name), ["clip.webm"]);
+    assertEquals(sub.body.entries[0].preview, "video");
+
+    const followed = await h.json("GET", `/api/instances/${id}/outputs?path=elsewhere`);
+    assertEquals(followed.status, 409, "a linked folder is not entered");
+    assertEquals(followed.body.error.code, "unsafe_path");
+    for (const path of ["link.png", "elsewhere/secret.txt"]) {
+      const refused = await h.request(
+        "GET",
+        `/api/instances/${id}/outputs/file?path=${encodeURIComponent(path)}`,
+      );
+      const text = await refused.text();
+      assertEquals(refused.status, 409, `${path}: ${text}`);
+      assert(!text.includes("SECRET"), `${path} leaked the link's target`);
+    }
+  } finally {
+    await h.close();
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("outputs: an image is sent inline in a sandbox, anything else as a download", async () => {
+  const h = await startHarness();
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "painter",
+      base_blueprint: "http_app.sh",
+    });
+    const id = created.body.id as number;
+    const dir = h.services.paths.outputDir(created.body.output_path);
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeFile(`${dir}/café 1.png`, PNG);
+    await Deno.writeTextFile(`${dir}/page.html`, "<script>alert(document.cookie)</script>");
+    await Deno.writeTextFile(`${dir}/drawing.svg`, "<svg onload='alert(1)'/>");
+    const file = (path: string, extra = "") =>
+      h.request(
+        "GET",
+        `/api/instances/${id}/outputs/file?path=${encodeURIComponent(path)}${extra}`,
+      );
+
+    const image = await file("café 1.png");
+    assertEquals(image.status, 200);
+    assertEquals(new Uint8Array(await image.arrayBuffer()), PNG);
+    assertEquals(image.headers.get("content-type"), "image/png");
+    assertEquals(image.headers.get("x-content-type-options"), "nosniff");
+    assertMatch(
+      image.headers.get("content-disposition") ?? "",
+      /^inline; .*filename\*=UTF-8''caf%C3%A9%201\.png$/,
+    );
+    assertMatch(image.headers.get("content-security-policy") ?? "", /default-src 'none'.*sandbox/);
+    assertEquals(image.headers.get("cache-control"), "no-store");
+
+    for (const path of ["page.html", "drawing.svg"]) {
+      const download = await file(path);
+      await download.body?.cancel();
+      assertEquals(download.status, 200);
+      assertEquals(download.headers.get("content-type"), "application/octet-stream", path);
+      assertMatch(download.headers.get("content-disposition") ?? "", /^attachment; /);
+      assertMatch(download.headers.get("content-security-policy") ?? "", /sandbox/);
+    }
+    const forced = await file("café 1.png", "&download=1");
+    await forced.body?.cancel();
+    assertMatch(forced.headers.get("content-disposition") ?? "", /^attachment; /);
+    assertEquals(forced.headers.get("content-type"), "application/octet-stream");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("outputs: bad paths are 422s naming the field; missing is 404; a pipe is refused at once", async () => {
+  const h = await startHarness();
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "painter",
+      base_blueprint: "http_app.sh",
+    });
+    const id = created.body.id as number;
+    const dir = h.services.paths.outputDir(created.body.output_path);
+    await Deno.mkdir(`${dir}/sub`, { recursive: true });
+    for (const bad of ["../painter", "/etc", "sub/../..", "a//b", "x\0y", "é".repeat(200)]) {
+      for (const route of ["outputs", "outputs/file"]) {
+        const refused = await h.json(
+          "GET",
+          `/api/instances/${id}/${route}?path=${encodeURIComponent(bad)}`,
+        );
+        assertEquals(refused.status, 422, `${route} ${JSON.stringify(bad)}`);
+        assertEquals(refused.body.error.details[0].field, "path");
+      }
+    }
+    const noName = await h.json("GET", `/api/instances/${id}/outputs/file`);
+    assertEquals(noName.status, 422);
+    assertEquals((await h.json("GET", `/api/instances/${id}/outputs?path=nope`)).status, 404);
+    assertEquals((await h.json("GET", `/api/instances/${id}/outputs/file?path=nope`)).status, 404);
+    const folderAsFile = await h.json("GET", `/api/instances/${id}/outputs/file?path=sub`);
+    assertEquals(folderAsFile.status, 409, "a folder is not sent as a file");
+    assertEquals((await h.json("GET", `/api/instances/999/outputs`)).status, 404);
+
+    await plantFifo(`${dir}/pipe.png`);
+    const rescuer = fifoRescuer(`${dir}/pipe.png`);
+    try {
+      const started = performance.now();
+      const piped = await h.json("GET", `/api/instances/${id}/outputs/file?path=pipe.png`);
+      const ms = performance.now() - started;
+      assertEquals(piped.status, 409);
+      assert(ms < REFUSED_WITHIN_MS, `answered after ${Math.round(ms)} ms`);
+      const listed = await h.json("GET", `/api/instances/${id}/outputs`);
+      assertEquals(
+        listed.body.entries.find((e: { name: string }) => e.name === "pipe.png")?.kind,
+        "other",
+      );
+    } finally {
+      rescuer.kill("SIGKILL");
+      await rescuer.status;
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("outputs: an output folder swapped for a link is refused, not followed", async () => {
+  const h = await startHarness();
+  const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "painter",
+      base_blueprint: "http_app.sh",
+    });
+    const id = created.body.id as number;
+    const dir = h.services.paths.outputDir(created.body.output_path);
+    await Deno.mkdir(h.services.paths.outputsRoot, { recursive: true });
+    await Deno.writeTextFile(`${outside}/secret.png`, "SECRET");
+    await Deno.symlink(outside, dir);
+    const listed = await h.json("GET", `/api/instances/${id}/outputs`);
+    assertEquals(listed.status, 409);
+    const file = await h.request("GET", `/api/instances/${id}/outputs/file?path=secret.png`);
+    const text = await file.text();
+    assertEquals(file.status, 409);
+    assert(!text.includes("SECRET"));
+  } finally {
+    await h.close();
+    await Deno.remove(outside, { recursive: true });
+  }
+});
