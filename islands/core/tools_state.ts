@@ -13,6 +13,7 @@ export type ToolsView =
   | { kind: "app"; id: number }
   | { kind: "versions"; id: number }
   | { kind: "runs"; id: number }
+  | { kind: "outputs"; id: number }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -29,6 +30,7 @@ const KINDS = new Set([
   "app",
   "versions",
   "runs",
+  "outputs",
   "trash",
 ]);
 

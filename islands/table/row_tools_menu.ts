@@ -35,6 +35,12 @@ function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
       run: () => d.tools.open({ kind: "runs", id: dto.id }),
     },
     {
+      id: "outputs",
+      label: "Outputs",
+      disabledReason: installing,
+      run: () => d.tools.open({ kind: "outputs", id: dto.id }),
+    },
+    {
       id: "rebuild",
       label: "Rebuild environment",
       disabledReason: installing ?? (satellite && `${satellite} environment; rebuild the parent`),

@@ -4,6 +4,7 @@ import type { ToolsView } from "../core/tools_state.ts";
 import { AppView } from "./AppView.tsx";
 import { ConsoleView } from "./ConsoleView.tsx";
 import { EditorView } from "./EditorView.tsx";
+import { OutputsView } from "./OutputsView.tsx";
 import { RunsView } from "./RunsView.tsx";
 import { TerminalsView } from "./TerminalsView.tsx";
 import { TrashView } from "./TrashView.tsx";
@@ -27,6 +28,8 @@ function titleOf(view: ToolsView, store: DashboardStore): string {
       return `Version check: ${name}`;
     case "runs":
       return `Run history: ${name}`;
+    case "outputs":
+      return `Outputs: ${name}`;
     case "trash":
       return "Trash";
   }
@@ -49,6 +52,8 @@ function Body(props: { view: ToolsView }) {
       return <VersionView key={view.id} id={view.id} />;
     case "runs":
       return <RunsView key={view.id} id={view.id} />;
+    case "outputs":
+      return <OutputsView key={view.id} id={view.id} />;
     case "trash":
       return <TrashView />;
     case "terminals":
@@ -58,7 +63,7 @@ function Body(props: { view: ToolsView }) {
   }
 }
 
-/** The tools pane: one view at a time (logs, terminals, editor, app, versions, trash). */
+/** The tools pane: one view at a time (logs, terminals, editor, app, versions, runs, outputs, trash). */
 export function ToolsPane() {
   const d = useDashboard();
   const view = d.tools.view.value;

@@ -2,7 +2,7 @@
  * Tools and side features in Chromium: the legacy-import banner, a `yes` flood in a terminal
  * (the page stays responsive, Ctrl-C stops it), the terminal cap answered with a clear message,
  * closing a terminal, console search / download / "allow input", the
- * version check, View disabled with the gateway's reason, and the settings page (API tokens,
+ * version check, View disabled with the gateway's reason, the outputs browser, and the settings page (API tokens,
  * password change with the renewed CSRF token, audit log).
  */
 import type { Page } from "playwright-core";
@@ -134,6 +134,58 @@ async function versionCheck(page: Page): Promise<void> {
   assertMatch(await page.locator("[data-versions]").innerText(), /Python 3\./);
 }
 
+/** A 1×1 PNG: a real image, so that the thumbnail must load under the page's CSP. */
+const PIXEL_PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+/** The outputs browser: a thumbnail that loads, a folder to enter and leave, a download. */
+async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<void> {
+  const folder = `${dataDir}/outputs/logs`; // made by the start, as the app's output folder
+  await Deno.writeFile(
+    `${folder}/cat 1.png`,
+    Uint8Array.from(atob(PIXEL_PNG), (c) => c.charCodeAt(0)),
+  );
+  await Deno.mkdir(`${folder}/2026-12-06`);
+  await Deno.writeTextFile(`${folder}/2026-12-06/prompt.txt`, "a cat on a GPU\n");
+  await Deno.symlink("/etc", `${folder}/etc-link`);
+  await toolsMenu(page, "logs", "outputs");
+  const grid = page.locator("[data-outputs]");
+  await grid.waitFor();
+  assertEquals(await page.locator("[data-tools-title]").textContent(), "Outputs: logs");
+  const names = await grid.locator("[data-output]").evaluateAll((items) =>
+    items.map((item) => item.getAttribute("data-output"))
+  );
+  assertEquals(names[0], "2026-12-06", "folders first");
+  assertEquals(names.slice(1).sort(), ["cat 1.png", "etc-link"]);
+  assertMatch(await grid.locator('[data-output="etc-link"]').innerText(), /does not follow links/);
+  const thumbnail = grid.locator('[data-output="cat 1.png"] img');
+  await page.waitForFunction(
+    (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 1,
+    await thumbnail.elementHandle(),
+  );
+  await grid.locator('[data-output="2026-12-06"] button').click();
+  await page.locator('[data-output="prompt.txt"]').waitFor();
+  assertEquals(
+    await page.locator(".outputs-crumbs [aria-current]").innerText(),
+    "2026-12-06",
+  );
+  const download = await page.locator('[data-output="prompt.txt"] a[download]').getAttribute(
+    "href",
+  );
+  const answer = await page.evaluate(async (href) => {
+    const response = await fetch(href ?? "");
+    return {
+      disposition: response.headers.get("content-disposition"),
+      text: await response.text(),
+    };
+  }, download);
+  assertMatch(answer.disposition ?? "", /^attachment; filename="prompt\.txt"/);
+  assertEquals(answer.text, "a cat on a GPU\n");
+  await page.locator('[data-outputs-crumb=""]').click();
+  await page.locator('[data-output="cat 1.png"]').waitFor();
+  await b.screenshot("outputs", page);
+}
+
 async function settings(b: BrowserHarness, page: Page): Promise<void> {
   await page.goto(`${b.base}/settings`);
   await page.waitForSelector("[data-island][data-hydrated]");
@@ -212,6 +264,7 @@ Deno.test({
       await terminals(page);
       await consoleFeatures(page, sockets);
       await versionCheck(page);
+      await outputs(b, page, dataDir);
       await settings(b, page);
       // Chromium logs the one refused request of the wrong-password attempt; nothing else.
       const problems = await b.collectProblems();

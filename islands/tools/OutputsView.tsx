@@ -1,0 +1,181 @@
+import { useEffect, useState } from "preact/hooks";
+import type { OutputEntry, OutputListing } from "../../lib/shared/output_listing.ts";
+import { formatBytes } from "../../lib/shared/stats.ts";
+import { errorText } from "../core/api_client.ts";
+import { useDashboard } from "../core/dashboard_context.ts";
+
+/** The URL of one file of an instance's outputs (inline for images and videos). */
+function fileUrl(id: number, path: string, download = false): string {
+  return `/api/instances/${id}/outputs/file?path=${encodeURIComponent(path)}` +
+    (download ? "&download=1" : "");
+}
+
+const join = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
+
+/** Outline icons (24×24, currentColor): no emoji font needed, nothing inline for the CSP. */
+const ICONS = {
+  folder: "M3 6a1 1 0 0 1 1-1h5l2 2h9a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1z",
+  file: "M6 3h8l4 4v14H6zM14 3v4h4M9 12h6M9 16h6",
+  video: "M4 6h11v12H4zM15 10l5-3v10l-5-3",
+  link: "M10 14a4 4 0 0 0 6 0l3-3a4 4 0 0 0-6-6l-1 1M14 10a4 4 0 0 0-6 0l-3 3a4 4 0 0 0 6 6l1-1",
+  other: "M5 5l14 14M19 5L5 19",
+};
+
+function Icon(props: { kind: keyof typeof ICONS }) {
+  return (
+    <svg class="output-icon" viewBox="0 0 24 24" aria-hidden="true">
+      <path d={ICONS[props.kind]} />
+    </svg>
+  );
+}
+
+/** The folder's place: the output folder, then each folder down to this one. */
+function Breadcrumb(props: { root: string; path: string; go: (path: string) => void }) {
+  const parts = props.path === "" ? [] : props.path.split("/");
+  const crumbs = [{ label: props.root, path: "" }].concat(
+    parts.map((part, index) => ({ label: part, path: parts.slice(0, index + 1).join("/") })),
+  );
+  return (
+    <nav class="outputs-crumbs" aria-label="Folder">
+      {crumbs.map((crumb, index) =>
+        index === crumbs.length - 1
+          ? <span key={crumb.path} aria-current="location">{crumb.label}</span>
+          : (
+            <span key={crumb.path}>
+              <button
+                type="button"
+                class="link-button"
+                data-outputs-crumb={crumb.path}
+                onClick={() => props.go(crumb.path)}
+              >
+                {crumb.label}
+              </button>
+              {" / "}
+            </span>
+          )
+      )}
+    </nav>
+  );
+}
+
+function EntryItem(props: { id: number; folder: string; entry: OutputEntry; go: () => void }) {
+  const { entry } = props;
+  const path = join(props.folder, entry.name);
+  const when = entry.modified ? new Date(entry.modified).toLocaleString() : "";
+  if (entry.kind === "folder") {
+    return (
+      <li class="output-item output-folder" data-output={entry.name}>
+        <button type="button" class="output-open" onClick={props.go} title={`Open ${entry.name}`}>
+          <Icon kind="folder" />
+          <span class="output-name">{entry.name}</span>
+        </button>
+        <span class="output-meta">{when}</span>
+      </li>
+    );
+  }
+  if (entry.kind !== "file") {
+    const why = entry.kind === "link"
+      ? "a symbolic link: AiKore does not follow links in outputs"
+      : "not a regular file";
+    return (
+      <li class="output-item output-other" data-output={entry.name}>
+        <Icon kind={entry.kind === "link" ? "link" : "other"} />
+        <span class="output-name">{entry.name}</span>
+        <span class="output-meta muted">{why}</span>
+      </li>
+    );
+  }
+  return (
+    <li class="output-item" data-output={entry.name}>
+      <a
+        class="output-open"
+        href={fileUrl(props.id, path)}
+        target="_blank"
+        rel="noopener"
+        title={`Open ${entry.name} in a new tab`}
+      >
+        {entry.preview === "image"
+          ? (
+            <img
+              class="output-thumb"
+              src={fileUrl(props.id, path)}
+              alt={entry.name}
+              loading="lazy"
+            />
+          )
+          : <Icon kind={entry.preview === "video" ? "video" : "file"} />}
+        <span class="output-name">{entry.name}</span>
+      </a>
+      <span class="output-meta">
+        {formatBytes(entry.size, 1)} · {when}{" "}
+        <a href={fileUrl(props.id, path, true)} download title={`Download ${entry.name}`}>
+          Download
+        </a>
+      </span>
+    </li>
+  );
+}
+
+/**
+ * An instance's output folder, read-only: folders first, then the newest files, images as
+ * thumbnails. Nothing here changes or deletes an output.
+ */
+export function OutputsView(props: { id: number }) {
+  const { api, store } = useDashboard();
+  const [path, setPath] = useState("");
+  const [listing, setListing] = useState<OutputListing | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [loads, setLoads] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setFailure(null);
+    api.get<OutputListing>(`/api/instances/${props.id}/outputs?path=${encodeURIComponent(path)}`)
+      .then((body) => current && setListing(body))
+      .catch((error) => current && setFailure(errorText(error)));
+    return () => {
+      current = false;
+    };
+  }, [path, loads]);
+  const root = `outputs/${store.row(props.id)?.dto.value.output_path ?? ""}`;
+  const shown = listing?.path === path ? listing : null;
+  return (
+    <div class="outputs-view" data-outputs-view>
+      <div class="outputs-bar">
+        <Breadcrumb root={root} path={path} go={setPath} />
+        <button
+          type="button"
+          class="btn btn-sm"
+          data-action="outputs-refresh"
+          onClick={() => setLoads((n) => n + 1)}
+        >
+          Refresh
+        </button>
+      </div>
+      {failure && <p class="form-error" role="alert">{failure}</p>}
+      {!failure && !shown && <p class="tools-note">Loading…</p>}
+      {!failure && shown && shown.entries.length === 0 && (
+        <p class="tools-note" data-outputs-empty>
+          {path === "" ? "Nothing here yet: the app's outputs will appear here." : "Empty folder."}
+        </p>
+      )}
+      {!failure && shown && shown.truncated && (
+        <p class="tools-note" data-outputs-truncated>
+          {`${shown.total} or more items: the newest ${shown.entries.length} are shown.`}
+        </p>
+      )}
+      {!failure && shown && shown.entries.length > 0 && (
+        <ul class="outputs-grid" data-outputs aria-label={`Contents of ${join(root, path)}`}>
+          {shown.entries.map((entry) => (
+            <EntryItem
+              key={entry.name}
+              id={props.id}
+              folder={path}
+              entry={entry}
+              go={() => setPath(join(path, entry.name))}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
