@@ -62,13 +62,8 @@ export function readPartBeneathSync(
   maxBytes: number,
   part: "head" | "tail",
 ): Uint8Array | null {
-  let file: Deno.FsFile;
-  try {
-    file = openBeneathSync(root, path, "read");
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
+  const file = openExistingSync(root, path);
+  if (file === null) return null;
   try {
     if (part === "tail") {
       const size = file.statSync().size;
@@ -89,25 +84,19 @@ export function readPartBeneathSync(
 
 /** The whole file, or null when it does not exist. */
 export async function readBeneath(root: string, path: string): Promise<Uint8Array | null> {
-  let file: Deno.FsFile;
+  const file = openExistingSync(root, path);
+  if (file === null) return null;
+  return new Uint8Array(await new Response(file.readable).arrayBuffer());
+}
+
+/** The regular file `path` beneath `root` opened for reading, or null when it does not exist. */
+function openExistingSync(root: string, path: string): Deno.FsFile | null {
   try {
-    file = openBeneathSync(root, path, "read");
+    return openBeneathSync(root, path, "read");
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
-  let isFile: boolean;
-  try {
-    isFile = (await file.stat()).isFile;
-  } catch (error) {
-    file.close();
-    throw error;
-  }
-  if (!isFile) {
-    file.close();
-    throw new PathRefused(relativeParts(root, path).join("/"), "it is not a regular file");
-  }
-  return new Uint8Array(await new Response(file.readable).arrayBuffer());
 }
 
 /** The file as UTF-8 text, or null when it does not exist. */

@@ -4,11 +4,21 @@
  * a download), and every refusal: links, pipes, bad paths, an output folder swapped for a link.
  */
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
-import { startHarness } from "../../tests/helpers/harness.ts";
+import { type Harness, startHarness } from "../../tests/helpers/harness.ts";
 import { fifoRescuer, plantFifo, REFUSED_WITHIN_MS } from "../../tests/helpers/planted_fifo.ts";
 import type { OutputListing } from "../../lib/shared/output_listing.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+/** An instance "painter" (not started: its output folder does not exist yet). */
+async function painter(h: Harness): Promise<{ id: number; dir: string }> {
+  const created = await h.json("POST", "/api/instances", {
+    name: "painter",
+    base_blueprint: "http_app.sh",
+  });
+  assertEquals(created.status, 201);
+  return { id: created.body.id, dir: h.services.paths.outputDir(created.body.output_path) };
+}
 
 async function touch(path: string, content: string | Uint8Array, secondsAgo: number) {
   if (typeof content === "string") await Deno.writeTextFile(path, content);
@@ -21,17 +31,11 @@ Deno.test("outputs: a folder is listed folders first, then newest first; links a
   const h = await startHarness();
   const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "painter",
-      base_blueprint: "http_app.sh",
-    });
-    assertEquals(created.status, 201);
-    const id = created.body.id as number;
+    const { id, dir } = await painter(h);
     const before = await h.json("GET", `/api/instances/${id}/outputs`);
     assertEquals(before.status, 200, "no output folder before the first start: an empty one");
     assertEquals(before.body, { path: "", entries: [], total: 0, truncated: false });
 
-    const dir = h.services.paths.outputDir(created.body.output_path);
     await Deno.mkdir(`${dir}/2026-12-06`, { recursive: true });
     await touch(`${dir}/old.png`, PNG, 300);
     await touch(`${dir}/café 1.png`, PNG, 10);
@@ -80,12 +84,7 @@ Deno.test("outputs: a folder is listed folders first, then newest first; links a
 Deno.test("outputs: an image is sent inline in a sandbox, anything else as a download", async () => {
   const h = await startHarness();
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "painter",
-      base_blueprint: "http_app.sh",
-    });
-    const id = created.body.id as number;
-    const dir = h.services.paths.outputDir(created.body.output_path);
+    const { id, dir } = await painter(h);
     await Deno.mkdir(dir, { recursive: true });
     await Deno.writeFile(`${dir}/café 1.png`, PNG);
     await Deno.writeTextFile(`${dir}/page.html`, "<script>alert(document.cookie)</script>");
@@ -128,12 +127,7 @@ Deno.test("outputs: an image is sent inline in a sandbox, anything else as a dow
 Deno.test("outputs: bad paths are 422s naming the field; missing is 404; a pipe is refused at once", async () => {
   const h = await startHarness();
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "painter",
-      base_blueprint: "http_app.sh",
-    });
-    const id = created.body.id as number;
-    const dir = h.services.paths.outputDir(created.body.output_path);
+    const { id, dir } = await painter(h);
     await Deno.mkdir(`${dir}/sub`, { recursive: true });
     for (const bad of ["../painter", "/etc", "sub/../..", "a//b", "x\0y", "é".repeat(200)]) {
       for (const route of ["outputs", "outputs/file"]) {
@@ -179,12 +173,7 @@ Deno.test("outputs: an output folder swapped for a link is refused, not followed
   const h = await startHarness();
   const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
   try {
-    const created = await h.json("POST", "/api/instances", {
-      name: "painter",
-      base_blueprint: "http_app.sh",
-    });
-    const id = created.body.id as number;
-    const dir = h.services.paths.outputDir(created.body.output_path);
+    const { id, dir } = await painter(h);
     await Deno.mkdir(h.services.paths.outputsRoot, { recursive: true });
     await Deno.writeTextFile(`${outside}/secret.png`, "SECRET");
     await Deno.symlink(outside, dir);
