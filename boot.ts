@@ -21,6 +21,7 @@ import {
   InstancePaths,
   InstanceService,
   InstanceStore,
+  OutcomeNotices,
   OutputFiles,
   sweepHeldShells,
   TerminalManager,
@@ -29,6 +30,7 @@ import {
 import type { Logger } from "./lib/log/mod.ts";
 import type { Clock, DesktopSetup } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
+import { WebhookSender } from "./lib/notify/mod.ts";
 
 /** Everything the HTTP layer and the CLI need, built from a resolved config. */
 export interface Services {
@@ -48,6 +50,8 @@ export interface Services {
   logs: InstanceLogs;
   /** An instance's output folder, read-only (the outputs browser). */
   outputs: OutputFiles;
+  /** Tells the user's webhook when a run finishes, fails or stalls. */
+  notices: OutcomeNotices;
   /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
@@ -192,6 +196,16 @@ export async function openServices(
     ...(options.authHasher ? { hasher: options.authHasher } : {}),
   });
   await auth.applyInitialPassword(config.initialPassword);
+  const logs = new InstanceLogs(paths);
+  const notifyLogger = logger.child("notify");
+  const notices = new OutcomeNotices({
+    settings,
+    sender: new WebhookSender({ logger: notifyLogger }),
+    logs,
+    logger: notifyLogger,
+  });
+  // Before the reconciliation: a run that ended while AiKore was down is told too.
+  notices.start(bus, store.list());
   const lifetime = new AbortController();
   const services: Services = {
     lifetime: lifetime.signal,
@@ -208,8 +222,9 @@ export async function openServices(
     auth,
     lifecycle,
     terminals,
-    logs: new InstanceLogs(paths),
+    logs,
     outputs: new OutputFiles(paths),
+    notices,
     baseEnv,
     holderMissing: holder.reason,
     desktop,
@@ -223,6 +238,7 @@ export async function openServices(
         await terminals.closeAll();
         await lifecycle.stopAll();
       }
+      notices.stop();
       db.close();
     },
   };

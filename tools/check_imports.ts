@@ -34,6 +34,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/gateway": ["lib/auth", "lib/db", "lib/log", "lib/nginx"],
   "lib/legacy_import": ["lib/db"],
   "lib/desktop": ["lib/process", "lib/fs"],
+  "lib/notify": ["lib/log"],
   "lib/instances": [
     "lib/db",
     "lib/fs",
@@ -50,6 +51,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
     "lib/auth",
     "lib/gateway",
     "lib/desktop",
+    "lib/notify",
   ],
   "lib/http": ["lib/auth", "lib/instances", "lib/log", "lib/db", "lib/config", "lib/guard"],
   "lib/cli": [

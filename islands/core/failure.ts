@@ -1,13 +1,6 @@
 /** Words for a failed run: the line that most likely says why, and the toast text. */
+import { failureLine } from "../../lib/shared/failure_line.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
-
-const ERROR_LINE = /error|fail|fatal|exception|traceback|cannot|could not|denied|not found|killed/i;
-
-/** The most telling of the last lines: the last one that reads like an error, else the last. */
-export function failureLine(lines: readonly string[] | null | undefined): string | null {
-  if (!lines || lines.length === 0) return null;
-  return [...lines].reverse().find((line) => ERROR_LINE.test(line)) ?? lines.at(-1) ?? null;
-}
 
 /** "exited (3)" / "error" as the badge says it. */
 export function outcomeOf(dto: InstanceDto): string {

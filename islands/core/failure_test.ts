@@ -1,5 +1,6 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { failureLine, failureToast } from "./failure.ts";
+import { failureLine } from "../../lib/shared/failure_line.ts";
+import { failureToast } from "./failure.ts";
 import { testDto } from "./test_support.ts";
 
 Deno.test("the failure line is the last error-like line, else the last line", () => {

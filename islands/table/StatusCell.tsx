@@ -2,7 +2,7 @@ import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { formatBytes, formatPercent } from "../../lib/shared/stats.ts";
 import { idleStopLabel, isIdleStopped } from "../../lib/shared/idle_stop.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
-import { failureLine } from "../core/failure.ts";
+import { failureLine } from "../../lib/shared/failure_line.ts";
 import { statusTone } from "../core/status.ts";
 
 function Usage(props: { id: number }) {

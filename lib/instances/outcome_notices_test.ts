@@ -1,0 +1,76 @@
+import { assertEquals } from "../../tests/helpers/assert.ts";
+import { startWebhookReceiver } from "../../tests/helpers/webhook_receiver.ts";
+import { type InstanceRecord, openDatabase, SettingsRepository } from "../db/mod.ts";
+import { silentLogger } from "../log/mod.ts";
+import { WebhookSender } from "../notify/mod.ts";
+import { EventBus } from "./event_bus.ts";
+import { InstanceLogs } from "./instance_logs.ts";
+import { InstancePaths } from "./instance_paths.ts";
+import { INSTANCE_EVENT } from "./instance_store.ts";
+import { noticeEventOf, OutcomeNotices } from "./outcome_notices.ts";
+
+const record = (status: string, exitCode: number | null = null, exitSignal: number | null = null) =>
+  ({
+    id: 1,
+    name: "Trainer",
+    slug: "trainer",
+    status,
+    exitCode,
+    exitSignal,
+    statusMessage: null,
+  }) as InstanceRecord;
+
+Deno.test("which change of status makes which notice", () => {
+  const cases: Array<[string | undefined, InstanceRecord, string | null]> = [
+    ["started", record("exited", 0), "finished"],
+    ["starting", record("exited", 3), "failed"],
+    ["started", record("exited", null, 9), "failed"],
+    ["stalled", record("error"), "failed"],
+    ["started", record("stalled"), "stalled"],
+    ["stalled", record("stalled"), null], // still stalled: told once
+    ["stopping", record("exited", 0), null], // a stop the user asked for
+    ["stopping", record("stopped"), null],
+    ["stopped", record("error"), null], // could not start: the user sees it where they clicked
+    [undefined, record("exited", 3), null], // unknown before: not a run that was going
+    ["started", record("started"), null],
+  ];
+  for (const [before, after, expected] of cases) {
+    assertEquals(noticeEventOf(before, after), expected, `${before} → ${after.status}`);
+  }
+});
+
+Deno.test("a run that ended while AiKore was down is told; a crash loop is told once a minute", async () => {
+  const hook = startWebhookReceiver();
+  const dataDir = await Deno.makeTempDir({ prefix: "aikore-notices-" });
+  const clock = { now: Date.UTC(2026, 11, 6, 22) };
+  const sender = new WebhookSender({ logger: silentLogger });
+  const notices = new OutcomeNotices({
+    settings: new SettingsRepository(openDatabase(":memory:")),
+    sender,
+    logs: new InstanceLogs(new InstancePaths(dataDir)),
+    logger: silentLogger,
+    now: () => clock.now,
+  });
+  const bus = new EventBus();
+  try {
+    notices.update({ url: `${hook.url}/n` });
+    // The database says "started" (AiKore stopped while it ran); the reconciliation finds it ended.
+    notices.start(bus, [record("started")]);
+    bus.publish(INSTANCE_EVENT, record("exited", 0));
+    assertEquals(JSON.parse((await hook.nth(1)).body).event, "finished");
+    for (const seconds of [0, 20, 61]) {
+      clock.now += seconds * 1000;
+      bus.publish(INSTANCE_EVENT, record("starting"));
+      bus.publish(INSTANCE_EVENT, record("exited", 3));
+    }
+    const second = JSON.parse((await hook.nth(2)).body);
+    const third = JSON.parse((await hook.nth(3)).body);
+    assertEquals([second.event, third.event], ["failed", "failed"]);
+    assertEquals(third.at, new Date(clock.now).toISOString(), "the third, a minute later");
+    assertEquals(hook.received.length, 3, "the one 20 s after the first was not sent");
+  } finally {
+    notices.stop();
+    await hook.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -1,0 +1,82 @@
+/**
+ * Outcome notifications: what a user is told when an instance finishes, fails or stalls, and
+ * where (a webhook). The contract of `GET/PUT /api/system/notifications`, shared by the server
+ * and the settings page.
+ */
+import { z } from "zod";
+
+/** What happened to a run, as a notification names it. */
+export const NOTICE_EVENTS = ["finished", "failed", "stalled"] as const;
+export type NoticeEvent = typeof NOTICE_EVENTS[number];
+
+/** How the webhook's body is written: AiKore's JSON, or what ntfy, Discord or Slack expect. */
+export const WEBHOOK_FORMATS = ["json", "ntfy", "discord", "slack"] as const;
+export type WebhookFormat = typeof WEBHOOK_FORMATS[number];
+
+/** Why `url` cannot be a webhook address, or null. */
+export function webhookUrlProblem(url: string): string | null {
+  if (url.length > 2048) return "must be at most 2048 characters";
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "must be an absolute http:// or https:// address";
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    return "must be an http:// or https:// address";
+  }
+  if (parsed.username || parsed.password) return "must not carry a user name or password";
+  return null;
+}
+
+/** The stored settings. No URL: notifications are off. */
+export interface NotificationSettings {
+  url: string | null;
+  format: WebhookFormat;
+  events: NoticeEvent[];
+}
+
+export const DEFAULT_NOTIFICATIONS: NotificationSettings = {
+  url: null,
+  format: "json",
+  events: ["finished", "failed", "stalled"],
+};
+
+/** `PUT /api/system/notifications`: `url` null turns notifications off; omitted keeps it. */
+export const notificationUpdateSchema = z.strictObject({
+  url: z.string().superRefine((value, ctx) => {
+    const reason = webhookUrlProblem(value);
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  }).nullable().optional(),
+  format: z.enum(WEBHOOK_FORMATS).optional(),
+  events: z.array(z.enum(NOTICE_EVENTS)).max(NOTICE_EVENTS.length).optional(),
+});
+export type NotificationUpdate = z.infer<typeof notificationUpdateSchema>;
+
+/** The last delivery, as the settings page shows it. */
+export interface DeliveryResult {
+  at: string;
+  ok: boolean;
+  /** "HTTP 204", or why it failed ("timed out after 10 s", "HTTP 500" …). */
+  detail: string;
+}
+
+/** `GET /api/system/notifications`: the address is shown as its origin only (it may hold a token). */
+export interface NotificationSettingsView {
+  enabled: boolean;
+  url_hint: string | null;
+  format: WebhookFormat;
+  events: NoticeEvent[];
+  last_delivery: DeliveryResult | null;
+}
+
+/** "https://discord.com/…": enough to recognize the address, not its secret path or query. */
+export function urlHint(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === "/" && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
+  } catch {
+    return null;
+  }
+}
