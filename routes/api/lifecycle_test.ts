@@ -171,6 +171,15 @@ Deno.test("a running instance cannot be deleted; a satellite runs the parent's s
     await waitForStatus(h, sat.id, "started");
     assertEquals((await h.json("DELETE", `/api/instances/${sat.id}`)).status, 409);
     const pid = h.services.store.get(sat.id)?.pid;
+    // The app prints READY, then execs `sleep`: its environment is read once the exec is over
+    // (read during one, /proc/PID/environ can come back empty).
+    for (
+      let i = 0;
+      i < 200 && !Deno.readTextFileSync(`/proc/${pid}/cmdline`).startsWith("sleep");
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const env = Deno.readTextFileSync(`/proc/${pid}/environ`).split("\0");
     assert(env.includes(`INSTANCE_CONF_DIR=${h.dataDir}/instances/parent`));
     assert(env.includes("AIKORE_SKIP_INSTALL=1"));
