@@ -14,10 +14,12 @@ import {
   type NoticeEvent,
   type NotificationSettings,
   type NotificationSettingsView,
-  type NotificationUpdate,
-  notificationUpdateSchema,
   urlHint,
 } from "../shared/notification_settings.ts";
+import {
+  type NotificationUpdate,
+  notificationUpdateSchema,
+} from "../shared/notification_schema.ts";
 import { DomainError } from "../shared/domain_error.ts";
 import type { BusEvent, EventBus } from "./event_bus.ts";
 import type { InstanceLogs } from "./instance_logs.ts";

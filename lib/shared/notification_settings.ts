@@ -1,9 +1,9 @@
 /**
  * Outcome notifications: what a user is told when an instance finishes, fails or stalls, and
  * where (a webhook). The contract of `GET/PUT /api/system/notifications`, shared by the server
- * and the settings page.
+ * and the settings page (which must not load zod: it probes `eval`, which the page's CSP refuses;
+ * the request schema is in notification_schema.ts).
  */
-import { z } from "zod";
 
 /** What happened to a run, as a notification names it. */
 export const NOTICE_EVENTS = ["finished", "failed", "stalled"] as const;
@@ -41,17 +41,6 @@ export const DEFAULT_NOTIFICATIONS: NotificationSettings = {
   format: "json",
   events: ["finished", "failed", "stalled"],
 };
-
-/** `PUT /api/system/notifications`: `url` null turns notifications off; omitted keeps it. */
-export const notificationUpdateSchema = z.strictObject({
-  url: z.string().superRefine((value, ctx) => {
-    const reason = webhookUrlProblem(value);
-    if (reason) ctx.addIssue({ code: "custom", message: reason });
-  }).nullable().optional(),
-  format: z.enum(WEBHOOK_FORMATS).optional(),
-  events: z.array(z.enum(NOTICE_EVENTS)).max(NOTICE_EVENTS.length).optional(),
-});
-export type NotificationUpdate = z.infer<typeof notificationUpdateSchema>;
 
 /** The last delivery, as the settings page shows it. */
 export interface DeliveryResult {

@@ -1,7 +1,7 @@
 import type { AuditRepository } from "../../lib/db/mod.ts";
 import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
 import type { OutcomeNotices } from "../../lib/instances/mod.ts";
-import { notificationUpdateSchema } from "../../lib/shared/notification_settings.ts";
+import { notificationUpdateSchema } from "../../lib/shared/notification_schema.ts";
 
 export interface NotificationRouteDeps {
   notices: OutcomeNotices;

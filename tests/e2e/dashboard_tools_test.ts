@@ -10,6 +10,7 @@ import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
 import { buildLegacyDb } from "../fixtures/legacy/build_legacy_db.ts";
 import { TEST_PASSWORD } from "../helpers/server_harness.ts";
+import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";
 import {
   modal,
   row,
@@ -159,10 +160,14 @@ async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<
   assertEquals(names.slice(1).sort(), ["cat 1.png", "etc-link"]);
   assertMatch(await grid.locator('[data-output="etc-link"]').innerText(), /does not follow links/);
   const thumbnail = grid.locator('[data-output="cat 1.png"] img');
-  await page.waitForFunction(
-    (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 1,
-    await thumbnail.elementHandle(),
+  const width = await thumbnail.evaluate((img: HTMLImageElement) =>
+    img.complete ? img.naturalWidth : new Promise<number>((resolve) => {
+      img.addEventListener("load", () => resolve(img.naturalWidth));
+      img.addEventListener("error", () => resolve(0));
+    })
   );
+  assertEquals(width, 1, "the thumbnail loaded under the page's CSP");
+
   await grid.locator('[data-output="2026-12-06"] button').click();
   await page.locator('[data-output="prompt.txt"]').waitFor();
   assertEquals(
@@ -215,7 +220,37 @@ async function settings(b: BrowserHarness, page: Page): Promise<void> {
   await page.locator('tr[data-token="ci"]').waitFor({ state: "detached" });
   await page.locator('tr[data-audit-action="instance.start"]').first().waitFor();
   await customBlueprints(page);
+  await notifications(page);
   await b.screenshot("settings", page);
+}
+
+/** A webhook set in Settings, shown by its origin only, and a test delivered to it. */
+async function notifications(page: Page): Promise<void> {
+  const hook = startWebhookReceiver();
+  try {
+    const card = page.locator("[data-notifications]");
+    await card.locator("input[name=webhook]").fill(`${hook.url}/alerts/secret-topic`);
+    await card.locator("select[name=format]").selectOption("slack");
+    await card.locator("input[name=event-finished]").uncheck();
+    await card.getByRole("button", { name: "Save" }).click();
+    await waitForToast(page, "Notification settings saved.");
+    assertEquals(
+      await card.locator("[data-notifications-state]").innerText(),
+      `On: sent to ${hook.url}/…`,
+    );
+    await card.locator('[data-action="notifications-test"]').click();
+    await waitForToast(page, "Test delivered (HTTP 204).");
+    const sent = await hook.nth(1);
+    assertEquals(sent.path, "/alerts/secret-topic");
+    assertMatch(JSON.parse(sent.body).text, /test notification/);
+    assertMatch(await card.locator("[data-last-delivery]").innerText(), /Delivered .*HTTP 204/);
+    await page.reload();
+    await page.waitForSelector("[data-island][data-hydrated]");
+    assertEquals(await card.locator("select[name=format]").inputValue(), "slack");
+    assertEquals(await card.locator("input[name=event-finished]").isChecked(), false);
+  } finally {
+    await hook.close();
+  }
 }
 
 /** The custom blueprint saved before the page loaded: listed, its text shown, deleted. */
