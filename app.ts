@@ -15,6 +15,7 @@ import { registerSystemRoutes } from "./routes/api/system.ts";
 import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
 import { registerRunHistoryRoutes } from "./routes/api/run_history.ts";
 import { registerOutputRoutes } from "./routes/api/outputs.ts";
+import { registerModelRoutes } from "./routes/api/models.ts";
 import { registerNotificationRoutes } from "./routes/api/notifications.ts";
 import { registerTerminalRoutes } from "./routes/api/terminals.ts";
 import { registerEventRoutes } from "./routes/api/events.ts";
@@ -116,6 +117,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         lifetime: services.lifetime,
       });
       registerOutputRoutes(router, { service: services.instances, outputs: services.outputs });
+      registerModelRoutes(router, { models: services.models, audit: services.audit });
       registerNotificationRoutes(router, { notices: services.notices, audit: services.audit });
       registerTerminalRoutes(router, {
         service: services.instances,

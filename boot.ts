@@ -14,6 +14,7 @@ import {
   chooseDesktop,
   chooseHolder,
   EventBus,
+  FolderBrowser,
   type IdleTiming,
   instanceBaseEnv,
   InstanceLifecycle,
@@ -22,7 +23,6 @@ import {
   InstanceService,
   InstanceStore,
   OutcomeNotices,
-  OutputFiles,
   sweepHeldShells,
   TerminalManager,
   TrashStore,
@@ -48,8 +48,10 @@ export interface Services {
   lifecycle: InstanceLifecycle;
   terminals: TerminalManager;
   logs: InstanceLogs;
-  /** An instance's output folder, read-only (the outputs browser). */
-  outputs: OutputFiles;
+  /** Browses beneath the outputs root (each instance's output folder), read-only. */
+  outputs: FolderBrowser;
+  /** Browses the shared models folder. */
+  models: FolderBrowser;
   /** Tells the user's webhook when a run finishes, fails or stalls. */
   notices: OutcomeNotices;
   /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
@@ -223,7 +225,8 @@ export async function openServices(
     lifecycle,
     terminals,
     logs,
-    outputs: new OutputFiles(paths),
+    outputs: new FolderBrowser(paths.outputsRoot),
+    models: new FolderBrowser(paths.modelsRoot),
     notices,
     baseEnv,
     holderMissing: holder.reason,

@@ -14,6 +14,7 @@ export type ToolsView =
   | { kind: "versions"; id: number }
   | { kind: "runs"; id: number }
   | { kind: "outputs"; id: number }
+  | { kind: "models" }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -31,6 +32,7 @@ const KINDS = new Set([
   "versions",
   "runs",
   "outputs",
+  "models",
   "trash",
 ]);
 
@@ -38,7 +40,7 @@ const KINDS = new Set([
 export function isToolsView(value: unknown): boolean {
   const view = value as { kind?: unknown; id?: unknown } | null;
   if (!view || typeof view.kind !== "string" || !KINDS.has(view.kind)) return false;
-  const needsId = !["welcome", "terminals", "trash"].includes(view.kind);
+  const needsId = !["welcome", "terminals", "trash", "models"].includes(view.kind);
   return !needsId || (typeof view.id === "number" && Number.isInteger(view.id));
 }
 

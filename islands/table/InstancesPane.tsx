@@ -54,6 +54,15 @@ export function InstancesPane() {
           <button
             type="button"
             class="btn btn-sm"
+            data-action="models"
+            title="The shared models folder: sizes, downloads, deletes"
+            onClick={() => d.tools.open({ kind: "models" })}
+          >
+            Models
+          </button>
+          <button
+            type="button"
+            class="btn btn-sm"
             data-action="trash"
             onClick={() => d.tools.open({ kind: "trash" })}
           >

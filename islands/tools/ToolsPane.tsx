@@ -4,7 +4,7 @@ import type { ToolsView } from "../core/tools_state.ts";
 import { AppView } from "./AppView.tsx";
 import { ConsoleView } from "./ConsoleView.tsx";
 import { EditorView } from "./EditorView.tsx";
-import { OutputsView } from "./OutputsView.tsx";
+import { FolderView } from "./FolderView.tsx";
 import { RunsView } from "./RunsView.tsx";
 import { TerminalsView } from "./TerminalsView.tsx";
 import { TrashView } from "./TrashView.tsx";
@@ -30,9 +30,18 @@ function titleOf(view: ToolsView, store: DashboardStore): string {
       return `Run history: ${name}`;
     case "outputs":
       return `Outputs: ${name}`;
+    case "models":
+      return "Shared models";
     case "trash":
       return "Trash";
   }
+}
+
+/** An instance's output folder: read-only (AiKore never deletes outputs). */
+function OutputsView(props: { id: number }) {
+  const { store } = useDashboard();
+  const folder = store.row(props.id)?.dto.value.output_path ?? "";
+  return <FolderView api={`/api/instances/${props.id}/outputs`} root={`outputs/${folder}`} />;
 }
 
 function Body(props: { view: ToolsView }) {
@@ -54,6 +63,8 @@ function Body(props: { view: ToolsView }) {
       return <RunsView key={view.id} id={view.id} />;
     case "outputs":
       return <OutputsView key={view.id} id={view.id} />;
+    case "models":
+      return <FolderView key="models" api="/api/system/models" root="models" deletable />;
     case "trash":
       return <TrashView />;
     case "terminals":
@@ -63,7 +74,7 @@ function Body(props: { view: ToolsView }) {
   }
 }
 
-/** The tools pane: one view at a time (logs, terminals, editor, app, versions, runs, outputs, trash). */
+/** The tools pane: one view at a time (logs, terminals, editor, app, versions, runs, outputs, models, trash). */
 export function ToolsPane() {
   const d = useDashboard();
   const view = d.tools.view.value;

@@ -78,7 +78,8 @@ Deno.test({
       await desktop.showApp(app.url);
       await app.countsPast(2);
       const viewerUrl = `http://127.0.0.1:${desktop.webPort}/`;
-      let viewer = await openViewer(browser, viewerUrl);
+      const logs = `${instanceDir}/desktop/logs`;
+      let viewer = await openViewer(browser, viewerUrl, undefined, logs);
       await waitForFrame(viewer, 3);
       await viewer.screenshot({ path: `${ARTIFACTS}desktop_kiosk_app.png` });
       const [windowId] =
@@ -94,7 +95,7 @@ Deno.test({
       await viewer.close();
       const closedAt = app.last;
       await app.countsPast(closedAt + 4); // keeps counting with no viewer at all
-      viewer = await openViewer(browser, viewerUrl);
+      viewer = await openViewer(browser, viewerUrl, undefined, logs);
       await waitForFrame(viewer, 3);
       await viewer.screenshot({ path: `${ARTIFACTS}desktop_kiosk_reopened.png` });
       const after = Number(

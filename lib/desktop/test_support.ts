@@ -7,6 +7,7 @@ import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../../tests/helpers/browser.
 import { findMarkedProcesses, hasMarker } from "../process/mod.ts";
 import { xLockPath, xSocketPath } from "./x_display_files.ts";
 import { leaseFolder } from "./lease_store.ts";
+import { logTail } from "./spawn_component.ts";
 
 export { ARTIFACTS };
 
@@ -23,17 +24,30 @@ export async function openViewerBrowser(): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** Opens the desktop's landing page and waits until noVNC reports the connection. */
+/**
+ * Opens the desktop's landing page and waits until noVNC reports the connection. When the page
+ * cannot be loaded, the error carries the tail of each log in `logsDir` (the desktop's).
+ */
 export async function openViewer(
   browser: Browser,
   url: string,
   size = { width: 1024, height: 700 },
+  logsDir?: string,
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: size });
   // websockify forks a process per HTTP connection to serve noVNC's ~70 files: on a loaded
   // 2-core machine that alone has taken 30 s, hence the generous limit.
   page.setDefaultTimeout(VIEWER_TIMEOUT_MS);
-  await page.goto(url);
+  try {
+    await page.goto(url);
+  } catch (error) {
+    if (logsDir === undefined) throw error;
+    const tails: string[] = [];
+    for await (const entry of Deno.readDir(logsDir)) {
+      tails.push(`--- ${entry.name}\n${logTail(`${logsDir}/${entry.name}`, 20)}`);
+    }
+    throw new Error(`${(error as Error).message}\n${tails.join("\n")}`);
+  }
   await page.waitForFunction(() => document.documentElement.classList.contains("noVNC_connected"));
   return page;
 }

@@ -218,6 +218,50 @@ export async function listBeneath(
   }
 }
 
+/** Bytes and files under a folder; `complete` is false when the count stopped at its limit. */
+export interface FolderUsage {
+  bytes: number;
+  files: number;
+  /** Entries counted (files, folders, links, anything). */
+  entries: number;
+  complete: boolean;
+}
+
+/**
+ * What the folder `path` beneath `root` holds, all the way down, counting at most `maxEntries`
+ * entries. Each subfolder is opened confined like `listBeneath`: a link is counted as an entry
+ * and never followed, and a subfolder swapped for one meanwhile is passed over.
+ */
+export async function usageBeneath(
+  root: string,
+  path: string,
+  maxEntries: number,
+): Promise<FolderUsage> {
+  const usage = { bytes: 0, files: 0, entries: 0, complete: true };
+  const pending = [path];
+  while (pending.length > 0) {
+    const folder = pending.pop() as string;
+    let listed: Awaited<ReturnType<typeof listBeneath>> = null;
+    try {
+      listed = await listBeneath(root, folder, maxEntries - usage.entries);
+    } catch (error) {
+      if (!(error instanceof PathRefused)) throw error;
+    }
+    if (listed === null) continue;
+    for (const entry of listed.entries) {
+      usage.entries++;
+      if (entry.kind === "file") {
+        usage.bytes += entry.size;
+        usage.files++;
+      } else if (entry.kind === "folder") {
+        pending.push(folder === "" ? entry.name : `${folder}/${entry.name}`);
+      }
+    }
+    if (listed.truncated) return { ...usage, complete: false };
+  }
+  return usage;
+}
+
 async function describe(folder: string, name: string): Promise<ListedEntry> {
   let info: Deno.FileInfo;
   try {

@@ -2,6 +2,7 @@ export { exists, writeFileAtomic } from "./files.ts";
 export {
   type ConfinedOpen,
   ensureDirBeneath,
+  type FolderUsage,
   listBeneath,
   type ListedEntry,
   lstatBeneath,
@@ -14,6 +15,7 @@ export {
   removeBeneathSync,
   renameBeneath,
   renameBeneathSync,
+  usageBeneath,
   writeBeneath,
 } from "./confined_files.ts";
 export { PathRefused } from "./resolve_beneath.ts";

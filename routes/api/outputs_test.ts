@@ -6,7 +6,7 @@
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { type Harness, startHarness } from "../../tests/helpers/harness.ts";
 import { fifoRescuer, plantFifo, REFUSED_WITHIN_MS } from "../../tests/helpers/planted_fifo.ts";
-import type { OutputListing } from "../../lib/shared/output_listing.ts";
+import type { FolderListing } from "../../lib/shared/folder_listing.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
@@ -47,7 +47,7 @@ Deno.test("outputs: a folder is listed folders first, then newest first; links a
 
     const listed = await h.json("GET", `/api/instances/${id}/outputs`);
     assertEquals(listed.status, 200);
-    const listing = listed.body as OutputListing;
+    const listing = listed.body as FolderListing;
     const shown = (kind: string) =>
       listing.entries.filter((e) => e.kind === kind).map((e) => `${e.name} ${e.preview}`);
     assertEquals(listing.entries[0]?.name, "2026-12-06", "folders first");

@@ -191,6 +191,28 @@ async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<
   await b.screenshot("outputs", page);
 }
 
+/** The shared models: a folder with its size, a file deleted after a confirm. */
+async function models(page: Page, dataDir: string): Promise<void> {
+  await Deno.mkdir(`${dataDir}/models/checkpoints`, { recursive: true });
+  await Deno.writeFile(`${dataDir}/models/checkpoints/old.safetensors`, new Uint8Array(3000));
+  await page.locator('[data-action="models"]').click();
+  const folder = page.locator('[data-output="checkpoints"]');
+  assertMatch(await folder.innerText(), /^checkpoints\s+2\.9 KB · /);
+  await folder.locator("button.output-open").click();
+  const file = page.locator('[data-output="old.safetensors"]');
+  await file.locator('[data-action="delete-entry"]').click();
+  assertMatch(await modal(page).innerText(), /deleted for good/);
+  await modal(page).locator('[data-choice="yes"]').click();
+  await waitForToast(page, "Deleted old.safetensors.");
+  await file.waitFor({ state: "detached" });
+  await page.getByText("Empty folder.").waitFor();
+  assertEquals(
+    await Deno.readDir(`${dataDir}/models/checkpoints`)[Symbol.asyncIterator]().next()
+      .then((r) => r.done),
+    true,
+  );
+}
+
 async function settings(b: BrowserHarness, page: Page): Promise<void> {
   await page.goto(`${b.base}/settings`);
   await page.waitForSelector("[data-island][data-hydrated]");
@@ -300,6 +322,7 @@ Deno.test({
       await consoleFeatures(page, sockets);
       await versionCheck(page);
       await outputs(b, page, dataDir);
+      await models(page, dataDir);
       await settings(b, page);
       // Chromium logs the one refused request of the wrong-password attempt; nothing else.
       const problems = await b.collectProblems();

@@ -1,13 +1,21 @@
 import { useEffect, useState } from "preact/hooks";
-import type { OutputEntry, OutputListing } from "../../lib/shared/output_listing.ts";
+import type { FolderEntry, FolderListing } from "../../lib/shared/folder_listing.ts";
 import { formatBytes } from "../../lib/shared/stats.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 
-/** The URL of one file of an instance's outputs (inline for images and videos). */
-function fileUrl(id: number, path: string, download = false): string {
-  return `/api/instances/${id}/outputs/file?path=${encodeURIComponent(path)}` +
-    (download ? "&download=1" : "");
+/** Where a browsed folder's API is: `${api}?path=` lists, `${api}/file?path=` sends a file. */
+export interface BrowsedApi {
+  api: string;
+  /** The folder's name in the breadcrumb ("outputs/trainer", "models"). */
+  root: string;
+  /** Offers a Delete on each entry (the shared models; outputs are never deleted). */
+  deletable?: boolean;
+}
+
+/** The URL of one file (inline for images and videos). */
+function fileUrl(api: string, path: string, download = false): string {
+  return `${api}/file?path=${encodeURIComponent(path)}` + (download ? "&download=1" : "");
 }
 
 const join = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
@@ -58,30 +66,54 @@ function Breadcrumb(props: { root: string; path: string; go: (path: string) => v
   );
 }
 
-function EntryItem(props: { id: number; folder: string; entry: OutputEntry; go: () => void }) {
-  const { entry } = props;
+interface EntryProps {
+  api: BrowsedApi;
+  folder: string;
+  entry: FolderEntry;
+  go: () => void;
+  remove: () => void;
+}
+
+function DeleteButton(props: { name: string; remove: () => void }) {
+  return (
+    <button
+      type="button"
+      class="link-button output-delete"
+      data-action="delete-entry"
+      aria-label={`Delete ${props.name}`}
+      onClick={props.remove}
+    >
+      Delete
+    </button>
+  );
+}
+
+function EntryItem(props: EntryProps) {
+  const { entry, api } = props;
   const path = join(props.folder, entry.name);
   const when = entry.modified ? new Date(entry.modified).toLocaleString() : "";
+  const remove = api.deletable ? <DeleteButton name={entry.name} remove={props.remove} /> : null;
   if (entry.kind === "folder") {
+    const size = `${entry.size_complete ? "" : "at least "}${formatBytes(entry.size, 1)}`;
     return (
       <li class="output-item output-folder" data-output={entry.name}>
         <button type="button" class="output-open" onClick={props.go} title={`Open ${entry.name}`}>
           <Icon kind="folder" />
           <span class="output-name">{entry.name}</span>
         </button>
-        <span class="output-meta">{when}</span>
+        <span class="output-meta">{size} · {when} {remove}</span>
       </li>
     );
   }
   if (entry.kind !== "file") {
     const why = entry.kind === "link"
-      ? "a symbolic link: AiKore does not follow links in outputs"
+      ? "a symbolic link: AiKore does not follow links here"
       : "not a regular file";
     return (
       <li class="output-item output-other" data-output={entry.name}>
         <Icon kind={entry.kind === "link" ? "link" : "other"} />
         <span class="output-name">{entry.name}</span>
-        <span class="output-meta muted">{why}</span>
+        <span class="output-meta muted">{why} {remove}</span>
       </li>
     );
   }
@@ -89,7 +121,7 @@ function EntryItem(props: { id: number; folder: string; entry: OutputEntry; go: 
     <li class="output-item" data-output={entry.name}>
       <a
         class="output-open"
-        href={fileUrl(props.id, path)}
+        href={fileUrl(api.api, path)}
         target="_blank"
         rel="noopener"
         title={`Open ${entry.name} in a new tab`}
@@ -98,7 +130,7 @@ function EntryItem(props: { id: number; folder: string; entry: OutputEntry; go: 
           ? (
             <img
               class="output-thumb"
-              src={fileUrl(props.id, path)}
+              src={fileUrl(api.api, path)}
               alt={entry.name}
               loading="lazy"
             />
@@ -108,40 +140,63 @@ function EntryItem(props: { id: number; folder: string; entry: OutputEntry; go: 
       </a>
       <span class="output-meta">
         {formatBytes(entry.size, 1)} · {when}{" "}
-        <a href={fileUrl(props.id, path, true)} download title={`Download ${entry.name}`}>
+        <a href={fileUrl(api.api, path, true)} download title={`Download ${entry.name}`}>
           Download
-        </a>
+        </a>{" "}
+        {remove}
       </span>
     </li>
   );
 }
 
 /**
- * An instance's output folder, read-only: folders first, then the newest files, images as
- * thumbnails. Nothing here changes or deletes an output.
+ * A browsed folder (an instance's outputs, the shared models): folders first with their sizes,
+ * then the newest files, images as thumbnails. Only the shared models offer Delete.
  */
-export function OutputsView(props: { id: number }) {
-  const { api, store } = useDashboard();
+export function FolderView(props: BrowsedApi) {
+  const { api, ui } = useDashboard();
   const [path, setPath] = useState("");
-  const [listing, setListing] = useState<OutputListing | null>(null);
+  const [listing, setListing] = useState<FolderListing | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [loads, setLoads] = useState(0);
   useEffect(() => {
     let current = true;
     setFailure(null);
-    api.get<OutputListing>(`/api/instances/${props.id}/outputs?path=${encodeURIComponent(path)}`)
+    api.get<FolderListing>(`${props.api}?path=${encodeURIComponent(path)}`)
       .then((body) => current && setListing(body))
       .catch((error) => current && setFailure(errorText(error)));
     return () => {
       current = false;
     };
   }, [path, loads]);
-  const root = `outputs/${store.row(props.id)?.dto.value.output_path ?? ""}`;
+  const remove = async (entry: FolderEntry) => {
+    const target = join(path, entry.name);
+    const ok = await ui.confirm({
+      title: `Delete ${entry.name}?`,
+      message: entry.kind === "link"
+        ? `The link "${target}" is deleted; what it points to is kept.`
+        : entry.kind === "folder"
+        ? `The empty folder "${target}" is deleted.`
+        : `"${target}" (${
+          formatBytes(entry.size, 1)
+        }) is deleted for good: it does not go to the trash.`,
+      confirmLabel: "Delete",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.del(`${props.api}?path=${encodeURIComponent(target)}`);
+      ui.toast("success", `Deleted ${entry.name}.`);
+      setLoads((n) => n + 1);
+    } catch (error) {
+      ui.toast("error", errorText(error));
+    }
+  };
   const shown = listing?.path === path ? listing : null;
   return (
     <div class="outputs-view" data-outputs-view>
       <div class="outputs-bar">
-        <Breadcrumb root={root} path={path} go={setPath} />
+        <Breadcrumb root={props.root} path={path} go={setPath} />
         <button
           type="button"
           class="btn btn-sm"
@@ -155,7 +210,7 @@ export function OutputsView(props: { id: number }) {
       {!failure && !shown && <p class="tools-note">Loading…</p>}
       {!failure && shown && shown.entries.length === 0 && (
         <p class="tools-note" data-outputs-empty>
-          {path === "" ? "Nothing here yet: the app's outputs will appear here." : "Empty folder."}
+          {path === "" ? "Nothing here yet." : "Empty folder."}
         </p>
       )}
       {!failure && shown && shown.truncated && (
@@ -164,14 +219,16 @@ export function OutputsView(props: { id: number }) {
         </p>
       )}
       {!failure && shown && shown.entries.length > 0 && (
-        <ul class="outputs-grid" data-outputs aria-label={`Contents of ${join(root, path)}`}>
+        <ul class="outputs-grid" data-outputs aria-label={`Contents of ${join(props.root, path)}`}>
           {shown.entries.map((entry) => (
             <EntryItem
               key={entry.name}
-              id={props.id}
+              api={props}
               folder={path}
               entry={entry}
               go={() => setPath(join(path, entry.name))}
+              remove={() =>
+                void remove(entry)}
             />
           ))}
         </ul>

@@ -1,0 +1,136 @@
+/**
+ * A folder the dashboard browses read-only (an instance's outputs, the shared models): listings
+ * with sizes, and the files in it. Everything is read confined beneath the root: a link (at the
+ * browsed folder itself or anywhere inside) is listed as a link and never followed, and only
+ * regular files are opened (non-blocking: a planted pipe is refused at once).
+ */
+import {
+  listBeneath,
+  lstatBeneath,
+  openBeneathSync,
+  removeBeneath,
+  usageBeneath,
+} from "../fs/mod.ts";
+import { filePreview, type FolderEntry, type FolderListing } from "../shared/folder_listing.ts";
+import { DomainError } from "../shared/domain_error.ts";
+
+/** Entries examined per listing: enough for a busy ComfyUI folder, bounded for a huge one. */
+const EXAMINED = 20_000;
+/** Entries returned per listing (the newest). */
+const LISTED = 1_000;
+/** Entries counted, all folders of a listing together, to size its folders. */
+const SIZED = 20_000;
+
+/** A file of a browsed folder, opened for reading. */
+export interface OpenedFile {
+  file: Deno.FsFile;
+  /** Inline type and preview kind; null: to be downloaded only. */
+  inline: { type: string; preview: "image" | "video" } | null;
+  name: string;
+}
+
+/** Where a browse happens: the folder under the root, and its name for messages. */
+export interface BrowsedFolder {
+  /** The browsed folder relative to the root ("" for the root itself). */
+  base: string;
+  /** "the outputs of Trainer", "the shared models". */
+  label: string;
+}
+
+export class FolderBrowser {
+  constructor(
+    private readonly root: string,
+    private readonly limits = { examined: EXAMINED, listed: LISTED, sized: SIZED },
+  ) {}
+
+  /** The folder `path` of `folder` ("" for the folder itself): folders first, then newest. */
+  async list(folder: BrowsedFolder, path: string): Promise<FolderListing> {
+    const listed = await listBeneath(this.root, this.#beneath(folder, path), this.limits.examined);
+    if (listed === null) {
+      // An instance's output folder is made at its first start: before it, empty, not an error.
+      if (path === "") return { path, entries: [], total: 0, truncated: false };
+      throw new DomainError("not_found", `No folder "${path}" in ${folder.label}`);
+    }
+    const entries: FolderEntry[] = listed.entries.map((entry) => ({
+      name: entry.name,
+      kind: entry.kind,
+      size: entry.size,
+      size_complete: true,
+      modified: entry.modified === null ? null : new Date(entry.modified).toISOString(),
+      preview: entry.kind === "file" ? filePreview(entry.name)?.preview ?? null : null,
+    }));
+    entries.sort(newestFirst);
+    const shown = entries.slice(0, this.limits.listed);
+    await this.#sizeFolders(folder, path, shown);
+    return {
+      path,
+      entries: shown,
+      total: entries.length,
+      truncated: listed.truncated || entries.length > this.limits.listed,
+    };
+  }
+
+  /** Opens the regular file `path` of `folder`; 404 when it does not exist. */
+  open(folder: BrowsedFolder, path: string): OpenedFile {
+    let file: Deno.FsFile;
+    try {
+      file = openBeneathSync(this.root, this.#beneath(folder, path), "read");
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new DomainError("not_found", `No file "${path}" in ${folder.label}`);
+      }
+      throw error;
+    }
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    return { file, inline: filePreview(name), name };
+  }
+
+  /**
+   * Deletes the file or link `path` of `folder` (a link itself, never its target), or an empty
+   * folder. A folder with something in it is refused: nothing is deleted by the handful.
+   */
+  async remove(folder: BrowsedFolder, path: string): Promise<void> {
+    const target = this.#beneath(folder, path);
+    const info = await lstatBeneath(this.root, target);
+    if (info === null) throw new DomainError("not_found", `No "${path}" in ${folder.label}`);
+    try {
+      await removeBeneath(this.root, target);
+    } catch (error) {
+      if (info.isDirectory && error instanceof Error && /not empty/i.test(error.message)) {
+        throw new DomainError(
+          "conflict",
+          `"${path}" is a folder with files in it: delete them first`,
+          { path },
+          "folder_not_empty",
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Sizes the listed folders, all of them within one budget of counted entries. */
+  async #sizeFolders(folder: BrowsedFolder, path: string, entries: FolderEntry[]): Promise<void> {
+    let budget = this.limits.sized;
+    for (const entry of entries) {
+      if (entry.kind !== "folder") continue;
+      const inside = this.#beneath(folder, path === "" ? entry.name : `${path}/${entry.name}`);
+      const usage = await usageBeneath(this.root, inside, Math.max(0, budget));
+      budget -= usage.entries;
+      entry.size = usage.bytes;
+      entry.size_complete = usage.complete;
+    }
+  }
+
+  #beneath(folder: BrowsedFolder, path: string): string {
+    if (folder.base === "") return path;
+    return path === "" ? folder.base : `${folder.base}/${path}`;
+  }
+}
+
+/** Folders first, then the newest; ties by name. */
+function newestFirst(a: FolderEntry, b: FolderEntry): number {
+  const folders = Number(b.kind === "folder") - Number(a.kind === "folder");
+  if (folders !== 0) return folders;
+  const time = (b.modified ?? "").localeCompare(a.modified ?? "");
+  return time !== 0 ? time : a.name.localeCompare(b.name);
+}

@@ -1,0 +1,70 @@
+import type { AuditRepository } from "../../lib/db/mod.ts";
+import { actorOf, type ApiRouter } from "../../lib/http/mod.ts";
+import type { FolderBrowser } from "../../lib/instances/mod.ts";
+import { invalidField } from "../../lib/shared/http_error.ts";
+import { pathQuery, sendBrowsedFile } from "./folder_files.ts";
+
+export interface ModelRouteDeps {
+  /** Browses the shared models folder (`<data>/models`). */
+  models: FolderBrowser;
+  audit: AuditRepository;
+}
+
+const MODELS = { base: "", label: "the shared models" };
+
+/**
+ * The shared models (`<data>/models`, which the blueprints link into every app): folders with
+ * their sizes, files, and deleting one file (or an empty folder) to free the disk.
+ */
+export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): void {
+  router
+    .route(
+      {
+        method: "get",
+        path: "/api/system/models",
+        summary: "A folder of the shared models: folders (with sizes) first, then newest first",
+        tag: "models",
+        query: { path: "folder relative to the models folder (default: the folder)" },
+      },
+      async (c) => c.json(await deps.models.list(MODELS, pathQuery(c))),
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/models/file",
+        summary: "Downloads one file of the shared models",
+        tag: "models",
+        query: { path: "file relative to the models folder", download: "1 to download" },
+      },
+      (c) => {
+        const path = pathQuery(c);
+        if (path === "") throw invalidField("path", "must name a file");
+        return sendBrowsedFile(c, deps.models.open(MODELS, path));
+      },
+    )
+    .route(
+      {
+        method: "delete",
+        path: "/api/system/models",
+        summary:
+          "Deletes a file or link (never its target) or an empty folder of the shared models",
+        tag: "models",
+        query: { path: "what to delete, relative to the models folder" },
+        responses: { 204: "deleted", 409: "a folder that is not empty, or a path through a link" },
+      },
+      async (c) => {
+        const path = pathQuery(c);
+        if (path === "") throw invalidField("path", "must name a file or a folder");
+        await deps.models.remove(MODELS, path);
+        const actor = actorOf(c);
+        deps.audit.record({
+          actor: actor.actor,
+          client: actor.client,
+          action: "model.delete",
+          target: path,
+          detail: null,
+        });
+        return c.body(null, 204);
+      },
+    );
+}
