@@ -118,7 +118,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       });
       registerOutputRoutes(router, { service: services.instances, outputs: services.outputs });
       registerModelRoutes(router, { models: services.models, audit: services.audit });
-      registerNotificationRoutes(router, { notices: services.notices, audit: services.audit });
+      registerNotificationRoutes(router, { notifier: services.notifier, audit: services.audit });
       registerTerminalRoutes(router, {
         service: services.instances,
         terminals: services.terminals,

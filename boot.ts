@@ -22,7 +22,7 @@ import {
   InstancePaths,
   InstanceService,
   InstanceStore,
-  OutcomeNotices,
+  Notifier,
   sweepHeldShells,
   TerminalManager,
   TrashStore,
@@ -52,8 +52,8 @@ export interface Services {
   outputs: FolderBrowser;
   /** Browses the shared models folder. */
   models: FolderBrowser;
-  /** Tells the user's webhook when a run finishes, fails or stalls. */
-  notices: OutcomeNotices;
+  /** Tells the user's webhook when a run finishes, fails or stalls, or the disk runs low. */
+  notifier: Notifier;
   /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
   baseEnv: Record<string, string>;
   /** Aborted when AiKore shuts down: long-lived streams end on it. */
@@ -200,14 +200,14 @@ export async function openServices(
   await auth.applyInitialPassword(config.initialPassword);
   const logs = new InstanceLogs(paths);
   const notifyLogger = logger.child("notify");
-  const notices = new OutcomeNotices({
+  const notifier = new Notifier({
     settings,
     sender: new WebhookSender({ logger: notifyLogger }),
     logs,
     logger: notifyLogger,
   });
   // Before the reconciliation: a run that ended while AiKore was down is told too.
-  notices.start(bus, store.list());
+  notifier.start(bus, store.list());
   const lifetime = new AbortController();
   const services: Services = {
     lifetime: lifetime.signal,
@@ -227,7 +227,7 @@ export async function openServices(
     logs,
     outputs: new FolderBrowser(paths.outputsRoot),
     models: new FolderBrowser(paths.modelsRoot),
-    notices,
+    notifier,
     baseEnv,
     holderMissing: holder.reason,
     desktop,
@@ -241,7 +241,7 @@ export async function openServices(
         await terminals.closeAll();
         await lifecycle.stopAll();
       }
-      notices.stop();
+      notifier.stop();
       db.close();
     },
   };

@@ -10,6 +10,7 @@ import type { Logger } from "./lib/log/mod.ts";
 import { findNginx, NginxGateway } from "./lib/nginx/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 import {
+  DiskSpaceWatch,
   type GpuProvider,
   HostSampler,
   openGpuProvider,
@@ -31,6 +32,8 @@ export interface Edge {
   backend: { port: number };
   /** Stops instances idle past their policy; the server starts and closes it. */
   idle: IdleWatcher;
+  /** Tells the notifier when the data disk runs low; the server starts and stops it. */
+  disk: DiskSpaceWatch;
 }
 
 /**
@@ -113,9 +116,14 @@ export async function openAikore(
     logger: logger.child("gateway"),
     wake: idle.gate,
   });
+  const disk = new DiskSpaceWatch({
+    path: config.dataDir,
+    onLow: (free, total) => services.notifier.diskLow(config.dataDir, free, total),
+    logger: logger.child("disk"),
+  });
   return {
     services,
-    edge: { gpu, stats, nginx: gateway, publisher, endpoint, backend, idle: idle.watcher },
+    edge: { gpu, stats, nginx: gateway, publisher, endpoint, backend, idle: idle.watcher, disk },
   };
 }
 

@@ -86,6 +86,7 @@ export async function startServer(
     notReady = null;
   }
   edge.idle.start();
+  edge.disk.start();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
   const dashboardUrl = `http://${
     shownHost.includes(":") ? `[${shownHost}]` : shownHost
@@ -125,6 +126,7 @@ export async function startServer(
     async close(options = {}) {
       await stats.close();
       await edge.idle.close();
+      edge.disk.stop();
       const closing = services.close(options);
       await Promise.all(servers.map((server) => server.shutdown()));
       await closing;

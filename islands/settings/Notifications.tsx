@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import {
+  DISK_LOW,
   NOTICE_EVENTS,
   type NoticeEvent,
   type NotificationSettingsView,
@@ -21,6 +22,9 @@ const EVENT_LABELS: Record<NoticeEvent, string> = {
   finished: "a run finishes (exits with 0)",
   failed: "a run fails (exits otherwise, or ends in error)",
   stalled: "an app stalls (not healthy after its start timeout)",
+  disk_low: `the data disk runs low (under ${DISK_LOW.share * 100} % free, at most ${
+    DISK_LOW.atMostBytes / 1024 ** 3
+  } GB)`,
 };
 
 function deliveryText(delivery: DeliveryResult): string {
@@ -92,7 +96,7 @@ export function Notifications(props: { api: Api; ui: UiState }) {
       <h2 id="notifications-title">Notifications</h2>
       <p class="muted">
         A webhook (ntfy, Discord, Slack or your own) is told when an instance's run ends or stalls,
-        with the line of its log that most likely says why.
+        with the line of its log that most likely says why, and when the data disk runs low.
       </p>
       {error && <p class="form-error" role="alert">{error}</p>}
       {view && (

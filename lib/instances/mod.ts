@@ -34,7 +34,7 @@ export type { Terminal, TerminalInfo } from "./terminals.ts";
 export { InstanceLogs, type LogChunk, MAX_LOG_WAIT_MS } from "./instance_logs.ts";
 export { PlainTextLines, plainTextStream } from "./log_plain_text.ts";
 export { type BrowsedFolder, FolderBrowser, type OpenedFile } from "./folder_browser.ts";
-export { noticeEventOf, OutcomeNotices } from "./outcome_notices.ts";
+export { noticeEventOf, Notifier } from "./notifier.ts";
 export { runVersionCheck } from "./version_check.ts";
 export { GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";

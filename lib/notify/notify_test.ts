@@ -1,52 +1,44 @@
-import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { startWebhookReceiver } from "../../tests/helpers/webhook_receiver.ts";
 import { silentLogger } from "../log/mod.ts";
-import { type OutcomeNotice, webhookRequest, WebhookSender } from "./mod.ts";
+import { type Notice, webhookRequest, WebhookSender } from "./mod.ts";
 
-const NOTICE: OutcomeNotice = {
+const NOTICE: Notice = {
   event: "failed",
-  instance: { id: 7, name: "Train LoRA ✨", slug: "train-lora" },
-  status: "exited",
-  exitCode: 3,
-  exitSignal: null,
-  reason: "ERROR: CUDA out of memory",
-  lastLines: ["epoch 3", "ERROR: CUDA out of memory"],
+  title: 'AiKore: "Train LoRA ✨" failed',
+  text: "Train LoRA ✨ (train-lora): exited (3)\nERROR: CUDA out of memory",
+  urgent: true,
+  facts: { instance: { id: 7, name: "Train LoRA ✨", slug: "train-lora" }, exit_code: 3 },
   at: "2026-12-06T22:00:00.000Z",
 };
 
 Deno.test("each format is what its service takes; ntfy gets its topic and a UTF-8 title in JSON", () => {
   const json = webhookRequest("json", "https://hooks.example/x", NOTICE);
   assertEquals(json.url, "https://hooks.example/x");
-  const payload = JSON.parse(json.body);
-  assertEquals(payload.event, "failed");
-  assertEquals(payload.exit_code, 3);
-  assertEquals(payload.instance, { id: 7, name: "Train LoRA ✨", slug: "train-lora" });
-  assertEquals(payload.last_lines, NOTICE.lastLines);
-  assertEquals(payload.title, 'AiKore: "Train LoRA ✨" failed');
-  assertEquals(payload.text, "Train LoRA ✨ (train-lora): exited (3)\nERROR: CUDA out of memory");
+  assertEquals(JSON.parse(json.body), {
+    event: "failed",
+    title: NOTICE.title,
+    text: NOTICE.text,
+    instance: { id: 7, name: "Train LoRA ✨", slug: "train-lora" },
+    exit_code: 3,
+    at: NOTICE.at,
+  });
 
   const discord = JSON.parse(webhookRequest("discord", "https://d.example/w/1/t", NOTICE).body);
-  assertMatch(discord.content, /^\*\*AiKore: "Train LoRA ✨" failed\*\*\n.*exited \(3\)/);
+  assertEquals(discord.content, `**${NOTICE.title}**\n${NOTICE.text}`);
   const slack = JSON.parse(webhookRequest("slack", "https://s.example/services/T", NOTICE).body);
-  assertMatch(slack.text, /^\*AiKore: "Train LoRA ✨" failed\*\n/);
+  assertEquals(slack.text, `*${NOTICE.title}*\n${NOTICE.text}`);
 
   const ntfy = webhookRequest("ntfy", "https://ntfy.example/base/gpu-box%20alerts?auth=tk", NOTICE);
   assertEquals(ntfy.url, "https://ntfy.example/base?auth=tk");
   const published = JSON.parse(ntfy.body);
   assertEquals(published.topic, "gpu-box alerts");
-  assertEquals(published.title, 'AiKore: "Train LoRA ✨" failed');
-  assertEquals(published.priority, 4);
-  const finished = webhookRequest("ntfy", "https://ntfy.example/alerts", {
-    ...NOTICE,
-    event: "finished",
-    exitCode: 0,
-  });
-  assertEquals(finished.url, "https://ntfy.example/");
-  assertEquals(JSON.parse(finished.body).tags, ["white_check_mark"]);
-  const signal = JSON.parse(
-    webhookRequest("json", "https://h.example/", { ...NOTICE, exitSignal: 9, exitCode: null }).body,
-  );
-  assertMatch(signal.text, /exited \(signal 9\)/);
+  assertEquals(published.title, NOTICE.title);
+  assertEquals(published.message, NOTICE.text);
+  assertEquals([published.priority, published.tags], [4, ["warning"]]);
+  const calm = webhookRequest("ntfy", "https://ntfy.example/alerts", { ...NOTICE, urgent: false });
+  assertEquals(calm.url, "https://ntfy.example/");
+  assertEquals(JSON.parse(calm.body).tags, ["white_check_mark"]);
 });
 
 Deno.test("a failed delivery is retried until the webhook takes it; the last delivery is kept", async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from "../log/mod.ts";
 import type { DeliveryResult } from "../shared/notification_settings.ts";
-import type { WebhookRequest } from "./outcome_notice.ts";
+import type { WebhookRequest } from "./notice.ts";
 
 export interface WebhookSenderOptions {
   logger: Logger;

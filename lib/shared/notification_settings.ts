@@ -5,8 +5,8 @@
  * the request schema is in notification_schema.ts).
  */
 
-/** What happened to a run, as a notification names it. */
-export const NOTICE_EVENTS = ["finished", "failed", "stalled"] as const;
+/** What a notification is about: a run that finished, failed or stalled, or a disk running low. */
+export const NOTICE_EVENTS = ["finished", "failed", "stalled", "disk_low"] as const;
 export type NoticeEvent = typeof NOTICE_EVENTS[number];
 
 /** How the webhook's body is written: AiKore's JSON, or what ntfy, Discord or Slack expect. */
@@ -39,7 +39,7 @@ export interface NotificationSettings {
 export const DEFAULT_NOTIFICATIONS: NotificationSettings = {
   url: null,
   format: "json",
-  events: ["finished", "failed", "stalled"],
+  events: [...NOTICE_EVENTS],
 };
 
 /** The last delivery, as the settings page shows it. */
@@ -68,4 +68,12 @@ export function urlHint(url: string | null): string | null {
   } catch {
     return null;
   }
+}
+
+/** The data disk is "low" under this share of its size, and at most this many bytes. */
+export const DISK_LOW = { share: 0.1, atMostBytes: 20 * 1024 ** 3 } as const;
+
+/** Free bytes under which the data disk of `totalBytes` counts as running low. */
+export function diskLowThreshold(totalBytes: number): number {
+  return Math.min(totalBytes * DISK_LOW.share, DISK_LOW.atMostBytes);
 }

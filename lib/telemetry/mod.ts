@@ -21,3 +21,4 @@ export {
   type SystemStatsInput,
 } from "./build_system_stats.ts";
 export { StatsHub, type StatsHubOptions, type StatsListener } from "./stats_hub.ts";
+export { DiskSpaceWatch, type DiskSpaceWatchOptions, type FsSpace } from "./disk_space_watch.ts";

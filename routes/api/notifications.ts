@@ -1,10 +1,10 @@
 import type { AuditRepository } from "../../lib/db/mod.ts";
 import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
-import type { OutcomeNotices } from "../../lib/instances/mod.ts";
+import type { Notifier } from "../../lib/instances/mod.ts";
 import { notificationUpdateSchema } from "../../lib/shared/notification_schema.ts";
 
 export interface NotificationRouteDeps {
-  notices: OutcomeNotices;
+  notifier: Notifier;
   audit: AuditRepository;
 }
 
@@ -22,7 +22,7 @@ export function registerNotificationRoutes(router: ApiRouter, deps: Notification
           "Outcome notifications: the webhook (by its origin), format, events, last delivery",
         tag: "system",
       },
-      (c) => c.json(deps.notices.view()),
+      (c) => c.json(deps.notifier.view()),
     )
     .route(
       {
@@ -34,7 +34,7 @@ export function registerNotificationRoutes(router: ApiRouter, deps: Notification
       },
       async (c) => {
         const change = await readJson(c, notificationUpdateSchema);
-        const saved = deps.notices.update(change);
+        const saved = deps.notifier.update(change);
         const actor = actorOf(c);
         deps.audit.record({
           actor: actor.actor,
@@ -43,7 +43,7 @@ export function registerNotificationRoutes(router: ApiRouter, deps: Notification
           target: saved.url === null ? "off" : new URL(saved.url).host,
           detail: { format: saved.format, events: saved.events },
         });
-        return c.json(deps.notices.view());
+        return c.json(deps.notifier.view());
       },
     )
     .route(
@@ -53,6 +53,6 @@ export function registerNotificationRoutes(router: ApiRouter, deps: Notification
         summary: "Sends an example notification now and says how the webhook answered",
         tag: "system",
       },
-      async (c) => c.json(await deps.notices.sendTest()),
+      async (c) => c.json(await deps.notifier.sendTest()),
     );
 }

@@ -7,7 +7,7 @@ import { EventBus } from "./event_bus.ts";
 import { InstanceLogs } from "./instance_logs.ts";
 import { InstancePaths } from "./instance_paths.ts";
 import { INSTANCE_EVENT } from "./instance_store.ts";
-import { noticeEventOf, OutcomeNotices } from "./outcome_notices.ts";
+import { noticeEventOf, Notifier } from "./notifier.ts";
 
 const record = (status: string, exitCode: number | null = null, exitSignal: number | null = null) =>
   ({
@@ -44,7 +44,7 @@ Deno.test("a run that ended while AiKore was down is told; a crash loop is told 
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-notices-" });
   const clock = { now: Date.UTC(2026, 11, 6, 22) };
   const sender = new WebhookSender({ logger: silentLogger });
-  const notices = new OutcomeNotices({
+  const notifier = new Notifier({
     settings: new SettingsRepository(openDatabase(":memory:")),
     sender,
     logs: new InstanceLogs(new InstancePaths(dataDir)),
@@ -53,9 +53,9 @@ Deno.test("a run that ended while AiKore was down is told; a crash loop is told 
   });
   const bus = new EventBus();
   try {
-    notices.update({ url: `${hook.url}/n` });
+    notifier.update({ url: `${hook.url}/n` });
     // The database says "started" (AiKore stopped while it ran); the reconciliation finds it ended.
-    notices.start(bus, [record("started")]);
+    notifier.start(bus, [record("started")]);
     bus.publish(INSTANCE_EVENT, record("exited", 0));
     assertEquals(JSON.parse((await hook.nth(1)).body).event, "finished");
     for (const seconds of [0, 20, 61]) {
@@ -69,8 +69,39 @@ Deno.test("a run that ended while AiKore was down is told; a crash loop is told 
     assertEquals(third.at, new Date(clock.now).toISOString(), "the third, a minute later");
     assertEquals(hook.received.length, 3, "the one 20 s after the first was not sent");
   } finally {
-    notices.stop();
+    notifier.stop();
     await hook.close();
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a low disk is told when asked for, with its figures; not when the user left it out", async () => {
+  const hook = startWebhookReceiver();
+  const notifier = new Notifier({
+    settings: new SettingsRepository(openDatabase(":memory:")),
+    sender: new WebhookSender({ logger: silentLogger }),
+    logs: new InstanceLogs(new InstancePaths("/nonexistent")),
+    logger: silentLogger,
+  });
+  try {
+    notifier.update({ url: `${hook.url}/n`, events: ["failed"] });
+    notifier.diskLow("/data", 1024 ** 3, 100 * 1024 ** 3); // not asked for: nothing is sent
+    notifier.update({ events: ["failed", "disk_low"] });
+    notifier.diskLow("/data", 2 * 1024 ** 3, 100 * 1024 ** 3);
+    const told = JSON.parse((await hook.nth(1)).body);
+    assertEquals(told.event, "disk_low");
+    assertEquals([told.path, told.free_bytes, told.total_bytes], [
+      "/data",
+      2 * 1024 ** 3,
+      100 * 1024 ** 3,
+    ]);
+    assertEquals(
+      told.text,
+      "2.0 GB free of 100.0 GB on /data. Downloads, outputs and logs will fail when it is full.",
+    );
+    assertEquals(hook.received.length, 1);
+  } finally {
+    notifier.stop();
+    await hook.close();
   }
 });

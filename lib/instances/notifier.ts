@@ -1,12 +1,14 @@
 /**
- * Outcome notifications: when a run finishes (exits with 0), fails (exits otherwise, or ends in
- * error) or stalls, the user is told through the webhook set in Settings, with the line that
- * most likely says why. Detected from the instance events on the bus, so the lifecycle code
- * stays untouched; sent in the background (a dead webhook never holds an instance).
+ * Notifications through the webhook set in Settings: when a run finishes (exits with 0), fails
+ * (exits otherwise, or ends in error) or stalls, with the line that most likely says why, and
+ * when the data disk runs low. Runs are followed through the instance events on the bus, so the
+ * lifecycle code stays untouched; everything is sent in the background (a dead webhook never
+ * holds an instance).
  */
 import type { InstanceRecord, SettingsRepository } from "../db/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { type OutcomeNotice, webhookRequest, type WebhookSender } from "../notify/mod.ts";
+import { type Notice, webhookRequest, type WebhookSender } from "../notify/mod.ts";
+import { formatBytes } from "../shared/stats.ts";
 import { failureLine } from "../shared/failure_line.ts";
 import {
   DEFAULT_NOTIFICATIONS,
@@ -31,7 +33,7 @@ const RUNNING = new Set(["starting", "started", "stalled"]);
 /** The same notice for the same instance is sent at most this often (a crash loop is one). */
 const REPEAT_AFTER_MS = 60_000;
 
-export interface OutcomeNoticeDeps {
+export interface NotifierDeps {
   settings: SettingsRepository;
   sender: WebhookSender;
   logs: InstanceLogs;
@@ -51,13 +53,13 @@ export function noticeEventOf(
   return after.exitCode === 0 && after.exitSignal === null ? "finished" : "failed";
 }
 
-export class OutcomeNotices {
+export class Notifier {
   #statuses = new Map<number, string>();
   #sentAt = new Map<string, number>();
   #unsubscribe: () => void = () => {};
   readonly #now: () => number;
 
-  constructor(private readonly deps: OutcomeNoticeDeps) {
+  constructor(private readonly deps: NotifierDeps) {
     this.#now = deps.now ?? Date.now;
   }
 
@@ -128,14 +130,23 @@ export class OutcomeNotices {
       status: "exited",
       exitCode: 1,
       exitSignal: null,
-      statusMessage: null,
+      statusMessage: "This is a test notification from AiKore's settings.",
     } as InstanceRecord;
-    const notice: OutcomeNotice = {
-      ...this.notice("failed", example),
-      reason: "This is a test notification from AiKore's settings.",
-      lastLines: [],
-    };
+    const notice = this.runNotice("failed", example, []);
     return await this.deps.sender.tryOnce(webhookRequest(settings.format, settings.url, notice));
+  }
+
+  /** The data disk runs low (told by the disk watch): sent when the user asked for it. */
+  diskLow(path: string, freeBytes: number, totalBytes: number): void {
+    this.#send("disk_low", () => ({
+      event: "disk_low",
+      title: "AiKore: the data disk is running low",
+      text: `${formatBytes(freeBytes, 1)} free of ${formatBytes(totalBytes, 1)} on ${path}. ` +
+        "Downloads, outputs and logs will fail when it is full.",
+      urgent: true,
+      facts: { path, free_bytes: freeBytes, total_bytes: totalBytes },
+      at: new Date(this.#now()).toISOString(),
+    }));
   }
 
   /** Applies one bus event. */
@@ -150,30 +161,51 @@ export class OutcomeNotices {
     this.#statuses.set(record.id, record.status);
     const kind = noticeEventOf(before, record);
     if (kind === null) return;
-    const settings = this.settings();
-    if (settings.url === null || !settings.events.includes(kind)) return;
     const key = `${record.id}:${kind}`;
     const last = this.#sentAt.get(key);
     if (last !== undefined && this.#now() - last < REPEAT_AFTER_MS) return;
-    this.#sentAt.set(key, this.#now());
-    this.deps.sender.send(webhookRequest(settings.format, settings.url, this.notice(kind, record)));
+    const sent = this.#send(kind, () => {
+      const lastLines = kind === "stalled" ? [] : this.deps.logs.lastOutput(record.slug) ?? [];
+      return this.runNotice(kind, record, lastLines);
+    });
+    if (sent) this.#sentAt.set(key, this.#now());
   }
 
-  /** The notice for `record` (also what "Send a test" sends, for an example instance). */
-  notice(event: NoticeEvent, record: InstanceRecord): OutcomeNotice {
-    const lastLines = event === "stalled" ? [] : this.deps.logs.lastOutput(record.slug) ?? [];
+  /** Queues the notice `build` makes when the user wants `kind`; false when not wanted. */
+  #send(kind: NoticeEvent, build: () => Notice): boolean {
+    const settings = this.settings();
+    if (settings.url === null || !settings.events.includes(kind)) return false;
+    this.deps.sender.send(webhookRequest(settings.format, settings.url, build()));
+    return true;
+  }
+
+  /** What a run's notice says: its outcome, the line that most likely says why, its last lines. */
+  runNotice(event: NoticeEvent, record: InstanceRecord, lastLines: string[]): Notice {
     const reason = event === "failed"
       ? failureLine(lastLines) ?? record.statusMessage
       : record.statusMessage;
+    const lines = [`${record.name} (${record.slug}): ${outcomeOf(record)}`];
+    if (reason) lines.push(reason);
     return {
       event,
-      instance: { id: record.id, name: record.name, slug: record.slug },
-      status: record.status,
-      exitCode: record.exitCode,
-      exitSignal: record.exitSignal,
-      reason,
-      lastLines,
+      title: `AiKore: "${record.name}" ${event}`,
+      text: lines.join("\n"),
+      urgent: event !== "finished",
+      facts: {
+        instance: { id: record.id, name: record.name, slug: record.slug },
+        status: record.status,
+        exit_code: record.exitCode,
+        exit_signal: record.exitSignal,
+        reason,
+        last_lines: lastLines,
+      },
       at: new Date(this.#now()).toISOString(),
     };
   }
+}
+
+/** "exited (3)", "exited (signal 9)", "error": the outcome as the dashboard's badge says it. */
+function outcomeOf(record: InstanceRecord): string {
+  if (record.exitSignal !== null) return `${record.status} (signal ${record.exitSignal})`;
+  return record.exitCode !== null ? `${record.status} (${record.exitCode})` : record.status;
 }
