@@ -24,6 +24,8 @@ const SIZED = 20_000;
 /** A file of a browsed folder, opened for reading. */
 export interface OpenedFile {
   file: Deno.FsFile;
+  /** Bytes, when it was opened. */
+  size: number;
   /** Inline type and preview kind; null: to be downloaded only. */
   inline: { type: string; preview: "image" | "video" } | null;
   name: string;
@@ -82,7 +84,7 @@ export class FolderBrowser {
       throw error;
     }
     const name = path.slice(path.lastIndexOf("/") + 1);
-    return { file, inline: filePreview(name), name };
+    return { file, size: file.statSync().size, inline: filePreview(name), name };
   }
 
   /**

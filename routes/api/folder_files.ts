@@ -18,7 +18,11 @@ export function pathQuery(c: Context): string {
   return path;
 }
 
-/** Sends an opened file: images and videos inline (unless `download=1`), anything else as a download. */
+/**
+ * Sends an opened file: images and videos inline (unless `download=1`), anything else as a
+ * download. One byte range (`Range: bytes=…`) is answered with 206, so a video can be sought
+ * and a download resumed; a range past the end is a 416.
+ */
 export function sendBrowsedFile(c: Context, opened: OpenedFile): Response {
   const inline = flagQuery(c, "download") ? null : opened.inline;
   c.header("content-type", inline?.type ?? "application/octet-stream");
@@ -27,7 +31,62 @@ export function sendBrowsedFile(c: Context, opened: OpenedFile): Response {
     contentDisposition(inline ? "inline" : "attachment", opened.name),
   );
   c.header("content-security-policy", BROWSED_FILE_CSP);
-  return c.body(opened.file.readable);
+  c.header("accept-ranges", "bytes");
+  const range = byteRange(c.req.header("range"), opened.size);
+  if (range === null) return c.body(opened.file.readable);
+  if (range === "unsatisfiable") {
+    opened.file.close();
+    c.header("content-range", `bytes */${opened.size}`);
+    return c.body(null, 416);
+  }
+  c.header("content-range", `bytes ${range.start}-${range.end}/${opened.size}`);
+  return c.body(rangeStream(opened.file, range.start, range.end - range.start + 1), 206);
+}
+
+/**
+ * The one range of a `Range: bytes=a-b | a- | -n` header within `size` bytes; null to send the
+ * whole file (no header, or one this does not serve: several ranges, other units).
+ */
+export function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | "unsatisfiable" | null {
+  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header?.trim() ?? "");
+  if (!match || (match[1] === "" && match[2] === "")) return null;
+  const [first, last] = [match[1] as string, match[2] as string];
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  if (start >= size || end < start) return "unsatisfiable";
+  return { start, end };
+}
+
+/** `length` bytes of `file` from `start`, as a stream that closes the file when done. */
+function rangeStream(file: Deno.FsFile, start: number, length: number): ReadableStream<Uint8Array> {
+  let left = length;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      await file.seek(start, Deno.SeekMode.Start);
+    },
+    async pull(controller) {
+      const chunk = new Uint8Array(Math.min(64 * 1024, left));
+      const read = left > 0 ? await file.read(chunk) : null;
+      if (read === null) {
+        file.close();
+        controller.close();
+        return;
+      }
+      left -= read;
+      controller.enqueue(chunk.subarray(0, read));
+    },
+    cancel() {
+      file.close();
+    },
+  });
 }
 
 /** RFC 6266 with an RFC 5987 UTF-8 name; the plain fallback keeps printable ASCII only. */

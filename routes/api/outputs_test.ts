@@ -188,3 +188,37 @@ Deno.test("outputs: an output folder swapped for a link is refused, not followed
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("outputs: one byte range is a 206 (a video can be sought); past the end is a 416", async () => {
+  const h = await startHarness();
+  try {
+    const { id, dir } = await painter(h);
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(`${dir}/clip.mp4`, "0123456789");
+    const get = (range?: string) =>
+      h.request(
+        "GET",
+        `/api/instances/${id}/outputs/file?path=clip.mp4`,
+        undefined,
+        range ? { range } : {},
+      );
+    const cases: Array<[string | undefined, number, string | null, string]> = [
+      [undefined, 200, null, "0123456789"],
+      ["bytes=2-5", 206, "bytes 2-5/10", "2345"],
+      ["bytes=7-", 206, "bytes 7-9/10", "789"],
+      ["bytes=-3", 206, "bytes 7-9/10", "789"],
+      ["bytes=8-99", 206, "bytes 8-9/10", "89"],
+      ["bytes=10-", 416, "bytes */10", ""],
+      ["bytes=0-1,4-5", 200, null, "0123456789"], // several ranges: the whole file
+    ];
+    for (const [range, status, contentRange, body] of cases) {
+      const response = await get(range);
+      assertEquals(response.status, status, String(range));
+      assertEquals(response.headers.get("content-range"), contentRange, String(range));
+      assertEquals(response.headers.get("accept-ranges"), "bytes");
+      assertEquals(await response.text(), body, String(range));
+    }
+  } finally {
+    await h.close();
+  }
+});
