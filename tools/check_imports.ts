@@ -33,7 +33,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/nginx": ["lib/fs", "lib/log", "lib/ports", "lib/process", "lib/procfs"],
   "lib/gateway": ["lib/auth", "lib/db", "lib/log", "lib/nginx"],
   "lib/legacy_import": ["lib/db"],
-  "lib/desktop": ["lib/process", "lib/fs"],
+  "lib/desktop": ["lib/process", "lib/fs", "lib/ports"],
   "lib/notify": ["lib/log"],
   "lib/instances": [
     "lib/db",

@@ -3,7 +3,7 @@ import type { DesktopLease } from "./desktop_lease.ts";
 import { DesktopStartError } from "./desktop_errors.ts";
 import { leaseLive, selfIdentity } from "./lease_liveness.ts";
 import { readLeases, removeLease, withLeaseLock, writeLease } from "./lease_store.ts";
-import { freeLoopbackPort } from "./loopback_port.ts";
+import { portForChild } from "../ports/mod.ts";
 import { xDisplayHeld } from "./x_display_files.ts";
 
 /** What to reserve: a display number in `displays` and two loopback ports. */
@@ -41,8 +41,8 @@ export function claimDisplay(request: ClaimRequest): Promise<DesktopLease> {
     }
     for (let display = first; display <= last; display++) {
       if (taken.has(display) || request.skip?.has(display) || xDisplayHeld(display)) continue;
-      const vncPort = freeLoopbackPort(ports);
-      const webPort = freeLoopbackPort(ports.add(vncPort));
+      const vncPort = portForChild(ports);
+      const webPort = portForChild(ports.add(vncPort));
       const lease: DesktopLease = {
         version: 1,
         display,

@@ -1,3 +1,3 @@
 export { freePoolPorts, pickFreePort, poolPortProblem } from "./port_pool.ts";
 export type { PortProbe, PortRange } from "./port_pool.ts";
-export { ephemeralPort, portInUse } from "./port_probe.ts";
+export { ephemeralLow, portForChild, portInUse } from "./port_probe.ts";

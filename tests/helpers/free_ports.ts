@@ -1,24 +1,16 @@
 /**
  * Ports for programs a test starts (AiKore, nginx, apps), which bind them themselves. They come
- * from below the kernel's ephemeral range (`/proc/sys/net/ipv4/ip_local_port_range`), so no
- * outgoing connection and no port-0 listener of a parallel test can take one between the check
- * and the bind. Each block starts at a random place, is checked free on every address, and is
- * never handed out twice by one process.
+ * from 10000 up to where AiKore takes its children's ports (`CHILD_PORTS_FROM`): below the
+ * kernel's ephemeral range, so no outgoing connection and no port-0 listener of a parallel test
+ * can take one between the check and the bind, and apart from the ports AiKore itself hands to
+ * apps and desktops. Each block starts at a random place, is checked free on every address, and
+ * is never handed out twice by one process.
  */
-const LOWEST = 10_000;
-const handedOut = new Set<number>();
+import { CHILD_PORTS_FROM } from "../../lib/ports/port_probe.ts";
 
-/** The first port the kernel may choose by itself (32768 when the file cannot be read). */
-function ephemeralLow(): number {
-  try {
-    const low = Number(
-      Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range").split(/\s+/)[0],
-    );
-    return Number.isInteger(low) && low > LOWEST ? low : 32_768;
-  } catch {
-    return 32_768;
-  }
-}
+const LOWEST = 10_000;
+const HIGHEST = CHILD_PORTS_FROM;
+const handedOut = new Set<number>();
 
 function bindable(port: number): boolean {
   if (handedOut.has(port)) return false;
@@ -30,9 +22,9 @@ function bindable(port: number): boolean {
   }
 }
 
-/** `size` consecutive ports that are free now, outside the kernel's ephemeral range. */
+/** `size` consecutive ports that are free now, in the tests' block. */
 export function freePortBlock(size: number): { start: number; end: number } {
-  const span = ephemeralLow() - LOWEST - size;
+  const span = HIGHEST - LOWEST - size;
   for (let attempt = 0; attempt < 200; attempt++) {
     const start = LOWEST + Math.floor(Math.random() * span);
     const ports = Array.from({ length: size }, (_, i) => start + i);
@@ -41,10 +33,10 @@ export function freePortBlock(size: number): { start: number; end: number } {
       return { start, end: start + size - 1 };
     }
   }
-  throw new Error(`no ${size} free consecutive ports below the ephemeral range`);
+  throw new Error(`no ${size} free consecutive ports in ${LOWEST}-${HIGHEST - 1}`);
 }
 
-/** `count` free ports (not necessarily consecutive), outside the kernel's ephemeral range. */
+/** `count` free ports (not necessarily consecutive), in the tests' block. */
 export function freePorts(count: number): number[] {
   return Array.from({ length: count }, () => freePortBlock(1).start);
 }

@@ -1,6 +1,6 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import { ensureDirBeneath, exists, mkdirBeneath, writeBeneath } from "../../fs/mod.ts";
-import { ephemeralPort } from "../../ports/mod.ts";
+import { portForChild } from "../../ports/mod.ts";
 import { DomainError, stateConflict } from "../../shared/domain_error.ts";
 import type { BlueprintSource } from "../blueprint_source.ts";
 import type { InstancePaths } from "../instance_paths.ts";
@@ -56,7 +56,7 @@ export function fileLaunchPreparer(deps: LaunchPreparationDeps): LaunchPreparer 
       parent,
       blueprint,
       paths: deps.paths,
-      appPort: ephemeralPort(),
+      appPort: portForChild(),
       marker,
       baseEnv: deps.baseEnv,
       functionsScript: deps.functionsScript,
