@@ -24,7 +24,8 @@ type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 /** What the islands call. */
 export interface Api {
-  get<T>(path: string): Promise<T>;
+  /** `signal` ends a request the page no longer needs (a long wait for a change). */
+  get<T>(path: string, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   del<T>(path: string, body?: unknown): Promise<T>;
@@ -59,7 +60,13 @@ export function createApi(options: ApiOptions): Api {
     return true;
   }
 
-  async function call<T>(method: Method, path: string, body?: unknown, retried = false) {
+  async function call<T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    retried = false,
+    signal?: AbortSignal,
+  ) {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
@@ -70,6 +77,7 @@ export function createApi(options: ApiOptions): Api {
         headers,
         credentials: "same-origin",
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       throw new ApiError(`Cannot reach AiKore (${errorText(error)})`, 0, "network", null);
@@ -95,7 +103,7 @@ export function createApi(options: ApiOptions): Api {
   }
 
   return {
-    get: (path) => call("GET", path),
+    get: (path, signal) => call("GET", path, undefined, false, signal),
     post: (path, body) => call("POST", path, body),
     put: (path, body) => call("PUT", path, body),
     del: (path, body) => call("DELETE", path, body),

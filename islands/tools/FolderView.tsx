@@ -13,9 +13,17 @@ export interface BrowsedApi {
   deletable?: boolean;
 }
 
+/** How long one listing request waits on the server for a change. */
+const WAIT_S = 25;
+
 /** The URL of one file (inline for images and videos). */
 function fileUrl(api: string, path: string, download = false): string {
   return `${api}/file?path=${encodeURIComponent(path)}` + (download ? "&download=1" : "");
+}
+
+/** A thumbnail's URL: a file rewritten (another size or time) gets a new one, so it reloads. */
+function thumbnailUrl(api: string, path: string, entry: FolderEntry): string {
+  return `${fileUrl(api, path)}&v=${entry.size}-${encodeURIComponent(entry.modified ?? "")}`;
 }
 
 const join = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
@@ -130,7 +138,7 @@ function EntryItem(props: EntryProps) {
           ? (
             <img
               class="output-thumb"
-              src={fileUrl(api.api, path)}
+              src={thumbnailUrl(api.api, path, entry)}
               alt={entry.name}
               loading="lazy"
             />
@@ -160,14 +168,29 @@ export function FolderView(props: BrowsedApi) {
   const [failure, setFailure] = useState<string | null>(null);
   const [loads, setLoads] = useState(0);
   useEffect(() => {
-    let current = true;
+    // Listed, then kept current: each request waits on the server until the folder changes
+    // (or 25 s pass), so new outputs show up as they are written, without polling.
+    const done = new AbortController();
+    const listingUrl = (version: string | null) =>
+      `${props.api}?path=${encodeURIComponent(path)}` +
+      (version === null ? "" : `&since=${encodeURIComponent(version)}&wait=${WAIT_S}`);
     setFailure(null);
-    api.get<FolderListing>(`${props.api}?path=${encodeURIComponent(path)}`)
-      .then((body) => current && setListing(body))
-      .catch((error) => current && setFailure(errorText(error)));
-    return () => {
-      current = false;
-    };
+    (async () => {
+      let version: string | null = null;
+      while (!done.signal.aborted) {
+        const body: FolderListing = await api.get<FolderListing>(listingUrl(version), done.signal);
+        if (done.signal.aborted) return;
+        if (body.version !== version) {
+          setListing(body);
+          // A folder that keeps changing (a file being written) is looked at once a second.
+          if (version !== null) await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        version = body.version;
+      }
+    })().catch((error) => {
+      if (!done.signal.aborted) setFailure(errorText(error));
+    });
+    return () => done.abort();
   }, [path, loads]);
   const remove = async (entry: FolderEntry) => {
     const target = join(path, entry.name);

@@ -13,6 +13,7 @@ import {
 } from "../fs/mod.ts";
 import { filePreview, type FolderEntry, type FolderListing } from "../shared/folder_listing.ts";
 import { DomainError } from "../shared/domain_error.ts";
+import { FolderChangeWatch } from "./folder_change_watch.ts";
 
 /** Entries examined per listing: enough for a busy ComfyUI folder, bounded for a huge one. */
 const EXAMINED = 20_000;
@@ -40,17 +41,57 @@ export interface BrowsedFolder {
 }
 
 export class FolderBrowser {
+  readonly #changes: FolderChangeWatch;
+
   constructor(
     private readonly root: string,
     private readonly limits = { examined: EXAMINED, listed: LISTED, sized: SIZED },
-  ) {}
+    watchedFolders = 16,
+  ) {
+    this.#changes = new FolderChangeWatch(watchedFolders);
+  }
+
+  /** Folders watched now for waiting reads (for tests). */
+  get watchedFolders(): number {
+    return this.#changes.watchedFolders;
+  }
+
+  /**
+   * The listing of `path`, once it differs from `since` (a `version` the client has), or when
+   * `waitMs` passed or `signal` aborted: a gallery sees a new image as soon as it is written,
+   * without asking again and again. The folder is watched (inotify) before it is read, so a
+   * change in between is not missed; where no watch can be had, it answers at once.
+   */
+  async listWaiting(
+    folder: BrowsedFolder,
+    path: string,
+    since: string,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<FolderListing> {
+    const target = this.#beneath(folder, path);
+    const wait = this.#changes.watch(target === "" ? this.root : `${this.root}/${target}`);
+    try {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const listing = await this.list(folder, path);
+        const left = deadline - Date.now();
+        if (listing.version !== since || wait === null || left <= 0 || signal.aborted) {
+          return listing;
+        }
+        if (!await wait.until(left, signal)) return listing;
+      }
+    } finally {
+      wait?.release();
+    }
+  }
 
   /** The folder `path` of `folder` ("" for the folder itself): folders first, then newest. */
   async list(folder: BrowsedFolder, path: string): Promise<FolderListing> {
     const listed = await listBeneath(this.root, this.#beneath(folder, path), this.limits.examined);
     if (listed === null) {
       // An instance's output folder is made at its first start: before it, empty, not an error.
-      if (path === "") return { path, entries: [], total: 0, truncated: false };
+      if (path === "") return { path, entries: [], total: 0, truncated: false, version: "empty" };
       throw new DomainError("not_found", `No folder "${path}" in ${folder.label}`);
     }
     const entries: FolderEntry[] = listed.entries.map((entry) => ({
@@ -64,12 +105,8 @@ export class FolderBrowser {
     entries.sort(newestFirst);
     const shown = entries.slice(0, this.limits.listed);
     await this.#sizeFolders(folder, path, shown);
-    return {
-      path,
-      entries: shown,
-      total: entries.length,
-      truncated: listed.truncated || entries.length > this.limits.listed,
-    };
+    const truncated = listed.truncated || entries.length > this.limits.listed;
+    return { path, entries: shown, total: entries.length, truncated, version: versionOf(entries) };
   }
 
   /** Opens the regular file `path` of `folder`; 404 when it does not exist. */
@@ -127,6 +164,18 @@ export class FolderBrowser {
     if (folder.base === "") return path;
     return path === "" ? folder.base : `${folder.base}/${path}`;
   }
+}
+
+/** A short digest of what the entries are (FNV-1a over kind, name, size and time). */
+function versionOf(entries: readonly FolderEntry[]): string {
+  let hash = 0x811c9dc5;
+  for (const entry of entries) {
+    const text = `${entry.kind}\0${entry.name}\0${entry.size}\0${entry.modified}\n`;
+    for (let i = 0; i < text.length; i++) {
+      hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    }
+  }
+  return `${entries.length}-${hash.toString(16)}`;
 }
 
 /** Folders first, then the newest; ties by name. */

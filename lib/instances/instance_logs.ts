@@ -1,6 +1,6 @@
 import { lstatBeneath, openBeneathSync, PathRefused } from "../fs/mod.ts";
 import type { InstancePaths } from "./instance_paths.ts";
-import { LogChangeWatch } from "./log_change_watch.ts";
+import { FolderChangeWatch } from "./folder_change_watch.ts";
 import { lastLines } from "./log_plain_text.ts";
 import { type LogMatch, scanFile, SearchSlots } from "./log_search.ts";
 
@@ -30,7 +30,7 @@ export interface LogChunk {
  */
 export class InstanceLogs {
   readonly #searches: SearchSlots;
-  readonly #changes: LogChangeWatch;
+  readonly #changes: FolderChangeWatch;
   /** The last lines per instance, by the log's size and mtime: a stream of events costs a stat. */
   readonly #lastOutput = new Map<string, { size: number; mtime: number; lines: string[] }>();
 
@@ -41,7 +41,7 @@ export class InstanceLogs {
     watchedFolders = 32,
   ) {
     this.#searches = new SearchSlots(searchSlots, searchQueue);
-    this.#changes = new LogChangeWatch(watchedFolders);
+    this.#changes = new FolderChangeWatch(watchedFolders);
   }
 
   /** Logs folders watched for waiting readers now. */

@@ -26,6 +26,8 @@ export interface FolderListing {
   total: number;
   /** More entries than listed: the newest are shown. */
   truncated: boolean;
+  /** Changes whenever the listing would: a waiting read (`since`) answers once it differs. */
+  version: string;
 }
 
 /** Raster images and videos a browser shows inline (served with nosniff and a sandbox CSP). */

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { flagQuery } from "../../lib/http/mod.ts";
-import type { OpenedFile } from "../../lib/instances/mod.ts";
+import type { BrowsedFolder, FolderBrowser, OpenedFile } from "../../lib/instances/mod.ts";
 import { folderPathProblem } from "../../lib/shared/folder_listing.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
 
@@ -16,6 +16,32 @@ export function pathQuery(c: Context): string {
   const problem = folderPathProblem(path);
   if (problem) throw invalidField("path", problem);
   return path;
+}
+
+/** The longest a listing waits for a change (`wait`, seconds). */
+export const MAX_LIST_WAIT_S = 30;
+
+/**
+ * A folder listing as asked: at once, or (`since=VERSION&wait=S`) once it differs from the
+ * version the client has, S seconds at most (0-30).
+ */
+export async function listAsAsked(
+  c: Context,
+  browser: FolderBrowser,
+  folder: BrowsedFolder,
+): Promise<Response> {
+  const path = pathQuery(c);
+  const since = c.req.query("since");
+  const waitText = c.req.query("wait") ?? "0";
+  const wait = /^\d{1,2}$/.test(waitText) ? Number(waitText) : NaN;
+  if (!(wait <= MAX_LIST_WAIT_S)) {
+    throw invalidField("wait", `must be a whole number of seconds from 0 to ${MAX_LIST_WAIT_S}`);
+  }
+  if (since !== undefined && !/^[\w-]{1,64}$/.test(since)) {
+    throw invalidField("since", "must be a version a listing gave");
+  }
+  if (since === undefined || wait === 0) return c.json(await browser.list(folder, path));
+  return c.json(await browser.listWaiting(folder, path, since, wait * 1000, c.req.raw.signal));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { AuditRepository } from "../../lib/db/mod.ts";
 import { actorOf, type ApiRouter } from "../../lib/http/mod.ts";
 import type { FolderBrowser } from "../../lib/instances/mod.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
-import { pathQuery, sendBrowsedFile } from "./folder_files.ts";
+import { listAsAsked, pathQuery, sendBrowsedFile } from "./folder_files.ts";
 
 export interface ModelRouteDeps {
   /** Browses the shared models folder (`<data>/models`). */
@@ -24,9 +24,13 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
         path: "/api/system/models",
         summary: "A folder of the shared models: folders (with sizes) first, then newest first",
         tag: "models",
-        query: { path: "folder relative to the models folder (default: the folder)" },
+        query: {
+          path: "folder relative to the models folder (default: the folder)",
+          since: "a listing's version: answer once the listing differs from it",
+          wait: "with since, seconds to wait for a change (0 to 30)",
+        },
       },
-      async (c) => c.json(await deps.models.list(MODELS, pathQuery(c))),
+      (c) => listAsAsked(c, deps.models, MODELS),
     )
     .route(
       {

@@ -2,7 +2,7 @@ import type { InstanceRecord } from "../../lib/db/mod.ts";
 import { type ApiRouter, idParam } from "../../lib/http/mod.ts";
 import type { FolderBrowser, InstanceService } from "../../lib/instances/mod.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
-import { pathQuery, sendBrowsedFile } from "./folder_files.ts";
+import { listAsAsked, pathQuery, sendBrowsedFile } from "./folder_files.ts";
 
 export interface OutputRouteDeps {
   service: InstanceService;
@@ -30,12 +30,13 @@ export function registerOutputRoutes(router: ApiRouter, deps: OutputRouteDeps): 
         path: "/api/instances/:id/outputs",
         summary: "A folder of the instance's outputs: folders first, then newest first",
         tag: "outputs",
-        query: { path: "folder relative to the instance's output folder (default: the folder)" },
+        query: {
+          path: "folder relative to the instance's output folder (default: the folder)",
+          since: "a listing's version: answer once the listing differs from it",
+          wait: "with since, seconds to wait for a change (0 to 30)",
+        },
       },
-      async (c) => {
-        const record = deps.service.getValid(idParam(c));
-        return c.json(await deps.outputs.list(outputsOf(record), pathQuery(c)));
-      },
+      (c) => listAsAsked(c, deps.outputs, outputsOf(deps.service.getValid(idParam(c)))),
     )
     .route(
       {

@@ -34,7 +34,13 @@ Deno.test("outputs: a folder is listed folders first, then newest first; links a
     const { id, dir } = await painter(h);
     const before = await h.json("GET", `/api/instances/${id}/outputs`);
     assertEquals(before.status, 200, "no output folder before the first start: an empty one");
-    assertEquals(before.body, { path: "", entries: [], total: 0, truncated: false });
+    assertEquals(before.body, {
+      path: "",
+      entries: [],
+      total: 0,
+      truncated: false,
+      version: "empty",
+    });
 
     await Deno.mkdir(`${dir}/2026-12-06`, { recursive: true });
     await touch(`${dir}/old.png`, PNG, 300);
@@ -217,6 +223,42 @@ Deno.test("outputs: one byte range is a 206 (a video can be sought); past the en
       assertEquals(response.headers.get("content-range"), contentRange, String(range));
       assertEquals(response.headers.get("accept-ranges"), "bytes");
       assertEquals(await response.text(), body, String(range));
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("outputs: a listing asked to wait answers when a file appears; a stale version answers at once", async () => {
+  const h = await startHarness();
+  try {
+    const { id, dir } = await painter(h);
+    await Deno.mkdir(dir, { recursive: true });
+    const base = `/api/instances/${id}/outputs`;
+    const first = (await h.json("GET", base)).body as FolderListing;
+    assertEquals(first.entries, []);
+
+    const started = performance.now();
+    const stale = await h.json("GET", `${base}?since=0-0&wait=30`);
+    assert(performance.now() - started < 5_000, "a version the client does not have: at once");
+    assertEquals(stale.body.version, first.version);
+
+    const waiting = h.json("GET", `${base}?since=${first.version}&wait=30`);
+    for (let i = 0; i < 500 && h.services.outputs.watchedFolders === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10)); // until the request watches
+    }
+    assertEquals(h.services.outputs.watchedFolders, 1);
+    const wrote = performance.now();
+    await Deno.writeFile(`${dir}/new.png`, PNG);
+    const answer = await waiting;
+    assert(performance.now() - wrote < 10_000, "woken by the write, not by the 30 s limit");
+    assertEquals(answer.body.entries.map((e: { name: string }) => e.name), ["new.png"]);
+    assert(answer.body.version !== first.version);
+    assertEquals(h.services.outputs.watchedFolders, 0, "the watch goes with its last reader");
+
+    for (const bad of ["since=x&wait=31", "since=x&wait=-1", "since=%2F%2F&wait=5"]) {
+      const refused = await h.json("GET", `${base}?${bad}`);
+      assertEquals(refused.status, 422, bad);
     }
   } finally {
     await h.close();

@@ -1,9 +1,9 @@
 /**
  * Accessibility and keyboard use in Chromium: axe-core finds no serious or critical
- * violation on the setup, login, dashboard and settings pages; a keyboard alone creates an
- * instance, starts it, opens its logs and stops it, with focus kept on the row; the skip link
- * and the pane dividers work from the keyboard; unsaved script edits prompt before they are
- * lost and survive a "keep editing".
+ * violation on the setup, login, dashboard (also with the folder browser open) and settings
+ * pages; a keyboard alone creates an instance, starts it, opens its logs and stops it, with
+ * focus kept on the row; the skip link and the pane dividers work from the keyboard; unsaved
+ * script edits prompt before they are lost and survive a "keep editing".
  */
 import axe from "axe-core";
 import { chromium, type Page } from "playwright-core";
@@ -99,6 +99,13 @@ async function keyboardOnly(page: Page): Promise<void> {
   assertEquals(await focused(page), "stop");
   await page.keyboard.press("Enter");
   await waitForStatus(page, "keys-only", "stopped");
+  // The stream may show "stopped" before the stop's own answer, after which focus moves from
+  // the disabled Stop to a live button of the row: wait for that, not for a fixed moment.
+  await page.waitForFunction(
+    () => document.activeElement?.closest("tr")?.getAttribute("data-slug") === "keys-only",
+    undefined,
+    { timeout: 5_000 },
+  ).catch(() => {});
   const inRow = await page.evaluate(() =>
     document.activeElement?.closest("tr")?.getAttribute("data-slug")
   );
@@ -141,10 +148,23 @@ Deno.test({
       await keyboardOnly(page);
       await unsavedEditorPrompts(page);
       found.dashboard = await axeProblems(page);
+      // The folder browser (the shared models here): tiles, links, sizes, delete buttons.
+      const models = `${b.harness.dataDir}/models`;
+      await Deno.mkdir(`${models}/loras`, { recursive: true });
+      const pixel =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+      await Deno.writeFile(
+        `${models}/preview.png`,
+        Uint8Array.from(atob(pixel), (c) => c.charCodeAt(0)),
+      );
+      await Deno.writeTextFile(`${models}/notes.txt`, "x");
+      await page.locator('[data-action="models"]').click();
+      await page.locator('[data-output="loras"]').waitFor();
+      found.models = await axeProblems(page);
       await page.goto(`${b.base}/settings`);
       await page.waitForSelector("[data-island][data-hydrated]");
       found.settings = await axeProblems(page);
-      assertEquals(found, { login: [], dashboard: [], settings: [] });
+      assertEquals(found, { login: [], dashboard: [], models: [], settings: [] });
       assertEquals(await b.collectProblems(), []);
     } catch (error) {
       await b.screenshot("a11y-failure").catch(() => {});

@@ -142,10 +142,8 @@ const PIXEL_PNG =
 /** The outputs browser: a thumbnail that loads, a folder to enter and leave, a download. */
 async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<void> {
   const folder = `${dataDir}/outputs/logs`; // made by the start, as the app's output folder
-  await Deno.writeFile(
-    `${folder}/cat 1.png`,
-    Uint8Array.from(atob(PIXEL_PNG), (c) => c.charCodeAt(0)),
-  );
+  const pixel = Uint8Array.from(atob(PIXEL_PNG), (c) => c.charCodeAt(0));
+  await Deno.writeFile(`${folder}/cat 1.png`, pixel);
   await Deno.mkdir(`${folder}/2026-12-06`);
   await Deno.writeTextFile(`${folder}/2026-12-06/prompt.txt`, "a cat on a GPU\n");
   await Deno.symlink("/etc", `${folder}/etc-link`);
@@ -167,6 +165,9 @@ async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<
     })
   );
   assertEquals(width, 1, "the thumbnail loaded under the page's CSP");
+  // A new output shows up by itself: the view's listing waits on the server for a change.
+  await Deno.writeFile(`${folder}/cat 2.png`, pixel);
+  await grid.locator('[data-output="cat 2.png"]').waitFor({ timeout: 15_000 });
 
   await grid.locator('[data-output="2026-12-06"] button').click();
   await page.locator('[data-output="prompt.txt"]').waitFor();

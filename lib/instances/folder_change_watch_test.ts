@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
-import { LogChangeWatch } from "./log_change_watch.ts";
+import { FolderChangeWatch } from "./folder_change_watch.ts";
 
 /** Longer than any test here takes: a wait that ends says a change (or an abort) ended it. */
 const LONG_MS = 60_000;
@@ -15,7 +15,7 @@ async function withFolder(run: (folder: string) => Promise<void>): Promise<void>
 
 Deno.test("a wait ends when a file of the folder is written, and the watch goes with the last waiter", async () => {
   await withFolder(async (folder) => {
-    const changes = new LogChangeWatch();
+    const changes = new FolderChangeWatch();
     const first = changes.watch(folder);
     const second = changes.watch(folder);
     assert(first && second);
@@ -33,7 +33,7 @@ Deno.test("a wait ends when a file of the folder is written, and the watch goes 
 
 Deno.test("a change between watch and wait is not missed; a wait without one times out or aborts", async () => {
   await withFolder(async (folder) => {
-    const changes = new LogChangeWatch();
+    const changes = new FolderChangeWatch();
     const wait = changes.watch(folder);
     assert(wait);
     const never = new AbortController();
@@ -58,7 +58,7 @@ Deno.test("a change between watch and wait is not missed; a wait without one tim
 
 Deno.test("a rotation (a new file renamed in) wakes a waiter; a removed folder ends its watch", async () => {
   await withFolder(async (folder) => {
-    const changes = new LogChangeWatch();
+    const changes = new FolderChangeWatch();
     await Deno.writeTextFile(`${folder}/output.log`, "run 1\n");
     const wait = changes.watch(folder);
     assert(wait);
@@ -76,7 +76,7 @@ Deno.test("a rotation (a new file renamed in) wakes a waiter; a removed folder e
 
 Deno.test("no watch for a missing folder or beyond the bound on watched folders", async () => {
   await withFolder(async (folder) => {
-    const changes = new LogChangeWatch(1);
+    const changes = new FolderChangeWatch(1);
     assertEquals(changes.watch(`${folder}/missing`), null);
     await Deno.mkdir(`${folder}/a`);
     await Deno.mkdir(`${folder}/b`);

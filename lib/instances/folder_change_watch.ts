@@ -1,13 +1,15 @@
 /**
- * Wakes readers waiting for an instance's log to change: one inotify watch (Deno.watchFs) per
- * logs folder, shared by everyone waiting on it and dropped with the last of them. The folder is
- * watched, not the file, so a rotation (a new `output.log`) wakes too.
+ * Wakes readers waiting for a folder to change (an instance's logs, a browsed output folder):
+ * one inotify watch (Deno.watchFs) per folder, shared by everyone waiting on it and dropped with
+ * the last of them. For logs the folder is watched, not the file, so a rotation (a new
+ * `output.log`) wakes too. A watch only says "something changed": what is read after it is read
+ * confined as always.
  *
  * Bounded: at most `maxFolders` folders are watched at once (an inotify instance each, a
  * per-user kernel resource). Beyond that, or where the folder cannot be watched, `watch`
  * answers null and the caller answers at once; the client paces itself.
  */
-export class LogChangeWatch {
+export class FolderChangeWatch {
   readonly #folders = new Map<string, WatchedFolder>();
 
   constructor(private readonly maxFolders = 32) {}
@@ -21,7 +23,7 @@ export class LogChangeWatch {
    * Starts watching `folder` before the caller reads, so a change between its read and its
    * wait is not missed. Null when no watch can be had.
    */
-  watch(folder: string): LogWait | null {
+  watch(folder: string): FolderWait | null {
     let watched = this.#folders.get(folder);
     if (!watched) {
       if (this.#folders.size >= this.maxFolders) return null;
@@ -36,7 +38,7 @@ export class LogChangeWatch {
       this.#folders.set(folder, created);
       this.#pump(folder, created).catch(() => this.#end(folder, created));
     }
-    const wait = new LogWait(() => this.#leave(folder, wait));
+    const wait = new FolderWait(() => this.#leave(folder, wait));
     watched.waits.add(wait);
     return wait;
   }
@@ -55,7 +57,7 @@ export class LogChangeWatch {
     closeQuietly(watched.watcher);
   }
 
-  #leave(folder: string, wait: LogWait): void {
+  #leave(folder: string, wait: FolderWait): void {
     const watched = this.#folders.get(folder);
     if (!watched?.waits.delete(wait) || watched.waits.size > 0) return;
     this.#folders.delete(folder);
@@ -65,11 +67,11 @@ export class LogChangeWatch {
 
 interface WatchedFolder {
   watcher: Deno.FsWatcher;
-  waits: Set<LogWait>;
+  waits: Set<FolderWait>;
 }
 
 /** One reader's wait on a watched folder; `release` it when done, whatever happened. */
-export class LogWait {
+export class FolderWait {
   #changed = false;
   #wake: (() => void) | null = null;
 
