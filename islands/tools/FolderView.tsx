@@ -15,6 +15,8 @@ export interface BrowsedApi {
 
 /** How long one listing request waits on the server for a change. */
 const WAIT_S = 25;
+/** The least time between two listing requests of one view. */
+const MIN_INTERVAL_MS = 1000;
 
 /** The URL of one file (inline for images and videos). */
 function fileUrl(api: string, path: string, download = false): string {
@@ -178,14 +180,15 @@ export function FolderView(props: BrowsedApi) {
     (async () => {
       let version: string | null = null;
       while (!done.signal.aborted) {
+        const asked = performance.now();
         const body: FolderListing = await api.get<FolderListing>(listingUrl(version), done.signal);
         if (done.signal.aborted) return;
-        if (body.version !== version) {
-          setListing(body);
-          // A folder that keeps changing (a file being written) is looked at once a second.
-          if (version !== null) await new Promise((resolve) => setTimeout(resolve, 1000));
-        }
+        if (body.version !== version) setListing(body);
         version = body.version;
+        // At most one listing a second: a folder that keeps changing (a file being written), or
+        // a server with no watch to spare (it answers at once), is not asked in a tight loop.
+        const early = MIN_INTERVAL_MS - (performance.now() - asked);
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
       }
     })().catch((error) => {
       if (!done.signal.aborted) setFailure(errorText(error));
