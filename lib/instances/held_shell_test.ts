@@ -6,6 +6,7 @@ import { isRunning, readPidStat } from "../procfs/mod.ts";
 import { TestOutput } from "../pty/test_output.ts";
 import { adoptHeldShells, sweepHeldShells, terminalMarker } from "./held_shell.ts";
 import { createdInstance, terminalManager } from "./test_support.ts";
+import { environAfterExec } from "../../tests/helpers/environ_after_exec.ts";
 
 async function tempRoot(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "aikore-terms-" });
@@ -29,7 +30,7 @@ Deno.test("a terminal's shell runs under a holder of its own; closing it ends th
     const holderPid = parentOf(shellPid) ?? 0;
     assertEquals(readPidStat(holderPid)?.comm, "aikore_holder", "the shell's parent is a holder");
     assertEquals([...Deno.readDirSync(root)].map((e) => e.name), [terminal.id]);
-    const environ = Deno.readTextFileSync(`/proc/${shellPid}/environ`).split("\0");
+    const environ = await environAfterExec(shellPid, "bash");
     assert(environ.includes(`AIKORE_INSTANCE_ID=${terminalMarker(terminal.id)}`), "own marker");
 
     const out = new TestOutput();

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { markedPids, startHarness, waitForStatus } from "../../tests/helpers/harness.ts";
+import { environAfterExec } from "../../tests/helpers/environ_after_exec.ts";
 
 async function create(
   h: Awaited<ReturnType<typeof startHarness>>,
@@ -146,9 +147,7 @@ Deno.test("update of a running instance needs restart: true, then stops, applies
     await waitForStatus(h, inst.id, "started");
     const record = h.services.store.get(inst.id);
     assert(record?.pid !== firstPid);
-    assert(
-      Deno.readTextFileSync(`/proc/${record?.pid}/environ`).includes("CUDA_VISIBLE_DEVICES=0"),
-    );
+    assert((await environAfterExec(record?.pid ?? 0, "sleep")).includes("CUDA_VISIBLE_DEVICES=0"));
     const script = await h.json("PUT", `/api/instances/${inst.id}/file?restart=true`, {
       content: "#!/bin/bash\necho 'READY on port 1'\nexec sleep 1000\n",
     });
@@ -170,17 +169,8 @@ Deno.test("a running instance cannot be deleted; a satellite runs the parent's s
     await h.json("POST", `/api/instances/${sat.id}/start`);
     await waitForStatus(h, sat.id, "started");
     assertEquals((await h.json("DELETE", `/api/instances/${sat.id}`)).status, 409);
-    const pid = h.services.store.get(sat.id)?.pid;
-    // The app prints READY, then execs `sleep`: its environment is read once the exec is over
-    // (read during one, /proc/PID/environ can come back empty).
-    for (
-      let i = 0;
-      i < 200 && !Deno.readTextFileSync(`/proc/${pid}/cmdline`).startsWith("sleep");
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const env = Deno.readTextFileSync(`/proc/${pid}/environ`).split("\0");
+    const pid = h.services.store.get(sat.id)?.pid ?? 0;
+    const env = await environAfterExec(pid, "sleep");
     assert(env.includes(`INSTANCE_CONF_DIR=${h.dataDir}/instances/parent`));
     assert(env.includes("AIKORE_SKIP_INSTALL=1"));
     assertEquals(Deno.readLinkSync(`/proc/${pid}/cwd`), `${h.dataDir}/instances/sat`);
