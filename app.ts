@@ -16,6 +16,7 @@ import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
 import { registerRunHistoryRoutes } from "./routes/api/run_history.ts";
 import { registerOutputRoutes } from "./routes/api/outputs.ts";
 import { registerModelRoutes } from "./routes/api/models.ts";
+import { registerModelDownloadRoutes } from "./routes/api/model_downloads.ts";
 import { registerNotificationRoutes } from "./routes/api/notifications.ts";
 import { registerTerminalRoutes } from "./routes/api/terminals.ts";
 import { registerEventRoutes } from "./routes/api/events.ts";
@@ -118,6 +119,10 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       });
       registerOutputRoutes(router, { service: services.instances, outputs: services.outputs });
       registerModelRoutes(router, { models: services.models, audit: services.audit });
+      registerModelDownloadRoutes(router, {
+        downloads: services.downloads,
+        audit: services.audit,
+      });
       registerNotificationRoutes(router, { notifier: services.notifier, audit: services.audit });
       registerTerminalRoutes(router, {
         service: services.instances,

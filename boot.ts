@@ -7,6 +7,7 @@ import {
   AuditRepository,
   InstanceRepository,
   InstanceRestartRepository,
+  ModelDownloadRepository,
   openDatabase,
   SettingsRepository,
 } from "./lib/db/mod.ts";
@@ -31,6 +32,7 @@ import type { Logger } from "./lib/log/mod.ts";
 import type { Clock, DesktopSetup } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 import { WebhookSender } from "./lib/notify/mod.ts";
+import { ModelDownloads } from "./lib/downloads/mod.ts";
 
 /** Everything the HTTP layer and the CLI need, built from a resolved config. */
 export interface Services {
@@ -52,6 +54,8 @@ export interface Services {
   outputs: FolderBrowser;
   /** Browses the shared models folder. */
   models: FolderBrowser;
+  /** Downloads into the shared models folder (they go on after a restart). */
+  downloads: ModelDownloads;
   /** Tells the user's webhook when a run finishes, fails or stalls, or the disk runs low. */
   notifier: Notifier;
   /** Environment passed to instances and terminals (PATH, HOME, LANG …). */
@@ -208,6 +212,12 @@ export async function openServices(
   });
   // Before the reconciliation: a run that ended while AiKore was down is told too.
   notifier.start(bus, store.list());
+  const downloads = new ModelDownloads({
+    root: paths.modelsRoot,
+    repository: new ModelDownloadRepository(db),
+    logger: logger.child("downloads"),
+  });
+  await downloads.start();
   const lifetime = new AbortController();
   const services: Services = {
     lifetime: lifetime.signal,
@@ -228,6 +238,7 @@ export async function openServices(
     outputs: new FolderBrowser(paths.outputsRoot),
     models: new FolderBrowser(paths.modelsRoot),
     notifier,
+    downloads,
     baseEnv,
     holderMissing: holder.reason,
     desktop,
@@ -242,6 +253,7 @@ export async function openServices(
         await lifecycle.stopAll();
       }
       notifier.stop();
+      downloads.stop();
       db.close();
     },
   };

@@ -35,6 +35,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/legacy_import": ["lib/db"],
   "lib/desktop": ["lib/process", "lib/fs", "lib/ports"],
   "lib/notify": ["lib/log"],
+  "lib/downloads": ["lib/db", "lib/fs", "lib/log"],
   "lib/instances": [
     "lib/db",
     "lib/fs",

@@ -53,6 +53,8 @@ export interface PromptField {
   /** Why the current value is refused, or null. */
   problem?: (value: string, values: Record<string, string>) => string | null;
   monospace?: boolean;
+  /** A secret (a token): typed into a password field, never offered by autofill. */
+  secret?: boolean;
 }
 
 export type ModalRequest =

@@ -3,6 +3,7 @@ import type { FolderEntry, FolderListing } from "../../lib/shared/folder_listing
 import { formatBytes } from "../../lib/shared/stats.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
+import { askModelDownload, ModelDownloads } from "./ModelDownloads.tsx";
 
 /** Where a browsed folder's API is: `${api}?path=` lists, `${api}/file?path=` sends a file. */
 export interface BrowsedApi {
@@ -11,6 +12,8 @@ export interface BrowsedApi {
   root: string;
   /** Offers a Delete on each entry (the shared models; outputs are never deleted). */
   deletable?: boolean;
+  /** Offers downloads into the browsed folder, and shows them (the shared models). */
+  downloads?: boolean;
 }
 
 /** How long one listing request waits on the server for a change. */
@@ -164,7 +167,8 @@ function EntryItem(props: EntryProps) {
  * then the newest files, images as thumbnails. Only the shared models offer Delete.
  */
 export function FolderView(props: BrowsedApi) {
-  const { api, ui } = useDashboard();
+  const dashboard = useDashboard();
+  const { api, ui } = dashboard;
   const [path, setPath] = useState("");
   const [listing, setListing] = useState<FolderListing | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -223,15 +227,28 @@ export function FolderView(props: BrowsedApi) {
     <div class="outputs-view" data-outputs-view>
       <div class="outputs-bar">
         <Breadcrumb root={props.root} path={path} go={setPath} />
-        <button
-          type="button"
-          class="btn btn-sm"
-          data-action="outputs-refresh"
-          onClick={() => setLoads((n) => n + 1)}
-        >
-          Refresh
-        </button>
+        <span class="outputs-bar-actions">
+          {props.downloads && (
+            <button
+              type="button"
+              class="btn btn-sm"
+              data-action="model-download"
+              onClick={() => void askModelDownload(dashboard, path)}
+            >
+              Download a model…
+            </button>
+          )}
+          <button
+            type="button"
+            class="btn btn-sm"
+            data-action="outputs-refresh"
+            onClick={() => setLoads((n) => n + 1)}
+          >
+            Refresh
+          </button>
+        </span>
       </div>
+      {props.downloads && <ModelDownloads />}
       {failure && <p class="form-error" role="alert">{failure}</p>}
       {!failure && !shown && <p class="tools-note">Loading…</p>}
       {!failure && shown && shown.entries.length === 0 && (

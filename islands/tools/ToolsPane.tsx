@@ -64,7 +64,7 @@ function Body(props: { view: ToolsView }) {
     case "outputs":
       return <OutputsView key={view.id} id={view.id} />;
     case "models":
-      return <FolderView key="models" api="/api/system/models" root="models" deletable />;
+      return <FolderView key="models" api="/api/system/models" root="models" deletable downloads />;
     case "trash":
       return <TrashView />;
     case "terminals":

@@ -50,17 +50,33 @@ export function PromptModal(props: { request: PromptRequest }) {
         {request.fields.map((field, index) => (
           <label class="field" key={field.name}>
             <span>{field.label}</span>
-            <input
-              name={field.name}
-              class={field.monospace ? "mono" : undefined}
-              value={values[field.name] ?? ""}
-              placeholder={field.placeholder}
-              aria-invalid={problems[index] ? "true" : undefined}
-              data-autofocus={index === 0 ? "" : undefined}
-              onInput={(event) => change(field.name, event.currentTarget.value)}
-              autocomplete="off"
-              spellcheck={false}
-            />
+            {field.secret
+              ? (
+                <input
+                  type="password"
+                  name={field.name}
+                  class={field.monospace ? "mono" : undefined}
+                  value={values[field.name] ?? ""}
+                  placeholder={field.placeholder}
+                  aria-invalid={problems[index] ? "true" : undefined}
+                  data-autofocus={index === 0 ? "" : undefined}
+                  onInput={(event) => change(field.name, event.currentTarget.value)}
+                  autocomplete="new-password"
+                />
+              )
+              : (
+                <input
+                  name={field.name}
+                  class={field.monospace ? "mono" : undefined}
+                  value={values[field.name] ?? ""}
+                  placeholder={field.placeholder}
+                  aria-invalid={problems[index] ? "true" : undefined}
+                  data-autofocus={index === 0 ? "" : undefined}
+                  onInput={(event) => change(field.name, event.currentTarget.value)}
+                  autocomplete="off"
+                  spellcheck={false}
+                />
+              )}
             {problems[index] && <small class="field-problem">{problems[index]}</small>}
           </label>
         ))}

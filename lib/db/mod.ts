@@ -10,3 +10,5 @@ export type { InstanceConfig, InstanceRecord, InstanceRuntime } from "./instance
 export { SettingsRepository } from "./settings_repository.ts";
 export { AuditRepository } from "./audit_repository.ts";
 export type { AuditEntry, AuditInput } from "./audit_repository.ts";
+export { ModelDownloadRepository } from "./model_download_repository.ts";
+export type { ModelDownloadChange, ModelDownloadRecord } from "./model_download_repository.ts";

@@ -298,6 +298,27 @@ export async function renameBeneath(root: string, from: string, to: string): Pro
   );
 }
 
+/**
+ * Renames `from` to `to` within `root`, unless `to` exists (then Deno.errors.AlreadyExists and
+ * nothing changes): a hard link to the new name, then the old name goes. Neither end's parent may
+ * be reached through a link.
+ */
+export async function renameNoReplaceBeneath(
+  root: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  await withParent(
+    root,
+    from,
+    (fromDir, fromName) =>
+      withParent(root, to, async (toDir, toName) => {
+        await Deno.link(`${fromDir}/${fromName}`, `${toDir}/${toName}`);
+        await Deno.remove(`${fromDir}/${fromName}`);
+      }),
+  );
+}
+
 /** Synchronous renameBeneath (log rotation). */
 export function renameBeneathSync(root: string, from: string, to: string): void {
   withParentSync(

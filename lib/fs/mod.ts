@@ -15,6 +15,7 @@ export {
   removeBeneathSync,
   renameBeneath,
   renameBeneathSync,
+  renameNoReplaceBeneath,
   usageBeneath,
   writeBeneath,
 } from "./confined_files.ts";

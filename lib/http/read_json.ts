@@ -47,10 +47,10 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return validate(schema, value);
 }
 
-/** Parses a positive integer path parameter; 404 when it is not one. */
-export function idParam(c: Context, name = "id"): number {
-  const text = c.req.param(name) ?? "";
-  if (!/^[1-9]\d{0,15}$/.test(text)) throw new HttpError(404, "Instance not found");
+/** Parses the positive integer `:id` path parameter; 404 naming `what` when it is not one. */
+export function idParam(c: Context, what = "Instance"): number {
+  const text = c.req.param("id") ?? "";
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new HttpError(404, `${what} not found`);
   return Number(text);
 }
 

@@ -11,6 +11,7 @@ import { type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts"
 import { buildLegacyDb } from "../fixtures/legacy/build_legacy_db.ts";
 import { TEST_PASSWORD } from "../helpers/server_harness.ts";
 import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";
+import { payloadOf, serveFile } from "../../lib/downloads/test_support.ts";
 import {
   modal,
   row,
@@ -192,7 +193,10 @@ async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<
   await b.screenshot("outputs", page);
 }
 
-/** The shared models: a folder with its size, a file deleted after a confirm. */
+/**
+ * The shared models: a folder with its size, a file deleted after a confirm, and a model
+ * downloaded into the folder (with a token) from a real HTTP server, shown until done.
+ */
 async function models(page: Page, dataDir: string): Promise<void> {
   await Deno.mkdir(`${dataDir}/models/checkpoints`, { recursive: true });
   await Deno.writeFile(`${dataDir}/models/checkpoints/old.safetensors`, new Uint8Array(3000));
@@ -212,6 +216,34 @@ async function models(page: Page, dataDir: string): Promise<void> {
       .then((r) => r.done),
     true,
   );
+
+  const server = serveFile(payloadOf(3 * 1024 * 1024));
+  try {
+    await page.locator('[data-action="model-download"]').click();
+    assertMatch(await modal(page).innerText(), /Download into models\/checkpoints/);
+    await modal(page).locator("input[name=url]").fill("ftp://nope");
+    await modal(page).getByText("must be an http:// or https:// address").waitFor();
+    await modal(page).locator("input[name=url]").fill(
+      `${server.url}/repo/resolve/main/new.safetensors`,
+    );
+    assertEquals(await modal(page).locator("input[name=token]").getAttribute("type"), "password");
+    await modal(page).locator("input[name=token]").fill("hf_e2e");
+    await modal(page).getByRole("button", { name: "Download" }).click();
+    await waitForToast(page, "Download added.");
+    const item = page.locator('[data-download][data-status="done"]');
+    await item.waitFor();
+    assertMatch(await item.innerText(), /new\.safetensors[\s\S]*3\.0 MB, done/);
+    await page.locator('[data-output="new.safetensors"]').waitFor();
+    assertEquals(
+      await Deno.readFile(`${dataDir}/models/checkpoints/new.safetensors`),
+      server.payload,
+    );
+    assertEquals(server.requests.map((r) => r.authorization), ["Bearer hf_e2e"]);
+    await item.locator('[data-action="download-remove"]').click();
+    await item.waitFor({ state: "detached" });
+  } finally {
+    await server.close();
+  }
 }
 
 async function settings(b: BrowserHarness, page: Page): Promise<void> {

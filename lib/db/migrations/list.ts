@@ -4,6 +4,7 @@ import { instanceIdsNeverReused } from "./002_instance_ids_never_reused.ts";
 import { restartDue } from "./003_restart_due.ts";
 import { instanceRuns } from "./004_instance_runs.ts";
 import { idleStop } from "./005_idle_stop.ts";
+import { modelDownloads } from "./006_model_downloads.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   restartDue,
   instanceRuns,
   idleStop,
+  modelDownloads,
 ];

@@ -1,0 +1,219 @@
+import { useEffect, useState } from "preact/hooks";
+import {
+  downloadNameProblem,
+  downloadUrlProblem,
+  type ModelDownloadList,
+  type ModelDownloadView,
+} from "../../lib/shared/model_download.ts";
+import { formatBytes } from "../../lib/shared/stats.ts";
+import { errorText } from "../core/api_client.ts";
+import { useDashboard } from "../core/dashboard_context.ts";
+import type { PromptField } from "../core/ui_state.ts";
+
+const API = "/api/system/models/downloads";
+/** How long one listing request waits on the server for a change. */
+const WAIT_S = 25;
+/** The least time between two listing requests. */
+const MIN_INTERVAL_MS = 1000;
+
+const TOKEN_FIELD: PromptField = {
+  name: "token",
+  label: "Token (Hugging Face, CivitAI; optional)",
+  value: "",
+  placeholder: "sent as a bearer token, never stored",
+  secret: true,
+  monospace: true,
+};
+
+/** What a download's line says under its name. */
+function progressText(download: ModelDownloadView): string {
+  const got = formatBytes(download.bytes, 1);
+  const of = download.total === null ? got : `${got} of ${formatBytes(download.total, 1)}`;
+  switch (download.status) {
+    case "downloading":
+      return download.rate === null ? of : `${of} · ${formatBytes(download.rate, 1)}/s`;
+    case "done":
+      return `${formatBytes(download.bytes, 1)}, done`;
+    case "queued":
+      return `${of} · waiting for a free slot`;
+    case "paused":
+      return `${of} · paused${download.message ? `: ${download.message}` : ""}`;
+    default:
+      return `${of} · ${download.message ?? download.status}`;
+  }
+}
+
+function DownloadItem(props: {
+  download: ModelDownloadView;
+  act: (action: "pause" | "resume" | "remove", download: ModelDownloadView) => void;
+}) {
+  const { download, act } = props;
+  const label = download.name ?? download.source;
+  const where = download.folder === "" ? "models" : `models/${download.folder}`;
+  const going = ["queued", "downloading", "retrying"].includes(download.status);
+  return (
+    <li class="download-item" data-download={download.id} data-status={download.status}>
+      <div class="download-head">
+        <span class="output-name" title={download.source}>{label}</span>
+        <span class="muted">{where}</span>
+      </div>
+      <progress
+        max={download.total ?? undefined}
+        value={download.total === null && download.status !== "done" ? undefined : download.bytes}
+        aria-label={`${label}: ${progressText(download)}`}
+      />
+      <div class="download-foot">
+        <span
+          class={download.status === "failed" ? "field-problem" : "muted"}
+          data-download-progress
+        >
+          {progressText(download)}
+        </span>
+        <span>
+          {going && (
+            <button
+              type="button"
+              class="link-button"
+              data-action="download-pause"
+              onClick={() => act("pause", download)}
+            >
+              Pause
+            </button>
+          )}
+          {(download.status === "paused" || download.status === "failed") && (
+            <button
+              type="button"
+              class="link-button"
+              data-action="download-resume"
+              onClick={() => act("resume", download)}
+            >
+              Resume
+            </button>
+          )}{" "}
+          <button
+            type="button"
+            class="link-button"
+            data-action="download-remove"
+            aria-label={download.status === "done"
+              ? `Clear ${label} from the list`
+              : `Cancel the download of ${label}`}
+            onClick={() => act("remove", download)}
+          >
+            {download.status === "done" ? "Clear" : "Cancel"}
+          </button>
+        </span>
+      </div>
+    </li>
+  );
+}
+
+/** Asks for a download into `folder` (relative to the models folder) and starts it. */
+export async function askModelDownload(
+  d: ReturnType<typeof useDashboard>,
+  folder: string,
+): Promise<void> {
+  const where = folder === "" ? "models" : `models/${folder}`;
+  const values = await d.ui.prompt({
+    title: `Download into ${where}`,
+    message: "The download goes on after a broken connection or a restart of AiKore.",
+    fields: [
+      {
+        name: "url",
+        label: "Address",
+        value: "",
+        placeholder: "https://huggingface.co/…/resolve/main/model.safetensors",
+        problem: (value) => downloadUrlProblem(value.trim()),
+        monospace: true,
+      },
+      {
+        name: "name",
+        label: "File name (optional)",
+        value: "",
+        placeholder: "the server's, or the address's last part",
+        problem: (value) => (value.trim() === "" ? null : downloadNameProblem(value.trim())),
+      },
+      TOKEN_FIELD,
+    ],
+    confirmLabel: "Download",
+  });
+  if (values === null) return;
+  const body: Record<string, string> = { url: (values.url ?? "").trim(), folder };
+  if (values.name?.trim()) body.name = values.name.trim();
+  if (values.token) body.token = values.token;
+  try {
+    await d.api.post(API, body);
+    d.ui.toast("success", "Download added.");
+  } catch (error) {
+    d.ui.toast("error", errorText(error));
+  }
+}
+
+/** The model downloads (Models view): progress kept current by waiting reads, no polling. */
+export function ModelDownloads() {
+  const dashboard = useDashboard();
+  const { api, ui } = dashboard;
+  const [list, setList] = useState<ModelDownloadList | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    const done = new AbortController();
+    (async () => {
+      let version: string | null = null;
+      while (!done.signal.aborted) {
+        const asked = performance.now();
+        const query: string = version === null
+          ? ""
+          : `?since=${encodeURIComponent(version)}&wait=${WAIT_S}`;
+        const body: ModelDownloadList = await api.get<ModelDownloadList>(
+          `${API}${query}`,
+          done.signal,
+        );
+        if (done.signal.aborted) return;
+        if (body.version !== version) setList(body);
+        version = body.version;
+        setFailure(null);
+        const early = MIN_INTERVAL_MS - (performance.now() - asked);
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      }
+    })().catch((error) => {
+      if (!done.signal.aborted) setFailure(errorText(error));
+    });
+    return () => done.abort();
+  }, []);
+  const act = async (action: "pause" | "resume" | "remove", download: ModelDownloadView) => {
+    try {
+      if (action === "pause") await api.post(`${API}/${download.id}/pause`);
+      if (action === "remove") await api.del(`${API}/${download.id}`);
+      if (action === "resume") {
+        let body: Record<string, string> = {};
+        if (download.needs_token) {
+          const values = await ui.prompt({
+            title: `Resume ${download.name ?? download.source}`,
+            message: "AiKore does not keep tokens: give this download's token again.",
+            fields: [{ ...TOKEN_FIELD, label: "Token" }],
+            confirmLabel: "Resume",
+          });
+          if (values === null) return;
+          body = { token: values.token ?? "" };
+        }
+        await api.post(`${API}/${download.id}/resume`, body);
+      }
+    } catch (error) {
+      ui.toast("error", errorText(error));
+    }
+  };
+  if (failure) return <p class="form-error" role="alert">{failure}</p>;
+  if (!list || list.downloads.length === 0) return null;
+  return (
+    <section class="downloads" aria-label="Downloads" data-downloads>
+      <ul class="downloads-list">
+        {list.downloads.map((download) => (
+          <DownloadItem
+            key={download.id}
+            download={download}
+            act={(action, item) => void act(action, item)}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+export { ModelDownloads } from "./model_downloads.ts";
+export type { ModelDownloadRequest, ModelDownloadsOptions } from "./model_downloads.ts";
