@@ -216,6 +216,7 @@ export async function openServices(
     root: paths.modelsRoot,
     repository: new ModelDownloadRepository(db),
     logger: logger.child("downloads"),
+    onOutcome: (download) => notifier.download(download),
   });
   await downloads.start();
   const lifetime = new AbortController();

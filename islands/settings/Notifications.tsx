@@ -25,6 +25,7 @@ const EVENT_LABELS: Record<NoticeEvent, string> = {
   disk_low: `the data disk runs low (under ${DISK_LOW.share * 100} % free, at most ${
     DISK_LOW.atMostBytes / 1024 ** 3
   } GB)`,
+  download: "a model download finishes or fails",
 };
 
 function deliveryText(delivery: DeliveryResult): string {

@@ -33,6 +33,8 @@ export interface ModelDownloadsOptions {
   keepDone?: number;
   /** Least time between two progress changes told to waiting readers. */
   progressEveryMs?: number;
+  /** Told when a download is done or fails (a notification). */
+  onOutcome?: (download: ModelDownloadView) => void;
 }
 
 /** A download's request (validated by the route's schema). */
@@ -70,7 +72,8 @@ const partPath = (record: ModelDownloadRecord) =>
 const join = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
 
 export class ModelDownloads {
-  readonly #options: Required<Omit<ModelDownloadsOptions, "fetch" | "now">>;
+  readonly #options: Required<Omit<ModelDownloadsOptions, "fetch" | "now" | "onOutcome">>;
+  readonly #onOutcome: (download: ModelDownloadView) => void;
   readonly #fetch: typeof fetch;
   readonly #now: () => Date;
   /** Tokens by download id: memory only. */
@@ -96,6 +99,7 @@ export class ModelDownloads {
       ...options,
     };
     this.#fetch = options.fetch ?? fetch;
+    this.#onOutcome = options.onOutcome ?? (() => {});
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -225,6 +229,17 @@ export class ModelDownloads {
     for (const wake of [...this.#waiters]) wake();
   }
 
+  /** Tells `onOutcome` how download `id` ended; a throwing listener never stops a download. */
+  #tell(id: number): void {
+    const record = this.#options.repository.get(id);
+    if (record === null) return;
+    try {
+      this.#onOutcome(this.#view(record));
+    } catch (error) {
+      this.#options.logger.error("a download's outcome could not be told", { id, error });
+    }
+  }
+
   #get(id: number): ModelDownloadRecord {
     const record = this.#options.repository.get(id);
     if (record === null) throw new DomainError("not_found", `Download ${id} not found`);
@@ -351,6 +366,7 @@ export class ModelDownloads {
   #fail(id: number, message: string): void {
     this.#active.delete(id);
     this.#update(id, { status: "failed", bytes: this.#bytes.get(id) ?? 0, message });
+    this.#tell(id);
     this.#pump();
   }
 
@@ -501,6 +517,7 @@ export class ModelDownloads {
       message: null,
       finishedAt: this.#now().toISOString(),
     });
+    this.#tell(record.id);
     this.#options.repository.pruneDone(this.#options.keepDone);
     this.#pump();
   }

@@ -233,7 +233,8 @@ Deno.test("a token does not follow a redirect to another origin", async () => {
 
 Deno.test("refusals fail with the server's answer; busy servers are tried again, then given up", async () => {
   await using s = await setup(MIB);
-  const manager = s.open();
+  const told: string[] = [];
+  const manager = s.open({ onOutcome: (d) => told.push(`${d.id} ${d.status}`) });
   await manager.start();
   s.server.behaviour.status = 404;
   const missing = await manager.add({ url: `${s.server.url}/missing.bin`, folder: "" });
@@ -260,6 +261,8 @@ Deno.test("refusals fail with the server's answer; busy servers are tried again,
   manager.resume(busy.id);
   await until(manager, busy.id, isDone, "finished after Resume");
   assertEquals(await Deno.readFile(`${s.root}/busy.bin`), s.server.payload);
+  // Told once per outcome: not at each retry.
+  assertEquals(told, ["1 failed", "2 failed", "3 failed", "3 done"]);
 });
 
 Deno.test("a file already there is never overwritten", async () => {

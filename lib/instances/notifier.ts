@@ -10,6 +10,7 @@ import type { Logger } from "../log/mod.ts";
 import { type Notice, webhookRequest, type WebhookSender } from "../notify/mod.ts";
 import { formatBytes } from "../shared/stats.ts";
 import { failureLine } from "../shared/failure_line.ts";
+import type { ModelDownloadView } from "../shared/model_download.ts";
 import {
   DEFAULT_NOTIFICATIONS,
   type DeliveryResult,
@@ -145,6 +146,30 @@ export class Notifier {
         "Downloads, outputs and logs will fail when it is full.",
       urgent: true,
       facts: { path, free_bytes: freeBytes, total_bytes: totalBytes },
+      at: new Date(this.#now()).toISOString(),
+    }));
+  }
+
+  /** A model download finished or failed: sent when the user asked for it. */
+  download(download: ModelDownloadView): void {
+    const name = download.name ?? download.source;
+    const where = download.folder === "" ? "models" : `models/${download.folder}`;
+    const failed = download.status === "failed";
+    this.#send("download", () => ({
+      event: "download",
+      title: failed ? `AiKore: the download of ${name} failed` : `AiKore: ${name} downloaded`,
+      text: failed
+        ? `${download.message ?? "failed"}. ${
+          formatBytes(download.bytes, 1)
+        } are kept: Resume in the Models view goes on from there.`
+        : `${formatBytes(download.bytes, 1)} in ${where}.`,
+      urgent: failed,
+      facts: {
+        download: { id: download.id, source: download.source, folder: download.folder, name },
+        status: download.status,
+        bytes: download.bytes,
+        reason: download.message,
+      },
       at: new Date(this.#now()).toISOString(),
     }));
   }

@@ -8,6 +8,7 @@ import { InstanceLogs } from "./instance_logs.ts";
 import { InstancePaths } from "./instance_paths.ts";
 import { INSTANCE_EVENT } from "./instance_store.ts";
 import { noticeEventOf, Notifier } from "./notifier.ts";
+import type { ModelDownloadView } from "../shared/model_download.ts";
 
 const record = (status: string, exitCode: number | null = null, exitSignal: number | null = null) =>
   ({
@@ -100,6 +101,45 @@ Deno.test("a low disk is told when asked for, with its figures; not when the use
       "2.0 GB free of 100.0 GB on /data. Downloads, outputs and logs will fail when it is full.",
     );
     assertEquals(hook.received.length, 1);
+
+    const download: ModelDownloadView = {
+      id: 4,
+      source: "https://huggingface.co/org/repo/resolve/main/unet.safetensors",
+      folder: "unet",
+      name: "unet.safetensors",
+      status: "done",
+      bytes: 6 * 1024 ** 3,
+      total: 6 * 1024 ** 3,
+      rate: null,
+      message: null,
+      needs_token: false,
+      created_at: "2026-12-07T00:00:00.000Z",
+      finished_at: "2026-12-07T01:00:00.000Z",
+    };
+    notifier.download(download); // not asked for: nothing is sent
+    notifier.update({ events: ["download"] });
+    notifier.download(download);
+    notifier.download({
+      ...download,
+      status: "failed",
+      bytes: 1024 ** 3,
+      message: "the disk is full: free some space, then Resume goes on from here",
+    });
+    const done = JSON.parse((await hook.nth(2)).body);
+    assertEquals([done.event, done.title, done.text], [
+      "download",
+      "AiKore: unet.safetensors downloaded",
+      "6.0 GB in models/unet.",
+    ]);
+    assertEquals(done.download.source, download.source);
+    const failed = JSON.parse((await hook.nth(3)).body);
+    assertEquals([failed.title, failed.text, failed.reason], [
+      "AiKore: the download of unet.safetensors failed",
+      "the disk is full: free some space, then Resume goes on from here. 1.0 GB are kept: " +
+      "Resume in the Models view goes on from there.",
+      "the disk is full: free some space, then Resume goes on from here",
+    ]);
+    assertEquals(hook.received.length, 3);
   } finally {
     notifier.stop();
     await hook.close();

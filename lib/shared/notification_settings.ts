@@ -5,8 +5,11 @@
  * the request schema is in notification_schema.ts).
  */
 
-/** What a notification is about: a run that finished, failed or stalled, or a disk running low. */
-export const NOTICE_EVENTS = ["finished", "failed", "stalled", "disk_low"] as const;
+/**
+ * What a notification is about: a run that finished, failed or stalled, a disk running low, or a
+ * model download that finished or failed.
+ */
+export const NOTICE_EVENTS = ["finished", "failed", "stalled", "disk_low", "download"] as const;
 export type NoticeEvent = typeof NOTICE_EVENTS[number];
 
 /** How the webhook's body is written: AiKore's JSON, or what ntfy, Discord or Slack expect. */
