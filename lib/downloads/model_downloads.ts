@@ -7,10 +7,12 @@
  * token given for a download is kept in memory only: after a restart, such a download waits,
  * paused, for it to be given again.
  */
+import { statfs } from "node:fs/promises";
 import type { ModelDownloadRecord, ModelDownloadRepository } from "../db/mod.ts";
 import { lstatBeneath, openBeneathSync, removeBeneath, renameNoReplaceBeneath } from "../fs/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { DomainError, invalidInput, isStorageFull } from "../shared/domain_error.ts";
+import { formatBytes } from "../shared/stats.ts";
 import {
   downloadSource,
   type ModelDownloadList,
@@ -52,6 +54,13 @@ const TRANSIENT = new Set([408, 425, 429, 500, 502, 503, 504]);
 const SAVE_EVERY_BYTES = 64 * 1024 * 1024;
 /** The rate is measured over this window. */
 const RATE_WINDOW_MS = 5_000;
+/**
+ * Free space a download never takes, so that the apps running beside it keep room for their
+ * outputs and logs: 5 % of the disk, at most 10 GiB.
+ */
+export function keptFreeBytes(diskBytes: number): number {
+  return Math.min(10 * 1024 ** 3, Math.floor(diskBytes * 0.05));
+}
 
 /** Why a try ended: the caller's stop (no status change), or a problem to retry or to show. */
 class TryFailed extends Error {
@@ -429,8 +438,9 @@ export class ModelDownloads {
         });
         record.name = name;
       }
-      const total = place.total === null ? null : place.total;
+      const total = place.total;
       this.#update(id, { name: record.name, total, bytes: have });
+      if (total !== null) await this.#checkRoom(total - have, response);
       have = await this.#receive(id, active, response, file, have);
       if (total !== null && have < total) {
         throw new TryFailed(`the connection ended after ${have} of ${total} bytes`, true);
@@ -520,6 +530,21 @@ export class ModelDownloads {
     this.#tell(record.id);
     this.#options.repository.pruneDone(this.#options.keepDone);
     this.#pump();
+  }
+
+  /** Fails the try when `needed` more bytes would leave the disk under its kept free space. */
+  async #checkRoom(needed: number, response: Response): Promise<void> {
+    const space = await statfs(this.#options.root).catch(() => null);
+    if (space === null) return; // unknown: the write itself says when the disk is full
+    const free = space.bavail * space.bsize;
+    const kept = keptFreeBytes(space.blocks * space.bsize);
+    if (needed <= free - kept) return;
+    await response.body?.cancel();
+    throw new TryFailed(
+      `not enough free space: it needs ${formatBytes(needed, 1)} more and the disk has ` +
+        `${formatBytes(free, 1)} free, of which AiKore keeps ${formatBytes(kept, 1)} for the apps`,
+      false,
+    );
   }
 
   async #checkFolder(folder: string): Promise<void> {

@@ -1,9 +1,10 @@
-import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { ModelDownloadRepository, openDatabase } from "../db/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { DomainError } from "../shared/domain_error.ts";
 import type { ModelDownloadList, ModelDownloadView } from "../shared/model_download.ts";
-import { ModelDownloads, type ModelDownloadsOptions } from "./model_downloads.ts";
+import { statfs } from "node:fs/promises";
+import { keptFreeBytes, ModelDownloads, type ModelDownloadsOptions } from "./model_downloads.ts";
 import { type FileServer, payloadOf, serveFile } from "./test_support.ts";
 
 const MIB = 1024 * 1024;
@@ -263,6 +264,30 @@ Deno.test("refusals fail with the server's answer; busy servers are tried again,
   assertEquals(await Deno.readFile(`${s.root}/busy.bin`), s.server.payload);
   // Told once per outcome: not at each retry.
   assertEquals(told, ["1 failed", "2 failed", "3 failed", "3 done"]);
+});
+
+Deno.test("a file the disk has no room for fails before a byte is written", async () => {
+  await using s = await setup(MIB);
+  const space = await statfs(s.root);
+  const free = space.bavail * space.bsize;
+  const kept = keptFreeBytes(space.blocks * space.bsize);
+  // More than the disk can take once AiKore's kept free space is left aside.
+  s.server.behaviour.claimedSize = free - kept + 1024 ** 3;
+  const manager = s.open();
+  await manager.start();
+  const added = await manager.add({ url: `${s.server.url}/huge.safetensors`, folder: "" });
+  const failed = await until(manager, added.id, (v) => v.status === "failed", "failed");
+  assertMatch(
+    failed.message ?? "",
+    /^not enough free space: it needs [\d.]+ [KMGTP]?B more and the disk has [\d.]+ [KMGTP]?B free, of which AiKore keeps [\d.]+ [KMGTP]?B for the apps$/,
+  );
+  assertEquals(failed.bytes, 0);
+  assertEquals((await Deno.stat(`${s.root}/.aikore-download-${added.id}.part`)).size, 0);
+  // What fits goes through.
+  s.server.behaviour.claimedSize = null;
+  manager.resume(added.id);
+  await until(manager, added.id, isDone, "finished");
+  assertEquals(await Deno.readFile(`${s.root}/huge.safetensors`), s.server.payload);
 });
 
 Deno.test("a file already there is never overwritten", async () => {

@@ -24,6 +24,8 @@ export interface FileServerBehaviour {
   disposition: string | null;
   /** Redirects `/moved/REST` to this base URL + `/REST`. */
   redirectTo: string | null;
+  /** Claims a file of this size (Content-Length), then closes without a byte. */
+  claimedSize: number | null;
 }
 
 export interface FileServer {
@@ -82,6 +84,7 @@ export function serveFile(payload: Uint8Array): FileServer {
     status: null,
     disposition: null,
     redirectTo: null,
+    claimedSize: null,
   };
   const requests: ServedRequest[] = [];
   let releaseHeld: () => void = () => {};
@@ -109,6 +112,10 @@ export function serveFile(payload: Uint8Array): FileServer {
       return await send(302, { location: `${behaviour.redirectTo}/${path.slice(7)}` });
     }
     if (behaviour.status !== null) return await send(behaviour.status, {});
+    if (behaviour.claimedSize !== null) {
+      const claim = `HTTP/1.1 200 OK\r\ncontent-length: ${behaviour.claimedSize}\r\n\r\n`;
+      return await writeAll(conn, new TextEncoder().encode(claim));
+    }
     const headers: Record<string, string> = { "accept-ranges": "bytes" };
     if (behaviour.disposition !== null) headers["content-disposition"] = behaviour.disposition;
     const range = behaviour.ignoreRange
