@@ -1,8 +1,9 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { FolderEntry, FolderListing } from "../../lib/shared/folder_listing.ts";
 import { formatBytes } from "../../lib/shared/stats.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
+import { useWaitingRead } from "../core/use_waiting_read.ts";
 import { askModelDownload, ModelDownloads } from "./ModelDownloads.tsx";
 
 /** Where a browsed folder's API is: `${api}?path=` lists, `${api}/file?path=` sends a file. */
@@ -15,11 +16,6 @@ export interface BrowsedApi {
   /** Offers downloads into the browsed folder, and shows them (the shared models). */
   downloads?: boolean;
 }
-
-/** How long one listing request waits on the server for a change. */
-const WAIT_S = 25;
-/** The least time between two listing requests of one view. */
-const MIN_INTERVAL_MS = 1000;
 
 /** The URL of one file (inline for images and videos). */
 function fileUrl(api: string, path: string, download = false): string {
@@ -170,35 +166,13 @@ export function FolderView(props: BrowsedApi) {
   const dashboard = useDashboard();
   const { api, ui } = dashboard;
   const [path, setPath] = useState("");
-  const [listing, setListing] = useState<FolderListing | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [loads, setLoads] = useState(0);
-  useEffect(() => {
-    // Listed, then kept current: each request waits on the server until the folder changes
-    // (or 25 s pass), so new outputs show up as they are written, without polling.
-    const done = new AbortController();
-    const listingUrl = (version: string | null) =>
-      `${props.api}?path=${encodeURIComponent(path)}` +
-      (version === null ? "" : `&since=${encodeURIComponent(version)}&wait=${WAIT_S}`);
-    setFailure(null);
-    (async () => {
-      let version: string | null = null;
-      while (!done.signal.aborted) {
-        const asked = performance.now();
-        const body: FolderListing = await api.get<FolderListing>(listingUrl(version), done.signal);
-        if (done.signal.aborted) return;
-        if (body.version !== version) setListing(body);
-        version = body.version;
-        // At most one listing a second: a folder that keeps changing (a file being written), or
-        // a server with no watch to spare (it answers at once), is not asked in a tight loop.
-        const early = MIN_INTERVAL_MS - (performance.now() - asked);
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
-      }
-    })().catch((error) => {
-      if (!done.signal.aborted) setFailure(errorText(error));
-    });
-    return () => done.abort();
-  }, [path, loads]);
+  // Listed, then kept current: new outputs show up as they are written, without polling.
+  const { value: listing, failure } = useWaitingRead<FolderListing>(
+    api,
+    `${props.api}?path=${encodeURIComponent(path)}`,
+    loads,
+  );
   const remove = async (entry: FolderEntry) => {
     const target = join(path, entry.name);
     const ok = await ui.confirm({

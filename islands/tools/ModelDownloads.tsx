@@ -1,4 +1,3 @@
-import { useEffect, useState } from "preact/hooks";
 import {
   downloadNameProblem,
   downloadUrlProblem,
@@ -8,13 +7,10 @@ import {
 import { formatBytes } from "../../lib/shared/stats.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
+import { useWaitingRead } from "../core/use_waiting_read.ts";
 import type { PromptField } from "../core/ui_state.ts";
 
 const API = "/api/system/models/downloads";
-/** How long one listing request waits on the server for a change. */
-const WAIT_S = 25;
-/** The least time between two listing requests. */
-const MIN_INTERVAL_MS = 1000;
 
 const TOKEN_FIELD: PromptField = {
   name: "token",
@@ -152,33 +148,7 @@ export async function askModelDownload(
 export function ModelDownloads() {
   const dashboard = useDashboard();
   const { api, ui } = dashboard;
-  const [list, setList] = useState<ModelDownloadList | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  useEffect(() => {
-    const done = new AbortController();
-    (async () => {
-      let version: string | null = null;
-      while (!done.signal.aborted) {
-        const asked = performance.now();
-        const query: string = version === null
-          ? ""
-          : `?since=${encodeURIComponent(version)}&wait=${WAIT_S}`;
-        const body: ModelDownloadList = await api.get<ModelDownloadList>(
-          `${API}${query}`,
-          done.signal,
-        );
-        if (done.signal.aborted) return;
-        if (body.version !== version) setList(body);
-        version = body.version;
-        setFailure(null);
-        const early = MIN_INTERVAL_MS - (performance.now() - asked);
-        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
-      }
-    })().catch((error) => {
-      if (!done.signal.aborted) setFailure(errorText(error));
-    });
-    return () => done.abort();
-  }, []);
+  const { value: list, failure } = useWaitingRead<ModelDownloadList>(api, API);
   const act = async (action: "pause" | "resume" | "remove", download: ModelDownloadView) => {
     try {
       if (action === "pause") await api.post(`${API}/${download.id}/pause`);

@@ -14,6 +14,7 @@ import type { Logger } from "../log/mod.ts";
 import { DomainError, invalidInput, isStorageFull } from "../shared/domain_error.ts";
 import { formatBytes } from "../shared/stats.ts";
 import {
+  downloadAddress,
   downloadSource,
   type ModelDownloadList,
   type ModelDownloadView,
@@ -140,7 +141,7 @@ export class ModelDownloads {
     await this.#checkFolder(request.folder);
     if (request.name !== undefined) await this.#checkFree(request.folder, request.name);
     const record = this.#options.repository.insert({
-      url: request.url,
+      url: downloadAddress(request.url),
       folder: request.folder,
       name: request.name ?? null,
       hadToken: request.token !== undefined,
@@ -415,6 +416,13 @@ export class ModelDownloads {
       if (response.status !== 200 && response.status !== 206) {
         await response.body?.cancel();
         throw refusal(response.status, response.statusText);
+      }
+      if (/^text\/html\b/i.test(response.headers.get("content-type") ?? "")) {
+        await response.body?.cancel();
+        throw new TryFailed(
+          "the address answered a web page, not a file: give the file's download link",
+          false,
+        );
       }
       const place = bodyPlace(response);
       if (place === null || place.start > have) {

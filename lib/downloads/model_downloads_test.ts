@@ -2,7 +2,11 @@ import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts
 import { ModelDownloadRepository, openDatabase } from "../db/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { DomainError } from "../shared/domain_error.ts";
-import type { ModelDownloadList, ModelDownloadView } from "../shared/model_download.ts";
+import {
+  downloadAddress,
+  type ModelDownloadList,
+  type ModelDownloadView,
+} from "../shared/model_download.ts";
 import { statfs } from "node:fs/promises";
 import { keptFreeBytes, ModelDownloads, type ModelDownloadsOptions } from "./model_downloads.ts";
 import { type FileServer, payloadOf, serveFile } from "./test_support.ts";
@@ -288,6 +292,42 @@ Deno.test("a file the disk has no room for fails before a byte is written", asyn
   manager.resume(added.id);
   await until(manager, added.id, isDone, "finished");
   assertEquals(await Deno.readFile(`${s.root}/huge.safetensors`), s.server.payload);
+});
+
+Deno.test("a web page in place of a file fails with what to give instead", async () => {
+  await using s = await setup(MIB);
+  s.server.behaviour.contentType = "text/html; charset=utf-8";
+  const manager = s.open();
+  await manager.start();
+  const added = await manager.add({ url: `${s.server.url}/login`, folder: "" });
+  const failed = await until(manager, added.id, (v) => v.status === "failed", "failed");
+  assertEquals(
+    failed.message,
+    "the address answered a web page, not a file: give the file's download link",
+  );
+  assertEquals(failed.bytes, 0);
+});
+
+Deno.test("a Hugging Face file page is fetched by its download link", () => {
+  const cases: [string, string][] = [
+    [
+      "https://huggingface.co/org/repo/blob/main/unet/model.safetensors?x=1",
+      "https://huggingface.co/org/repo/resolve/main/unet/model.safetensors?x=1",
+    ],
+    [
+      "https://huggingface.co/datasets/org/set/blob/v1.0/data.parquet",
+      "https://huggingface.co/datasets/org/set/resolve/v1.0/data.parquet",
+    ],
+    [
+      "https://huggingface.co/org/repo/resolve/main/model.safetensors",
+      "https://huggingface.co/org/repo/resolve/main/model.safetensors",
+    ],
+    [
+      "https://example.com/org/repo/blob/main/x.bin",
+      "https://example.com/org/repo/blob/main/x.bin",
+    ],
+  ];
+  for (const [pasted, fetched] of cases) assertEquals(downloadAddress(pasted), fetched, pasted);
 });
 
 Deno.test("a file already there is never overwritten", async () => {

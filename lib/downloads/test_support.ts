@@ -26,6 +26,8 @@ export interface FileServerBehaviour {
   redirectTo: string | null;
   /** Claims a file of this size (Content-Length), then closes without a byte. */
   claimedSize: number | null;
+  /** Content-Type to send. */
+  contentType: string | null;
 }
 
 export interface FileServer {
@@ -85,6 +87,7 @@ export function serveFile(payload: Uint8Array): FileServer {
     disposition: null,
     redirectTo: null,
     claimedSize: null,
+    contentType: null,
   };
   const requests: ServedRequest[] = [];
   let releaseHeld: () => void = () => {};
@@ -118,6 +121,7 @@ export function serveFile(payload: Uint8Array): FileServer {
     }
     const headers: Record<string, string> = { "accept-ranges": "bytes" };
     if (behaviour.disposition !== null) headers["content-disposition"] = behaviour.disposition;
+    if (behaviour.contentType !== null) headers["content-type"] = behaviour.contentType;
     const range = behaviour.ignoreRange
       ? null
       : byteRange(header("range") ?? undefined, payload.length);

@@ -87,6 +87,19 @@ export function downloadNameProblem(name: string): string | null {
   return folderPathProblem(name);
 }
 
+/**
+ * The address to fetch for what the user pasted: a Hugging Face file page
+ * (`…/REPO/blob/REF/FILE`) becomes its download link (`…/REPO/resolve/REF/FILE`).
+ */
+export function downloadAddress(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname !== "huggingface.co") return url;
+  const page = /^(\/(?:(?:datasets|spaces)\/)?[^/]+\/[^/]+)\/blob\//.exec(parsed.pathname);
+  if (!page) return url;
+  parsed.pathname = `${page[1]}/resolve/${parsed.pathname.slice(page[0].length)}`;
+  return parsed.toString();
+}
+
 /** What a download shows of its address: no query, no fragment. */
 export function downloadSource(url: string): string {
   const parsed = new URL(url);

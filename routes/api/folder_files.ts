@@ -22,15 +22,10 @@ export function pathQuery(c: Context): string {
 export const MAX_LIST_WAIT_S = 30;
 
 /**
- * A folder listing as asked: at once, or (`since=VERSION&wait=S`) once it differs from the
- * version the client has, S seconds at most (0-30).
+ * What a listing's `since=VERSION&wait=S` asks: null to answer at once, else the version the
+ * client has and how long to wait (S seconds, 0-30) for the listing to differ from it.
  */
-export async function listAsAsked(
-  c: Context,
-  browser: FolderBrowser,
-  folder: BrowsedFolder,
-): Promise<Response> {
-  const path = pathQuery(c);
+export function waitQuery(c: Context): { since: string; waitMs: number } | null {
   const since = c.req.query("since");
   const waitText = c.req.query("wait") ?? "0";
   const wait = /^\d{1,2}$/.test(waitText) ? Number(waitText) : NaN;
@@ -40,8 +35,24 @@ export async function listAsAsked(
   if (since !== undefined && !/^[\w-]{1,64}$/.test(since)) {
     throw invalidField("since", "must be a version a listing gave");
   }
-  if (since === undefined || wait === 0) return c.json(await browser.list(folder, path));
-  return c.json(await browser.listWaiting(folder, path, since, wait * 1000, c.req.raw.signal));
+  return since === undefined || wait === 0 ? null : { since, waitMs: wait * 1000 };
+}
+
+/**
+ * A folder listing as asked: at once, or (`since=VERSION&wait=S`) once it differs from the
+ * version the client has, S seconds at most (0-30).
+ */
+export async function listAsAsked(
+  c: Context,
+  browser: FolderBrowser,
+  folder: BrowsedFolder,
+): Promise<Response> {
+  const path = pathQuery(c);
+  const wait = waitQuery(c);
+  if (wait === null) return c.json(await browser.list(folder, path));
+  return c.json(
+    await browser.listWaiting(folder, path, wait.since, wait.waitMs, c.req.raw.signal),
+  );
 }
 
 /**

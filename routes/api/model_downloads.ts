@@ -1,13 +1,11 @@
 import type { AuditRepository } from "../../lib/db/mod.ts";
 import type { ModelDownloads } from "../../lib/downloads/mod.ts";
 import { actorOf, type ApiRouter, idParam, readJson } from "../../lib/http/mod.ts";
-import { downloadSource } from "../../lib/shared/model_download.ts";
 import {
   modelDownloadResumeSchema,
   modelDownloadSchema,
 } from "../../lib/shared/model_download_schema.ts";
-import { invalidField } from "../../lib/shared/http_error.ts";
-import { MAX_LIST_WAIT_S } from "./folder_files.ts";
+import { waitQuery } from "./folder_files.ts";
 
 export interface ModelDownloadRouteDeps {
   downloads: ModelDownloads;
@@ -39,20 +37,11 @@ export function registerModelDownloadRoutes(
         },
       },
       async (c) => {
-        const since = c.req.query("since");
-        const waitText = c.req.query("wait") ?? "0";
-        const wait = /^\d{1,2}$/.test(waitText) ? Number(waitText) : NaN;
-        if (!(wait <= MAX_LIST_WAIT_S)) {
-          throw invalidField(
-            "wait",
-            `must be a whole number of seconds from 0 to ${MAX_LIST_WAIT_S}`,
-          );
-        }
-        if (since !== undefined && !/^[\w-]{1,64}$/.test(since)) {
-          throw invalidField("since", "must be a version a listing gave");
-        }
-        if (since === undefined || wait === 0) return c.json(deps.downloads.list());
-        return c.json(await deps.downloads.listWaiting(since, wait * 1000, c.req.raw.signal));
+        const wait = waitQuery(c);
+        if (wait === null) return c.json(deps.downloads.list());
+        return c.json(
+          await deps.downloads.listWaiting(wait.since, wait.waitMs, c.req.raw.signal),
+        );
       },
     )
     .route(
@@ -71,7 +60,7 @@ export function registerModelDownloadRoutes(
       async (c) => {
         const body = await readJson(c, modelDownloadSchema);
         const added = await deps.downloads.add(body);
-        audit(c, "model.download", downloadSource(body.url));
+        audit(c, "model.download", added.source);
         return c.json(added, 202);
       },
     )
