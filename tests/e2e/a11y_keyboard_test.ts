@@ -16,6 +16,7 @@ import {
   startBrowserHarness,
 } from "../helpers/browser.ts";
 import { modal, row, waitForStatus, waitForTerminalText } from "./dashboard_page.ts";
+import { payloadOf, serveFile } from "../../lib/downloads/test_support.ts";
 
 type AxeResult = {
   passes: unknown[];
@@ -158,9 +159,28 @@ Deno.test({
         Uint8Array.from(atob(pixel), (c) => c.charCodeAt(0)),
       );
       await Deno.writeTextFile(`${models}/notes.txt`, "x");
-      await page.locator('[data-action="models"]').click();
-      await page.locator('[data-output="loras"]').waitFor();
-      found.models = await axeProblems(page);
+      // With downloads: one going (a progress bar, Pause, Cancel), one failed (its reason, Resume).
+      const server = serveFile(payloadOf(1024 * 1024));
+      const refusing = serveFile(new Uint8Array());
+      try {
+        server.behaviour.holdAfter = 4096;
+        refusing.behaviour.status = 404;
+        const add = (url: string) =>
+          b.harness.fetch("/api/system/models/downloads", {
+            method: "POST",
+            body: JSON.stringify({ url, folder: "loras" }),
+          }).then((r) => r.body?.cancel());
+        await add(`${server.url}/going.safetensors`);
+        await add(`${refusing.url}/missing.safetensors`);
+        await page.locator('[data-action="models"]').click();
+        await page.locator('[data-output="loras"]').waitFor();
+        await page.locator('[data-download][data-status="failed"]').waitFor();
+        await page.locator('[data-download][data-status="downloading"]').waitFor();
+        found.models = await axeProblems(page);
+      } finally {
+        await server.close();
+        await refusing.close();
+      }
       await page.goto(`${b.base}/settings`);
       await page.waitForSelector("[data-island][data-hydrated]");
       found.settings = await axeProblems(page);
