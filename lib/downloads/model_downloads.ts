@@ -38,6 +38,11 @@ export interface ModelDownloadsOptions {
   progressEveryMs?: number;
   /** Told when a download is done or fails (a notification). */
   onOutcome?: (download: ModelDownloadView) => void;
+  /**
+   * A try that hears nothing for this long (no answer, or no byte of its body) is cut and tried
+   * again from where it stopped: a server or a network that goes silent never holds a download.
+   */
+  silenceMs?: number;
 }
 
 /** A download's request (validated by the route's schema). */
@@ -67,6 +72,45 @@ export function keptFreeBytes(diskBytes: number): number {
 class TryFailed extends Error {
   constructor(message: string, readonly retry: boolean) {
     super(message);
+  }
+}
+
+/** Cuts a try that heard nothing for `ms`, and says so; follows the download's own halt. */
+class SilenceWatch {
+  readonly #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #silent = false;
+  readonly #onHalt = () => this.#controller.abort();
+
+  constructor(private readonly ms: number, private readonly halted: AbortSignal) {
+    halted.addEventListener("abort", this.#onHalt, { once: true });
+    this.heard();
+  }
+
+  /** The signal the try's request follows. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Something came: the silence starts over. */
+  heard(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#silent = true;
+      this.#controller.abort();
+    }, this.ms);
+  }
+
+  /** What to throw for `error`, raised by the request or its body: the halt's own, or a retry. */
+  failure(error: unknown, what: string): unknown {
+    if (this.halted.aborted) return error;
+    if (this.#silent) return new TryFailed(`${what}: nothing for ${this.ms / 1000} s`, true);
+    return new TryFailed(`${what}: ${messageOf(error)}`, true);
+  }
+
+  end(): void {
+    clearTimeout(this.#timer);
+    this.halted.removeEventListener("abort", this.#onHalt);
   }
 }
 
@@ -106,6 +150,7 @@ export class ModelDownloads {
       concurrent: 2,
       keepDone: 50,
       progressEveryMs: 1000,
+      silenceMs: 60_000,
       ...options,
     };
     this.#fetch = options.fetch ?? fetch;
@@ -384,13 +429,13 @@ export class ModelDownloads {
   async #try(id: number, active: Active): Promise<void> {
     const record = this.#get(id);
     const root = this.#options.root;
-    const signal = active.controller.signal;
     let file: Deno.FsFile;
     try {
       file = openBeneathSync(root, partPath(record), "create-append");
     } catch (error) {
       throw new TryFailed(`cannot write in models/${record.folder}: ${messageOf(error)}`, false);
     }
+    const watch = new SilenceWatch(this.#options.silenceMs, active.controller.signal);
     try {
       let have = (await file.stat()).size;
       this.#bytes.set(id, have);
@@ -400,13 +445,15 @@ export class ModelDownloads {
       if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
       let response: Response;
       try {
-        response = await this.#fetch(record.url, { headers, signal, redirect: "follow" });
+        response = await this.#fetch(record.url, {
+          headers,
+          signal: watch.signal,
+          redirect: "follow",
+        });
       } catch (error) {
-        throw new TryFailed(
-          `no answer from ${new URL(record.url).host}: ${messageOf(error)}`,
-          true,
-        );
+        throw watch.failure(error, `no answer from ${new URL(record.url).host}`);
       }
+      watch.heard();
       if (response.status === 416 && have > 0) {
         await response.body?.cancel();
         const total = parseContentRange(response.headers.get("content-range"))?.total ?? null;
@@ -449,12 +496,13 @@ export class ModelDownloads {
       const total = place.total;
       this.#update(id, { name: record.name, total, bytes: have });
       if (total !== null) await this.#checkRoom(total - have, response);
-      have = await this.#receive(id, active, response, file, have);
+      have = await this.#receive(id, active, watch, response, file, have);
       if (total !== null && have < total) {
         throw new TryFailed(`the connection ended after ${have} of ${total} bytes`, true);
       }
       await this.#finish(record, file, have);
     } finally {
+      watch.end();
       try {
         file.close();
       } catch {
@@ -467,6 +515,7 @@ export class ModelDownloads {
   async #receive(
     id: number,
     active: Active,
+    watch: SilenceWatch,
     response: Response,
     file: Deno.FsFile,
     have: number,
@@ -481,10 +530,10 @@ export class ModelDownloads {
         try {
           chunk = await reader.read();
         } catch (error) {
-          if (active.controller.signal.aborted) throw error;
-          throw new TryFailed(`the connection broke: ${messageOf(error)}`, true);
+          throw watch.failure(error, "the connection broke");
         }
         if (chunk.done) return have;
+        watch.heard();
         try {
           await writeAll(file, chunk.value);
         } catch (error) {

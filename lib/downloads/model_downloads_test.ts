@@ -150,6 +150,20 @@ Deno.test("a broken connection goes on from the byte it stopped at (an HTTP rang
   ]);
 });
 
+Deno.test("a server that goes silent without closing is cut and tried again from where it stopped", async () => {
+  await using s = await setup();
+  s.server.behaviour.holdAfter = MIB; // each answer sends 1 MiB, then nothing, connection open
+  // Retries wait 400 ms, so the "retrying" state is seen (each lasts that long).
+  const manager = s.open({ silenceMs: 300, retryDelaysMs: [400, 400, 400] });
+  await manager.start();
+  const added = await manager.add({ url: `${s.server.url}/stuck.bin`, folder: "" });
+  const retrying = await until(manager, added.id, (v) => v.status === "retrying", "retried");
+  assertEquals(retrying.message, "the connection broke: nothing for 0.3 s; trying again in 1 s");
+  await until(manager, added.id, isDone, "finished");
+  assertEquals(await Deno.readFile(`${s.root}/stuck.bin`), s.server.payload);
+  assertEquals(s.server.requests.map((r) => r.range), [null, `bytes=${MIB}-`, `bytes=${2 * MIB}-`]);
+});
+
 Deno.test("a server that ignores ranges: the part file starts over, and the file is right", async () => {
   await using s = await setup();
   s.server.behaviour.breakAfter = [MIB];
