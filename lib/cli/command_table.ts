@@ -6,6 +6,7 @@ import type { CliContext, CommandSpec, FlagSpec } from "./command_spec.ts";
 import { importDbCommand } from "./import_commands.ts";
 import { instanceAction, listInstances } from "./instance_commands.ts";
 import { instanceLogs } from "./logs_command.ts";
+import { addDownload, listDownloads, MODEL_TOKEN_ENV } from "./model_commands.ts";
 import { setInstance } from "./set_command.ts";
 import { stopAllInstances } from "./stop_all_command.ts";
 import {
@@ -19,6 +20,7 @@ const SERVER = "Server";
 const INSTANCES = "Instances (through the API of a running AiKore, with an API token)";
 const ADMIN = "Admin (on the server machine: the database of AIKORE_DATA_DIR, directly)";
 const BLUEPRINTS = "Blueprints";
+const MODELS = "Shared models (through the API of a running AiKore, with an API token)";
 
 const API_FLAGS: FlagSpec[] = [
   {
@@ -142,6 +144,39 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     summary: "Print an instance's log (the current run).",
     details: API_DETAILS,
     run: instanceLogs,
+  },
+  {
+    words: ["models", "download"],
+    section: MODELS,
+    args: ["URL"],
+    flags: [
+      {
+        name: "folder",
+        value: "FOLDER",
+        help: "where it goes, under the shared models folder (default: the folder itself)",
+      },
+      { name: "name", value: "NAME", help: "the file's name (default: the server's)" },
+      { name: "wait", help: "follow it until it is done (exit 0) or has failed (exit 1)" },
+      ...API_FLAGS,
+    ],
+    summary: "Download a file into the shared models folder (AiKore fetches it).",
+    details: [
+      `A token for Hugging Face or CivitAI is read from ${MODEL_TOKEN_ENV} (never a flag: argv ` +
+      "shows in ps); AiKore sends it as a bearer token and never stores it.",
+      "The download goes on after a broken connection or a restart of AiKore.",
+      'Prints "ID NAME → FOLDER: STATUS, PROGRESS"; with --wait, progress goes to stderr.',
+      API_DETAILS[1] as string,
+    ],
+    run: addDownload,
+  },
+  {
+    words: ["models", "downloads"],
+    section: MODELS,
+    args: [],
+    flags: [{ name: "json", help: "print the API's JSON instead of the table" }, ...API_FLAGS],
+    summary: "List the model downloads: id, status, progress, folder, name.",
+    details: API_DETAILS.slice(1),
+    run: listDownloads,
   },
   {
     words: ["import-db"],
