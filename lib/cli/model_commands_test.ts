@@ -2,7 +2,7 @@
  * `aikore models download|downloads` through the real program (a child `deno run main.ts`)
  * against a real AiKore server and a real file server.
  */
-import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { payloadOf, serveFile } from "../downloads/test_support.ts";
 import { runProgram, startApiServer } from "./test_support.ts";
 
