@@ -29,7 +29,7 @@ function progressText(download: ModelDownloadView): string {
     case "downloading":
       return download.rate === null ? of : `${of} · ${formatBytes(download.rate, 1)}/s`;
     case "done":
-      return `${formatBytes(download.bytes, 1)}, done`;
+      return `${formatBytes(download.bytes, 1)}, done${download.sha256 ? ", SHA-256 checked" : ""}`;
     case "queued":
       return `${of} · waiting for a free slot`;
     case "paused":

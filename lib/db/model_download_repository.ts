@@ -12,13 +12,18 @@ export interface ModelDownloadRecord {
   total: number | null;
   message: string | null;
   hadToken: boolean;
+  /** The file's SHA-256 as the server announced it (Hugging Face's `X-Linked-Etag`), hex. */
+  sha256: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
 
 /** What changes as a download goes on. */
 export type ModelDownloadChange = Partial<
-  Pick<ModelDownloadRecord, "name" | "status" | "bytes" | "total" | "message" | "finishedAt">
+  Pick<
+    ModelDownloadRecord,
+    "name" | "status" | "bytes" | "total" | "message" | "sha256" | "finishedAt"
+  >
 >;
 
 interface Row {
@@ -31,6 +36,7 @@ interface Row {
   total: number | null;
   message: string | null;
   had_token: number;
+  sha256: string | null;
   created_at: string;
   finished_at: string | null;
 }
@@ -41,6 +47,7 @@ const COLUMNS: Record<keyof ModelDownloadChange, string> = {
   bytes: "bytes",
   total: "total",
   message: "message",
+  sha256: "sha256",
   finishedAt: "finished_at",
 };
 
@@ -55,6 +62,7 @@ function record(row: Row): ModelDownloadRecord {
     total: row.total,
     message: row.message,
     hadToken: row.had_token === 1,
+    sha256: row.sha256,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };

@@ -7,6 +7,7 @@
  * token given for a download is kept in memory only: after a restart, such a download waits,
  * paused, for it to be given again.
  */
+import { createHash } from "node:crypto";
 import { statfs } from "node:fs/promises";
 import type { ModelDownloadRecord, ModelDownloadRepository } from "../db/mod.ts";
 import { lstatBeneath, openBeneathSync, removeBeneath, renameNoReplaceBeneath } from "../fs/mod.ts";
@@ -314,6 +315,7 @@ export class ModelDownloads {
       rate: record.status === "downloading" && active ? rateOf(active.samples) : null,
       message: record.message,
       needs_token: record.hadToken && record.status !== "done" && !this.#tokens.has(record.id),
+      sha256: record.sha256,
       created_at: record.createdAt,
       finished_at: record.finishedAt,
     };
@@ -443,16 +445,7 @@ export class ModelDownloads {
       if (have > 0) headers.set("range", `bytes=${have}-`);
       const token = this.#tokens.get(id);
       if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
-      let response: Response;
-      try {
-        response = await this.#fetch(record.url, {
-          headers,
-          signal: watch.signal,
-          redirect: "follow",
-        });
-      } catch (error) {
-        throw watch.failure(error, `no answer from ${new URL(record.url).host}`);
-      }
+      const response = await this.#request(record, headers, watch);
       watch.heard();
       if (response.status === 416 && have > 0) {
         await response.body?.cancel();
@@ -511,6 +504,47 @@ export class ModelDownloads {
     }
   }
 
+  /**
+   * Asks for the file, following redirects itself (at most 10) so that the SHA-256 a server
+   * announces on the way is kept (Hugging Face's `X-Linked-Etag`, on its redirect to its CDN),
+   * and so that the token never goes to another origin than the address's.
+   */
+  async #request(
+    record: ModelDownloadRecord,
+    headers: Headers,
+    watch: SilenceWatch,
+  ): Promise<Response> {
+    const origin = new URL(record.url).origin;
+    let url = record.url;
+    for (let hop = 0;; hop++) {
+      const sent = new Headers(headers);
+      if (new URL(url).origin !== origin) sent.delete("authorization");
+      let response: Response;
+      try {
+        response = await this.#fetch(url, {
+          headers: sent,
+          signal: watch.signal,
+          redirect: "manual",
+        });
+      } catch (error) {
+        throw watch.failure(error, `no answer from ${new URL(url).host}`);
+      }
+      const announced = announcedSha256(response);
+      if (announced !== null && announced !== record.sha256) {
+        record.sha256 = announced;
+        this.#update(record.id, { sha256: announced });
+      }
+      const location = response.headers.get("location");
+      if (!REDIRECTS.has(response.status) || location === null) return response;
+      await response.body?.cancel();
+      if (hop === MAX_REDIRECTS) throw new TryFailed("too many redirects", false);
+      url = new URL(location, url).toString();
+      if (!/^https?:$/.test(new URL(url).protocol)) {
+        throw new TryFailed(`a redirect to ${new URL(url).protocol} is not followed`, false);
+      }
+    }
+  }
+
   /** Streams the body into the file; returns the bytes the file holds. */
   async #receive(
     id: number,
@@ -564,6 +598,7 @@ export class ModelDownloads {
   async #finish(record: ModelDownloadRecord, file: Deno.FsFile, have: number): Promise<void> {
     await file.syncData();
     file.close();
+    if (record.sha256 !== null) await this.#verify({ ...record, sha256: record.sha256 });
     const name = record.name ?? `download-${record.id}`;
     try {
       await renameNoReplaceBeneath(this.#options.root, partPath(record), join(record.folder, name));
@@ -604,6 +639,30 @@ export class ModelDownloads {
     );
   }
 
+  /**
+   * Checks the complete part file against the SHA-256 the server announced. A file that does not
+   * match is removed (going on from it would keep the damage) and the download fails.
+   */
+  async #verify(record: ModelDownloadRecord & { sha256: string }): Promise<void> {
+    this.#update(record.id, { message: "checking its SHA-256" });
+    const hash = createHash("sha256");
+    const file = openBeneathSync(this.#options.root, partPath(record), "read");
+    try {
+      for await (const chunk of file.readable) hash.update(chunk);
+    } catch (error) {
+      throw new TryFailed(`cannot read the file back: ${messageOf(error)}`, false);
+    }
+    const got = hash.digest("hex");
+    if (got === record.sha256) return;
+    await removeBeneath(this.#options.root, partPath(record));
+    this.#bytes.set(record.id, 0);
+    throw new TryFailed(
+      `the file does not match the SHA-256 the server announced (${record.sha256.slice(0, 12)}…, ` +
+        `got ${got.slice(0, 12)}…): it was removed, Resume downloads it again`,
+      false,
+    );
+  }
+
   async #checkFolder(folder: string): Promise<void> {
     if (folder === "") {
       await Deno.mkdir(this.#options.root, { recursive: true });
@@ -629,6 +688,15 @@ export class ModelDownloads {
       return 0; // its folder went: it starts over, and says why then
     }
   }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/** The SHA-256 (hex) an answer announces for the file (`X-Linked-Etag`), or null. */
+function announcedSha256(response: Response): string | null {
+  const tag = response.headers.get("x-linked-etag")?.replace(/^W\//, "").replaceAll('"', "");
+  return tag !== undefined && /^[0-9a-f]{64}$/i.test(tag) ? tag.toLowerCase() : null;
 }
 
 function refusal(status: number, text: string): TryFailed {

@@ -7,6 +7,7 @@ import {
   type ModelDownloadList,
   type ModelDownloadView,
 } from "../shared/model_download.ts";
+import { createHash } from "node:crypto";
 import { statfs } from "node:fs/promises";
 import { keptFreeBytes, ModelDownloads, type ModelDownloadsOptions } from "./model_downloads.ts";
 import { type FileServer, payloadOf, serveFile } from "./test_support.ts";
@@ -245,6 +246,37 @@ Deno.test("a token does not follow a redirect to another origin", async () => {
     assertEquals(s.server.requests[0]?.authorization, "Bearer secret");
     assertEquals(cdn.requests.map((r) => [r.path, r.authorization]), [["/weights.bin", null]]);
     assertEquals(await Deno.readFile(`${s.root}/weights.bin`), s.server.payload);
+  } finally {
+    await cdn.close();
+  }
+});
+
+Deno.test("the SHA-256 a redirect announces is checked: a match is done, a mismatch removed", async () => {
+  await using s = await setup(MIB);
+  const cdn = serveFile(s.server.payload);
+  try {
+    s.server.behaviour.redirectTo = cdn.url;
+    const sha256 = createHash("sha256").update(s.server.payload).digest("hex");
+    s.server.behaviour.linkedEtag = `"${sha256}"`;
+    const manager = s.open();
+    await manager.start();
+    const good = await manager.add({ url: `${s.server.url}/moved/good.safetensors`, folder: "" });
+    const done = await until(manager, good.id, isDone, "finished");
+    assertEquals(done.sha256, sha256);
+    assertEquals(await Deno.readFile(`${s.root}/good.safetensors`), s.server.payload);
+
+    s.server.behaviour.linkedEtag = `"${"0".repeat(64)}"`;
+    const bad = await manager.add({ url: `${s.server.url}/moved/bad.safetensors`, folder: "" });
+    const failed = await until(manager, bad.id, (v) => v.status === "failed", "failed");
+    assertEquals(
+      failed.message,
+      `the file does not match the SHA-256 the server announced (000000000000…, got ${
+        sha256.slice(0, 12)
+      }…): it was removed, Resume downloads it again`,
+    );
+    assertEquals(failed.bytes, 0);
+    assertEquals(await partFiles(s.root), []);
+    assertEquals(await Deno.lstat(`${s.root}/bad.safetensors`).catch(() => null), null);
   } finally {
     await cdn.close();
   }

@@ -28,6 +28,8 @@ export interface FileServerBehaviour {
   claimedSize: number | null;
   /** Content-Type to send. */
   contentType: string | null;
+  /** `X-Linked-Etag` sent with the redirect (Hugging Face announces the SHA-256 so). */
+  linkedEtag: string | null;
 }
 
 export interface FileServer {
@@ -88,6 +90,7 @@ export function serveFile(payload: Uint8Array): FileServer {
     redirectTo: null,
     claimedSize: null,
     contentType: null,
+    linkedEtag: null,
   };
   const requests: ServedRequest[] = [];
   let releaseHeld: () => void = () => {};
@@ -112,7 +115,9 @@ export function serveFile(payload: Uint8Array): FileServer {
       await writeAll(conn, new TextEncoder().encode(text));
     };
     if (behaviour.redirectTo !== null && path.startsWith("/moved/")) {
-      return await send(302, { location: `${behaviour.redirectTo}/${path.slice(7)}` });
+      const location = { location: `${behaviour.redirectTo}/${path.slice(7)}` };
+      const tag = behaviour.linkedEtag === null ? {} : { "x-linked-etag": behaviour.linkedEtag };
+      return await send(302, { ...location, ...tag });
     }
     if (behaviour.status !== null) return await send(behaviour.status, {});
     if (behaviour.claimedSize !== null) {

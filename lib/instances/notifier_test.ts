@@ -113,6 +113,7 @@ Deno.test("a low disk is told when asked for, with its figures; not when the use
       rate: null,
       message: null,
       needs_token: false,
+      sha256: null,
       created_at: "2026-12-07T00:00:00.000Z",
       finished_at: "2026-12-07T01:00:00.000Z",
     };

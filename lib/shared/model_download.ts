@@ -43,6 +43,11 @@ export interface ModelDownloadView {
   message: string | null;
   /** Paused after a restart because the token it was given is not kept: Resume asks for it. */
   needs_token: boolean;
+  /**
+   * The file's SHA-256 as the server announced it (hex), or null. A download that had one is
+   * done only once the file matched it.
+   */
+  sha256: string | null;
   created_at: string;
   finished_at: string | null;
 }

@@ -19,6 +19,7 @@ export const modelDownloads: Migration = {
       total INTEGER CHECK (total IS NULL OR total >= 0),
       message TEXT,
       had_token INTEGER NOT NULL DEFAULT 0 CHECK (had_token IN (0, 1)),
+      sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
       created_at TEXT NOT NULL,
       finished_at TEXT
     );
