@@ -3,6 +3,7 @@
  * browser: what a download shows, and which names and addresses are accepted.
  */
 import { folderPathProblem } from "./folder_listing.ts";
+import { httpAddressProblem } from "./http_address.ts";
 
 /**
  * Where a download is:
@@ -65,22 +66,7 @@ export const MODEL_DOWNLOAD_LIMITS = {
 
 /** Why `url` cannot be downloaded, or null: http(s) only, no user name or password in it. */
 export function downloadUrlProblem(url: string): string | null {
-  if (url.length > MODEL_DOWNLOAD_LIMITS.maxUrlLength) {
-    return `must be at most ${MODEL_DOWNLOAD_LIMITS.maxUrlLength} characters`;
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "must be an absolute http:// or https:// address";
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    return "must be an http:// or https:// address";
-  }
-  if (parsed.username !== "" || parsed.password !== "") {
-    return "must not hold a user name or password (give a token instead)";
-  }
-  return null;
+  return httpAddressProblem(url, MODEL_DOWNLOAD_LIMITS.maxUrlLength, " (give a token instead)");
 }
 
 /** Why `name` cannot be a downloaded file's name, or null (one name: no folder, not hidden). */

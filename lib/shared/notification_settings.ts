@@ -4,6 +4,7 @@
  * and the settings page (which must not load zod: it probes `eval`, which the page's CSP refuses;
  * the request schema is in notification_schema.ts).
  */
+import { httpAddressProblem } from "./http_address.ts";
 
 /**
  * What a notification is about: a run that finished, failed or stalled, a disk running low, or a
@@ -18,18 +19,7 @@ export type WebhookFormat = typeof WEBHOOK_FORMATS[number];
 
 /** Why `url` cannot be a webhook address, or null. */
 export function webhookUrlProblem(url: string): string | null {
-  if (url.length > 2048) return "must be at most 2048 characters";
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "must be an absolute http:// or https:// address";
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    return "must be an http:// or https:// address";
-  }
-  if (parsed.username || parsed.password) return "must not carry a user name or password";
-  return null;
+  return httpAddressProblem(url, 2048);
 }
 
 /** The stored settings. No URL: notifications are off. */
