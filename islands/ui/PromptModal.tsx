@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { ModalRequest } from "../core/ui_state.ts";
+import type { ModalRequest, PromptField } from "../core/ui_state.ts";
 import { Modal } from "./Modal.tsx";
 
 type PromptRequest = Extract<ModalRequest, { kind: "prompt" }>;
@@ -50,37 +50,40 @@ export function PromptModal(props: { request: PromptRequest }) {
         {request.fields.map((field, index) => (
           <label class="field" key={field.name}>
             <span>{field.label}</span>
-            {field.secret
-              ? (
-                <input
-                  type="password"
-                  name={field.name}
-                  class={field.monospace ? "mono" : undefined}
-                  value={values[field.name] ?? ""}
-                  placeholder={field.placeholder}
-                  aria-invalid={problems[index] ? "true" : undefined}
-                  data-autofocus={index === 0 ? "" : undefined}
-                  onInput={(event) => change(field.name, event.currentTarget.value)}
-                  autocomplete="new-password"
-                />
-              )
-              : (
-                <input
-                  name={field.name}
-                  class={field.monospace ? "mono" : undefined}
-                  value={values[field.name] ?? ""}
-                  placeholder={field.placeholder}
-                  aria-invalid={problems[index] ? "true" : undefined}
-                  data-autofocus={index === 0 ? "" : undefined}
-                  onInput={(event) => change(field.name, event.currentTarget.value)}
-                  autocomplete="off"
-                  spellcheck={false}
-                />
-              )}
+            <FieldInput
+              field={field}
+              value={values[field.name] ?? ""}
+              invalid={Boolean(problems[index])}
+              autofocus={index === 0}
+              onValue={(value) => change(field.name, value)}
+            />
             {problems[index] && <small class="field-problem">{problems[index]}</small>}
           </label>
         ))}
       </form>
     </Modal>
   );
+}
+
+/** One field's input: a password field for a secret (never filled by autofill), else text. */
+function FieldInput(props: {
+  field: PromptField;
+  value: string;
+  invalid: boolean;
+  autofocus: boolean;
+  onValue: (value: string) => void;
+}) {
+  const { field } = props;
+  const common = {
+    name: field.name,
+    class: field.monospace ? "mono" : undefined,
+    value: props.value,
+    placeholder: field.placeholder,
+    "aria-invalid": props.invalid ? "true" as const : undefined,
+    "data-autofocus": props.autofocus ? "" : undefined,
+    onInput: (event: Event) => props.onValue((event.currentTarget as HTMLInputElement).value),
+  };
+  return field.secret
+    ? <input type="password" autocomplete="new-password" {...common} />
+    : <input autocomplete="off" spellcheck={false} {...common} />;
 }

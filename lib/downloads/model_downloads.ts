@@ -1,26 +1,30 @@
 /**
- * Downloads into the shared models folder (`<data>/models`): a few at a time, each written to a
- * hidden `.aikore-download-ID.part` file beside its place and renamed to its name when complete
- * (never over an existing file). A download that breaks goes on from where it stopped (an HTTP
- * range), after a pause, a full disk or a restart of AiKore alike, so a 100 GB model is never
- * fetched twice. Everything is written confined beneath the models folder (no link followed). A
- * token given for a download is kept in memory only: after a restart, such a download waits,
- * paused, for it to be given again.
+ * The model downloads into the shared models folder (`<data>/models`): the queue (a few at a
+ * time), their state in the database, the retries, the progress readers wait on, and what goes
+ * on after a restart. One try of one download is transfer.ts: it writes a hidden part file beside
+ * the file's place, from the byte it holds (an HTTP range), and names the file when complete.
+ * So a download that breaks goes on from where it stopped, after a pause, a full disk or a
+ * restart of AiKore alike: a 100 GB model is never fetched twice. A token given for a download
+ * is kept in memory only: after a restart, such a download waits, paused, for it again.
  */
-import { createHash } from "node:crypto";
-import { statfs } from "node:fs/promises";
 import type { ModelDownloadRecord, ModelDownloadRepository } from "../db/mod.ts";
-import { lstatBeneath, openBeneathSync, removeBeneath, renameNoReplaceBeneath } from "../fs/mod.ts";
+import { lstatBeneath, removeBeneath } from "../fs/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { DomainError, invalidInput, isStorageFull } from "../shared/domain_error.ts";
-import { formatBytes } from "../shared/stats.ts";
+import { DomainError, invalidInput } from "../shared/domain_error.ts";
 import {
   downloadAddress,
   downloadSource,
   type ModelDownloadList,
   type ModelDownloadView,
 } from "../shared/model_download.ts";
-import { bodyPlace, chooseFileName, parseContentRange } from "./http_file.ts";
+import {
+  ensureFree,
+  messageOf,
+  partPath,
+  type TransferEvents,
+  transferOnce,
+  TryFailed,
+} from "./transfer.ts";
 
 export interface ModelDownloadsOptions {
   /** The shared models folder. */
@@ -55,76 +59,16 @@ export interface ModelDownloadRequest {
 }
 
 const RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 60_000, 60_000, 60_000];
-/** Answers worth trying again: the server is busy or failing for now. */
-const TRANSIENT = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Bytes written between two saves of a download's progress in the database. */
 const SAVE_EVERY_BYTES = 64 * 1024 * 1024;
 /** The rate is measured over this window. */
 const RATE_WINDOW_MS = 5_000;
-/**
- * Free space a download never takes, so that the apps running beside it keep room for their
- * outputs and logs: 5 % of the disk, at most 10 GiB.
- */
-export function keptFreeBytes(diskBytes: number): number {
-  return Math.min(10 * 1024 ** 3, Math.floor(diskBytes * 0.05));
-}
-
-/** Why a try ended: the caller's stop (no status change), or a problem to retry or to show. */
-class TryFailed extends Error {
-  constructor(message: string, readonly retry: boolean) {
-    super(message);
-  }
-}
-
-/** Cuts a try that heard nothing for `ms`, and says so; follows the download's own halt. */
-class SilenceWatch {
-  readonly #controller = new AbortController();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #silent = false;
-  readonly #onHalt = () => this.#controller.abort();
-
-  constructor(private readonly ms: number, private readonly halted: AbortSignal) {
-    halted.addEventListener("abort", this.#onHalt, { once: true });
-    this.heard();
-  }
-
-  /** The signal the try's request follows. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /** Something came: the silence starts over. */
-  heard(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#silent = true;
-      this.#controller.abort();
-    }, this.ms);
-  }
-
-  /** What to throw for `error`, raised by the request or its body: the halt's own, or a retry. */
-  failure(error: unknown, what: string): unknown {
-    if (this.halted.aborted) return error;
-    if (this.#silent) return new TryFailed(`${what}: nothing for ${this.ms / 1000} s`, true);
-    return new TryFailed(`${what}: ${messageOf(error)}`, true);
-  }
-
-  end(): void {
-    clearTimeout(this.#timer);
-    this.halted.removeEventListener("abort", this.#onHalt);
-  }
-}
-
 interface Active {
   controller: AbortController;
   /** Set while a retry waits. */
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   samples: { at: number; bytes: number }[];
 }
-
-const partPath = (record: ModelDownloadRecord) =>
-  join(record.folder, `.aikore-download-${record.id}.part`);
-const join = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);
 
 export class ModelDownloads {
   readonly #options: Required<Omit<ModelDownloadsOptions, "fetch" | "now" | "onOutcome">>;
@@ -185,7 +129,9 @@ export class ModelDownloads {
   /** Adds a download; it starts when a slot is free. */
   async add(request: ModelDownloadRequest): Promise<ModelDownloadView> {
     await this.#checkFolder(request.folder);
-    if (request.name !== undefined) await this.#checkFree(request.folder, request.name);
+    if (request.name !== undefined) {
+      await ensureFree(this.#options.root, request.folder, request.name);
+    }
     const record = this.#options.repository.insert({
       url: downloadAddress(request.url),
       folder: request.folder,
@@ -427,240 +373,61 @@ export class ModelDownloads {
     this.#pump();
   }
 
-  /** One HTTP request: appends what it answers to the part file, and finishes the download. */
+  /** One try (transfer.ts), its progress kept here; done when the file is in place. */
   async #try(id: number, active: Active): Promise<void> {
     const record = this.#get(id);
-    const root = this.#options.root;
-    let file: Deno.FsFile;
-    try {
-      file = openBeneathSync(root, partPath(record), "create-append");
-    } catch (error) {
-      throw new TryFailed(`cannot write in models/${record.folder}: ${messageOf(error)}`, false);
-    }
-    const watch = new SilenceWatch(this.#options.silenceMs, active.controller.signal);
-    try {
-      let have = (await file.stat()).size;
-      this.#bytes.set(id, have);
-      const headers = new Headers({ "user-agent": "AiKore" });
-      if (have > 0) headers.set("range", `bytes=${have}-`);
-      const token = this.#tokens.get(id);
-      if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
-      const response = await this.#request(record, headers, watch);
-      watch.heard();
-      if (response.status === 416 && have > 0) {
-        await response.body?.cancel();
-        const total = parseContentRange(response.headers.get("content-range"))?.total ?? null;
-        if (total !== have) throw new TryFailed("the server has no more bytes to send", false);
-        return await this.#finish(record, file, have);
-      }
-      if (response.status !== 200 && response.status !== 206) {
-        await response.body?.cancel();
-        throw refusal(response.status, response.statusText);
-      }
-      if (/^text\/html\b/i.test(response.headers.get("content-type") ?? "")) {
-        await response.body?.cancel();
-        throw new TryFailed(
-          "the address answered a web page, not a file: give the file's download link",
-          false,
-        );
-      }
-      const place = bodyPlace(response);
-      if (place === null || place.start > have) {
-        await response.body?.cancel();
-        throw new TryFailed("the server answered a range that was not asked for", true);
-      }
-      if (place.start < have) {
-        // It starts over (it ignores ranges): so does the part file.
-        await file.truncate(0);
-        have = 0;
-        if (place.start > 0) {
-          await response.body?.cancel();
-          throw new TryFailed("the server answered a range that was not asked for", true);
-        }
-      }
-      if (record.name === null) {
-        const name = chooseFileName(response, record.url, id);
-        await this.#checkFree(record.folder, name).catch(async (error) => {
-          await response.body?.cancel();
-          throw new TryFailed(messageOf(error), false);
-        });
-        record.name = name;
-      }
-      const total = place.total;
-      this.#update(id, { name: record.name, total, bytes: have });
-      if (total !== null) await this.#checkRoom(total - have, response);
-      have = await this.#receive(id, active, watch, response, file, have);
-      if (total !== null && have < total) {
-        throw new TryFailed(`the connection ended after ${have} of ${total} bytes`, true);
-      }
-      await this.#finish(record, file, have);
-    } finally {
-      watch.end();
-      try {
-        file.close();
-      } catch {
-        // closed by #finish
-      }
-    }
-  }
-
-  /**
-   * Asks for the file, following redirects itself (at most 10) so that the SHA-256 a server
-   * announces on the way is kept (Hugging Face's `X-Linked-Etag`, on its redirect to its CDN),
-   * and so that the token never goes to another origin than the address's.
-   */
-  async #request(
-    record: ModelDownloadRecord,
-    headers: Headers,
-    watch: SilenceWatch,
-  ): Promise<Response> {
-    const origin = new URL(record.url).origin;
-    let url = record.url;
-    for (let hop = 0;; hop++) {
-      const sent = new Headers(headers);
-      if (new URL(url).origin !== origin) sent.delete("authorization");
-      let response: Response;
-      try {
-        response = await this.#fetch(url, {
-          headers: sent,
-          signal: watch.signal,
-          redirect: "manual",
-        });
-      } catch (error) {
-        throw watch.failure(error, `no answer from ${new URL(url).host}`);
-      }
-      const announced = announcedSha256(response);
-      if (announced !== null && announced !== record.sha256) {
-        record.sha256 = announced;
-        this.#update(record.id, { sha256: announced });
-      }
-      const location = response.headers.get("location");
-      if (!REDIRECTS.has(response.status) || location === null) return response;
-      await response.body?.cancel();
-      if (hop === MAX_REDIRECTS) throw new TryFailed("too many redirects", false);
-      url = new URL(location, url).toString();
-      if (!/^https?:$/.test(new URL(url).protocol)) {
-        throw new TryFailed(`a redirect to ${new URL(url).protocol} is not followed`, false);
-      }
-    }
-  }
-
-  /** Streams the body into the file; returns the bytes the file holds. */
-  async #receive(
-    id: number,
-    active: Active,
-    watch: SilenceWatch,
-    response: Response,
-    file: Deno.FsFile,
-    have: number,
-  ): Promise<number> {
-    const body = response.body;
-    if (body === null) return have;
-    const reader = body.getReader();
-    let saved = have;
-    try {
-      for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          throw watch.failure(error, "the connection broke");
-        }
-        if (chunk.done) return have;
-        watch.heard();
-        try {
-          await writeAll(file, chunk.value);
-        } catch (error) {
-          throw new TryFailed(
-            isStorageFull(error)
-              ? "the disk is full: free some space, then Resume goes on from here"
-              : `cannot write the file: ${messageOf(error)}`,
-            false,
-          );
-        }
-        have += chunk.value.length;
-        this.#bytes.set(id, have);
+    let saved = record.bytes;
+    const events: TransferEvents = {
+      began: (bytes) => {
+        this.#bytes.set(id, bytes);
+        saved = bytes;
+      },
+      placed: (name, total, bytes) => this.#update(id, { name, total, bytes }),
+      announced: (sha256) => this.#update(id, { sha256 }),
+      checking: () => this.#update(id, { message: "checking its SHA-256" }),
+      progressed: (bytes) => {
+        this.#bytes.set(id, bytes);
         const now = performance.now();
-        active.samples.push({ at: now, bytes: have });
+        active.samples.push({ at: now, bytes });
         while ((active.samples[0]?.at ?? now) < now - RATE_WINDOW_MS) active.samples.shift();
-        if (have - saved >= SAVE_EVERY_BYTES) {
-          this.#options.repository.update(id, { bytes: have });
-          saved = have;
+        if (Math.abs(bytes - saved) >= SAVE_EVERY_BYTES) {
+          this.#options.repository.update(id, { bytes });
+          saved = bytes;
         }
         this.#progressed();
-      }
-    } finally {
-      await reader.cancel().catch(() => {});
-    }
-  }
-
-  /** Gives the part file its name (never over an existing file) and marks the download done. */
-  async #finish(record: ModelDownloadRecord, file: Deno.FsFile, have: number): Promise<void> {
-    await file.syncData();
-    file.close();
-    if (record.sha256 !== null) await this.#verify({ ...record, sha256: record.sha256 });
-    const name = record.name ?? `download-${record.id}`;
-    try {
-      await renameNoReplaceBeneath(this.#options.root, partPath(record), join(record.folder, name));
-    } catch (error) {
-      const why = error instanceof Deno.errors.AlreadyExists
-        ? `models/${join(record.folder, name)} exists already: remove it, then Resume`
-        : `cannot name the file: ${messageOf(error)}`;
-      throw new TryFailed(why, false);
-    }
-    this.#active.delete(record.id);
-    this.#bytes.delete(record.id);
-    this.#tokens.delete(record.id);
-    this.#update(record.id, {
+      },
+    };
+    const placed = await transferOnce(
+      {
+        id,
+        url: record.url,
+        folder: record.folder,
+        name: record.name,
+        sha256: record.sha256,
+        token: this.#tokens.get(id),
+      },
+      {
+        root: this.#options.root,
+        fetch: this.#fetch,
+        silenceMs: this.#options.silenceMs,
+        halted: active.controller.signal,
+      },
+      events,
+    );
+    this.#active.delete(id);
+    this.#bytes.delete(id);
+    this.#tokens.delete(id);
+    this.#update(id, {
       status: "done",
-      name,
-      bytes: have,
-      total: have,
+      name: placed.name,
+      bytes: placed.bytes,
+      total: placed.bytes,
       message: null,
       finishedAt: this.#now().toISOString(),
     });
-    this.#tell(record.id);
+    this.#tell(id);
     this.#options.repository.pruneDone(this.#options.keepDone);
     this.#pump();
-  }
-
-  /** Fails the try when `needed` more bytes would leave the disk under its kept free space. */
-  async #checkRoom(needed: number, response: Response): Promise<void> {
-    const space = await statfs(this.#options.root).catch(() => null);
-    if (space === null) return; // unknown: the write itself says when the disk is full
-    const free = space.bavail * space.bsize;
-    const kept = keptFreeBytes(space.blocks * space.bsize);
-    if (needed <= free - kept) return;
-    await response.body?.cancel();
-    throw new TryFailed(
-      `not enough free space: it needs ${formatBytes(needed, 1)} more and the disk has ` +
-        `${formatBytes(free, 1)} free, of which AiKore keeps ${formatBytes(kept, 1)} for the apps`,
-      false,
-    );
-  }
-
-  /**
-   * Checks the complete part file against the SHA-256 the server announced. A file that does not
-   * match is removed (going on from it would keep the damage) and the download fails.
-   */
-  async #verify(record: ModelDownloadRecord & { sha256: string }): Promise<void> {
-    this.#update(record.id, { message: "checking its SHA-256" });
-    const hash = createHash("sha256");
-    const file = openBeneathSync(this.#options.root, partPath(record), "read");
-    try {
-      for await (const chunk of file.readable) hash.update(chunk);
-    } catch (error) {
-      throw new TryFailed(`cannot read the file back: ${messageOf(error)}`, false);
-    }
-    const got = hash.digest("hex");
-    if (got === record.sha256) return;
-    await removeBeneath(this.#options.root, partPath(record));
-    this.#bytes.set(record.id, 0);
-    throw new TryFailed(
-      `the file does not match the SHA-256 the server announced (${record.sha256.slice(0, 12)}…, ` +
-        `got ${got.slice(0, 12)}…): it was removed, Resume downloads it again`,
-      false,
-    );
   }
 
   async #checkFolder(folder: string): Promise<void> {
@@ -673,13 +440,6 @@ export class ModelDownloads {
     if (!info.isDirectory) throw invalidInput("folder", `models/${folder} is not a folder`);
   }
 
-  async #checkFree(folder: string, name: string): Promise<void> {
-    const path = join(folder, name);
-    if (await lstatBeneath(this.#options.root, path) !== null) {
-      throw new DomainError("conflict", `models/${path} exists already`);
-    }
-  }
-
   async #partSize(record: ModelDownloadRecord): Promise<number> {
     try {
       const info = await lstatBeneath(this.#options.root, partPath(record));
@@ -690,35 +450,9 @@ export class ModelDownloads {
   }
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 10;
-
-/** The SHA-256 (hex) an answer announces for the file (`X-Linked-Etag`), or null. */
-function announcedSha256(response: Response): string | null {
-  const tag = response.headers.get("x-linked-etag")?.replace(/^W\//, "").replaceAll('"', "");
-  return tag !== undefined && /^[0-9a-f]{64}$/i.test(tag) ? tag.toLowerCase() : null;
-}
-
-function refusal(status: number, text: string): TryFailed {
-  const answer = `the server answered ${status}${text ? ` ${text}` : ""}`;
-  if (status === 401 || status === 403) {
-    return new TryFailed(`${answer}: a token may be needed, or the one given is refused`, false);
-  }
-  return new TryFailed(answer, TRANSIENT.has(status));
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-}
-
 function rateOf(samples: { at: number; bytes: number }[]): number | null {
   const first = samples[0];
   const last = samples.at(-1);
   if (!first || !last || last.at - first.at < 500) return null;
   return Math.round(((last.bytes - first.bytes) * 1000) / (last.at - first.at));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,7 +9,8 @@ import {
 } from "../shared/model_download.ts";
 import { createHash } from "node:crypto";
 import { statfs } from "node:fs/promises";
-import { keptFreeBytes, ModelDownloads, type ModelDownloadsOptions } from "./model_downloads.ts";
+import { ModelDownloads, type ModelDownloadsOptions } from "./model_downloads.ts";
+import { keptFreeBytes } from "./transfer.ts";
 import { type FileServer, payloadOf, serveFile } from "./test_support.ts";
 
 const MIB = 1024 * 1024;
