@@ -4,7 +4,7 @@ import { formatBytes } from "../../lib/shared/stats.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { useWaitingRead } from "../core/use_waiting_read.ts";
-import { askModelDownload, ModelDownloads } from "./ModelDownloads.tsx";
+import { askModelDownload, askNewFolder, ModelDownloads } from "./ModelDownloads.tsx";
 
 /** Where a browsed folder's API is: `${api}?path=` lists, `${api}/file?path=` sends a file. */
 export interface BrowsedApi {
@@ -203,14 +203,24 @@ export function FolderView(props: BrowsedApi) {
         <Breadcrumb root={props.root} path={path} go={setPath} />
         <span class="outputs-bar-actions">
           {props.downloads && (
-            <button
-              type="button"
-              class="btn btn-sm"
-              data-action="model-download"
-              onClick={() => void askModelDownload(dashboard, path)}
-            >
-              Download a model…
-            </button>
+            <>
+              <button
+                type="button"
+                class="btn btn-sm"
+                data-action="new-folder"
+                onClick={() => void askNewFolder(dashboard, path, () => setLoads((n) => n + 1))}
+              >
+                New folder…
+              </button>
+              <button
+                type="button"
+                class="btn btn-sm"
+                data-action="model-download"
+                onClick={() => void askModelDownload(dashboard, path)}
+              >
+                Download a model…
+              </button>
+            </>
           )}
           <button
             type="button"

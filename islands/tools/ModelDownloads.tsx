@@ -5,6 +5,7 @@ import {
   type ModelDownloadView,
 } from "../../lib/shared/model_download.ts";
 import { formatBytes } from "../../lib/shared/stats.ts";
+import { folderPathProblem } from "../../lib/shared/folder_listing.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { useWaitingRead } from "../core/use_waiting_read.ts";
@@ -101,6 +102,37 @@ function DownloadItem(props: {
       </div>
     </li>
   );
+}
+
+/** Asks for a folder's name and makes it in `folder` (relative to the models folder). */
+export async function askNewFolder(
+  d: ReturnType<typeof useDashboard>,
+  folder: string,
+  made: () => void,
+): Promise<void> {
+  const where = folder === "" ? "models" : `models/${folder}`;
+  const values = await d.ui.prompt({
+    title: `New folder in ${where}`,
+    fields: [{
+      name: "name",
+      label: "Name",
+      value: "",
+      placeholder: "loras",
+      problem: (value) => folderPathProblem(value.trim()) ?? (value.trim() ? null : "required"),
+    }],
+    confirmLabel: "Make folder",
+  });
+  if (values === null) return;
+  const name = (values.name ?? "").trim();
+  try {
+    await d.api.post("/api/system/models/folders", {
+      path: folder === "" ? name : `${folder}/${name}`,
+    });
+    d.ui.toast("success", `Made ${where}/${name}.`);
+    made();
+  } catch (error) {
+    d.ui.toast("error", errorText(error));
+  }
 }
 
 /** Asks for a download into `folder` (relative to the models folder) and starts it. */

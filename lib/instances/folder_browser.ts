@@ -5,6 +5,7 @@
  * regular files are opened (non-blocking: a planted pipe is refused at once).
  */
 import {
+  ensureDirBeneath,
   listBeneath,
   lstatBeneath,
   openBeneathSync,
@@ -145,6 +146,15 @@ export class FolderBrowser {
       }
       throw error;
     }
+  }
+
+  /**
+   * Makes the folder `path` (its missing parents too), confined: a link on the way is refused.
+   * A file or a link already at its place is a conflict; an existing folder is not an error.
+   */
+  async makeFolder(folder: BrowsedFolder, path: string): Promise<void> {
+    const target = this.#beneath(folder, path);
+    await ensureDirBeneath(this.root, target);
   }
 
   /** Sizes the listed folders, all of them within one budget of counted entries. */

@@ -28,5 +28,10 @@ export const modelDownloadSchema = z.strictObject({
 });
 export type ModelDownloadBody = z.infer<typeof modelDownloadSchema>;
 
+/** `POST /api/system/models/folders`: a folder to make, relative to the models folder. */
+export const modelFolderSchema = z.strictObject({
+  path: checked((value) => value === "" ? "must name a folder" : folderPathProblem(value)),
+});
+
 /** `POST /api/system/models/downloads/{id}/resume`. */
 export const modelDownloadResumeSchema = z.strictObject({ token: token.optional() });

@@ -1,5 +1,6 @@
 import type { AuditRepository } from "../../lib/db/mod.ts";
-import { actorOf, type ApiRouter } from "../../lib/http/mod.ts";
+import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
+import { modelFolderSchema } from "../../lib/shared/model_download_schema.ts";
 import type { FolderBrowser } from "../../lib/instances/mod.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
 import { listAsAsked, pathQuery, sendBrowsedFile } from "./folder_files.ts";
@@ -44,6 +45,29 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
         const path = pathQuery(c);
         if (path === "") throw invalidField("path", "must name a file");
         return sendBrowsedFile(c, deps.models.open(MODELS, path));
+      },
+    )
+    .route(
+      {
+        method: "post",
+        path: "/api/system/models/folders",
+        summary: "Makes a folder (and its missing parents) in the shared models",
+        tag: "models",
+        body: modelFolderSchema,
+        responses: { 204: "made (or there already)", 409: "a file or a link is in the way" },
+      },
+      async (c) => {
+        const { path } = await readJson(c, modelFolderSchema);
+        await deps.models.makeFolder(MODELS, path);
+        const actor = actorOf(c);
+        deps.audit.record({
+          actor: actor.actor,
+          client: actor.client,
+          action: "model.folder",
+          target: path,
+          detail: null,
+        });
+        return c.body(null, 204);
       },
     )
     .route(

@@ -60,3 +60,35 @@ Deno.test("shared models: sizes, a download, and deletes that never reach past w
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("shared models: a folder is made with its parents, never through a link or over a file", async () => {
+  const h = await startHarness();
+  const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
+  try {
+    const root = h.services.paths.modelsRoot;
+    const make = (body: unknown) => h.json("POST", "/api/system/models/folders", body);
+    assertEquals((await make({ path: "loras/sdxl" })).status, 204);
+    assert((await Deno.stat(`${root}/loras/sdxl`)).isDirectory, "made with its parent");
+    assertEquals((await make({ path: "loras/sdxl" })).status, 204, "there already: fine");
+
+    await Deno.writeTextFile(`${root}/loras/file.bin`, "x");
+    const overFile = await make({ path: "loras/file.bin" });
+    assertEquals(overFile.status, 409);
+    assertEquals(await Deno.readTextFile(`${root}/loras/file.bin`), "x");
+
+    await Deno.symlink(outside, `${root}/elsewhere`);
+    assertEquals((await make({ path: "elsewhere/new" })).status, 409, "not through a link");
+    assertEquals([...Deno.readDirSync(outside)], [], "nothing made outside");
+
+    for (const path of ["", "../up", "/abs", "a//b"]) {
+      const bad = await make({ path });
+      assertEquals(bad.status, 422, path);
+      assertEquals(bad.body.error.details[0].field, "path");
+    }
+    const audit = h.services.audit.list({ limit: 10 }).map((e) => `${e.action} ${e.target}`);
+    assert(audit.includes("model.folder loras/sdxl"), audit.join(", "));
+  } finally {
+    await h.close();
+    await Deno.remove(outside, { recursive: true });
+  }
+});

@@ -194,8 +194,9 @@ async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<
 }
 
 /**
- * The shared models: a folder with its size, a file deleted after a confirm, and a model
- * downloaded into the folder (with a token) from a real HTTP server, shown until done.
+ * The shared models: a folder with its size, a file deleted after a confirm, a model
+ * downloaded into the folder (with a token) from a real HTTP server, shown until done, and a
+ * new folder made.
  */
 async function models(page: Page, dataDir: string): Promise<void> {
   await Deno.mkdir(`${dataDir}/models/checkpoints`, { recursive: true });
@@ -241,6 +242,12 @@ async function models(page: Page, dataDir: string): Promise<void> {
     assertEquals(server.requests.map((r) => r.authorization), ["Bearer hf_e2e"]);
     await item.locator('[data-action="download-remove"]').click();
     await item.waitFor({ state: "detached" });
+    await page.locator('[data-action="new-folder"]').click();
+    await modal(page).locator("input[name=name]").fill("sdxl");
+    await modal(page).getByRole("button", { name: "Make folder" }).click();
+    await waitForToast(page, "Made models/checkpoints/sdxl.");
+    await page.locator('[data-output="sdxl"]').waitFor();
+    assert((await Deno.stat(`${dataDir}/models/checkpoints/sdxl`)).isDirectory, "folder made");
   } finally {
     await server.close();
   }
