@@ -3,11 +3,12 @@ import {
   downloadUrlProblem,
   type ModelDownloadList,
   type ModelDownloadView,
+  modelsPlace,
 } from "../../lib/shared/model_download.ts";
 import { formatBytes } from "../../lib/shared/stats.ts";
 import { folderPathProblem } from "../../lib/shared/folder_listing.ts";
 import { errorText } from "../core/api_client.ts";
-import { useDashboard } from "../core/dashboard_context.ts";
+import { type Dashboard, useDashboard } from "../core/dashboard_context.ts";
 import { useWaitingRead } from "../core/use_waiting_read.ts";
 import type { PromptField } from "../core/ui_state.ts";
 
@@ -46,7 +47,7 @@ function DownloadItem(props: {
 }) {
   const { download, act } = props;
   const label = download.name ?? download.source;
-  const where = download.folder === "" ? "models" : `models/${download.folder}`;
+  const where = modelsPlace(download.folder);
   const going = ["queued", "downloading", "retrying"].includes(download.status);
   return (
     <li class="download-item" data-download={download.id} data-status={download.status}>
@@ -106,11 +107,11 @@ function DownloadItem(props: {
 
 /** Asks for a folder's name and makes it in `folder` (relative to the models folder). */
 export async function askNewFolder(
-  d: ReturnType<typeof useDashboard>,
+  d: Dashboard,
   folder: string,
   made: () => void,
 ): Promise<void> {
-  const where = folder === "" ? "models" : `models/${folder}`;
+  const where = modelsPlace(folder);
   const values = await d.ui.prompt({
     title: `New folder in ${where}`,
     fields: [{
@@ -137,10 +138,10 @@ export async function askNewFolder(
 
 /** Asks for a download into `folder` (relative to the models folder) and starts it. */
 export async function askModelDownload(
-  d: ReturnType<typeof useDashboard>,
+  d: Dashboard,
   folder: string,
 ): Promise<void> {
-  const where = folder === "" ? "models" : `models/${folder}`;
+  const where = modelsPlace(folder);
   const values = await d.ui.prompt({
     title: `Download into ${where}`,
     message: "The download goes on after a broken connection or a restart of AiKore.",

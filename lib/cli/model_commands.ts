@@ -1,4 +1,8 @@
-import type { ModelDownloadList, ModelDownloadView } from "../shared/model_download.ts";
+import {
+  type ModelDownloadList,
+  type ModelDownloadView,
+  modelsPlace,
+} from "../shared/model_download.ts";
 import { formatBytes } from "../shared/stats.ts";
 import { ApiFailure } from "./api_client.ts";
 import type { CommandResult } from "./blueprint_commands.ts";
@@ -24,7 +28,7 @@ function progress(download: ModelDownloadView): string {
 }
 
 function line(download: ModelDownloadView): string {
-  const where = download.folder === "" ? "models" : `models/${download.folder}`;
+  const where = modelsPlace(download.folder);
   return `${download.id} ${download.name ?? download.source} → ${where}: ${download.status}, ` +
     progress(download);
 }

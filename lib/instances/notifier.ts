@@ -10,7 +10,7 @@ import type { Logger } from "../log/mod.ts";
 import { type Notice, webhookRequest, type WebhookSender } from "../notify/mod.ts";
 import { formatBytes } from "../shared/stats.ts";
 import { failureLine } from "../shared/failure_line.ts";
-import type { ModelDownloadView } from "../shared/model_download.ts";
+import { type ModelDownloadView, modelsPlace } from "../shared/model_download.ts";
 import {
   DEFAULT_NOTIFICATIONS,
   type DeliveryResult,
@@ -153,7 +153,7 @@ export class Notifier {
   /** A model download finished or failed: sent when the user asked for it. */
   download(download: ModelDownloadView): void {
     const name = download.name ?? download.source;
-    const where = download.folder === "" ? "models" : `models/${download.folder}`;
+    const where = modelsPlace(download.folder);
     const failed = download.status === "failed";
     this.#send("download", () => ({
       event: "download",

@@ -91,6 +91,11 @@ export function downloadAddress(url: string): string {
   return parsed.toString();
 }
 
+/** How a folder of the shared models is named to people: "models", "models/loras". */
+export function modelsPlace(folder: string): string {
+  return folder === "" ? "models" : `models/${folder}`;
+}
+
 /** What a download shows of its address: no query, no fragment. */
 export function downloadSource(url: string): string {
   const parsed = new URL(url);
