@@ -101,10 +101,8 @@ export function registerBlueprintRoutes(router: ApiRouter, deps: BlueprintRouteD
           );
         }
         await withCustom(file, (f) => deps.catalog.deleteCustom(f));
-        const actor = actorOf(c);
         deps.audit.record({
-          actor: actor.actor,
-          client: actor.client,
+          ...actorOf(c),
           action: "blueprint.delete",
           target: file,
           detail: null,
@@ -131,10 +129,8 @@ export function registerBlueprintRoutes(router: ApiRouter, deps: BlueprintRouteD
           const entry = await deps.catalog.saveCustom(input.filename, input.content, {
             overwrite: input.overwrite ?? false,
           });
-          const actor = actorOf(c);
           deps.audit.record({
-            actor: actor.actor,
-            client: actor.client,
+            ...actorOf(c),
             action: "blueprint.save",
             target: entry.file,
             detail: { overwrite: input.overwrite ?? false },

@@ -45,8 +45,7 @@ export function registerInstanceActionRoutes(router: ApiRouter, deps: InstanceAc
     target: string,
     detail: Record<string, unknown> | null,
   ) => {
-    const actor = actorOf(c);
-    deps.audit?.record({ actor: actor.actor, client: actor.client, action, target, detail });
+    deps.audit?.record({ ...actorOf(c), action, target, detail });
   };
   const transitions = [
     [

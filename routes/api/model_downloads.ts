@@ -20,10 +20,8 @@ export function registerModelDownloadRoutes(
   router: ApiRouter,
   deps: ModelDownloadRouteDeps,
 ): void {
-  const audit = (c: Parameters<typeof actorOf>[0], action: string, target: string) => {
-    const actor = actorOf(c);
-    deps.audit.record({ actor: actor.actor, client: actor.client, action, target, detail: null });
-  };
+  const audit = (c: Parameters<typeof actorOf>[0], action: string, target: string) =>
+    deps.audit.record({ ...actorOf(c), action, target, detail: null });
   router
     .route(
       {

@@ -59,10 +59,8 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
       async (c) => {
         const { path } = await readJson(c, modelFolderSchema);
         await deps.models.makeFolder(MODELS, path);
-        const actor = actorOf(c);
         deps.audit.record({
-          actor: actor.actor,
-          client: actor.client,
+          ...actorOf(c),
           action: "model.folder",
           target: path,
           detail: null,
@@ -84,10 +82,8 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
         const path = pathQuery(c);
         if (path === "") throw invalidField("path", "must name a file or a folder");
         await deps.models.remove(MODELS, path);
-        const actor = actorOf(c);
         deps.audit.record({
-          actor: actor.actor,
-          client: actor.client,
+          ...actorOf(c),
           action: "model.delete",
           target: path,
           detail: null,

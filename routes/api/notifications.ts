@@ -35,10 +35,8 @@ export function registerNotificationRoutes(router: ApiRouter, deps: Notification
       async (c) => {
         const change = await readJson(c, notificationUpdateSchema);
         const saved = deps.notifier.update(change);
-        const actor = actorOf(c);
         deps.audit.record({
-          actor: actor.actor,
-          client: actor.client,
+          ...actorOf(c),
           action: "notifications.update",
           target: saved.url === null ? "off" : new URL(saved.url).host,
           detail: { format: saved.format, events: saved.events },

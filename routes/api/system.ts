@@ -113,10 +113,8 @@ export function registerSystemRoutes(router: ApiRouter, deps: SystemRouteDeps): 
             const record = deps.store.get(newId);
             if (record) deps.store.published(record);
           }
-          const actor = actorOf(c);
           deps.audit.record({
-            actor: actor.actor,
-            client: actor.client,
+            ...actorOf(c),
             action: "legacy.import",
             target: deps.legacyDatabase,
             detail: { imported: report.imported.length, invalid: report.invalid.length },

@@ -21,10 +21,8 @@ export function registerTerminalRoutes(
         const record = deps.service.getValid(idParam(c));
         const parent = record.parentId === null ? null : deps.service.getValid(record.parentId);
         const terminal = await deps.terminals.open(record, parent);
-        const actor = actorOf(c);
         deps.audit.record({
-          actor: actor.actor,
-          client: actor.client,
+          ...actorOf(c),
           action: "terminal.open",
           target: record.slug,
           detail: { terminal: terminal.id },
