@@ -6,6 +6,7 @@
  */
 import {
   ensureDirBeneath,
+  type FolderUsage,
   listBeneath,
   lstatBeneath,
   openBeneathSync,
@@ -22,6 +23,13 @@ const EXAMINED = 20_000;
 const LISTED = 1_000;
 /** Entries counted, all folders of a listing together, to size its folders. */
 const SIZED = 20_000;
+/**
+ * How long a folder's counted size is reused. A view kept current asks again about once a second
+ * while an app writes: the walk of a large folder tree is not repeated for each of those.
+ */
+const SIZE_REUSED_MS = 5_000;
+/** Folder sizes remembered at most (the oldest go first). */
+const SIZES_KEPT = 512;
 
 /** A file of a browsed folder, opened for reading. */
 export interface OpenedFile {
@@ -43,11 +51,14 @@ export interface BrowsedFolder {
 
 export class FolderBrowser {
   readonly #changes: FolderChangeWatch;
+  /** Recent folder sizes by path beneath the root, with when they were counted. */
+  readonly #sizes = new Map<string, { usage: FolderUsage; at: number }>();
 
   constructor(
     private readonly root: string,
     private readonly limits = { examined: EXAMINED, listed: LISTED, sized: SIZED },
     watchedFolders = 16,
+    private readonly now = () => performance.now(),
   ) {
     this.#changes = new FolderChangeWatch(watchedFolders);
   }
@@ -163,11 +174,26 @@ export class FolderBrowser {
     for (const entry of entries) {
       if (entry.kind !== "folder") continue;
       const inside = this.#beneath(folder, path === "" ? entry.name : `${path}/${entry.name}`);
-      const usage = await usageBeneath(this.root, inside, Math.max(0, budget));
+      const usage = await this.#usage(inside, Math.max(0, budget));
       budget -= usage.entries;
       entry.size = usage.bytes;
       entry.size_complete = usage.complete;
     }
+  }
+
+  /** A folder's size, counted again only when the last count is older than SIZE_REUSED_MS. */
+  async #usage(inside: string, budget: number): Promise<FolderUsage> {
+    const known = this.#sizes.get(inside);
+    const now = this.now();
+    // A complete count that fits the budget, or a cut one the budget would cut as short.
+    const fits = known !== undefined &&
+      (known.usage.complete ? known.usage.entries <= budget : budget <= known.usage.entries);
+    if (known && fits && now - known.at < SIZE_REUSED_MS) return known.usage;
+    const usage = await usageBeneath(this.root, inside, budget);
+    this.#sizes.delete(inside);
+    this.#sizes.set(inside, { usage, at: now });
+    if (this.#sizes.size > SIZES_KEPT) this.#sizes.delete(this.#sizes.keys().next().value ?? "");
+    return usage;
   }
 
   #beneath(folder: BrowsedFolder, path: string): string {

@@ -48,3 +48,23 @@ Deno.test("a folder's size is everything under it; past the counting budget it s
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("a folder's size is counted again only after 5 s: a view asking each second does not walk it each time", async () => {
+  const root = await Deno.makeTempDir({ prefix: "aikore-browse-" });
+  try {
+    await Deno.mkdir(`${root}/renders`, { recursive: true });
+    await Deno.writeFile(`${root}/renders/1.png`, new Uint8Array(100));
+    let now = 0;
+    const browser = new FolderBrowser(root, undefined, 16, () => now);
+    const shown = { base: "", label: "the outputs" };
+    const size = async () => (await browser.list(shown, "")).entries[0]?.size;
+    assertEquals(await size(), 100);
+    await Deno.writeFile(`${root}/renders/2.png`, new Uint8Array(50));
+    now = 4_999;
+    assertEquals(await size(), 100, "the count of 0 s is reused");
+    now = 5_000;
+    assertEquals(await size(), 150, "counted again");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
