@@ -116,3 +116,52 @@ Deno.test("model downloads: bad input is refused with its field, and nothing is 
     await h.close();
   }
 });
+
+Deno.test("model downloads: AiKore stopped in the middle goes on with the download when it starts again", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "aikore-test-" });
+  const server = serveFile(payloadOf(2 * MIB));
+  try {
+    server.behaviour.holdAfter = MIB;
+    const first = await startHarness({ dataDir });
+    let id = 0;
+    try {
+      const added = await first.json("POST", "/api/system/models/downloads", {
+        url: `${server.url}/base.safetensors`,
+      });
+      id = added.body.id;
+      let list = (await first.json("GET", "/api/system/models/downloads"))
+        .body as ModelDownloadList;
+      while (list.downloads[0]?.bytes !== MIB) {
+        list = (await first.json(
+          "GET",
+          `/api/system/models/downloads?since=${list.version}&wait=20`,
+        )).body;
+      }
+    } finally {
+      await first.close(); // AiKore goes: the transfer is cut, the download is kept
+    }
+    server.behaviour.holdAfter = null;
+    const second = await startHarness({ dataDir });
+    try {
+      let list = (await second.json("GET", "/api/system/models/downloads"))
+        .body as ModelDownloadList;
+      const started = Date.now();
+      while (list.downloads[0]?.status !== "done") {
+        assert(Date.now() - started < 15_000, JSON.stringify(list.downloads[0]));
+        list = (await second.json(
+          "GET",
+          `/api/system/models/downloads?since=${list.version}&wait=20`,
+        )).body;
+      }
+      assertEquals(list.downloads[0]?.id, id);
+      const root = second.services.paths.modelsRoot;
+      assertEquals(await Deno.readFile(`${root}/base.safetensors`), server.payload);
+      assertEquals(server.requests.map((r) => r.range), [null, `bytes=${MIB}-`]);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

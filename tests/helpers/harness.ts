@@ -39,13 +39,15 @@ export interface Harness {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Runs on this data dir (an AiKore started again on its data); close leaves it. */
+  dataDir?: string;
   gpuCount?: number | null;
   graceMs?: number;
 }
 
 /** Starts a harness; always `await harness.close()` in a finally block. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = await Deno.makeTempDir({ prefix: "aikore-test-" });
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "aikore-test-" });
   const config = loadConfig({
     AIKORE_DATA_DIR: dataDir,
     AIKORE_BLUEPRINTS_DIR: FIXTURE_BLUEPRINTS,
@@ -96,7 +98,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await services.close();
-      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      if (options.dataDir === undefined) {
+        await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      }
     },
   };
 }
