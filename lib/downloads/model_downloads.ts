@@ -63,6 +63,8 @@ const RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 60_000, 60_000, 6
 const SAVE_EVERY_BYTES = 64 * 1024 * 1024;
 /** The rate is measured over this window. */
 const RATE_WINDOW_MS = 5_000;
+/** One rate sample per this long at most. */
+const RATE_SAMPLE_MS = 250;
 interface Active {
   controller: AbortController;
   /** Set while a retry waits. */
@@ -258,7 +260,9 @@ export class ModelDownloads {
       status: record.status,
       bytes: this.#bytes.get(record.id) ?? record.bytes,
       total: record.total,
-      rate: record.status === "downloading" && active ? rateOf(active.samples) : null,
+      rate: record.status === "downloading" && active
+        ? rateOf(active.samples, this.#bytes.get(record.id) ?? record.bytes, this.#now().getTime())
+        : null,
       message: record.message,
       needs_token: record.hadToken && record.status !== "done" && !this.#tokens.has(record.id),
       sha256: record.sha256,
@@ -387,8 +391,12 @@ export class ModelDownloads {
       checking: () => this.#update(id, { message: "checking its SHA-256" }),
       progressed: (bytes) => {
         this.#bytes.set(id, bytes);
-        const now = performance.now();
-        active.samples.push({ at: now, bytes });
+        const now = this.#now().getTime();
+        // A few samples a second, not one per chunk: at 1 GB/s that is 16 000 chunks a second.
+        const last = active.samples.at(-1);
+        if (last === undefined || now - last.at >= RATE_SAMPLE_MS) {
+          active.samples.push({ at: now, bytes });
+        }
         while ((active.samples[0]?.at ?? now) < now - RATE_WINDOW_MS) active.samples.shift();
         if (Math.abs(bytes - saved) >= SAVE_EVERY_BYTES) {
           this.#options.repository.update(id, { bytes });
@@ -450,9 +458,14 @@ export class ModelDownloads {
   }
 }
 
-function rateOf(samples: { at: number; bytes: number }[]): number | null {
+/** Bytes per second from the oldest sample of the window to now; null before 0.5 s of it. */
+function rateOf(
+  samples: { at: number; bytes: number }[],
+  bytesNow: number,
+  now: number,
+): number | null {
   const first = samples[0];
-  const last = samples.at(-1);
-  if (!first || !last || last.at - first.at < 500) return null;
-  return Math.round(((last.bytes - first.bytes) * 1000) / (last.at - first.at));
+  const elapsed = first === undefined ? 0 : now - first.at;
+  if (first === undefined || elapsed < 500) return null;
+  return Math.round(((bytesNow - first.bytes) * 1000) / elapsed);
 }

@@ -435,6 +435,24 @@ Deno.test("a link planted at the part file's place is not written through", asyn
   assertEquals(await Deno.readTextFile(`${s.dir}/secret`), "keep");
 });
 
+Deno.test("the rate is the bytes of the last seconds over their time, from a few samples a second", async () => {
+  await using s = await setup();
+  s.server.behaviour.holdAfter = MIB;
+  let clock = Date.parse("2026-12-07T10:00:00Z");
+  const manager = s.open({ now: () => new Date(clock) });
+  await manager.start();
+  const added = await manager.add({ url: `${s.server.url}/rate.bin`, folder: "" });
+  const held = await until(manager, added.id, (v) => v.bytes === MIB, "got its first MiB");
+  assertEquals(held.rate, null, "under half a second of samples: no rate yet");
+  clock += 2000;
+  const view = manager.list().downloads[0] as ModelDownloadView;
+  // Every chunk came at the same instant: one sample, holding the first chunk's bytes.
+  assert(
+    view.rate !== null && view.rate > (MIB - 256 * 1024) / 2 && view.rate < MIB / 2,
+    `${view.rate}`,
+  );
+});
+
 Deno.test("no more than two run at once; the others wait their turn", async () => {
   await using s = await setup(MIB);
   s.server.behaviour.holdAfter = 1000;
