@@ -37,12 +37,13 @@ export class TryFailed extends Error {
 export class SilenceWatch {
   readonly #controller = new AbortController();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastHeard = performance.now();
   #silent = false;
   readonly #onHalt = () => this.#controller.abort();
 
   constructor(private readonly ms: number, private readonly halted: AbortSignal) {
     halted.addEventListener("abort", this.#onHalt, { once: true });
-    this.heard();
+    this.#arm(ms);
   }
 
   /** The signal the try's request follows. */
@@ -50,13 +51,19 @@ export class SilenceWatch {
     return this.#controller.signal;
   }
 
-  /** Something came: the silence starts over. */
+  /** Something came: the silence starts over (a time noted, no timer per chunk). */
   heard(): void {
-    clearTimeout(this.#timer);
+    this.#lastHeard = performance.now();
+  }
+
+  /** One timer: when it fires early for what was heard since, it waits the rest. */
+  #arm(delay: number): void {
     this.#timer = setTimeout(() => {
+      const quiet = performance.now() - this.#lastHeard;
+      if (quiet < this.ms) return this.#arm(this.ms - quiet);
       this.#silent = true;
       this.#controller.abort();
-    }, this.ms);
+    }, delay);
   }
 
   /** What to throw for `error`, raised by the request or its body: the halt's own, or a retry. */
