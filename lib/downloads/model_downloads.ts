@@ -384,6 +384,7 @@ export class ModelDownloads {
     const events: TransferEvents = {
       began: (bytes) => {
         this.#bytes.set(id, bytes);
+        active.samples.push({ at: this.#now().getTime(), bytes });
         saved = bytes;
       },
       placed: (name, total, bytes) => this.#update(id, { name, total, bytes }),
