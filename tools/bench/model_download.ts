@@ -15,7 +15,6 @@ import { print } from "./pty_bench_support.ts";
 
 const megabytes = Number(Deno.args[0] ?? 1024);
 const rounds = Number(Deno.args[1] ?? 3);
-const MIB = 1024 * 1024;
 
 /** CPU ms (user + system) this process has used. */
 function ownCpuMs(): number {
