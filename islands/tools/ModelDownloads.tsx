@@ -41,6 +41,20 @@ function progressText(download: ModelDownloadView): string {
   }
 }
 
+/** One of a download's link-style buttons (`data-action="download-ACTION"`). */
+function ActionButton(props: { action: string; label: string; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      class="link-button"
+      data-action={`download-${props.action}`}
+      onClick={props.onClick}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 function DownloadItem(props: {
   download: ModelDownloadView;
   act: (action: "pause" | "resume" | "remove", download: ModelDownloadView) => void;
@@ -69,24 +83,18 @@ function DownloadItem(props: {
         </span>
         <span>
           {going && (
-            <button
-              type="button"
-              class="link-button"
-              data-action="download-pause"
+            <ActionButton
+              action="pause"
+              label="Pause"
               onClick={() => act("pause", download)}
-            >
-              Pause
-            </button>
+            />
           )}
           {(download.status === "paused" || download.status === "failed") && (
-            <button
-              type="button"
-              class="link-button"
-              data-action="download-resume"
+            <ActionButton
+              action="resume"
+              label="Resume"
               onClick={() => act("resume", download)}
-            >
-              Resume
-            </button>
+            />
           )}{" "}
           <button
             type="button"

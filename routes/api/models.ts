@@ -18,6 +18,8 @@ const MODELS = { base: "", label: "the shared models" };
  * their sizes, files, and deleting one file (or an empty folder) to free the disk.
  */
 export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): void {
+  const audit = (c: Parameters<typeof actorOf>[0], action: string, path: string) =>
+    deps.audit.record({ ...actorOf(c), action, target: path, detail: null });
   router
     .route(
       {
@@ -59,12 +61,7 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
       async (c) => {
         const { path } = await readJson(c, modelFolderSchema);
         await deps.models.makeFolder(MODELS, path);
-        deps.audit.record({
-          ...actorOf(c),
-          action: "model.folder",
-          target: path,
-          detail: null,
-        });
+        audit(c, "model.folder", path);
         return c.body(null, 204);
       },
     )
@@ -82,12 +79,7 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
         const path = pathQuery(c);
         if (path === "") throw invalidField("path", "must name a file or a folder");
         await deps.models.remove(MODELS, path);
-        deps.audit.record({
-          ...actorOf(c),
-          action: "model.delete",
-          target: path,
-          detail: null,
-        });
+        audit(c, "model.delete", path);
         return c.body(null, 204);
       },
     );
