@@ -115,6 +115,7 @@ RUN --mount=type=secret,id=ca_bundle \
     if [ -n "$DENO_COMPILE" ] && [ "$DENO_COMPILE" != 0 ]; then \
       if [ -s /run/secrets/ca_bundle ]; then export DENO_CERT=/run/secrets/ca_bundle; fi; \
       deno compile --allow-all --frozen --include blueprints --include static --include build \
+        --include lib/thumbnails/thumbnail_worker.ts \
         --output /opt/aikore/bin/aikore-compiled main.ts; \
       if [ -x build/native/aikore_holder ]; then \
         install -m 0755 build/native/aikore_holder /opt/aikore/bin/aikore_holder; \

@@ -117,8 +117,16 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         logs: services.logs,
         lifetime: services.lifetime,
       });
-      registerOutputRoutes(router, { service: services.instances, outputs: services.outputs });
-      registerModelRoutes(router, { models: services.models, audit: services.audit });
+      registerOutputRoutes(router, {
+        service: services.instances,
+        outputs: services.outputs,
+        thumbnails: services.thumbnails,
+      });
+      registerModelRoutes(router, {
+        models: services.models,
+        audit: services.audit,
+        thumbnails: services.thumbnails,
+      });
       registerModelDownloadRoutes(router, {
         downloads: services.downloads,
         audit: services.audit,

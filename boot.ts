@@ -33,6 +33,7 @@ import type { Clock, DesktopSetup } from "./lib/instances/mod.ts";
 import { portInUse } from "./lib/ports/mod.ts";
 import { WebhookSender } from "./lib/notify/mod.ts";
 import { ModelDownloads } from "./lib/downloads/mod.ts";
+import { Thumbnails } from "./lib/thumbnails/mod.ts";
 
 /** Everything the HTTP layer and the CLI need, built from a resolved config. */
 export interface Services {
@@ -54,6 +55,8 @@ export interface Services {
   outputs: FolderBrowser;
   /** Browses the shared models folder. */
   models: FolderBrowser;
+  /** Thumbnails of the images in both, kept in `<data>/cache/thumbnails`. */
+  thumbnails: Thumbnails;
   /** Downloads into the shared models folder (they go on after a restart). */
   downloads: ModelDownloads;
   /** Tells the user's webhook when a run finishes, fails or stalls, or the disk runs low. */
@@ -219,6 +222,10 @@ export async function openServices(
     onOutcome: (download) => notifier.download(download),
   });
   await downloads.start();
+  const thumbnails = new Thumbnails({
+    cacheDir: `${config.dataDir}/cache/thumbnails`,
+    logger: logger.child("thumbnails"),
+  });
   const lifetime = new AbortController();
   const services: Services = {
     lifetime: lifetime.signal,
@@ -238,6 +245,7 @@ export async function openServices(
     logs,
     outputs: new FolderBrowser(paths.outputsRoot),
     models: new FolderBrowser(paths.modelsRoot),
+    thumbnails,
     notifier,
     downloads,
     baseEnv,
@@ -255,6 +263,7 @@ export async function openServices(
       }
       notifier.stop();
       downloads.stop();
+      thumbnails.close();
       db.close();
     },
   };

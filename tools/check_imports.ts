@@ -36,6 +36,7 @@ export const LIB_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
   "lib/desktop": ["lib/process", "lib/fs", "lib/ports"],
   "lib/notify": ["lib/log"],
   "lib/downloads": ["lib/db", "lib/fs", "lib/log"],
+  "lib/thumbnails": ["lib/log"],
   "lib/instances": [
     "lib/db",
     "lib/fs",

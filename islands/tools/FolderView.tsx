@@ -22,9 +22,13 @@ function fileUrl(api: string, path: string, download = false): string {
   return `${api}/file?path=${encodeURIComponent(path)}` + (download ? "&download=1" : "");
 }
 
-/** A thumbnail's URL: a file rewritten (another size or time) gets a new one, so it reloads. */
+/**
+ * A thumbnail's URL (a small JPEG the server makes; the image itself where it cannot): a file
+ * rewritten (another size or time) gets a new one, so it reloads.
+ */
 function thumbnailUrl(api: string, path: string, entry: FolderEntry): string {
-  return `${fileUrl(api, path)}&v=${entry.size}-${encodeURIComponent(entry.modified ?? "")}`;
+  const version = `${entry.size}-${encodeURIComponent(entry.modified ?? "")}`;
+  return `${api}/thumbnail?path=${encodeURIComponent(path)}&v=${version}`;
 }
 
 const join = (folder: string, name: string) => (folder === "" ? name : `${folder}/${name}`);

@@ -36,6 +36,8 @@ export interface OpenedFile {
   file: Deno.FsFile;
   /** Bytes, when it was opened. */
   size: number;
+  /** Last modified (ms since the epoch), when it was opened. */
+  modifiedMs: number | null;
   /** Inline type and preview kind; null: to be downloaded only. */
   inline: { type: string; preview: "image" | "video" } | null;
   name: string;
@@ -133,7 +135,14 @@ export class FolderBrowser {
       throw error;
     }
     const name = path.slice(path.lastIndexOf("/") + 1);
-    return { file, size: file.statSync().size, inline: filePreview(name), name };
+    const info = file.statSync();
+    return {
+      file,
+      size: info.size,
+      modifiedMs: info.mtime?.getTime() ?? null,
+      inline: filePreview(name),
+      name,
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import { flagQuery } from "../../lib/http/mod.ts";
 import type { BrowsedFolder, FolderBrowser, OpenedFile } from "../../lib/instances/mod.ts";
 import { folderPathProblem } from "../../lib/shared/folder_listing.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
+import type { Thumbnails } from "../../lib/thumbnails/mod.ts";
 
 /**
  * A file of a browsed folder is an app's (or a download's) content on the dashboard's origin:
@@ -78,6 +79,39 @@ export function sendBrowsedFile(c: Context, opened: OpenedFile): Response {
   }
   c.header("content-range", `bytes ${range.start}-${range.end}/${opened.size}`);
   return c.body(rangeStream(opened.file, range.start, range.end - range.start + 1), 206);
+}
+
+/**
+ * Sends the thumbnail of an opened image (a JPEG, its longer side 320 px at most), or the image
+ * itself where none can be made (not a PNG, unreadable, still being written).
+ * `X-AiKore-Thumbnail` says which: `made`, `cache` or `original`. `key` names the file among
+ * every browsed folder ("outputs:…", "models:…").
+ */
+export async function sendThumbnail(
+  c: Context,
+  opened: OpenedFile,
+  thumbnails: Thumbnails,
+  key: string,
+): Promise<Response> {
+  let made;
+  try {
+    if (opened.inline?.preview !== "image") throw invalidField("path", "is not an image");
+    made = await thumbnails.of({ ...opened, key });
+    // None made: the file as it is, from its start (the attempt may have read it).
+    if (made === null) await opened.file.seek(0, Deno.SeekMode.Start);
+  } catch (error) {
+    opened.file.close();
+    throw error;
+  }
+  if (made === null) {
+    c.header("x-aikore-thumbnail", "original");
+    return sendBrowsedFile(c, opened);
+  }
+  opened.file.close();
+  c.header("content-type", "image/jpeg");
+  c.header("content-security-policy", BROWSED_FILE_CSP);
+  c.header("x-aikore-thumbnail", made.from);
+  return c.body(made.jpeg);
 }
 
 /**

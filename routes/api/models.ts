@@ -3,12 +3,14 @@ import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
 import { modelFolderSchema } from "../../lib/shared/model_download_schema.ts";
 import type { FolderBrowser } from "../../lib/instances/mod.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
-import { listAsAsked, pathQuery, sendBrowsedFile } from "./folder_files.ts";
+import type { Thumbnails } from "../../lib/thumbnails/mod.ts";
+import { listAsAsked, pathQuery, sendBrowsedFile, sendThumbnail } from "./folder_files.ts";
 
 export interface ModelRouteDeps {
   /** Browses the shared models folder (`<data>/models`). */
   models: FolderBrowser;
   audit: AuditRepository;
+  thumbnails: Thumbnails;
 }
 
 const MODELS = { base: "", label: "the shared models" };
@@ -47,6 +49,21 @@ export function registerModelRoutes(router: ApiRouter, deps: ModelRouteDeps): vo
         const path = pathQuery(c);
         if (path === "") throw invalidField("path", "must name a file");
         return sendBrowsedFile(c, deps.models.open(MODELS, path));
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/models/thumbnail",
+        summary: "A small JPEG of one image of the shared models (a preview beside a model)",
+        tag: "models",
+        query: { path: "image file relative to the models folder" },
+      },
+      (c) => {
+        const path = pathQuery(c);
+        if (path === "") throw invalidField("path", "must name a file");
+        const opened = deps.models.open(MODELS, path);
+        return sendThumbnail(c, opened, deps.thumbnails, `models:${path}`);
       },
     )
     .route(

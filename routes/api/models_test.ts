@@ -1,10 +1,12 @@
 /**
  * The shared models folder: listed with folder sizes, files downloaded, and one file, link or
- * empty folder deleted at a time (a link's target and a full folder are never touched).
+ * empty folder deleted at a time (a link's target and a full folder are never touched), and
+ * thumbnails of preview images.
  */
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { startHarness } from "../../tests/helpers/harness.ts";
 import type { FolderListing } from "../../lib/shared/folder_listing.ts";
+import { jpegFrame, rgbPng } from "../../lib/thumbnails/test_support.ts";
 
 Deno.test("shared models: sizes, a download, and deletes that never reach past what was named", async () => {
   const h = await startHarness();
@@ -90,5 +92,36 @@ Deno.test("shared models: a folder is made with its parents, never through a lin
   } finally {
     await h.close();
     await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("shared models: a preview image beside a model gets a thumbnail; a model file does not", async () => {
+  const h = await startHarness();
+  try {
+    const root = h.services.paths.modelsRoot;
+    await Deno.mkdir(`${root}/loras`, { recursive: true });
+    await Deno.writeFile(`${root}/loras/style.safetensors`, new Uint8Array(2048));
+    const preview = await rgbPng(768, 1024, (x, y) => [(x >> 2) & 255, (y >> 2) & 255, 90]);
+    await Deno.writeFile(`${root}/loras/style.preview.png`, preview);
+
+    const made = await h.request(
+      "GET",
+      "/api/system/models/thumbnail?path=loras%2Fstyle.preview.png",
+    );
+    assertEquals(made.status, 200);
+    assertEquals(made.headers.get("x-aikore-thumbnail"), "made");
+    assertEquals(jpegFrame(new Uint8Array(await made.arrayBuffer())), {
+      width: 240,
+      height: 320,
+      components: 3,
+    });
+    const model = await h.json(
+      "GET",
+      "/api/system/models/thumbnail?path=loras%2Fstyle.safetensors",
+    );
+    assertEquals(model.status, 422);
+    assertEquals(model.body.error.details[0].field, "path");
+  } finally {
+    await h.close();
   }
 });

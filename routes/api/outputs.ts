@@ -2,12 +2,14 @@ import type { InstanceRecord } from "../../lib/db/mod.ts";
 import { type ApiRouter, idParam } from "../../lib/http/mod.ts";
 import type { FolderBrowser, InstanceService } from "../../lib/instances/mod.ts";
 import { invalidField } from "../../lib/shared/http_error.ts";
-import { listAsAsked, pathQuery, sendBrowsedFile } from "./folder_files.ts";
+import type { Thumbnails } from "../../lib/thumbnails/mod.ts";
+import { listAsAsked, pathQuery, sendBrowsedFile, sendThumbnail } from "./folder_files.ts";
 
 export interface OutputRouteDeps {
   service: InstanceService;
   /** Browses beneath the outputs root. */
   outputs: FolderBrowser;
+  thumbnails: Thumbnails;
 }
 
 /** An instance's output folder, as browsed (a link in its place is refused, not followed). */
@@ -20,7 +22,7 @@ const outputsOf = (record: InstanceRecord) => ({
  * The outputs browser, read-only (outputs are never deleted by AiKore):
  * `GET /api/instances/:id/outputs?path=` lists a folder of the instance's output folder,
  * `GET /api/instances/:id/outputs/file?path=` sends one file (images and videos inline, anything
- * else as a download).
+ * else as a download), `GET /api/instances/:id/outputs/thumbnail?path=` an image's thumbnail.
  */
 export function registerOutputRoutes(router: ApiRouter, deps: OutputRouteDeps): void {
   router
@@ -54,6 +56,23 @@ export function registerOutputRoutes(router: ApiRouter, deps: OutputRouteDeps): 
         const path = pathQuery(c);
         if (path === "") throw invalidField("path", "must name a file");
         return sendBrowsedFile(c, deps.outputs.open(outputsOf(record), path));
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/instances/:id/outputs/thumbnail",
+        summary: "A small JPEG of one image of the instance's outputs (the image itself when " +
+          "none can be made: not a PNG, or unreadable)",
+        tag: "outputs",
+        query: { path: "image file relative to the instance's output folder" },
+      },
+      (c) => {
+        const folder = outputsOf(deps.service.getValid(idParam(c)));
+        const path = pathQuery(c);
+        if (path === "") throw invalidField("path", "must name a file");
+        const key = `outputs:${folder.base}/${path}`;
+        return sendThumbnail(c, deps.outputs.open(folder, path), deps.thumbnails, key);
       },
     );
 }

@@ -1,14 +1,17 @@
 /**
  * The outputs browser's routes against a real output folder: listings (folders first, newest
  * first, links shown and never followed), files (images inline in a sandbox, anything else as
- * a download), and every refusal: links, pipes, bad paths, an output folder swapped for a link.
+ * a download), thumbnails, and every refusal: links, pipes, bad paths, an output folder swapped
+ * for a link.
  */
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { type Harness, startHarness } from "../../tests/helpers/harness.ts";
 import { fifoRescuer, plantFifo, REFUSED_WITHIN_MS } from "../../tests/helpers/planted_fifo.ts";
 import type { FolderListing } from "../../lib/shared/folder_listing.ts";
+import { jpegFrame, rgbPng } from "../../lib/thumbnails/test_support.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0xff, 0xd9]);
 
 /** An instance "painter" (not started: its output folder does not exist yet). */
 async function painter(h: Harness): Promise<{ id: number; dir: string }> {
@@ -262,5 +265,76 @@ Deno.test("outputs: a listing asked to wait answers when a file appears; a stale
     }
   } finally {
     await h.close();
+  }
+});
+
+Deno.test("outputs: a PNG's thumbnail is a small JPEG, kept and reused; anything else is sent as it is", async () => {
+  const h = await startHarness();
+  const outside = await Deno.makeTempDir({ prefix: "aikore-outside-" });
+  try {
+    const { id, dir } = await painter(h);
+    await Deno.mkdir(`${dir}/day 1`, { recursive: true });
+    // A smooth picture with a fine grain, as generated pictures have (a PNG of about 1.5 MB).
+    const png = await rgbPng(1200, 800, (x, y) => {
+      const grain = Math.imul(x * 7919 + y, 0x9e3779b1) >>> 28;
+      return [(x >> 3) + grain, (y >> 2) + grain, 128 + grain];
+    });
+    await Deno.writeFile(`${dir}/day 1/big.png`, png);
+    await Deno.writeFile(`${dir}/photo.jpg`, JPEG);
+    await Deno.writeFile(`${dir}/clip.webm`, new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]));
+    await Deno.writeFile(`${outside}/secret.png`, png);
+    await Deno.symlink(`${outside}/secret.png`, `${dir}/link.png`);
+    const thumbnail = (path: string) =>
+      h.request("GET", `/api/instances/${id}/outputs/thumbnail?path=${encodeURIComponent(path)}`);
+
+    const made = await thumbnail("day 1/big.png");
+    assertEquals(made.status, 200);
+    assertEquals(made.headers.get("content-type"), "image/jpeg");
+    assertEquals(made.headers.get("x-aikore-thumbnail"), "made");
+    assertMatch(made.headers.get("content-security-policy") ?? "", /sandbox/);
+    assertEquals(made.headers.get("cache-control"), "no-store");
+    const jpeg = new Uint8Array(await made.arrayBuffer());
+    assertEquals(jpegFrame(jpeg), { width: 320, height: 213, components: 3 });
+    assert(jpeg.length * 20 < png.length, `${jpeg.length} bytes for a ${png.length}-byte PNG`);
+
+    const again = await thumbnail("day 1/big.png");
+    assertEquals(again.headers.get("x-aikore-thumbnail"), "cache");
+    assertEquals(new Uint8Array(await again.arrayBuffer()), jpeg);
+    const cached = [...Deno.readDirSync(`${h.dataDir}/cache/thumbnails`)];
+    assertEquals(cached.length, 1, "kept in <data>/cache/thumbnails");
+
+    // Not a PNG: the image itself, whole, as the file route sends it.
+    const original = await thumbnail("photo.jpg");
+    assertEquals(original.status, 200);
+    assertEquals(original.headers.get("x-aikore-thumbnail"), "original");
+    assertEquals(original.headers.get("content-type"), "image/jpeg");
+    assertEquals(new Uint8Array(await original.arrayBuffer()), JPEG);
+    // A PNG that cannot be read (the tiny fake one): also the file itself, from its first byte.
+    await Deno.writeFile(`${dir}/fake.png`, PNG);
+    const fake = await thumbnail("fake.png");
+    assertEquals(fake.headers.get("x-aikore-thumbnail"), "original");
+    assertEquals(new Uint8Array(await fake.arrayBuffer()), PNG);
+
+    const refusals: [string, number, string][] = [
+      ["clip.webm", 422, "path"],
+      ["", 422, "path"],
+      ["../x.png", 422, "path"],
+      ["missing.png", 404, ""],
+      ["link.png", 409, ""],
+    ];
+    for (const [path, status, field] of refusals) {
+      const refused = await thumbnail(path);
+      const body = await refused.json();
+      assertEquals(refused.status, status, `${path}: ${JSON.stringify(body)}`);
+      if (field) assertEquals(body.error.details?.[0]?.field, field, path);
+    }
+    assertEquals(
+      [...Deno.readDirSync(`${h.dataDir}/cache/thumbnails`)].length,
+      1,
+      "nothing else kept",
+    );
+  } finally {
+    await h.close();
+    await Deno.remove(outside, { recursive: true });
   }
 });

@@ -12,6 +12,7 @@ import { buildLegacyDb } from "../fixtures/legacy/build_legacy_db.ts";
 import { TEST_PASSWORD } from "../helpers/server_harness.ts";
 import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";
 import { payloadOf, serveFile } from "../../lib/downloads/test_support.ts";
+import { rgbPng } from "../../lib/thumbnails/test_support.ts";
 import {
   modal,
   row,
@@ -140,11 +141,16 @@ async function versionCheck(page: Page): Promise<void> {
 const PIXEL_PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-/** The outputs browser: a thumbnail that loads, a folder to enter and leave, a download. */
+/**
+ * The outputs browser: a thumbnail (made by the server) that loads and shows the picture, a
+ * folder to enter and leave, a download.
+ */
 async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<void> {
   const folder = `${dataDir}/outputs/logs`; // made by the start, as the app's output folder
   const pixel = Uint8Array.from(atob(PIXEL_PNG), (c) => c.charCodeAt(0));
-  await Deno.writeFile(`${folder}/cat 1.png`, pixel);
+  // 900 × 600: red on the left, blue on the right.
+  const picture = await rgbPng(900, 600, (x) => (x < 450 ? [230, 20, 20] : [20, 20, 230]));
+  await Deno.writeFile(`${folder}/cat 1.png`, picture);
   await Deno.mkdir(`${folder}/2026-12-06`);
   await Deno.writeTextFile(`${folder}/2026-12-06/prompt.txt`, "a cat on a GPU\n");
   await Deno.symlink("/etc", `${folder}/etc-link`);
@@ -159,13 +165,36 @@ async function outputs(b: BrowserHarness, page: Page, dataDir: string): Promise<
   assertEquals(names.slice(1).sort(), ["cat 1.png", "etc-link"]);
   assertMatch(await grid.locator('[data-output="etc-link"]').innerText(), /does not follow links/);
   const thumbnail = grid.locator('[data-output="cat 1.png"] img');
-  const width = await thumbnail.evaluate((img: HTMLImageElement) =>
-    img.complete ? img.naturalWidth : new Promise<number>((resolve) => {
-      img.addEventListener("load", () => resolve(img.naturalWidth));
-      img.addEventListener("error", () => resolve(0));
-    })
+  assertMatch(
+    (await thumbnail.getAttribute("src")) ?? "",
+    /\/outputs\/thumbnail\?path=cat%201\.png&v=/,
   );
-  assertEquals(width, 1, "the thumbnail loaded under the page's CSP");
+  // Chromium decodes the server's JPEG: its size, and the picture's two halves.
+  const shown = await thumbnail.evaluate(async (img: HTMLImageElement) => {
+    if (!img.complete) {
+      await new Promise((resolve) => {
+        img.addEventListener("load", resolve);
+        img.addEventListener("error", resolve);
+      });
+    }
+    if (img.naturalWidth === 0) return null;
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d");
+    context?.drawImage(img, 0, 0);
+    const at = (x: number) =>
+      Array.from(context?.getImageData(x, 100, 1, 1).data ?? []).slice(0, 3);
+    return { width: img.naturalWidth, height: img.naturalHeight, left: at(40), right: at(280) };
+  });
+  assert(shown !== null, "the thumbnail loaded under the page's CSP");
+  assertEquals([shown.width, shown.height], [320, 213]);
+  const near = (got: number[], want: number[]) =>
+    got.every((v, i) => Math.abs(v - (want[i] ?? 0)) <= 12);
+  assert(
+    near(shown.left, [230, 20, 20]) && near(shown.right, [20, 20, 230]),
+    JSON.stringify(shown),
+  );
   // A new output shows up by itself: the view's listing waits on the server for a change.
   await Deno.writeFile(`${folder}/cat 2.png`, pixel);
   await grid.locator('[data-output="cat 2.png"]').waitFor({ timeout: 15_000 });

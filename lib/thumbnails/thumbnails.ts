@@ -1,0 +1,265 @@
+/**
+ * Thumbnails of the images in a browsed folder (outputs, models): small JPEGs made in a worker
+ * thread and kept in a cache folder, so a gallery of large PNGs loads a few kilobytes per image.
+ * Only PNG (what image apps save by default) is read; for any other image, or one that cannot
+ * be read, the caller sends the original, as before thumbnails existed. A cache that cannot be
+ * written (a full disk) costs only the reuse: the thumbnail is still answered.
+ */
+import type { Logger } from "../log/mod.ts";
+import type { Rgb } from "./png_decoder.ts";
+import type { ThumbnailReply, ThumbnailRequest } from "./worker_messages.ts";
+
+/** The longer side of a thumbnail, in pixels (tiles are about 160 px wide; twice for HiDPI). */
+export const THUMBNAIL_LONGEST = 320;
+/** Files larger than this are not read whole for a thumbnail (the original is sent). */
+const MAX_SOURCE_BYTES = 128 * 1024 * 1024;
+/** Thumbnails made at once: each holds its source file's bytes in memory meanwhile. */
+const AT_ONCE = 2;
+/** The cache's size; past it, the oldest thumbnails go until it is at 80 %. */
+const CACHE_BYTES = 256 * 1024 * 1024;
+/** Images found unreadable, remembered so that they are not read again (the newest kept). */
+const UNSUPPORTED_KEPT = 1_000;
+/** The dashboard's tile background, under transparent pixels. */
+const BACKGROUND: Rgb = [0x1f, 0x23, 0x2a];
+
+/** An image file, opened by the caller (who closes it). */
+export interface ThumbnailSource {
+  file: Deno.FsFile;
+  /** Bytes. */
+  size: number;
+  name: string;
+  /** Modification time, ms since the epoch (a rewritten file gets a new thumbnail). */
+  modifiedMs: number | null;
+  /** Which file this is, for the cache: its folder's kind and path ("outputs/x/a.png"). */
+  key: string;
+}
+
+export interface ThumbnailResult {
+  jpeg: Uint8Array<ArrayBuffer>;
+  /** Made now, or taken from the cache. */
+  from: "made" | "cache";
+}
+
+export interface ThumbnailsOptions {
+  cacheDir: string;
+  logger: Logger;
+  longest?: number;
+  cacheBytes?: number;
+}
+
+export class Thumbnails {
+  readonly #cacheDir: string;
+  readonly #logger: Logger;
+  readonly #longest: number;
+  readonly #cacheBytes: number;
+  #worker: Worker | null = null;
+  #nextId = 1;
+  readonly #replies = new Map<number, (reply: ThumbnailReply) => void>();
+  readonly #inFlight = new Map<string, Promise<ThumbnailResult | null>>();
+  readonly #unsupported = new Set<string>();
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+  /** Bytes in the cache folder; null until first counted. */
+  #cacheUsed: number | null = null;
+  #cacheWarned = false;
+
+  constructor(options: ThumbnailsOptions) {
+    this.#cacheDir = options.cacheDir;
+    this.#logger = options.logger;
+    this.#longest = options.longest ?? THUMBNAIL_LONGEST;
+    this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES;
+  }
+
+  /**
+   * The thumbnail of `source`, or null when none is made (not a PNG, too large, unreadable):
+   * the caller then sends the file itself.
+   */
+  async of(source: ThumbnailSource): Promise<ThumbnailResult | null> {
+    if (!/\.png$/i.test(source.name) || source.size > MAX_SOURCE_BYTES) return null;
+    const key = await cacheKey(source, this.#longest);
+    if (this.#unsupported.has(key)) return null;
+    const cached = await this.#readCache(key);
+    if (cached) return { jpeg: cached, from: "cache" };
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending;
+    const made = this.#make(source, key).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, made);
+    return made;
+  }
+
+  /** Stops the worker thread; thumbnails still being made are answered as unavailable. */
+  close(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#failPending("the thumbnail service was closed");
+  }
+
+  async #make(source: ThumbnailSource, key: string): Promise<ThumbnailResult | null> {
+    await this.#turn();
+    try {
+      const bytes = await readWhole(source.file, source.size);
+      const reply = await this.#ask(bytes);
+      if (!reply.ok) {
+        if (reply.unsupported) this.#rememberUnsupported(key);
+        else {this.#logger.warn("a thumbnail could not be made", {
+            file: source.key,
+            reason: reply.message,
+          });}
+        return null;
+      }
+      await this.#writeCache(key, reply.jpeg);
+      return { jpeg: reply.jpeg, from: "made" };
+    } finally {
+      this.#running--;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /** Waits for one of the AT_ONCE places. */
+  async #turn(): Promise<void> {
+    if (this.#running >= AT_ONCE) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#running++;
+  }
+
+  #ask(bytes: Uint8Array): Promise<ThumbnailReply> {
+    const id = this.#nextId++;
+    const request: ThumbnailRequest = {
+      id,
+      bytes: bytes.buffer as ArrayBuffer,
+      longest: this.#longest,
+      background: BACKGROUND,
+    };
+    return new Promise((resolve) => {
+      this.#replies.set(id, resolve);
+      this.#ensureWorker().postMessage(request, [request.bytes]);
+    });
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(new URL("./thumbnail_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    worker.onmessage = (event: MessageEvent<ThumbnailReply>) => {
+      const resolve = this.#replies.get(event.data.id);
+      this.#replies.delete(event.data.id);
+      resolve?.(event.data);
+    };
+    worker.onerror = (event) => {
+      // A crash of the thread (out of memory on a huge image): it is started again next time.
+      event.preventDefault();
+      this.#logger.error("the thumbnail thread failed; it is started again", {
+        error: event.message,
+      });
+      worker.terminate();
+      if (this.#worker === worker) this.#worker = null;
+      this.#failPending(`the thumbnail thread failed: ${event.message}`);
+    };
+    this.#worker = worker;
+    return worker;
+  }
+
+  #failPending(message: string): void {
+    for (const [id, resolve] of this.#replies) {
+      resolve({ id, ok: false, unsupported: false, message });
+    }
+    this.#replies.clear();
+  }
+
+  #rememberUnsupported(key: string): void {
+    if (this.#unsupported.size >= UNSUPPORTED_KEPT) {
+      const oldest = this.#unsupported.values().next().value;
+      if (oldest !== undefined) this.#unsupported.delete(oldest);
+    }
+    this.#unsupported.add(key);
+  }
+
+  #cachePath(key: string): string {
+    return `${this.#cacheDir}/${key}.jpg`;
+  }
+
+  /** A cached thumbnail; null when there is none or it is damaged (a write cut short). */
+  async #readCache(key: string): Promise<Uint8Array<ArrayBuffer> | null> {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = await Deno.readFile(this.#cachePath(key));
+    } catch {
+      return null;
+    }
+    const n = bytes.length;
+    const whole = n > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[n - 2] === 0xff &&
+      bytes[n - 1] === 0xd9;
+    return whole ? bytes : null;
+  }
+
+  /** Keeps a thumbnail (temp file + rename); a failure is logged once and costs only the reuse. */
+  async #writeCache(key: string, jpeg: Uint8Array): Promise<void> {
+    const path = this.#cachePath(key);
+    const temp = `${path}.tmp-${crypto.randomUUID()}`;
+    try {
+      await Deno.mkdir(this.#cacheDir, { recursive: true, mode: 0o750 });
+      await Deno.writeFile(temp, jpeg, { mode: 0o640, createNew: true });
+      await Deno.rename(temp, path);
+      this.#cacheWarned = false;
+    } catch (error) {
+      await Deno.remove(temp).catch(() => {});
+      if (!this.#cacheWarned) {
+        this.#cacheWarned = true;
+        this.#logger.warn("thumbnails cannot be kept; they are made again each time", { error });
+      }
+      return;
+    }
+    this.#cacheUsed = (this.#cacheUsed ?? await this.#countCache()) + jpeg.length;
+    if (this.#cacheUsed > this.#cacheBytes) await this.#trimCache();
+  }
+
+  async #countCache(): Promise<number> {
+    let total = 0;
+    for (const entry of await this.#cacheEntries()) total += entry.size;
+    return total;
+  }
+
+  async #cacheEntries(): Promise<{ path: string; size: number; modified: number }[]> {
+    const entries: { path: string; size: number; modified: number }[] = [];
+    for await (const entry of Deno.readDir(this.#cacheDir)) {
+      if (!entry.isFile || !entry.name.endsWith(".jpg")) continue;
+      const path = `${this.#cacheDir}/${entry.name}`;
+      const info = await Deno.stat(path).catch(() => null);
+      if (info) entries.push({ path, size: info.size, modified: info.mtime?.getTime() ?? 0 });
+    }
+    return entries;
+  }
+
+  /** Removes the oldest thumbnails until the cache is at 80 % of its size. */
+  async #trimCache(): Promise<void> {
+    const entries = await this.#cacheEntries();
+    entries.sort((a, b) => a.modified - b.modified);
+    let used = entries.reduce((sum, entry) => sum + entry.size, 0);
+    const target = this.#cacheBytes * 0.8;
+    for (const entry of entries) {
+      if (used <= target) break;
+      await Deno.remove(entry.path).catch(() => {});
+      used -= entry.size;
+    }
+    this.#cacheUsed = used;
+  }
+}
+
+/** The cache name of a file's thumbnail: it changes with the file's size, time and the size asked. */
+async function cacheKey(source: ThumbnailSource, longest: number): Promise<string> {
+  const text = `${source.key}\n${source.size}\n${source.modifiedMs ?? ""}\n${longest}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Reads `size` bytes of a file from its start (it may have grown or shrunk since its stat). */
+async function readWhole(file: Deno.FsFile, size: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = await file.read(bytes.subarray(filled));
+    if (read === null) break;
+    filled += read;
+  }
+  return filled === size ? bytes : bytes.slice(0, filled);
+}
