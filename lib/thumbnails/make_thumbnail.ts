@@ -17,7 +17,7 @@ export const THUMBNAIL_QUALITY = 80;
  * over `background`. Throws UnsupportedImage for an image it cannot read.
  */
 export async function makeThumbnail(
-  bytes: Uint8Array,
+  bytes: Uint8Array<ArrayBuffer>,
   longest: number,
   background: Rgb,
 ): Promise<Thumbnail> {

@@ -24,6 +24,9 @@ export type Rgb = readonly [number, number, number];
 /** The most pixels a thumbnail is made from (8192 × 8192). */
 export const MAX_PIXELS = 8192 * 8192;
 
+/** Compressed bytes inflated at a time (at most about 16 MiB out). */
+const INFLATE_SLICE = 16 * 1024;
+
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS: Record<number, readonly number[]> = {
@@ -39,11 +42,11 @@ interface PngChunks {
   /** The palette as RGBA, 256 entries (colour type 3). */
   palette: Uint8Array | null;
   /** The compressed image data: every IDAT chunk, in order. */
-  data: Uint8Array[];
+  data: Uint8Array<ArrayBuffer>[];
 }
 
 /** Reads the chunks of a PNG file; throws UnsupportedImage for anything it cannot decode. */
-function readChunks(bytes: Uint8Array): PngChunks {
+function readChunks(bytes: Uint8Array<ArrayBuffer>): PngChunks {
   if (bytes.length < 8 || SIGNATURE.some((value, i) => bytes[i] !== value)) {
     throw new UnsupportedImage("not a PNG file");
   }
@@ -51,7 +54,7 @@ function readChunks(bytes: Uint8Array): PngChunks {
   let header: PngHeader | null = null;
   let palette: Uint8Array | null = null;
   let transparency: Uint8Array | null = null;
-  const data: Uint8Array[] = [];
+  const data: Uint8Array<ArrayBuffer>[] = [];
   let at = 8;
   for (;;) {
     if (at + 12 > bytes.length) throw new UnsupportedImage("the PNG file ends early");
@@ -105,7 +108,7 @@ function rgbaPalette(palette: Uint8Array, transparency: Uint8Array | null): Uint
 }
 
 /** The header of the PNG `bytes`; throws UnsupportedImage for one this decoder cannot read. */
-export function pngHeader(bytes: Uint8Array): PngHeader {
+export function pngHeader(bytes: Uint8Array<ArrayBuffer>): PngHeader {
   return readChunks(bytes).header;
 }
 
@@ -114,7 +117,7 @@ export function pngHeader(bytes: Uint8Array): PngHeader {
  * reused for the next row). Alpha is laid over `background`. Returns the header.
  */
 export async function decodePngRows(
-  bytes: Uint8Array,
+  bytes: Uint8Array<ArrayBuffer>,
   onRow: (rgb: Uint8Array, y: number) => void,
   background: Rgb,
 ): Promise<PngHeader> {
@@ -131,8 +134,7 @@ export async function decodePngRows(
   let filled = 0;
   let y = 0;
 
-  const inflated = new Blob(data as BlobPart[]).stream()
-    .pipeThrough(new DecompressionStream("deflate"));
+  const inflated = slices(data, INFLATE_SLICE).pipeThrough(new DecompressionStream("deflate"));
   try {
     for await (const chunk of inflated) {
       let at = 0;
@@ -154,6 +156,8 @@ export async function decodePngRows(
         filled = 0;
         y++;
       }
+      // Every row is in: the rest of the data is never inflated.
+      if (y === header.height) break;
     }
   } catch (error) {
     if (error instanceof UnsupportedImage) throw error;
@@ -161,6 +165,26 @@ export async function decodePngRows(
   }
   if (y < header.height) throw new UnsupportedImage("the PNG data ends early");
   return header;
+}
+
+/**
+ * The compressed data, handed to the inflater a slice at a time as it asks: one slice inflates
+ * to at most about 1000 times its size, so data that would inflate far past the image (a "zip
+ * bomb") is never produced, since reading stops after the last row.
+ */
+function slices(parts: Uint8Array<ArrayBuffer>[], size: number): ReadableStream<BufferSource> {
+  let part = 0;
+  let at = 0;
+  return new ReadableStream<BufferSource>({
+    pull(controller) {
+      const current = parts[part];
+      if (current === undefined) return controller.close();
+      const slice = current.subarray(at, at + size);
+      at += slice.length;
+      if (at >= current.length) [part, at] = [part + 1, 0];
+      controller.enqueue(slice);
+    },
+  }, { highWaterMark: 0 });
 }
 
 /** Undoes a row's filter in place (PNG filter types 0-4). */

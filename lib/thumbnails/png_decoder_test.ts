@@ -5,7 +5,7 @@ import { encodePng, type PngSpec } from "./test_support.ts";
 const TESTDATA = new URL("./testdata/", import.meta.url);
 const BACKGROUND: Rgb = [10, 200, 30];
 
-async function decodeAll(bytes: Uint8Array, background = BACKGROUND) {
+async function decodeAll(bytes: Uint8Array<ArrayBuffer>, background = BACKGROUND) {
   const rows: Uint8Array[] = [];
   const header = await decodePngRows(bytes, (rgb, y) => (rows[y] = rgb.slice()), background);
   const rgb = new Uint8Array(header.width * header.height * 3);
@@ -161,7 +161,7 @@ Deno.test("png: what is not read is refused as unsupported, never half-decoded",
 });
 
 /** Decoding `bytes` fails with UnsupportedImage, its message matching `reason`. */
-async function refused(bytes: Uint8Array, reason: RegExp): Promise<void> {
+async function refused(bytes: Uint8Array<ArrayBuffer>, reason: RegExp): Promise<void> {
   const error = await decodeAll(bytes).then(() => null, (error: unknown) => error);
   assert(error instanceof UnsupportedImage, `expected UnsupportedImage, got ${error}`);
   assertMatch(error.message, reason);
@@ -175,3 +175,32 @@ function findChunk(bytes: Uint8Array, type: string): number {
   }
   throw new Error(`no ${type} chunk`);
 }
+
+Deno.test("png: the image data is not inflated past the image's last row", async () => {
+  // A 4 × 2 grey image whose zlib data goes on past its rows with 256 KiB that do not compress,
+  // and ends with a wrong checksum. Inflating to the end would meet the bad checksum (and a
+  // "zip bomb" would inflate to gigabytes there); stopping after the last row never does.
+  const rows = [new Uint8Array(5), new Uint8Array(5)]; // filter byte + 4 samples
+  rows[0]?.fill(10, 1);
+  rows[1]?.fill(20, 1);
+  const trailing = new Uint8Array(256 * 1024);
+  for (let i = 0; i < trailing.length; i += 65536) {
+    crypto.getRandomValues(trailing.subarray(i, i + 65536));
+  }
+  const data = new Blob([...rows, trailing] as BlobPart[]).stream().pipeThrough(
+    new CompressionStream("deflate"),
+  );
+  const zlib = new Uint8Array(await new Response(data).arrayBuffer());
+  zlib[zlib.length - 1] = (zlib[zlib.length - 1] ?? 0) ^ 0xff; // the Adler-32 checksum
+  const png = await encodePng({
+    width: 4,
+    height: 2,
+    colorType: 0,
+    bitDepth: 8,
+    rows: [],
+    zlibData: zlib,
+  });
+
+  const { rgb } = await decodeAll(png);
+  assertEquals(Array.from(rgb), [...new Array(12).fill(10), ...new Array(12).fill(20)]);
+});

@@ -63,10 +63,12 @@ export interface PngSpec {
   filterOf?: (y: number) => number;
   /** RGB triples (colour type 3). */
   palette?: Uint8Array;
+  /** The image data as given (zlib, filters included), instead of `rows` compressed. */
+  zlibData?: Uint8Array;
 }
 
 /** A PNG file of `spec`. */
-export async function encodePng(spec: PngSpec): Promise<Uint8Array> {
+export async function encodePng(spec: PngSpec): Promise<Uint8Array<ArrayBuffer>> {
   const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[spec.colorType];
   const step = Math.max(1, (channels * spec.bitDepth) >> 3);
   const header = new Uint8Array(13);
@@ -87,7 +89,7 @@ export async function encodePng(spec: PngSpec): Promise<Uint8Array> {
     new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
     chunk("IHDR", header),
     ...(spec.palette ? [chunk("PLTE", spec.palette)] : []),
-    chunk("IDAT", await deflate(new Uint8Array(raw))),
+    chunk("IDAT", spec.zlibData ?? await deflate(new Uint8Array(raw))),
     chunk("IEND", new Uint8Array()),
   ];
   return new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer());
@@ -98,7 +100,7 @@ export function rgbPng(
   width: number,
   height: number,
   color: (x: number, y: number) => readonly [number, number, number],
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const rows = Array.from({ length: height }, (_, y) => {
     const row = new Uint8Array(width * 3);
     for (let x = 0; x < width; x++) row.set(color(x, y), x * 3);

@@ -16,7 +16,7 @@ const SIZES = [[1024, 1024], [1344, 768], [2048, 2048], [4096, 4096]] as const;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 
 /** A picture: smooth colour fields with a 4-bit grain. */
-function picture(width: number, height: number): Promise<Uint8Array> {
+function picture(width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
   return rgbPng(width, height, (x, y) => {
     const grain =
       Math.imul(Math.imul(x + 1, 0x9e3779b1) ^ Math.imul(y + 1, 0x85ebca77), 0x2c1b3c6d) >>>
