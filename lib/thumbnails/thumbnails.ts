@@ -6,6 +6,7 @@
  * written (a full disk) costs only the reuse: the thumbnail is still answered.
  */
 import type { Logger } from "../log/mod.ts";
+import { ThumbnailCache } from "./thumbnail_cache.ts";
 import type { Rgb } from "./png_decoder.ts";
 import type { ThumbnailReply, ThumbnailRequest } from "./worker_messages.ts";
 
@@ -48,10 +49,9 @@ export interface ThumbnailsOptions {
 }
 
 export class Thumbnails {
-  readonly #cacheDir: string;
+  readonly #cache: ThumbnailCache;
   readonly #logger: Logger;
   readonly #longest: number;
-  readonly #cacheBytes: number;
   #worker: Worker | null = null;
   #nextId = 1;
   readonly #replies = new Map<number, (reply: ThumbnailReply) => void>();
@@ -59,15 +59,15 @@ export class Thumbnails {
   readonly #unsupported = new Set<string>();
   #running = 0;
   readonly #waiting: (() => void)[] = [];
-  /** Bytes in the cache folder; null until first counted. */
-  #cacheUsed: number | null = null;
-  #cacheWarned = false;
 
   constructor(options: ThumbnailsOptions) {
-    this.#cacheDir = options.cacheDir;
+    this.#cache = new ThumbnailCache(
+      options.cacheDir,
+      options.cacheBytes ?? CACHE_BYTES,
+      options.logger,
+    );
     this.#logger = options.logger;
     this.#longest = options.longest ?? THUMBNAIL_LONGEST;
-    this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES;
   }
 
   /**
@@ -78,7 +78,7 @@ export class Thumbnails {
     if (!/\.png$/i.test(source.name) || source.size > MAX_SOURCE_BYTES) return null;
     const key = await cacheKey(source, this.#longest);
     if (this.#unsupported.has(key)) return null;
-    const cached = await this.#readCache(key);
+    const cached = await this.#cache.read(key);
     if (cached) return { jpeg: cached, from: "cache" };
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
@@ -107,7 +107,7 @@ export class Thumbnails {
           });}
         return null;
       }
-      await this.#writeCache(key, reply.jpeg);
+      await this.#cache.write(key, reply.jpeg);
       return { jpeg: reply.jpeg, from: "made" };
     } finally {
       this.#running--;
@@ -172,76 +172,6 @@ export class Thumbnails {
       if (oldest !== undefined) this.#unsupported.delete(oldest);
     }
     this.#unsupported.add(key);
-  }
-
-  #cachePath(key: string): string {
-    return `${this.#cacheDir}/${key}.jpg`;
-  }
-
-  /** A cached thumbnail; null when there is none or it is damaged (a write cut short). */
-  async #readCache(key: string): Promise<Uint8Array<ArrayBuffer> | null> {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = await Deno.readFile(this.#cachePath(key));
-    } catch {
-      return null;
-    }
-    const n = bytes.length;
-    const whole = n > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[n - 2] === 0xff &&
-      bytes[n - 1] === 0xd9;
-    return whole ? bytes : null;
-  }
-
-  /** Keeps a thumbnail (temp file + rename); a failure is logged once and costs only the reuse. */
-  async #writeCache(key: string, jpeg: Uint8Array): Promise<void> {
-    const path = this.#cachePath(key);
-    const temp = `${path}.tmp-${crypto.randomUUID()}`;
-    try {
-      await Deno.mkdir(this.#cacheDir, { recursive: true, mode: 0o750 });
-      await Deno.writeFile(temp, jpeg, { mode: 0o640, createNew: true });
-      await Deno.rename(temp, path);
-      this.#cacheWarned = false;
-    } catch (error) {
-      await Deno.remove(temp).catch(() => {});
-      if (!this.#cacheWarned) {
-        this.#cacheWarned = true;
-        this.#logger.warn("thumbnails cannot be kept; they are made again each time", { error });
-      }
-      return;
-    }
-    this.#cacheUsed = (this.#cacheUsed ?? await this.#countCache()) + jpeg.length;
-    if (this.#cacheUsed > this.#cacheBytes) await this.#trimCache();
-  }
-
-  async #countCache(): Promise<number> {
-    let total = 0;
-    for (const entry of await this.#cacheEntries()) total += entry.size;
-    return total;
-  }
-
-  async #cacheEntries(): Promise<{ path: string; size: number; modified: number }[]> {
-    const entries: { path: string; size: number; modified: number }[] = [];
-    for await (const entry of Deno.readDir(this.#cacheDir)) {
-      if (!entry.isFile || !entry.name.endsWith(".jpg")) continue;
-      const path = `${this.#cacheDir}/${entry.name}`;
-      const info = await Deno.stat(path).catch(() => null);
-      if (info) entries.push({ path, size: info.size, modified: info.mtime?.getTime() ?? 0 });
-    }
-    return entries;
-  }
-
-  /** Removes the oldest thumbnails until the cache is at 80 % of its size. */
-  async #trimCache(): Promise<void> {
-    const entries = await this.#cacheEntries();
-    entries.sort((a, b) => a.modified - b.modified);
-    let used = entries.reduce((sum, entry) => sum + entry.size, 0);
-    const target = this.#cacheBytes * 0.8;
-    for (const entry of entries) {
-      if (used <= target) break;
-      await Deno.remove(entry.path).catch(() => {});
-      used -= entry.size;
-    }
-    this.#cacheUsed = used;
   }
 }
 
