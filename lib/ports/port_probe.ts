@@ -41,13 +41,17 @@ export function ephemeralLow(): number {
  * VNC and web ports), never one of `exclude`. It is taken from below the kernel's ephemeral
  * range: a port the kernel picked (`port: 0`) is free only until the program binds it, and in
  * between any outgoing connection (a download) or any port-0 listener on the host may get that
- * same port from the kernel. Below the range, only a program that names it can.
+ * same port from the kernel. Below the range, only a program that names it can. `inUse` is the
+ * probe (tests give one that names ports in use without binding them).
  */
-export function portForChild(exclude: ReadonlySet<number> = new Set()): number {
+export function portForChild(
+  exclude: ReadonlySet<number> = new Set(),
+  inUse: (port: number) => boolean = portInUse,
+): number {
   const span = ephemeralLow() - CHILD_PORTS_FROM;
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = CHILD_PORTS_FROM + Math.floor(Math.random() * span);
-    if (!exclude.has(port) && !portInUse(port)) return port;
+    if (!exclude.has(port) && !inUse(port)) return port;
   }
   throw new Error("no free port below the kernel's ephemeral range after 200 tries");
 }
