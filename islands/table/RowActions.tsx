@@ -5,6 +5,7 @@ import type { RowState } from "../core/dashboard_store.ts";
 import { appUrl, canStart, canStop, openBlocker } from "../core/status.ts";
 import { deleteBlocker, keepFocus } from "./row_focus.ts";
 import { toggleMenu } from "./row_tools_menu.ts";
+import { onToolbarKey } from "../ui/roving_focus.ts";
 
 /**
  * Start, stop, logs, tools menu, delete, view in the pane and open in a new tab. Hook-free
@@ -18,19 +19,31 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
   const tabUrl = blocker ? null : appUrl(dto, "tab");
   const name = dto.name;
   const noDelete = deleteBlocker(d, dto);
+  const startable = !busy && canStart(dto.status);
+  const stoppable = !busy && canStop(dto.status);
+  // One tab stop for the row's actions (a toolbar: the arrows move between them): the first
+  // that can be used.
+  const stop = (action: "start" | "stop" | "logs" | "tools") =>
+    action === (startable ? "start" : stoppable ? "stop" : busy ? "tools" : "logs") ? 0 : -1;
   return (
-    <div class="row-actions">
+    <div
+      class="row-actions"
+      role="toolbar"
+      aria-label={`Actions for ${name} (arrow keys move between them)`}
+      onKeyDown={onToolbarKey}
+    >
       <button
         type="button"
         class="btn btn-sm btn-go"
         data-action="start"
+        tabIndex={stop("start")}
         aria-label={`Start ${name}`}
         title={busy
           ? "Wait until the copy has finished"
           : canStart(dto.status)
           ? "Start"
           : `Cannot start: it is ${dto.status}`}
-        disabled={busy || !canStart(dto.status)}
+        disabled={!startable}
         onClick={(event) =>
           void keepFocus(event.currentTarget, startInstance(d, dto), ["stop", "logs"])}
       >
@@ -40,9 +53,10 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         type="button"
         class="btn btn-sm"
         data-action="stop"
+        tabIndex={stop("stop")}
         aria-label={`Stop ${name}`}
         title={canStop(dto.status) ? "Stop" : `Nothing to stop: it is ${dto.status}`}
-        disabled={busy || !canStop(dto.status)}
+        disabled={!stoppable}
         onClick={(event) =>
           void keepFocus(event.currentTarget, stopInstance(d, dto), ["start", "logs"])}
       >
@@ -52,6 +66,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         type="button"
         class="btn btn-sm"
         data-action="logs"
+        tabIndex={stop("logs")}
         aria-label={`Logs of ${name}`}
         title="Logs"
         disabled={busy}
@@ -63,6 +78,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         type="button"
         class="btn btn-sm"
         data-action="tools"
+        tabIndex={stop("tools")}
         aria-haspopup="menu"
         aria-expanded="false"
         aria-label={`Tools for ${name}`}
@@ -75,6 +91,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         type="button"
         class="btn btn-sm"
         data-action="view"
+        tabIndex={-1}
         aria-label={`View ${name} in the pane`}
         title={blocker ?? "View in the tools pane"}
         disabled={blocker !== null}
@@ -87,6 +104,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
           <a
             class="btn btn-sm"
             data-action="open"
+            tabIndex={-1}
             aria-label={`Open ${name} in a new tab`}
             title="Open in a new tab"
             href={tabUrl}
@@ -112,6 +130,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
         type="button"
         class="btn btn-sm btn-danger-quiet"
         data-action="delete"
+        tabIndex={-1}
         aria-label={`Delete ${name}`}
         title={noDelete ?? "Delete"}
         disabled={noDelete !== null}
@@ -124,6 +143,7 @@ export function RowActions(props: { d: Dashboard; row: RowState; dirty: boolean 
           type="button"
           class="btn btn-sm"
           data-action="revert"
+          tabIndex={-1}
           aria-label={`Discard changes to ${name}`}
           title="Discard changes"
           onClick={() => (props.row.draft.value = {})}

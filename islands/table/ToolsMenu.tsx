@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { MenuItem, UiState } from "../core/ui_state.ts";
+import { moveFocus } from "../ui/roving_focus.ts";
 
 /** Props of {@link ToolsMenu}. */
 export interface ToolsMenuProps {
@@ -48,18 +49,11 @@ export function ToolsMenu(props: ToolsMenuProps) {
   const onKeyDown = (event: KeyboardEvent) => {
     const menu = ref.current;
     if (!menu) return;
-    const list = items(menu);
-    const index = list.indexOf(document.activeElement as HTMLButtonElement);
     if (event.key === "Escape" || event.key === "Tab") {
       event.preventDefault();
       close();
-    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    } else if (moveFocus(items(menu), event, "vertical")) {
       event.preventDefault();
-      const step = event.key === "ArrowDown" ? 1 : -1;
-      list[(index + step + list.length) % list.length]?.focus();
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      (event.key === "Home" ? list[0] : list.at(-1))?.focus();
     }
   };
   return (

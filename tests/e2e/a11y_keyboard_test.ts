@@ -92,11 +92,35 @@ async function keyboardOnly(page: Page): Promise<void> {
   await page.keyboard.press("Enter");
   await waitForStatus(page, "keys-only", "started");
   assertEquals(await focused(page), "stop", "focus stays on the row after Start");
+  // The row's actions are a toolbar: one tab stop, the arrow keys move between them, and the
+  // disabled ones (▶ while it runs; View and Open, not published here) are passed over.
+  await page.keyboard.press("ArrowRight");
+  assertEquals(await focused(page), "logs");
+  await page.keyboard.press("End");
+  assertEquals(await focused(page), "tools");
+  await page.keyboard.press("ArrowRight");
+  assertEquals(await focused(page), "stop", "wraps to the first enabled action");
+  await page.keyboard.press("ArrowLeft");
+  assertEquals(await focused(page), "tools");
+  await page.keyboard.press("Home");
+  assertEquals(await focused(page), "stop");
+  const stops = await page.evaluate(() =>
+    [...document.querySelectorAll('tr[data-slug="keys-only"] [role="toolbar"] [tabindex="0"]')]
+      .map((el) => el.getAttribute("data-action"))
+  );
+  assertEquals(stops, ["stop"], "one tab stop: the first action that can be used");
   await page.keyboard.press("Tab");
+  assert(
+    await page.evaluate(() => !document.activeElement?.closest('[role="toolbar"]')),
+    "Tab leaves the row's actions",
+  );
+  await page.keyboard.press("Shift+Tab");
+  assertEquals(await focused(page), "stop", "Shift+Tab comes back to the toolbar's tab stop");
+  await page.keyboard.press("ArrowRight");
   assertEquals(await focused(page), "logs");
   await page.keyboard.press("Enter");
   await waitForTerminalText(page, "[data-console]", "READY");
-  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("ArrowLeft");
   assertEquals(await focused(page), "stop");
   await page.keyboard.press("Enter");
   await waitForStatus(page, "keys-only", "stopped");
