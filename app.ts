@@ -98,6 +98,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         config: services.config,
         legacyDatabase: options.legacyDatabase ?? null,
         store: services.store,
+        usageHistory: services.usageHistory,
       });
       registerInstanceActionRoutes(router, {
         service: services.instances,

@@ -10,6 +10,7 @@ import {
   ModelDownloadRepository,
   openDatabase,
   SettingsRepository,
+  UsageHistoryRepository,
 } from "./lib/db/mod.ts";
 import {
   chooseDesktop,
@@ -57,6 +58,8 @@ export interface Services {
   models: FolderBrowser;
   /** Thumbnails of the images in both, kept in `<data>/cache/thumbnails`. */
   thumbnails: Thumbnails;
+  /** The host's and GPUs' usage every 10 s, kept 7 days (recorded by the edge's recorder). */
+  usageHistory: UsageHistoryRepository;
   /** Downloads into the shared models folder (they go on after a restart). */
   downloads: ModelDownloads;
   /** Tells the user's webhook when a run finishes, fails or stalls, or the disk runs low. */
@@ -246,6 +249,7 @@ export async function openServices(
     outputs: new FolderBrowser(paths.outputsRoot),
     models: new FolderBrowser(paths.modelsRoot),
     thumbnails,
+    usageHistory: new UsageHistoryRepository(db),
     notifier,
     downloads,
     baseEnv,

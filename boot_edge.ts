@@ -16,6 +16,7 @@ import {
   openGpuProvider,
   ProcessTreeSampler,
   StatsHub,
+  UsageRecorder,
 } from "./lib/telemetry/mod.ts";
 import { type BootOptions, openServices, type Services } from "./boot.ts";
 
@@ -34,6 +35,8 @@ export interface Edge {
   idle: IdleWatcher;
   /** Tells the notifier when the data disk runs low; the server starts and stops it. */
   disk: DiskSpaceWatch;
+  /** Records the usage history every 10 s; the server starts and stops it. */
+  usage: UsageRecorder;
 }
 
 /**
@@ -121,9 +124,26 @@ export async function openAikore(
     onLow: (free, total) => services.notifier.diskLow(config.dataDir, free, total),
     logger: logger.child("disk"),
   });
+  const usage = new UsageRecorder({
+    // A sample of the dashboard's 1 Hz stream is reused when under half a second old; else one
+    // is taken (never the baseline the recorder takes at start: CPU figures are deltas).
+    sample: () => stats.current(500),
+    store: services.usageHistory,
+    logger: logger.child("usage"),
+  });
   return {
     services,
-    edge: { gpu, stats, nginx: gateway, publisher, endpoint, backend, idle: idle.watcher, disk },
+    edge: {
+      gpu,
+      stats,
+      nginx: gateway,
+      publisher,
+      endpoint,
+      backend,
+      idle: idle.watcher,
+      disk,
+      usage,
+    },
   };
 }
 

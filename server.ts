@@ -87,6 +87,7 @@ export async function startServer(
   }
   edge.idle.start();
   edge.disk.start();
+  edge.usage.start();
   const shownHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost;
   const dashboardUrl = `http://${
     shownHost.includes(":") ? `[${shownHost}]` : shownHost
@@ -124,6 +125,7 @@ export async function startServer(
     gpu,
     legacyDatabase,
     async close(options = {}) {
+      edge.usage.stop();
       await stats.close();
       await edge.idle.close();
       edge.disk.stop();

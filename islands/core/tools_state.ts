@@ -15,6 +15,7 @@ export type ToolsView =
   | { kind: "runs"; id: number }
   | { kind: "outputs"; id: number }
   | { kind: "models" }
+  | { kind: "history" }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -33,6 +34,7 @@ const KINDS = new Set([
   "runs",
   "outputs",
   "models",
+  "history",
   "trash",
 ]);
 
@@ -40,7 +42,7 @@ const KINDS = new Set([
 export function isToolsView(value: unknown): boolean {
   const view = value as { kind?: unknown; id?: unknown } | null;
   if (!view || typeof view.kind !== "string" || !KINDS.has(view.kind)) return false;
-  const needsId = !["welcome", "terminals", "trash", "models"].includes(view.kind);
+  const needsId = !["welcome", "terminals", "trash", "models", "history"].includes(view.kind);
   return !needsId || (typeof view.id === "number" && Number.isInteger(view.id));
 }
 

@@ -15,7 +15,7 @@ function gpuNotice(reason: string | null): string {
 
 /** CPU, RAM, disk and one card per GPU, from the `stats` events (1 Hz, no polling). */
 export function SystemMonitor() {
-  const { store } = useDashboard();
+  const { store, tools } = useDashboard();
   const stats = store.stats.value;
   const trend = (name: string): Trend => ({ name, values: store.statsHistory.values(name) });
   const telemetry = stats?.gpu_telemetry ?? store.system.gpu_telemetry;
@@ -28,6 +28,15 @@ export function SystemMonitor() {
             load {stats.load_average.map((n) => n.toFixed(2)).join(" ")}
           </span>
         )}
+        <button
+          type="button"
+          class="btn btn-sm"
+          data-action="history"
+          title="CPU, RAM and each GPU over the last hour, day or week"
+          onClick={() => tools.open({ kind: "history" })}
+        >
+          History
+        </button>
       </div>
       {/* Focusable: with many GPUs (or a short pane) it scrolls, and keyboards must reach it. */}
       <div

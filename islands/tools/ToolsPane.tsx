@@ -10,6 +10,7 @@ import { TerminalsView } from "./TerminalsView.tsx";
 import { TrashView } from "./TrashView.tsx";
 import { VersionView } from "./VersionView.tsx";
 import { WelcomeView } from "./WelcomeView.tsx";
+import { UsageHistoryView } from "../monitor/UsageHistoryView.tsx";
 
 function titleOf(view: ToolsView, store: DashboardStore): string {
   const name = "id" in view ? store.row(view.id)?.dto.value.name ?? `#${view.id}` : "";
@@ -32,6 +33,8 @@ function titleOf(view: ToolsView, store: DashboardStore): string {
       return `Outputs: ${name}`;
     case "models":
       return "Shared models";
+    case "history":
+      return "Usage history";
     case "trash":
       return "Trash";
   }
@@ -65,6 +68,8 @@ function Body(props: { view: ToolsView }) {
       return <OutputsView key={view.id} id={view.id} />;
     case "models":
       return <FolderView key="models" api="/api/system/models" root="models" deletable downloads />;
+    case "history":
+      return <UsageHistoryView />;
     case "trash":
       return <TrashView />;
     case "terminals":
@@ -74,7 +79,10 @@ function Body(props: { view: ToolsView }) {
   }
 }
 
-/** The tools pane: one view at a time (logs, terminals, editor, app, versions, runs, outputs, models, trash). */
+/**
+ * The tools pane: one view at a time (logs, terminals, editor, app, versions, runs, outputs,
+ * models, usage history, trash).
+ */
 export function ToolsPane() {
   const d = useDashboard();
   const view = d.tools.view.value;

@@ -12,3 +12,4 @@ export { AuditRepository } from "./audit_repository.ts";
 export type { AuditEntry, AuditInput } from "./audit_repository.ts";
 export { ModelDownloadRepository } from "./model_download_repository.ts";
 export type { ModelDownloadChange, ModelDownloadRecord } from "./model_download_repository.ts";
+export { UsageHistoryRepository } from "./usage_history_repository.ts";

@@ -22,3 +22,9 @@ export {
 } from "./build_system_stats.ts";
 export { StatsHub, type StatsHubOptions, type StatsListener } from "./stats_hub.ts";
 export { DiskSpaceWatch, type DiskSpaceWatchOptions, type FsSpace } from "./disk_space_watch.ts";
+export {
+  UsageRecorder,
+  type UsageRecorderOptions,
+  usageSample,
+  type UsageStore,
+} from "./usage_recorder.ts";

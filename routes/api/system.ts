@@ -5,8 +5,9 @@ import { importLegacyDatabase, LegacyImportError } from "../../lib/legacy_import
 import type { GpuProvider, StatsHub } from "../../lib/telemetry/mod.ts";
 import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
 import type { InstanceService, InstanceStore } from "../../lib/instances/mod.ts";
-import type { AuditRepository } from "../../lib/db/mod.ts";
-import { HttpError } from "../../lib/shared/http_error.ts";
+import type { AuditRepository, UsageHistoryRepository } from "../../lib/db/mod.ts";
+import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
+import { historyHoursProblem, historyStepMs } from "../../lib/shared/usage_history.ts";
 
 export interface SystemRouteDeps {
   instances: InstanceService;
@@ -19,6 +20,7 @@ export interface SystemRouteDeps {
   legacyDatabase: string | null;
   /** Publishes imported rows to live clients. */
   store: InstanceStore;
+  usageHistory: UsageHistoryRepository;
 }
 
 const legacyImportSchema = z.strictObject({
@@ -77,6 +79,27 @@ export function registerSystemRoutes(router: ApiRouter, deps: SystemRouteDeps): 
         const stats = await deps.stats?.current(1000);
         if (!stats) throw new HttpError(503, "Statistics are not available right now");
         return c.json(stats);
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/system/stats/history",
+        summary: "CPU, RAM and each GPU over the last hours, recorded every 10 s, averaged into " +
+          "at most 360 buckets (null where AiKore was not running)",
+        tag: "system",
+        query: { hours: "1, 6, 24 or 168 (default 24)" },
+      },
+      (c) => {
+        const text = c.req.query("hours") ?? "24";
+        const problem = historyHoursProblem(text);
+        if (problem) throw invalidField("hours", problem);
+        const hours = Number(text);
+        const step = historyStepMs(hours);
+        const buckets = Math.ceil((hours * 3600_000) / step);
+        // Buckets aligned to their length, the last one holding now.
+        const end = (Math.floor(Date.now() / step) + 1) * step;
+        return c.json({ hours, ...deps.usageHistory.read(end - buckets * step, step, buckets) });
       },
     )
     .route(

@@ -97,3 +97,37 @@ Deno.test("a Python-AiKore database found at first start is offered, previewed a
     await h.close();
   }
 });
+
+Deno.test("usage history: recorded from the start with nobody watching, per GPU, and asked for by range", async () => {
+  await using nvml = await fakeNvml({ gpuCount: 2 });
+  const h = await startServerHarness({ AIKORE_NVML_LIBRARY: nvml.library });
+  try {
+    // No page and no event stream is open: the server records the first sample as it starts.
+    let history = await (await h.fetch("/api/system/stats/history?hours=1")).json();
+    for (let i = 0; i < 50 && history.cpu_percent.at(-1) === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      history = await (await h.fetch("/api/system/stats/history?hours=1")).json();
+    }
+    assertEquals(history.hours, 1);
+    assertEquals(history.step_ms, 10_000);
+    assertEquals(history.cpu_percent.length, 360);
+    assert(history.from + 360 * 10_000 > Date.now(), "the last bucket holds now");
+    const last = history.cpu_percent.at(-1);
+    assert(typeof last === "number" && last >= 0 && last <= 100, `cpu ${last}`);
+    assertEquals(history.cpu_percent.filter((v: number | null) => v !== null).length, 1);
+    assertEquals(history.gpus.map((g: { id: number }) => g.id), [0, 1]);
+    const vram = history.gpus[1].vram_percent.at(-1);
+    assert(typeof vram === "number" && vram > 0 && vram <= 100, `vram ${vram}`);
+
+    const week = await (await h.fetch("/api/system/stats/history?hours=168")).json();
+    assertEquals([week.step_ms, week.cpu_percent.length], [1_680_000, 360]);
+    for (const hours of ["2", "0", "-1", "1e3", "abc", ""]) {
+      const refused = await h.fetch(`/api/system/stats/history?hours=${hours}`);
+      const body = await refused.json();
+      assertEquals(refused.status, 422, hours);
+      assertEquals(body.error.details[0].field, "hours");
+    }
+  } finally {
+    await h.close();
+  }
+});

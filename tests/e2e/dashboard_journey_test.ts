@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { ARTIFACTS, type BrowserHarness, startBrowserHarness } from "../helpers/browser.ts";
 import { fakeNvml } from "../helpers/fake_nvml.ts";
+import { openDatabase, UsageHistoryRepository } from "../../lib/db/mod.ts";
 import {
   modal,
   row,
@@ -236,6 +237,60 @@ async function monitorTrends(page: Page): Promise<void> {
   );
 }
 
+/**
+ * The usage history: samples of earlier hours (written into the server's database as its
+ * recorder writes them) and the ones the server recorded itself since it started, with the gap
+ * between them; a shorter range leaves the earlier ones out.
+ */
+async function usageHistory(b: BrowserHarness, page: Page): Promise<void> {
+  const db = openDatabase(`${b.harness.dataDir}/aikore.db`);
+  try {
+    const repository = new UsageHistoryRepository(db);
+    const hourAgo = (hours: number) => Date.now() - hours * 3600_000;
+    for (const hours of [5, 4.99, 4.98, 3]) {
+      repository.record({
+        at: hourAgo(hours),
+        cpu_percent: 100,
+        ram_percent: 50,
+        gpus: [{
+          id: 0,
+          utilization_percent: 99,
+          vram_percent: 90,
+          temperature_c: 80,
+          power_w: 650,
+        }],
+      });
+    }
+  } finally {
+    db.close();
+  }
+  await page.locator('[data-action="history"]').click();
+  const host = page.locator('[data-chart="host"]');
+  await host.waitFor();
+  assertEquals(await page.locator("[data-tools-title]").textContent(), "Usage history");
+  const lines = (chart: string) =>
+    page.locator(
+      `[data-chart="${chart}"] polyline.line-cpu, [data-chart="${chart}"] polyline.line-gpu-use`,
+    )
+      .count();
+  // 24 h: 5 h ago (three samples in a row), 3 h ago, and since the server started: three runs.
+  assertEquals(await lines("host"), 3);
+  assertEquals(await lines("gpu-0"), 3);
+  await page.locator('[data-chart="gpu-1"]').waitFor();
+  assertMatch(await host.locator(".history-legend").innerText(), /CPU mean \d.*max 100%/s);
+  assertMatch(
+    (await page.locator('[data-chart="gpu-0"] svg').getAttribute("aria-label")) ?? "",
+    /^GPU 0 · .*, last 24 h: utilization mean .*, max 99%; .*power mean .* W, max 650 W$/,
+  );
+  await page.locator('[data-range="1"]').click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-range="1"]')?.getAttribute("aria-pressed") === "true" &&
+    document.querySelectorAll('[data-chart="host"] polyline.line-cpu').length === 1
+  );
+  assertMatch((await host.locator("svg").getAttribute("aria-label")) ?? "", /last 1 h:/);
+  await page.locator("#pane-tools").screenshot({ path: `${ARTIFACTS}usage-history.png` });
+}
+
 Deno.test({
   name: "dashboard journey: create, start, console, app, terminal, editor, satellite, save, trash",
   // playwright-core keeps pipes and timers between calls; everything is closed in finally.
@@ -254,6 +309,7 @@ Deno.test({
       await consoleAndApp(b, page);
       await page.locator("[data-gpu='1']").waitFor();
       await monitorTrends(page);
+      await usageHistory(b, page);
       await page.locator("#pane-monitor").screenshot({ path: `${ARTIFACTS}system-monitor.png` });
       const sockets: string[] = [];
       page.on("websocket", (socket) => sockets.push(socket.url()));

@@ -5,6 +5,7 @@ import { restartDue } from "./003_restart_due.ts";
 import { instanceRuns } from "./004_instance_runs.ts";
 import { idleStop } from "./005_idle_stop.ts";
 import { modelDownloads } from "./006_model_downloads.ts";
+import { usageHistory } from "./007_usage_history.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   instanceRuns,
   idleStop,
   modelDownloads,
+  usageHistory,
 ];
