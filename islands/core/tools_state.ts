@@ -16,6 +16,7 @@ export type ToolsView =
   | { kind: "outputs"; id: number }
   | { kind: "models" }
   | { kind: "history" }
+  | { kind: "usage"; id: number }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -35,6 +36,7 @@ const KINDS = new Set([
   "outputs",
   "models",
   "history",
+  "usage",
   "trash",
 ]);
 

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { formatBytes } from "../../lib/shared/stats.ts";
 import {
   HISTORY_HOURS,
   type HistorySeries,
+  type InstanceUsageHistory,
   type UsageHistory,
 } from "../../lib/shared/usage_history.ts";
 import { errorText } from "../core/api_client.ts";
@@ -16,22 +18,26 @@ interface Line {
   /** The CSS class that colours it (a legend swatch of the same class). */
   kind: "cpu" | "ram" | "gpu-use" | "vram" | "temperature" | "power";
   series: HistorySeries;
-  unit: string;
-  /** Drawn on the 0-100 scale; false: in the legend only (watts have no common scale). */
+  format: (value: number) => string;
+  /** Drawn on the chart's scale; false: in the legend only (watts have no common scale). */
   drawn: boolean;
 }
 
-const figure = (value: number, unit: string) => `${value.toFixed(value < 10 ? 1 : 0)}${unit}`;
+const percent = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)}%`;
+const unit = (suffix: string) => (value: number) => `${value.toFixed(value < 10 ? 1 : 0)}${suffix}`;
+const bytes = (value: number) => formatBytes(value, 1);
 
 function summaryText(line: Line): string {
   const summary = seriesSummary(line.series);
   return summary
-    ? `${line.label} mean ${figure(summary.mean, line.unit)}, max ${figure(summary.max, line.unit)}`
+    ? `${line.label} mean ${line.format(summary.mean)}, max ${line.format(summary.max)}`
     : `${line.label}: no samples`;
 }
 
-/** One chart: its lines on a 0-100 scale, gaps where nothing was recorded, and a legend. */
-function HistoryChart(props: { title: string; name: string; hours: number; lines: Line[] }) {
+/** One chart: its lines on a scale of 0 to `top`, gaps where nothing was recorded, a legend. */
+function HistoryChart(
+  props: { title: string; name: string; hours: number; top: number; scale: string; lines: Line[] },
+) {
   const range = rangeName(props.hours);
   const label = `${props.title}, last ${range}: ${props.lines.map(summaryText).join("; ")}`;
   return (
@@ -55,7 +61,7 @@ function HistoryChart(props: { title: string; name: string; hours: number; lines
           />
         ))}
         {props.lines.filter((line) => line.drawn).flatMap((line) =>
-          seriesLines(line.series, WIDTH, HEIGHT).map((points, i) => (
+          seriesLines(line.series, WIDTH, HEIGHT, props.top).map((points, i) => (
             <polyline
               key={`${line.kind}-${i}`}
               class={`history-line line-${line.kind}`}
@@ -66,7 +72,7 @@ function HistoryChart(props: { title: string; name: string; hours: number; lines
       </svg>
       <div class="history-axis" aria-hidden="true">
         <span>{range} ago</span>
-        <span>0-100</span>
+        <span>{props.scale}</span>
         <span>now</span>
       </div>
       <ul class="history-legend">
@@ -82,62 +88,96 @@ function HistoryChart(props: { title: string; name: string; hours: number; lines
 }
 
 /**
- * The usage history: CPU, RAM and each GPU over the last hour, 6 h, 24 h or 7 days, as the
- * server recorded them every 10 s (also while no page was open). Brought up to date by the
- * stats events the page already receives, once a bucket has passed: no timer of its own.
+ * A history read from `path` for the chosen range, brought up to date by the stats events the
+ * page already receives once a bucket has passed: no timer of its own.
  */
-export function UsageHistoryView() {
+function useHistory<T extends { step_ms: number; hours: number }>(path: string, hours: number) {
   const { api, store } = useDashboard();
-  const [hours, setHours] = useState(24);
-  const [history, setHistory] = useState<UsageHistory | null>(null);
+  const [history, setHistory] = useState<T | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const asked = useRef(0);
-  const load = (range: number) => {
+  const load = () => {
     asked.current = Date.now();
-    api.get<UsageHistory>(`/api/system/stats/history?hours=${range}`)
+    api.get<T>(`${path}?hours=${hours}`)
       .then((body) => {
         setHistory(body);
         setFailure(null);
       })
       .catch((error) => setFailure(errorText(error)));
   };
-  useEffect(() => load(hours), [hours]);
+  useEffect(load, [path, hours]);
   const latest = store.stats.value?.timestamp ?? 0;
   useEffect(() => {
-    if (history && latest - asked.current >= history.step_ms) load(hours);
+    if (history && latest - asked.current >= history.step_ms) load();
   }, [latest]);
+  return { history, failure };
+}
 
+function RangeButtons(props: { hours: number; onChange: (hours: number) => void; note: string }) {
+  return (
+    <div class="history-ranges" role="group" aria-label="Range">
+      {HISTORY_HOURS.map((range) => (
+        <button
+          key={range}
+          type="button"
+          class="btn btn-sm"
+          aria-pressed={range === props.hours}
+          data-range={range}
+          onClick={() => props.onChange(range)}
+        >
+          {rangeName(range)}
+        </button>
+      ))}
+      <span class="muted">{props.note}</span>
+    </div>
+  );
+}
+
+function Loading(props: { failure: string | null }) {
+  return props.failure
+    ? <p class="form-error" role="alert">{props.failure}</p>
+    : <p class="tools-note">Loading the usage history…</p>;
+}
+
+/**
+ * The usage history: CPU, RAM and each GPU over the last hour, 6 h, 24 h or 7 days, as the
+ * server recorded them every 10 s (also while no page was open).
+ */
+export function UsageHistoryView() {
+  const { store } = useDashboard();
+  const [hours, setHours] = useState(24);
+  const { history, failure } = useHistory<UsageHistory>("/api/system/stats/history", hours);
   const gpuName = (id: number) => store.system.gpus.find((gpu) => gpu.id === id)?.name;
   return (
     <div class="history-view" data-history>
-      <div class="history-ranges" role="group" aria-label="Range">
-        {HISTORY_HOURS.map((range) => (
-          <button
-            key={range}
-            type="button"
-            class="btn btn-sm"
-            aria-pressed={range === hours}
-            data-range={range}
-            onClick={() => setHours(range)}
-          >
-            {rangeName(range)}
-          </button>
-        ))}
-        <span class="muted">
-          recorded every 10 s, kept 7 days; a gap is a time AiKore was not running
-        </span>
-      </div>
-      {failure && <p class="form-error" role="alert">{failure}</p>}
-      {!history && !failure && <p class="tools-note">Loading the usage history…</p>}
-      {history && (
+      <RangeButtons
+        hours={hours}
+        onChange={setHours}
+        note="recorded every 10 s, kept 7 days; a gap is a time AiKore was not running"
+      />
+      {!history ? <Loading failure={failure} /> : (
         <>
           <HistoryChart
             title="Host"
             name="host"
             hours={history.hours}
+            top={100}
+            scale="0-100 %"
             lines={[
-              { label: "CPU", kind: "cpu", series: history.cpu_percent, unit: "%", drawn: true },
-              { label: "RAM", kind: "ram", series: history.ram_percent, unit: "%", drawn: true },
+              {
+                label: "CPU",
+                kind: "cpu",
+                series: history.cpu_percent,
+                format: percent,
+                drawn: true,
+              },
+              {
+                label: "RAM",
+                kind: "ram",
+                series: history.ram_percent,
+                format: percent,
+                drawn: true,
+              },
             ]}
           />
           {history.gpus.map((gpu) => (
@@ -146,26 +186,112 @@ export function UsageHistoryView() {
               title={`GPU ${gpu.id}${gpuName(gpu.id) ? ` · ${gpuName(gpu.id)}` : ""}`}
               name={`gpu-${gpu.id}`}
               hours={history.hours}
+              top={100}
+              scale="0-100 % and °C"
               lines={[
                 {
                   label: "utilization",
                   kind: "gpu-use",
                   series: gpu.utilization_percent,
-                  unit: "%",
+                  format: percent,
                   drawn: true,
                 },
-                { label: "VRAM", kind: "vram", series: gpu.vram_percent, unit: "%", drawn: true },
+                {
+                  label: "VRAM",
+                  kind: "vram",
+                  series: gpu.vram_percent,
+                  format: percent,
+                  drawn: true,
+                },
                 {
                   label: "temperature",
                   kind: "temperature",
                   series: gpu.temperature_c,
-                  unit: " °C",
+                  format: unit(" °C"),
                   drawn: true,
                 },
-                { label: "power", kind: "power", series: gpu.power_w, unit: " W", drawn: false },
+                {
+                  label: "power",
+                  kind: "power",
+                  series: gpu.power_w,
+                  format: unit(" W"),
+                  drawn: false,
+                },
               ]}
             />
           ))}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A chart's top for a series of any unit: a little above its highest value. */
+function topOf(series: HistorySeries, floor: number): number {
+  return Math.max(floor, (seriesSummary(series)?.max ?? 0) * 1.1);
+}
+
+/**
+ * One instance's usage while it ran: the CPU of its whole process tree (percent of one core),
+ * its memory (RSS) and its VRAM, over the chosen range. A memory leak shows as a rising line.
+ */
+export function InstanceUsageView(props: { id: number }) {
+  const [hours, setHours] = useState(24);
+  const { history, failure } = useHistory<InstanceUsageHistory>(
+    `/api/instances/${props.id}/stats/history`,
+    hours,
+  );
+  return (
+    <div class="history-view" data-history>
+      <RangeButtons
+        hours={hours}
+        onChange={setHours}
+        note="its whole process tree, every 10 s while it runs; a gap is a time it was not running"
+      />
+      {!history ? <Loading failure={failure} /> : (
+        <>
+          <HistoryChart
+            title="CPU (100 % = one core)"
+            name="instance-cpu"
+            hours={history.hours}
+            top={topOf(history.cpu_percent, 100)}
+            scale={`0-${percent(topOf(history.cpu_percent, 100))}`}
+            lines={[
+              {
+                label: "CPU",
+                kind: "cpu",
+                series: history.cpu_percent,
+                format: percent,
+                drawn: true,
+              },
+            ]}
+          />
+          <HistoryChart
+            title="Memory (RSS)"
+            name="instance-rss"
+            hours={history.hours}
+            top={topOf(history.rss_bytes, 1)}
+            scale={`0-${bytes(topOf(history.rss_bytes, 1))}`}
+            lines={[
+              { label: "RSS", kind: "ram", series: history.rss_bytes, format: bytes, drawn: true },
+            ]}
+          />
+          <HistoryChart
+            title="VRAM"
+            name="instance-vram"
+            hours={history.hours}
+            top={topOf(history.vram_bytes, 1)}
+            scale={`0-${bytes(topOf(history.vram_bytes, 1))}`}
+            lines={[
+              {
+                label: "VRAM",
+                kind: "vram",
+                series: history.vram_bytes,
+                format: bytes,
+                drawn: true,
+              },
+            ]}
+          />
         </>
       )}
     </div>

@@ -35,6 +35,12 @@ function menuItems(d: Dashboard, dto: InstanceDto): MenuItem[] {
       run: () => d.tools.open({ kind: "runs", id: dto.id }),
     },
     {
+      id: "usage",
+      label: "Usage history",
+      disabledReason: installing,
+      run: () => d.tools.open({ kind: "usage", id: dto.id }),
+    },
+    {
       id: "outputs",
       label: "Outputs",
       disabledReason: installing,

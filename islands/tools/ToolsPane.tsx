@@ -10,7 +10,7 @@ import { TerminalsView } from "./TerminalsView.tsx";
 import { TrashView } from "./TrashView.tsx";
 import { VersionView } from "./VersionView.tsx";
 import { WelcomeView } from "./WelcomeView.tsx";
-import { UsageHistoryView } from "../monitor/UsageHistoryView.tsx";
+import { InstanceUsageView, UsageHistoryView } from "../monitor/UsageHistoryView.tsx";
 
 function titleOf(view: ToolsView, store: DashboardStore): string {
   const name = "id" in view ? store.row(view.id)?.dto.value.name ?? `#${view.id}` : "";
@@ -35,6 +35,8 @@ function titleOf(view: ToolsView, store: DashboardStore): string {
       return "Shared models";
     case "history":
       return "Usage history";
+    case "usage":
+      return `Usage history: ${name}`;
     case "trash":
       return "Trash";
   }
@@ -70,6 +72,8 @@ function Body(props: { view: ToolsView }) {
       return <FolderView key="models" api="/api/system/models" root="models" deletable downloads />;
     case "history":
       return <UsageHistoryView />;
+    case "usage":
+      return <InstanceUsageView key={view.id} id={view.id} />;
     case "trash":
       return <TrashView />;
     case "terminals":

@@ -1,5 +1,10 @@
 import type { DatabaseSync } from "node:sqlite";
-import type { HistorySeries, UsageHistory, UsageSample } from "../shared/usage_history.ts";
+import type {
+  HistorySeries,
+  InstanceUsageHistory,
+  UsageHistory,
+  UsageSample,
+} from "../shared/usage_history.ts";
 import { transaction } from "./database.ts";
 
 interface HostBucket {
@@ -38,7 +43,47 @@ export class UsageHistoryRepository {
       for (const g of sample.gpus) {
         gpu.run(sample.at, g.id, g.utilization_percent, g.vram_percent, g.temperature_c, g.power_w);
       }
+      const instance = this.db.prepare(
+        `INSERT OR REPLACE INTO instance_samples
+           (instance_id, at, cpu_percent, rss_bytes, vram_bytes) VALUES (?, ?, ?, ?, ?)`,
+      );
+      for (const i of sample.instances) {
+        instance.run(i.id, sample.at, i.cpu_percent, i.rss_bytes, i.vram_bytes);
+      }
     });
+  }
+
+  /** One instance's samples, in buckets as `read` gives the host's. */
+  readInstance(
+    id: number,
+    from: number,
+    stepMs: number,
+    buckets: number,
+  ): Omit<InstanceUsageHistory, "hours"> {
+    const rows = this.db.prepare(
+      `SELECT CAST((at - ?) / ? AS INTEGER) AS bucket, AVG(cpu_percent) AS cpu,
+              AVG(rss_bytes) AS rss, AVG(vram_bytes) AS vram
+         FROM instance_samples WHERE instance_id = ? AND at >= ? AND at < ? GROUP BY bucket`,
+    ).all(from, stepMs, id, from, from + stepMs * buckets) as unknown as {
+      bucket: number;
+      cpu: number;
+      rss: number;
+      vram: number | null;
+    }[];
+    const empty = (): HistorySeries => new Array<number | null>(buckets).fill(null);
+    const history = {
+      from,
+      step_ms: stepMs,
+      cpu_percent: empty(),
+      rss_bytes: empty(),
+      vram_bytes: empty(),
+    };
+    for (const row of rows) {
+      history.cpu_percent[row.bucket] = tenth(row.cpu);
+      history.rss_bytes[row.bucket] = Math.round(row.rss);
+      history.vram_bytes[row.bucket] = row.vram === null ? null : Math.round(row.vram);
+    }
+    return history;
   }
 
   /**
@@ -95,6 +140,7 @@ export class UsageHistoryRepository {
   prune(before: number): number {
     return transaction(this.db, () => {
       this.db.prepare("DELETE FROM gpu_samples WHERE at < ?").run(before);
+      this.db.prepare("DELETE FROM instance_samples WHERE at < ?").run(before);
       return Number(this.db.prepare("DELETE FROM host_samples WHERE at < ?").run(before).changes);
     });
   }

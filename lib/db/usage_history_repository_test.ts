@@ -25,6 +25,7 @@ const sample = (at: number, cpu: number, gpuUse: (number | null)[] = []): UsageS
     temperature_c: 60,
     power_w: use === null ? null : 100 + use,
   })),
+  instances: [],
 });
 
 Deno.test("usage history: samples are averaged per bucket; a bucket with none is null (a gap)", async () => {
@@ -73,4 +74,26 @@ Deno.test("usage history: kept in the database file, pruned by age, a sample sto
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("usage history: an instance's samples are read alone, in buckets, with gaps where it did not run", async () => {
+  await withRepository((repository) => {
+    const at = (seconds: number, instances: UsageSample["instances"]) =>
+      repository.record({ ...sample(seconds * 1000, 1), instances });
+    at(0, [{ id: 7, cpu_percent: 100, rss_bytes: 1000, vram_bytes: 2000 }]);
+    at(10, [
+      { id: 7, cpu_percent: 300, rss_bytes: 3001, vram_bytes: null },
+      { id: 8, cpu_percent: 5, rss_bytes: 10, vram_bytes: 20 },
+    ]);
+    at(40, [{ id: 8, cpu_percent: 6, rss_bytes: 11, vram_bytes: 21 }]);
+    const seven = repository.readInstance(7, 0, 20_000, 3);
+    assertEquals(seven.cpu_percent, [200, null, null]);
+    assertEquals(seven.rss_bytes, [2001, null, null]);
+    assertEquals(seven.vram_bytes, [2000, null, null], "an unknown figure is not counted");
+    assertEquals(repository.readInstance(8, 0, 20_000, 3).rss_bytes, [10, null, 11]);
+    assertEquals(repository.readInstance(9, 0, 20_000, 3).cpu_percent, [null, null, null]);
+    repository.prune(20_000);
+    assertEquals(repository.readInstance(7, 0, 20_000, 3).cpu_percent, [null, null, null]);
+    assertEquals(repository.readInstance(8, 0, 20_000, 3).rss_bytes, [null, null, 11]);
+  });
 });

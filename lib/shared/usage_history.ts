@@ -1,7 +1,7 @@
 /**
- * The usage history: what the host and each GPU did over the last hours or days, recorded by the
- * server every 10 s whether or not anyone watches (an overnight batch is looked at the next
- * morning), and answered averaged into at most HISTORY_POINTS buckets.
+ * The usage history: what the host, each GPU and each running instance did over the last hours
+ * or days, recorded by the server every 10 s whether or not anyone watches (an overnight batch is
+ * looked at the next morning), and answered averaged into at most HISTORY_POINTS buckets.
  */
 
 /** How often a sample is recorded. */
@@ -26,6 +26,15 @@ export interface UsageSample {
     temperature_c: number | null;
     power_w: number | null;
   }[];
+  /** Each running instance's whole process tree. */
+  instances: {
+    id: number;
+    /** Percent of one core (250: two and a half cores busy). */
+    cpu_percent: number;
+    rss_bytes: number;
+    /** Null when it cannot be attributed (see the stats' `attribution`). */
+    vram_bytes: number | null;
+  }[];
 }
 
 /** Averages of one bucket of samples; null where no sample fell in it (AiKore was not running). */
@@ -47,6 +56,16 @@ export interface UsageHistory {
     temperature_c: HistorySeries;
     power_w: HistorySeries;
   }[];
+}
+
+/** `GET /api/instances/{id}/stats/history?hours=H`: one instance, while it ran. */
+export interface InstanceUsageHistory {
+  hours: number;
+  from: number;
+  step_ms: number;
+  cpu_percent: HistorySeries;
+  rss_bytes: HistorySeries;
+  vram_bytes: HistorySeries;
 }
 
 /** The bucket length for a range: HISTORY_POINTS buckets, never shorter than one sample. */

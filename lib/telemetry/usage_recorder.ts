@@ -42,6 +42,12 @@ export function usageSample(stats: SystemStats): UsageSample {
       temperature_c: gpu.temperature_c,
       power_w: gpu.power_w,
     })),
+    instances: Object.entries(stats.instances).map(([id, instance]) => ({
+      id: Number(id),
+      cpu_percent: instance.cpu_percent,
+      rss_bytes: instance.rss_bytes,
+      vram_bytes: instance.vram_bytes,
+    })),
   };
 }
 

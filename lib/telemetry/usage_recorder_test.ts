@@ -25,7 +25,9 @@ function stats(at: number, cpu: number): SystemStats {
       compute_capability: "9.0",
     }],
     gpu_telemetry: { available: true, reason: null, driver_version: "1" },
-    instances: {},
+    instances: {
+      "12": { cpu_percent: 250, rss_bytes: 4096, vram_bytes: null, vram_per_gpu: null },
+    },
     attribution: { status: "ok", reason: null },
   };
 }
@@ -36,6 +38,7 @@ Deno.test("usage recorder: keeps the host's and each GPU's figures of a sample",
     cpu_percent: 12.5,
     ram_percent: 25,
     gpus: [{ id: 3, utilization_percent: 97, vram_percent: 40, temperature_c: 71, power_w: 300.5 }],
+    instances: [{ id: 12, cpu_percent: 250, rss_bytes: 4096, vram_bytes: null }],
   });
 });
 

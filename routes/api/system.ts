@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Config } from "../../lib/config/mod.ts";
 import { importLegacyDatabase, LegacyImportError } from "../../lib/legacy_import/mod.ts";
 import type { GpuProvider, StatsHub } from "../../lib/telemetry/mod.ts";
-import { actorOf, type ApiRouter, readJson } from "../../lib/http/mod.ts";
+import type { Context } from "hono";
+import { actorOf, type ApiRouter, idParam, readJson } from "../../lib/http/mod.ts";
 import type { InstanceService, InstanceStore } from "../../lib/instances/mod.ts";
 import type { AuditRepository, UsageHistoryRepository } from "../../lib/db/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
@@ -21,6 +22,21 @@ export interface SystemRouteDeps {
   /** Publishes imported rows to live clients. */
   store: InstanceStore;
   usageHistory: UsageHistoryRepository;
+}
+
+/**
+ * The range a history is asked for (`hours`, default 24): its buckets, aligned to their length,
+ * the last one holding now.
+ */
+function historyRange(c: Context): { hours: number; from: number; step: number; buckets: number } {
+  const text = c.req.query("hours") ?? "24";
+  const problem = historyHoursProblem(text);
+  if (problem) throw invalidField("hours", problem);
+  const hours = Number(text);
+  const step = historyStepMs(hours);
+  const buckets = Math.ceil((hours * 3600_000) / step);
+  const end = (Math.floor(Date.now() / step) + 1) * step;
+  return { hours, from: end - buckets * step, step, buckets };
 }
 
 const legacyImportSchema = z.strictObject({
@@ -91,15 +107,23 @@ export function registerSystemRoutes(router: ApiRouter, deps: SystemRouteDeps): 
         query: { hours: "1, 6, 24 or 168 (default 24)" },
       },
       (c) => {
-        const text = c.req.query("hours") ?? "24";
-        const problem = historyHoursProblem(text);
-        if (problem) throw invalidField("hours", problem);
-        const hours = Number(text);
-        const step = historyStepMs(hours);
-        const buckets = Math.ceil((hours * 3600_000) / step);
-        // Buckets aligned to their length, the last one holding now.
-        const end = (Math.floor(Date.now() / step) + 1) * step;
-        return c.json({ hours, ...deps.usageHistory.read(end - buckets * step, step, buckets) });
+        const { hours, from, step, buckets } = historyRange(c);
+        return c.json({ hours, ...deps.usageHistory.read(from, step, buckets) });
+      },
+    )
+    .route(
+      {
+        method: "get",
+        path: "/api/instances/:id/stats/history",
+        summary: "An instance's CPU, memory and VRAM over the last hours, recorded every 10 s " +
+          "while it ran, averaged into at most 360 buckets (null where it was not running)",
+        tag: "system",
+        query: { hours: "1, 6, 24 or 168 (default 24)" },
+      },
+      (c) => {
+        const id = deps.instances.getValid(idParam(c)).id;
+        const { hours, from, step, buckets } = historyRange(c);
+        return c.json({ hours, ...deps.usageHistory.readInstance(id, from, step, buckets) });
       },
     )
     .route(

@@ -243,10 +243,21 @@ async function monitorTrends(page: Page): Promise<void> {
  * between them; a shorter range leaves the earlier ones out.
  */
 async function usageHistory(b: BrowserHarness, page: Page): Promise<void> {
+  const listed = await (await b.harness.fetch("/api/instances")).json() as Dto[];
+  const webApp = listed.find((i) => i.slug === "web-app");
+  assert(webApp, "web-app exists");
   const db = openDatabase(`${b.harness.dataDir}/aikore.db`);
   try {
     const repository = new UsageHistoryRepository(db);
     const hourAgo = (hours: number) => Date.now() - hours * 3600_000;
+    // Web App two hours ago: two cores busy, 1 GiB of memory, 4 GiB of VRAM.
+    repository.record({
+      at: hourAgo(2),
+      cpu_percent: 5,
+      ram_percent: 5,
+      gpus: [],
+      instances: [{ id: webApp.id, cpu_percent: 200, rss_bytes: 2 ** 30, vram_bytes: 2 ** 32 }],
+    });
     for (const hours of [5, 4.99, 4.98, 3]) {
       repository.record({
         at: hourAgo(hours),
@@ -259,6 +270,7 @@ async function usageHistory(b: BrowserHarness, page: Page): Promise<void> {
           temperature_c: 80,
           power_w: 650,
         }],
+        instances: [],
       });
     }
   } finally {
@@ -273,8 +285,9 @@ async function usageHistory(b: BrowserHarness, page: Page): Promise<void> {
       `[data-chart="${chart}"] polyline.line-cpu, [data-chart="${chart}"] polyline.line-gpu-use`,
     )
       .count();
-  // 24 h: 5 h ago (three samples in a row), 3 h ago, and since the server started: three runs.
-  assertEquals(await lines("host"), 3);
+  // 24 h: 5 h ago (three samples in a row), 3 h ago, 2 h ago (the host's only), and since the
+  // server started: four runs for the host, three for the GPU.
+  assertEquals(await lines("host"), 4);
   assertEquals(await lines("gpu-0"), 3);
   await page.locator('[data-chart="gpu-1"]').waitFor();
   assertMatch(await host.locator(".history-legend").innerText(), /CPU mean \d.*max 100%/s);
@@ -289,6 +302,22 @@ async function usageHistory(b: BrowserHarness, page: Page): Promise<void> {
   );
   assertMatch((await host.locator("svg").getAttribute("aria-label")) ?? "", /last 1 h:/);
   await page.locator("#pane-tools").screenshot({ path: `${ARTIFACTS}usage-history.png` });
+
+  // One instance's own history, from its Tools menu.
+  await toolsMenu(page, "web-app", "usage");
+  const rss = page.locator('[data-chart="instance-rss"]');
+  await rss.waitFor();
+  assertEquals(await page.locator("[data-tools-title]").textContent(), "Usage history: Web App");
+  assertMatch(await rss.locator(".history-legend").innerText(), /RSS mean .*, max 1\.0 GB/);
+  assertMatch(
+    (await page.locator('[data-chart="instance-cpu"] svg').getAttribute("aria-label")) ?? "",
+    /^CPU \(100 % = one core\), last 24 h: CPU mean .*, max 200%$/,
+  );
+  assertMatch(
+    await page.locator('[data-chart="instance-vram"] .history-legend').innerText(),
+    /max 4\.0 GB/,
+  );
+  assert((await rss.locator("polyline").count()) >= 1, "the memory line is drawn");
 }
 
 Deno.test({
