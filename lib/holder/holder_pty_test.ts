@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { PtySession, type PtyViewer } from "../pty/mod.ts";
 import { fdPoller } from "../pty/fd_poller.ts";
+import { plantFifo } from "../../tests/helpers/planted_fifo.ts";
 import { attachHolderPty, inspectHolder, spawnHolder } from "./mod.ts";
 import {
   counterArgv,
@@ -141,7 +142,15 @@ holderTest(
 holderTest(
   "holder pty: direct input larger than the terminal's buffer reaches the app whole, as it reads",
   async (t) => {
-    const plan = await t.plan(["bash", "-c", "stty raw -echo; echo RAW; head -c 300001 | wc -c"]);
+    // The app reads its terminal only once told to (a line in a FIFO): until then whatever the
+    // terminal cannot hold is left over, however fast the other core would have read it.
+    const plan = await t.plan([
+      "bash",
+      "-c",
+      'stty raw -echo; echo RAW; read -r _ < "$0"; head -c 300001 | wc -c',
+      "go.fifo",
+    ]);
+    await plantFifo(`${plan.cwd}/go.fifo`);
     const handle = await spawnHolder(plan, { binary: await holderBinary() });
     const appMasters = appMastersHere(handle.appPid);
     const pty = await attachHolderPty(handle, { from: 0 });
@@ -155,6 +164,7 @@ holderTest(
     // The tty takes a few KiB at once; the rest waits until the poller says it is writable.
     pty.write(new Uint8Array(300_000).fill(0x62));
     assertEquals(fdPoller().size, watched + 1, "input left over: watched for writability");
+    await Deno.writeTextFile(`${plan.cwd}/go.fifo`, "go\n");
     await until(() => /^300001\r?$/m.test(text), "every byte counted by the app");
     await until(() => fdPoller().size === watched, "drained: no longer watched");
     assertEquals(await pty.exited, { code: 0, signal: null });
