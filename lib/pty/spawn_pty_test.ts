@@ -4,6 +4,7 @@ import { readPidStat } from "../procfs/mod.ts";
 import { fdPoller } from "./fd_poller.ts";
 import { isAlive, sleep, TEST_ENV, TestOutput } from "./test_output.ts";
 import type { Pty } from "./pty.ts";
+import { plantFifo } from "../../tests/helpers/planted_fifo.ts";
 
 function bash(script?: string, env: Record<string, string> = {}): { pty: Pty; out: TestOutput } {
   const args = script === undefined ? ["--norc", "--noprofile", "-i"] : ["-c", script];
@@ -147,8 +148,15 @@ Deno.test("a large write to a program that does not read never blocks the event 
 
 Deno.test("input larger than the terminal's buffer reaches the program whole, as it reads", async () => {
   // The tty takes a few KiB at once: the rest waits in the queue until the poller reports the
-  // master writable again (the write must have asked the parked poll to watch for that).
-  const { pty, out } = bash("stty raw -echo; echo RAW; head -c 300000 | wc -c");
+  // master writable again (the write must have asked the parked poll to watch for that). The
+  // program reads only once told to (a line in a FIFO), so some is always left over, however
+  // fast the other core would have read.
+  const dir = await Deno.makeTempDir();
+  const fifo = `${dir}/go.fifo`;
+  await plantFifo(fifo);
+  const { pty, out } = bash(
+    `stty raw -echo; echo RAW; read -r _ < ${fifo}; head -c 300000 | wc -c`,
+  );
   const poller = fdPoller();
   const wake = poller.wake;
   let wakes = 0;
@@ -162,10 +170,12 @@ Deno.test("input larger than the terminal's buffer reaches the program whole, as
     equal(wakes, 0);
     pty.write(new Uint8Array(300_000).fill(0x62));
     ok(wakes >= 1, "a write left over must make the parked poll watch for writability");
+    await Deno.writeTextFile(fifo, "go\n");
     await out.waitFor("300000");
   } finally {
     poller.wake = wake;
     await pty.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
