@@ -141,7 +141,8 @@ function Loading(props: { failure: string | null }) {
 
 /**
  * The usage history: CPU, RAM and each GPU over the last hour, 6 h, 24 h or 7 days, as the
- * server recorded them every 10 s (also while no page was open).
+ * server recorded them every 10 s (also while no page was open), the longer ranges from their
+ * 5-minute averages.
  */
 export function UsageHistoryView() {
   const { store } = useDashboard();
@@ -153,7 +154,7 @@ export function UsageHistoryView() {
       <RangeButtons
         hours={hours}
         onChange={setHours}
-        note="recorded every 10 s, kept 7 days; a gap is a time AiKore was not running"
+        note="every 10 s for 6 h, 5-minute averages for 7 days; a gap is a time AiKore was not running"
       />
       {!history ? <Loading failure={failure} /> : (
         <>

@@ -13,3 +13,4 @@ export type { AuditEntry, AuditInput } from "./audit_repository.ts";
 export { ModelDownloadRepository } from "./model_download_repository.ts";
 export type { ModelDownloadChange, ModelDownloadRecord } from "./model_download_repository.ts";
 export { UsageHistoryRepository } from "./usage_history_repository.ts";
+export type { UsageRange, UsageTier } from "./usage_history_repository.ts";

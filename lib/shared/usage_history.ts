@@ -1,17 +1,28 @@
 /**
  * The usage history: what the host, each GPU and each running instance did over the last hours
  * or days, recorded by the server every 10 s whether or not anyone watches (an overnight batch is
- * looked at the next morning), and answered averaged into at most HISTORY_POINTS buckets.
+ * looked at the next morning). Kept in two tiers, so that neither the file nor a read grows with
+ * the range: the 10 s samples for 6 hours, their 5-minute averages for 7 days.
  */
 
 /** How often a sample is recorded. */
 export const HISTORY_SAMPLE_MS = 10_000;
-/** How long samples are kept. */
+/** How long the 10 s samples are kept (the 1 h and 6 h views; a margin for the last averages). */
+export const HISTORY_RAW_KEPT_MS = 6 * 3600_000 + 10 * 60_000;
+/** The span of one average of the second tier. */
+export const HISTORY_AVERAGE_MS = 5 * 60_000;
+/** How long the 5-minute averages are kept (the 24 h and 7-day views). */
 export const HISTORY_KEPT_MS = 7 * 24 * 3600_000;
 /** The ranges a history is asked for, in hours (the view's buttons; the API takes these). */
 export const HISTORY_HOURS = [1, 6, 24, 168] as const;
-/** Buckets in one answer at most (the chart's resolution). */
-export const HISTORY_POINTS = 360;
+
+/** Which tier a range is read from and its bucket length: 360, 360, 288 and 336 buckets. */
+export function historyResolution(hours: number): { tier: "samples" | "averages"; stepMs: number } {
+  if (hours <= 1) return { tier: "samples", stepMs: HISTORY_SAMPLE_MS };
+  if (hours <= 6) return { tier: "samples", stepMs: 60_000 };
+  if (hours <= 24) return { tier: "averages", stepMs: HISTORY_AVERAGE_MS };
+  return { tier: "averages", stepMs: 30 * 60_000 };
+}
 
 /** One recorded sample. */
 export interface UsageSample {
@@ -66,11 +77,6 @@ export interface InstanceUsageHistory {
   cpu_percent: HistorySeries;
   rss_bytes: HistorySeries;
   vram_bytes: HistorySeries;
-}
-
-/** The bucket length for a range: HISTORY_POINTS buckets, never shorter than one sample. */
-export function historyStepMs(hours: number): number {
-  return Math.max(HISTORY_SAMPLE_MS, Math.ceil((hours * 3600_000) / HISTORY_POINTS));
 }
 
 /** Why `text` is not a range the history is asked for, or null. */

@@ -5,12 +5,13 @@
  */
 import type { Logger } from "../log/mod.ts";
 import type { SystemStats } from "../shared/stats.ts";
-import { HISTORY_KEPT_MS, HISTORY_SAMPLE_MS, type UsageSample } from "../shared/usage_history.ts";
+import { HISTORY_SAMPLE_MS, type UsageSample } from "../shared/usage_history.ts";
 
 /** Where samples are kept (lib/db's UsageHistoryRepository). */
 export interface UsageStore {
   record(sample: UsageSample): void;
-  prune(before: number): number;
+  /** Removes what is no longer kept at `now`. */
+  prune(now: number): number;
 }
 
 export interface UsageRecorderOptions {
@@ -20,8 +21,6 @@ export interface UsageRecorderOptions {
   logger: Logger;
   /** Default 10 s. */
   intervalMs?: number;
-  /** Default 7 days. */
-  keptMs?: number;
   /** From the baseline sample at start to the first one recorded. Default 1 s. */
   primeMs?: number;
 }
@@ -93,7 +92,7 @@ export class UsageRecorder {
     if (stats === null || this.#stopped) return;
     try {
       if (this.#samples++ % PRUNE_EVERY === 0) {
-        this.options.store.prune(stats.timestamp - (this.options.keptMs ?? HISTORY_KEPT_MS));
+        this.options.store.prune(stats.timestamp);
       }
       this.options.store.record(usageSample(stats));
       if (this.#failing) this.options.logger.info("usage history: recording again");

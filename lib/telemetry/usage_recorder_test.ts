@@ -55,13 +55,12 @@ Deno.test("usage recorder: a store that fails (a full disk) is told once; record
         if (failing) throw new Error("database or disk is full");
         stored.push(sample);
       },
-      prune(before) {
-        pruned.push(before);
+      prune(now) {
+        pruned.push(now);
         return 0;
       },
     },
     logger: createLogger("info", "test", (line) => logs.push(line)),
-    keptMs: 1000,
   });
   await recorder.record();
   failing = true;
@@ -75,7 +74,7 @@ Deno.test("usage recorder: a store that fails (a full disk) is told once; record
   assertEquals(stored.map((s) => s.at), [1_000_000_000, 1_000_040_000]);
   assertEquals(logs.filter((line) => line.includes("not kept")).length, 1, logs.join("\n"));
   assertEquals(logs.filter((line) => line.includes("recording again")).length, 1);
-  assertEquals(pruned, [1_000_000_000 - 1000], "pruned at the first sample (then hourly)");
+  assertEquals(pruned, [1_000_000_000], "pruned at the first sample (then hourly)");
 
   // Stopped while a sample is being taken: it is not stored (the database may be closing).
   let release = () => {};

@@ -6,9 +6,9 @@ import type { GpuProvider, StatsHub } from "../../lib/telemetry/mod.ts";
 import type { Context } from "hono";
 import { actorOf, type ApiRouter, idParam, readJson } from "../../lib/http/mod.ts";
 import type { InstanceService, InstanceStore } from "../../lib/instances/mod.ts";
-import type { AuditRepository, UsageHistoryRepository } from "../../lib/db/mod.ts";
+import type { AuditRepository, UsageHistoryRepository, UsageRange } from "../../lib/db/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
-import { historyHoursProblem, historyStepMs } from "../../lib/shared/usage_history.ts";
+import { historyHoursProblem, historyResolution } from "../../lib/shared/usage_history.ts";
 
 export interface SystemRouteDeps {
   instances: InstanceService;
@@ -28,15 +28,15 @@ export interface SystemRouteDeps {
  * The range a history is asked for (`hours`, default 24): its buckets, aligned to their length,
  * the last one holding now.
  */
-function historyRange(c: Context): { hours: number; from: number; step: number; buckets: number } {
+function historyRange(c: Context): { hours: number; range: UsageRange } {
   const text = c.req.query("hours") ?? "24";
   const problem = historyHoursProblem(text);
   if (problem) throw invalidField("hours", problem);
   const hours = Number(text);
-  const step = historyStepMs(hours);
-  const buckets = Math.ceil((hours * 3600_000) / step);
-  const end = (Math.floor(Date.now() / step) + 1) * step;
-  return { hours, from: end - buckets * step, step, buckets };
+  const { tier, stepMs } = historyResolution(hours);
+  const buckets = Math.ceil((hours * 3600_000) / stepMs);
+  const end = (Math.floor(Date.now() / stepMs) + 1) * stepMs;
+  return { hours, range: { tier, from: end - buckets * stepMs, stepMs, buckets } };
 }
 
 const legacyImportSchema = z.strictObject({
@@ -101,29 +101,31 @@ export function registerSystemRoutes(router: ApiRouter, deps: SystemRouteDeps): 
       {
         method: "get",
         path: "/api/system/stats/history",
-        summary: "CPU, RAM and each GPU over the last hours, recorded every 10 s, averaged into " +
-          "at most 360 buckets (null where AiKore was not running)",
+        summary:
+          "CPU, RAM and each GPU over the last hours (10 s samples for 1 h and 6 h, their 5-minute " +
+          "averages beyond), in 288 to 360 buckets (null where AiKore was not running)",
         tag: "system",
         query: { hours: "1, 6, 24 or 168 (default 24)" },
       },
       (c) => {
-        const { hours, from, step, buckets } = historyRange(c);
-        return c.json({ hours, ...deps.usageHistory.read(from, step, buckets) });
+        const { hours, range } = historyRange(c);
+        return c.json({ hours, ...deps.usageHistory.read(range) });
       },
     )
     .route(
       {
         method: "get",
         path: "/api/instances/:id/stats/history",
-        summary: "An instance's CPU, memory and VRAM over the last hours, recorded every 10 s " +
-          "while it ran, averaged into at most 360 buckets (null where it was not running)",
+        summary:
+          "An instance's CPU, memory and VRAM over the last hours, recorded every 10 s while " +
+          "it ran, in 288 to 360 buckets (null where it was not running)",
         tag: "system",
         query: { hours: "1, 6, 24 or 168 (default 24)" },
       },
       (c) => {
         const id = deps.instances.getValid(idParam(c)).id;
-        const { hours, from, step, buckets } = historyRange(c);
-        return c.json({ hours, ...deps.usageHistory.readInstance(id, from, step, buckets) });
+        const { hours, range } = historyRange(c);
+        return c.json({ hours, ...deps.usageHistory.readInstance(id, range) });
       },
     )
     .route(

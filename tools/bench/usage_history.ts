@@ -1,7 +1,8 @@
 /**
- * The usage history's cost at its largest: 7 days of samples every 10 s (what it keeps) for a
- * host with 8 GPUs and 10 running instances, in a real SQLite file. Prints the file's size, the
- * time to record one sample, to read each range the view offers, and to prune a day.
+ * The usage history's cost at its largest: 7 days of samples every 10 s, recorded and pruned as
+ * the recorder does (hourly), for a host with 8 GPUs and 10 running instances, in a real SQLite
+ * file. Prints the file's size, the time to record one sample (its 5-minute average included),
+ * to read each range the view offers (host and GPUs, and one instance), and to prune an hour.
  *
  *   deno run --allow-all tools/bench/usage_history.ts [gpus=8] [instances=10]
  */
@@ -9,9 +10,8 @@ import { openDatabase, UsageHistoryRepository } from "../../lib/db/mod.ts";
 import {
   HISTORY_HOURS,
   HISTORY_KEPT_MS,
-  HISTORY_POINTS,
   HISTORY_SAMPLE_MS,
-  historyStepMs,
+  historyResolution,
   type UsageSample,
 } from "../../lib/shared/usage_history.ts";
 import { print } from "./pty_bench_support.ts";
@@ -50,9 +50,16 @@ try {
   const count = HISTORY_KEPT_MS / HISTORY_SAMPLE_MS;
   const start = Date.now() - HISTORY_KEPT_MS;
   const recordMs: number[] = [];
+  const pruneMs: number[] = [];
   for (let i = 0; i < count; i++) {
+    const at = start + i * HISTORY_SAMPLE_MS;
+    if (i % 360 === 0) {
+      const began = performance.now();
+      repository.prune(at);
+      pruneMs.push(performance.now() - began);
+    }
     const began = performance.now();
-    repository.record(sample(start + i * HISTORY_SAMPLE_MS, i));
+    repository.record(sample(at, i));
     if (i % 100 === 0) recordMs.push(performance.now() - began);
   }
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -63,28 +70,26 @@ try {
   print(
     `database file ${(size / 2 ** 20).toFixed(1)} MiB; recording one sample ${
       median(recordMs).toFixed(2)
-    } ms (median)`,
+    } ms, pruning an hour ${median(pruneMs).toFixed(1)} ms (medians)`,
   );
+  const now = start + count * HISTORY_SAMPLE_MS;
   for (const hours of HISTORY_HOURS) {
-    const step = historyStepMs(hours);
-    const buckets = Math.ceil((hours * 3600_000) / step);
-    const from = Date.now() - buckets * step;
+    const { tier, stepMs } = historyResolution(hours);
+    const buckets = Math.ceil((hours * 3600_000) / stepMs);
+    const range = { tier, from: now - buckets * stepMs, stepMs, buckets };
     const times: number[] = [];
     for (let round = 0; round < 5; round++) {
       const began = performance.now();
-      repository.read(from, step, buckets);
-      repository.readInstance(1, from, step, buckets);
+      repository.read(range);
+      repository.readInstance(1, range);
       times.push(performance.now() - began);
     }
     print(
-      `read ${String(hours).padStart(3)} h (${HISTORY_POINTS} buckets of ${
-        step / 1000
-      } s), host + one instance: ${median(times).toFixed(1)} ms`,
+      `read ${String(hours).padStart(3)} h (${tier}, ${buckets} buckets of ${
+        stepMs / 1000
+      } s), host, GPUs and one instance: ${median(times).toFixed(1)} ms`,
     );
   }
-  const began = performance.now();
-  const pruned = repository.prune(start + 24 * 3600_000);
-  print(`prune one day (${pruned} samples): ${(performance.now() - began).toFixed(0)} ms`);
   db.close();
   print("re-run: deno run --allow-all tools/bench/usage_history.ts [gpus=8] [instances=10]");
 } finally {
