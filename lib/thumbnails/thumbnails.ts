@@ -101,24 +101,26 @@ export class Thumbnails {
       const reply = await this.#ask(bytes);
       if (!reply.ok) {
         if (reply.unsupported) this.#rememberUnsupported(key);
-        else {this.#logger.warn("a thumbnail could not be made", {
-            file: source.key,
-            reason: reply.message,
-          });}
+        else this.#logger.warn("a thumbnail failed", { file: source.key, reason: reply.message });
         return null;
       }
       await this.#cache.write(key, reply.jpeg);
       return { jpeg: reply.jpeg, from: "made" };
     } finally {
-      this.#running--;
-      this.#waiting.shift()?.();
+      // The place goes straight to the next in line, so none is taken twice meanwhile.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
     }
   }
 
   /** Waits for one of the AT_ONCE places. */
   async #turn(): Promise<void> {
-    if (this.#running >= AT_ONCE) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#running++;
+    if (this.#running < AT_ONCE) {
+      this.#running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
   #ask(bytes: Uint8Array): Promise<ThumbnailReply> {
