@@ -1,91 +1,14 @@
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { formatBytes } from "../../lib/shared/stats.ts";
 import {
   HISTORY_HOURS,
-  type HistorySeries,
   type InstanceUsageHistory,
   type UsageHistory,
 } from "../../lib/shared/usage_history.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
-import { rangeName, seriesLines, seriesSummary } from "../core/history_chart.ts";
-
-const WIDTH = 720;
-const HEIGHT = 120;
-
-interface Line {
-  label: string;
-  /** The CSS class that colours it (a legend swatch of the same class). */
-  kind: "cpu" | "ram" | "gpu-use" | "vram" | "temperature" | "power";
-  series: HistorySeries;
-  format: (value: number) => string;
-  /** Drawn on the chart's scale; false: in the legend only (watts have no common scale). */
-  drawn: boolean;
-}
-
-const percent = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)}%`;
-const unit = (suffix: string) => (value: number) => `${value.toFixed(value < 10 ? 1 : 0)}${suffix}`;
-const bytes = (value: number) => formatBytes(value, 1);
-
-function summaryText(line: Line): string {
-  const summary = seriesSummary(line.series);
-  return summary
-    ? `${line.label} mean ${line.format(summary.mean)}, max ${line.format(summary.max)}`
-    : `${line.label}: no samples`;
-}
-
-/** One chart: its lines on a scale of 0 to `top`, gaps where nothing was recorded, a legend. */
-function HistoryChart(
-  props: { title: string; name: string; hours: number; top: number; scale: string; lines: Line[] },
-) {
-  const range = rangeName(props.hours);
-  const label = `${props.title}, last ${range}: ${props.lines.map(summaryText).join("; ")}`;
-  return (
-    <figure class="history-chart" data-chart={props.name}>
-      <figcaption>{props.title}</figcaption>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        preserveAspectRatio="none"
-        role="img"
-        aria-label={label}
-      >
-        <title>{label}</title>
-        {[25, 50, 75].map((level) => (
-          <line
-            key={level}
-            class="history-grid"
-            x1="0"
-            x2={WIDTH}
-            y1={HEIGHT - (level / 100) * HEIGHT}
-            y2={HEIGHT - (level / 100) * HEIGHT}
-          />
-        ))}
-        {props.lines.filter((line) => line.drawn).flatMap((line) =>
-          seriesLines(line.series, WIDTH, HEIGHT, props.top).map((points, i) => (
-            <polyline
-              key={`${line.kind}-${i}`}
-              class={`history-line line-${line.kind}`}
-              points={points}
-            />
-          ))
-        )}
-      </svg>
-      <div class="history-axis" aria-hidden="true">
-        <span>{range} ago</span>
-        <span>{props.scale}</span>
-        <span>now</span>
-      </div>
-      <ul class="history-legend">
-        {props.lines.map((line) => (
-          <li key={line.kind}>
-            <span class={`swatch line-${line.kind}${line.drawn ? "" : " swatch-text"}`} />
-            {summaryText(line)}
-          </li>
-        ))}
-      </ul>
-    </figure>
-  );
-}
+import { rangeName } from "../core/history_chart.ts";
+import { bytes, HistoryChart, type Line, OneLineChart, percent, unit } from "./HistoryChart.tsx";
 
 /**
  * A history read from `path` for the chosen range, brought up to date by the stats events the
@@ -140,23 +63,36 @@ function Loading(props: { failure: string | null }) {
 }
 
 /**
+ * A history view's frame: the range buttons, then the charts `children` draws once the history
+ * for the chosen range has come.
+ */
+function HistoryPanel<T extends { step_ms: number; hours: number }>(
+  props: { path: string; note: string; children: (history: T) => ComponentChildren },
+) {
+  const [hours, setHours] = useState(24);
+  const { history, failure } = useHistory<T>(props.path, hours);
+  return (
+    <div class="history-view" data-history>
+      <RangeButtons hours={hours} onChange={setHours} note={props.note} />
+      {history ? props.children(history) : <Loading failure={failure} />}
+    </div>
+  );
+}
+
+/**
  * The usage history: CPU, RAM and each GPU over the last hour, 6 h, 24 h or 7 days, as the
  * server recorded them every 10 s (also while no page was open), the longer ranges from their
  * 5-minute averages.
  */
 export function UsageHistoryView() {
   const { store } = useDashboard();
-  const [hours, setHours] = useState(24);
-  const { history, failure } = useHistory<UsageHistory>("/api/system/stats/history", hours);
   const gpuName = (id: number) => store.system.gpus.find((gpu) => gpu.id === id)?.name;
   return (
-    <div class="history-view" data-history>
-      <RangeButtons
-        hours={hours}
-        onChange={setHours}
-        note="every 10 s for 6 h, 5-minute averages for 7 days; a gap is a time AiKore was not running"
-      />
-      {!history ? <Loading failure={failure} /> : (
+    <HistoryPanel<UsageHistory>
+      path="/api/system/stats/history"
+      note="every 10 s for 6 h, 5-minute averages for 7 days; a gap is a time AiKore was not running"
+    >
+      {(history) => (
         <>
           <HistoryChart
             title="Host"
@@ -223,13 +159,38 @@ export function UsageHistoryView() {
           ))}
         </>
       )}
-    </div>
+    </HistoryPanel>
   );
 }
 
-/** A chart's top for a series of any unit: a little above its highest value. */
-function topOf(series: HistorySeries, floor: number): number {
-  return Math.max(floor, (seriesSummary(series)?.max ?? 0) * 1.1);
+/** An instance's three charts: CPU (on a scale of at least one core), memory and VRAM. */
+function instanceCharts(history: InstanceUsageHistory) {
+  const chart = (
+    title: string,
+    name: string,
+    floor: number,
+    line: Omit<Line, "drawn">,
+  ) => ({ title, name, floor, line: { ...line, drawn: true } });
+  return [
+    chart("CPU (100 % = one core)", "instance-cpu", 100, {
+      label: "CPU",
+      kind: "cpu",
+      series: history.cpu_percent,
+      format: percent,
+    }),
+    chart("Memory (RSS)", "instance-rss", 1, {
+      label: "RSS",
+      kind: "ram",
+      series: history.rss_bytes,
+      format: bytes,
+    }),
+    chart("VRAM", "instance-vram", 1, {
+      label: "VRAM",
+      kind: "vram",
+      series: history.vram_bytes,
+      format: bytes,
+    }),
+  ];
 }
 
 /**
@@ -237,64 +198,15 @@ function topOf(series: HistorySeries, floor: number): number {
  * its memory (RSS) and its VRAM, over the chosen range. A memory leak shows as a rising line.
  */
 export function InstanceUsageView(props: { id: number }) {
-  const [hours, setHours] = useState(24);
-  const { history, failure } = useHistory<InstanceUsageHistory>(
-    `/api/instances/${props.id}/stats/history`,
-    hours,
-  );
   return (
-    <div class="history-view" data-history>
-      <RangeButtons
-        hours={hours}
-        onChange={setHours}
-        note="its whole process tree, every 10 s while it runs; a gap is a time it was not running"
-      />
-      {!history ? <Loading failure={failure} /> : (
-        <>
-          <HistoryChart
-            title="CPU (100 % = one core)"
-            name="instance-cpu"
-            hours={history.hours}
-            top={topOf(history.cpu_percent, 100)}
-            scale={`0-${percent(topOf(history.cpu_percent, 100))}`}
-            lines={[
-              {
-                label: "CPU",
-                kind: "cpu",
-                series: history.cpu_percent,
-                format: percent,
-                drawn: true,
-              },
-            ]}
-          />
-          <HistoryChart
-            title="Memory (RSS)"
-            name="instance-rss"
-            hours={history.hours}
-            top={topOf(history.rss_bytes, 1)}
-            scale={`0-${bytes(topOf(history.rss_bytes, 1))}`}
-            lines={[
-              { label: "RSS", kind: "ram", series: history.rss_bytes, format: bytes, drawn: true },
-            ]}
-          />
-          <HistoryChart
-            title="VRAM"
-            name="instance-vram"
-            hours={history.hours}
-            top={topOf(history.vram_bytes, 1)}
-            scale={`0-${bytes(topOf(history.vram_bytes, 1))}`}
-            lines={[
-              {
-                label: "VRAM",
-                kind: "vram",
-                series: history.vram_bytes,
-                format: bytes,
-                drawn: true,
-              },
-            ]}
-          />
-        </>
-      )}
-    </div>
+    <HistoryPanel<InstanceUsageHistory>
+      path={`/api/instances/${props.id}/stats/history`}
+      note="its whole process tree, every 10 s while it runs; a gap is a time it was not running"
+    >
+      {(history) =>
+        instanceCharts(history).map((chart) => (
+          <OneLineChart key={chart.name} hours={history.hours} {...chart} />
+        ))}
+    </HistoryPanel>
   );
 }
