@@ -1,4 +1,4 @@
-/** The usage history's charts as plain data: lines broken at gaps, and what each series says. */
+/** The usage history's charts as plain data: lines broken at gaps, and the ranges' names. */
 import type { HistorySeries } from "../../lib/shared/usage_history.ts";
 
 /**
@@ -29,13 +29,6 @@ export function seriesLines(
   });
   if (points.length) lines.push(points.join(" "));
   return lines;
-}
-
-/** The mean and the highest of the values a series has, or null when it has none. */
-export function seriesSummary(series: HistorySeries): { mean: number; max: number } | null {
-  const values = series.filter((value): value is number => value !== null);
-  if (values.length === 0) return null;
-  return { mean: values.reduce((a, b) => a + b, 0) / values.length, max: Math.max(...values) };
 }
 
 /** "1 h", "24 h", "7 days": a range as the view names it. */

@@ -1,7 +1,7 @@
 /** The usage history's chart: lines on one scale with gaps, a legend, and a label for readers. */
 import { formatBytes } from "../../lib/shared/stats.ts";
-import type { HistorySeries } from "../../lib/shared/usage_history.ts";
-import { rangeName, seriesLines, seriesSummary } from "../core/history_chart.ts";
+import { type HistorySeries, seriesSummary } from "../../lib/shared/usage_history.ts";
+import { rangeName, seriesLines } from "../core/history_chart.ts";
 
 const WIDTH = 720;
 const HEIGHT = 120;

@@ -9,6 +9,7 @@ import { instanceLogs } from "./logs_command.ts";
 import { addDownload, listDownloads, MODEL_TOKEN_ENV } from "./model_commands.ts";
 import { setInstance } from "./set_command.ts";
 import { stopAllInstances } from "./stop_all_command.ts";
+import { hostUsage, instanceUsage } from "./usage_commands.ts";
 import {
   createTokenCommand,
   listTokensCommand,
@@ -21,6 +22,7 @@ const INSTANCES = "Instances (through the API of a running AiKore, with an API t
 const ADMIN = "Admin (on the server machine: the database of AIKORE_DATA_DIR, directly)";
 const BLUEPRINTS = "Blueprints";
 const MODELS = "Shared models (through the API of a running AiKore, with an API token)";
+const SYSTEM = "System (through the API of a running AiKore, with an API token)";
 
 const API_FLAGS: FlagSpec[] = [
   {
@@ -41,6 +43,12 @@ const API_DETAILS = [
 const WAIT_FLAGS: FlagSpec[] = [
   { name: "no-wait", help: "return once AiKore accepted the request" },
   { name: "timeout", value: "SECONDS", help: "give up waiting after this long (exit 1)" },
+  ...API_FLAGS,
+];
+
+const USAGE_FLAGS: FlagSpec[] = [
+  { name: "hours", value: "1|6|24|168", help: "how far back (default 24)" },
+  { name: "json", help: "print the API's JSON (the series, bucket by bucket) instead" },
   ...API_FLAGS,
 ];
 
@@ -129,6 +137,18 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     run: setInstance,
   },
   {
+    words: ["instances", "usage"],
+    section: INSTANCES,
+    args: ["NAME"],
+    flags: USAGE_FLAGS,
+    summary: "Print an instance's CPU, memory and VRAM over the last hours: mean, max, last.",
+    details: [
+      "Recorded every 10 s while it runs (its whole process tree), kept 7 days.",
+      ...API_DETAILS,
+    ],
+    run: instanceUsage,
+  },
+  {
     words: ["instances", "logs"],
     section: INSTANCES,
     args: ["NAME"],
@@ -144,6 +164,19 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     summary: "Print an instance's log (the current run).",
     details: API_DETAILS,
     run: instanceLogs,
+  },
+  {
+    words: ["usage"],
+    section: SYSTEM,
+    args: [],
+    flags: USAGE_FLAGS,
+    summary: "Print the host's CPU and RAM and each GPU over the last hours: mean, max, last.",
+    details: [
+      "Recorded every 10 s whether or not a page is open; 10 s samples for 6 h, 5-minute " +
+      "averages for 7 days.",
+      ...API_DETAILS.slice(1),
+    ],
+    run: hostUsage,
   },
   {
     words: ["models", "download"],

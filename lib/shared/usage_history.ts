@@ -85,3 +85,16 @@ export function historyHoursProblem(text: string | undefined): string | null {
     ? null
     : `must be one of ${HISTORY_HOURS.join(", ")}`;
 }
+
+/** The mean, the highest and the latest of the values a series has; null when it has none. */
+export function seriesSummary(
+  series: HistorySeries,
+): { mean: number; max: number; last: number } | null {
+  const values = series.filter((value): value is number => value !== null);
+  if (values.length === 0) return null;
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    max: Math.max(...values),
+    last: values.at(-1) as number,
+  };
+}
