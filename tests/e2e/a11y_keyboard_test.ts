@@ -205,10 +205,14 @@ Deno.test({
         await server.close();
         await refusing.close();
       }
+      // The usage history: range buttons, charts (SVG images with their figures in words).
+      await page.locator('[data-action="history"]').click();
+      await page.locator('[data-chart="host"]').waitFor();
+      found.history = await axeProblems(page);
       await page.goto(`${b.base}/settings`);
       await page.waitForSelector("[data-island][data-hydrated]");
       found.settings = await axeProblems(page);
-      assertEquals(found, { login: [], dashboard: [], models: [], settings: [] });
+      assertEquals(found, { login: [], dashboard: [], models: [], history: [], settings: [] });
       assertEquals(await b.collectProblems(), []);
     } catch (error) {
       await b.screenshot("a11y-failure").catch(() => {});
