@@ -14,6 +14,8 @@ import type { ThumbnailReply, ThumbnailRequest } from "./worker_messages.ts";
 export const THUMBNAIL_LONGEST = 320;
 /** Files larger than this are not read whole for a thumbnail (the original is sent). */
 const MAX_SOURCE_BYTES = 128 * 1024 * 1024;
+/** A file is handed to the worker in parts of this size. */
+const PART_BYTES = 1024 * 1024;
 /** Thumbnails made at once: each holds its source file's bytes in memory meanwhile. */
 const AT_ONCE = 2;
 /** The cache's size; past it, the oldest thumbnails go until it is at 80 %. */
@@ -97,8 +99,7 @@ export class Thumbnails {
   async #make(source: ThumbnailSource, key: string): Promise<ThumbnailResult | null> {
     await this.#turn();
     try {
-      const bytes = await readWhole(source.file, source.size);
-      const reply = await this.#ask(bytes);
+      const reply = await this.#ask(source);
       if (!reply.ok) {
         if (reply.unsupported) this.#rememberUnsupported(key);
         else this.#logger.warn("a thumbnail failed", { file: source.key, reason: reply.message });
@@ -123,18 +124,37 @@ export class Thumbnails {
     await new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
-  #ask(bytes: Uint8Array): Promise<ThumbnailReply> {
+  /**
+   * Sends the file to the worker a part at a time (each buffer handed over, never the whole file
+   * in this thread), then asks for its thumbnail.
+   */
+  async #ask(source: ThumbnailSource): Promise<ThumbnailReply> {
     const id = this.#nextId++;
-    const request: ThumbnailRequest = {
+    const worker = this.#ensureWorker();
+    const reply = new Promise<ThumbnailReply>((resolve) => this.#replies.set(id, resolve));
+    try {
+      let sent = 0;
+      while (sent < source.size) {
+        const buffer = new ArrayBuffer(Math.min(PART_BYTES, source.size - sent));
+        const length = await source.file.read(new Uint8Array(buffer));
+        if (length === null) break;
+        const part: ThumbnailRequest = { kind: "part", id, buffer, length };
+        worker.postMessage(part, [buffer]);
+        sent += length;
+      }
+    } catch (error) {
+      this.#replies.delete(id);
+      worker.postMessage({ kind: "drop", id } satisfies ThumbnailRequest);
+      throw error;
+    }
+    const make: ThumbnailRequest = {
+      kind: "make",
       id,
-      bytes: bytes.buffer as ArrayBuffer,
       longest: this.#longest,
       background: BACKGROUND,
     };
-    return new Promise((resolve) => {
-      this.#replies.set(id, resolve);
-      this.#ensureWorker().postMessage(request, [request.bytes]);
-    });
+    worker.postMessage(make);
+    return reply;
   }
 
   #ensureWorker(): Worker {
@@ -182,16 +202,4 @@ async function cacheKey(source: ThumbnailSource, longest: number): Promise<strin
   const text = `${source.key}\n${source.size}\n${source.modifiedMs ?? ""}\n${longest}`;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Reads `size` bytes of a file from its start (it may have grown or shrunk since its stat). */
-async function readWhole(file: Deno.FsFile, size: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(size);
-  let filled = 0;
-  while (filled < size) {
-    const read = await file.read(bytes.subarray(filled));
-    if (read === null) break;
-    filled += read;
-  }
-  return filled === size ? bytes : bytes.slice(0, filled);
 }

@@ -1,13 +1,14 @@
 /** The messages between the thumbnail service and its worker thread. */
 import type { Rgb } from "./png_decoder.ts";
 
-export interface ThumbnailRequest {
-  id: number;
-  /** The image file's bytes (transferred). */
-  bytes: ArrayBuffer;
-  longest: number;
-  background: Rgb;
-}
+/**
+ * The service sends a file in parts (each buffer transferred, so that AiKore's own thread never
+ * holds the whole file), then asks for its thumbnail, or drops the parts when the read failed.
+ */
+export type ThumbnailRequest =
+  | { kind: "part"; id: number; buffer: ArrayBuffer; length: number }
+  | { kind: "make"; id: number; longest: number; background: Rgb }
+  | { kind: "drop"; id: number };
 
 export type ThumbnailReply =
   | { id: number; ok: true; jpeg: Uint8Array<ArrayBuffer>; width: number; height: number }
