@@ -1,6 +1,6 @@
 /**
  * The recent course of the monitor's figures, kept in the browser from the 1 Hz `stats` events
- * (the server samples only while someone watches, so there is no history before the page opened).
+ * (the last minutes under each bar; the usage history view has the hours and days before).
  */
 import type { SystemStats } from "../../lib/shared/stats.ts";
 

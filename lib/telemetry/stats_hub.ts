@@ -26,8 +26,9 @@ export type StatsListener = (stats: SystemStats) => void;
 const PRIME_MS = 250;
 
 /**
- * Samples host, GPUs and instance process trees once per interval, only while someone listens,
- * and publishes one combined SystemStats to every subscriber.
+ * Samples host, GPUs and instance process trees once per interval while someone listens, and
+ * publishes one combined SystemStats to every subscriber. `current()` answers a sample on its own
+ * (the API, the usage recorder every 10 s), reusing a recent one.
  */
 export class StatsHub {
   readonly #options: StatsHubOptions;

@@ -36,7 +36,7 @@ function lastEventIdOf(c: Context<AppEnv>): number | null {
 /**
  * `GET /api/events`: server-sent events for every status and configuration change, with ids
  * so a reconnecting browser resumes without gaps (or gets a fresh snapshot when too far behind),
- * plus `stats` events at 1 Hz when `?stats=1` (sampled only while someone watches).
+ * plus `stats` events at 1 Hz when `?stats=1` (sampled at that rate only while someone watches).
  */
 export function registerEventRoutes(router: ApiRouter, deps: EventRouteDeps): void {
   router.route(
