@@ -12,12 +12,15 @@ import { portInUse } from "./lib/ports/mod.ts";
 import {
   DiskSpaceWatch,
   type GpuProvider,
+  GpuWatch,
   HostSampler,
   openGpuProvider,
   ProcessTreeSampler,
+  selectsGpu,
   StatsHub,
   UsageRecorder,
 } from "./lib/telemetry/mod.ts";
+import { ACTIVE_STATUSES } from "./lib/shared/instance_status.ts";
 import { type BootOptions, openServices, type Services } from "./boot.ts";
 
 /** What sits at the edge of the services: telemetry and the gateway, built but not started. */
@@ -124,12 +127,23 @@ export async function openAikore(
     onLow: (free, total) => services.notifier.diskLow(config.dataDir, free, total),
     logger: logger.child("disk"),
   });
+  const gpuWatch = new GpuWatch({
+    devices: gpu.devices,
+    onLost: (device) => {
+      const running = services.store.list()
+        .filter((r) => ACTIVE_STATUSES.has(r.status) && selectsGpu(r.gpuIds, device))
+        .map((r) => r.name);
+      services.notifier.gpuLost(device, running);
+    },
+    logger: logger.child("gpu"),
+  });
   const usage = new UsageRecorder({
     // A sample of the dashboard's 1 Hz stream is reused when under half a second old; else one
     // is taken (never the baseline the recorder takes at start: CPU figures are deltas).
     sample: () => stats.current(500),
     store: services.usageHistory,
     logger: logger.child("usage"),
+    onSample: (sample) => gpuWatch.observe(sample),
   });
   return {
     services,

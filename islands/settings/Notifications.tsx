@@ -26,6 +26,7 @@ const EVENT_LABELS: Record<NoticeEvent, string> = {
     DISK_LOW.atMostBytes / 1024 ** 3
   } GB)`,
   download: "a model download finishes or fails",
+  gpu_lost: "a GPU stops answering the driver (fallen off the bus, a driver fault)",
 };
 
 function deliveryText(delivery: DeliveryResult): string {

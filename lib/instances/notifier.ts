@@ -150,6 +150,25 @@ export class Notifier {
     }));
   }
 
+  /**
+   * A GPU stopped answering the driver (told by the GPU watch), with the running instances that
+   * use it: sent when the user asked for it.
+   */
+  gpuLost(gpu: { index: number; name: string; uuid: string }, instances: string[]): void {
+    this.#send("gpu_lost", () => ({
+      event: "gpu_lost",
+      title: `AiKore: GPU ${gpu.index} stopped answering the driver`,
+      text: `${gpu.name} (GPU ${gpu.index}) no longer answers NVML: it may have fallen off the ` +
+        "bus or its driver faulted; the apps on it have likely stopped or hung. " +
+        (instances.length
+          ? `Running on it: ${instances.join(", ")}.`
+          : "No instance was running on it."),
+      urgent: true,
+      facts: { gpu: { index: gpu.index, name: gpu.name, uuid: gpu.uuid }, instances },
+      at: new Date(this.#now()).toISOString(),
+    }));
+  }
+
   /** A model download finished or failed: sent when the user asked for it. */
   download(download: ModelDownloadView): void {
     const name = download.name ?? download.source;

@@ -146,3 +146,38 @@ Deno.test("a low disk is told when asked for, with its figures; not when the use
     await hook.close();
   }
 });
+
+Deno.test("a lost GPU is told when asked for, with the instances running on it", async () => {
+  const hook = startWebhookReceiver();
+  const notifier = new Notifier({
+    settings: new SettingsRepository(openDatabase(":memory:")),
+    sender: new WebhookSender({ logger: silentLogger }),
+    logs: new InstanceLogs(new InstancePaths("/nonexistent")),
+    logger: silentLogger,
+  });
+  const gpu = { index: 1, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-1111" };
+  try {
+    notifier.update({ url: `${hook.url}/n`, events: ["failed"] });
+    notifier.gpuLost(gpu, ["Trainer"]); // not asked for: nothing is sent
+    notifier.update({ events: ["gpu_lost"] });
+    notifier.gpuLost(gpu, ["Trainer", "SDXL"]);
+    notifier.gpuLost({ ...gpu, index: 0 }, []);
+    const told = JSON.parse((await hook.nth(1)).body);
+    assertEquals([told.event, told.title], [
+      "gpu_lost",
+      "AiKore: GPU 1 stopped answering the driver",
+    ]);
+    assertEquals(
+      told.text,
+      "NVIDIA H100 80GB HBM3 (GPU 1) no longer answers NVML: it may have fallen off the bus or its " +
+        "driver faulted; the apps on it have likely stopped or hung. Running on it: Trainer, SDXL.",
+    );
+    assertEquals([told.gpu, told.instances], [gpu, ["Trainer", "SDXL"]]);
+    const idle = JSON.parse((await hook.nth(2)).body);
+    assertEquals(idle.text.endsWith("No instance was running on it."), true);
+    assertEquals(hook.received.length, 2);
+  } finally {
+    notifier.stop();
+    await hook.close();
+  }
+});

@@ -2,7 +2,7 @@ import type { WebhookFormat } from "../shared/notification_settings.ts";
 
 /** One notification: what happened in words, and its facts for the JSON format. */
 export interface Notice {
-  /** "finished", "failed", "stalled", "disk_low", "download". */
+  /** "finished", "failed", "stalled", "disk_low", "download", "gpu_lost". */
   event: string;
   /** One line, e.g. `AiKore: "Trainer" failed`. */
   title: string;

@@ -10,7 +10,14 @@ import { httpAddressProblem } from "./http_address.ts";
  * What a notification is about: a run that finished, failed or stalled, a disk running low, or a
  * model download that finished or failed.
  */
-export const NOTICE_EVENTS = ["finished", "failed", "stalled", "disk_low", "download"] as const;
+export const NOTICE_EVENTS = [
+  "finished",
+  "failed",
+  "stalled",
+  "disk_low",
+  "download",
+  "gpu_lost",
+] as const;
 export type NoticeEvent = typeof NOTICE_EVENTS[number];
 
 /** How the webhook's body is written: AiKore's JSON, or what ntfy, Discord or Slack expect. */

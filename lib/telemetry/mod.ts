@@ -28,3 +28,4 @@ export {
   usageSample,
   type UsageStore,
 } from "./usage_recorder.ts";
+export { GpuWatch, type GpuWatchOptions, selectsGpu } from "./gpu_watch.ts";

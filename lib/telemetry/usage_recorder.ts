@@ -23,6 +23,8 @@ export interface UsageRecorderOptions {
   intervalMs?: number;
   /** From the baseline sample at start to the first one recorded. Default 1 s. */
   primeMs?: number;
+  /** Also told each sample, stored or not (the GPU watch). */
+  onSample?: (stats: SystemStats) => void;
 }
 
 /** Samples between two prunes of what is older than the kept time (an hour at 10 s). */
@@ -90,6 +92,7 @@ export class UsageRecorder {
   async record(): Promise<void> {
     const stats = await this.options.sample();
     if (stats === null || this.#stopped) return;
+    this.options.onSample?.(stats);
     try {
       if (this.#samples++ % PRUNE_EVERY === 0) {
         this.options.store.prune(stats.timestamp);

@@ -29,7 +29,14 @@ Deno.test("a failed run and a finished one are told to the webhook, with the app
     assertEquals(set.status, 200, JSON.stringify(set.body));
     assertEquals(set.body.enabled, true);
     assertEquals(set.body.url_hint, `${hook.url}/…`, "the address is never shown back whole");
-    assertEquals(set.body.events, ["finished", "failed", "stalled", "disk_low", "download"]);
+    assertEquals(set.body.events, [
+      "finished",
+      "failed",
+      "stalled",
+      "disk_low",
+      "download",
+      "gpu_lost",
+    ]);
 
     const broken = await h.json("POST", "/api/instances", {
       name: "Broken",

@@ -2,6 +2,7 @@ import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { fakeNvml } from "../../tests/helpers/fake_nvml.ts";
 import { startServerHarness } from "../../tests/helpers/server_harness.ts";
 import { buildLegacyDb } from "../../tests/fixtures/legacy/build_legacy_db.ts";
+import { startWebhookReceiver } from "../../tests/helpers/webhook_receiver.ts";
 
 Deno.test("GPU info and stats come from NVML read once; requests never call NVML per request", async () => {
   await using nvml = await fakeNvml({ gpuCount: 2 });
@@ -130,5 +131,38 @@ Deno.test("usage history: recorded from the start with nobody watching, per GPU,
     }
   } finally {
     await h.close();
+  }
+});
+
+Deno.test("a GPU that stops answering NVML in the middle of a run is told to the webhook once, with nobody watching", async () => {
+  await using nvml = await fakeNvml({ gpuCount: 2 });
+  const hook = startWebhookReceiver();
+  const h = await startServerHarness({ AIKORE_NVML_LIBRARY: nvml.library });
+  try {
+    const set = await h.fetch("/api/system/notifications", {
+      method: "PUT",
+      body: JSON.stringify({ url: `${hook.url}/n`, format: "json", events: ["gpu_lost"] }),
+    });
+    assertEquals(set.status, 200, await set.text());
+    // GPU 1 falls off the bus: every query of it fails with NVML_ERROR_GPU_IS_LOST (15).
+    nvml.setFailures("nvmlDeviceGetMemoryInfo_v2@1=15,nvmlDeviceGetMemoryInfo@1=15");
+    // The usage recorder samples every 10 s, whether or not a page is open.
+    const told = JSON.parse((await hook.nth(1)).body);
+    assertEquals([told.event, told.title], [
+      "gpu_lost",
+      "AiKore: GPU 1 stopped answering the driver",
+    ]);
+    assertEquals(told.gpu.index, 1);
+    assertEquals(told.instances, []);
+    const stats = await (await h.fetch("/api/system/stats")).json();
+    assertEquals(
+      stats.gpus.map((g: { id: number }) => g.id),
+      [0],
+      "GPU 1 is left out of the figures",
+    );
+    assertEquals(hook.received.length, 1, "told once");
+  } finally {
+    await h.close();
+    await hook.close();
   }
 });

@@ -33,6 +33,8 @@ export interface FakeNvml extends AsyncDisposable {
   callCount(): number;
   /** nvmlInit/nvmlInit_v2 calls made on this copy so far. */
   initCount(): number;
+  /** Replaces the injected failures ("symbol@index=code,…", like `fail`) while it runs. */
+  setFailures(spec: string): void;
 }
 
 /** Compiles the fake (cached for the test process) and returns the path of the shared object. */
@@ -58,12 +60,16 @@ export async function fakeNvml(options: FakeNvmlOptions = {}): Promise<FakeNvml>
     {
       fakeNvmlCallCount: { parameters: [], result: "i64" },
       fakeNvmlInitCount: { parameters: [], result: "i64" },
+      fakeNvmlSetFailures: { parameters: ["buffer"], result: "i32" },
     } as const,
   );
   return {
     library,
     callCount: () => Number(counters.symbols.fakeNvmlCallCount()),
     initCount: () => Number(counters.symbols.fakeNvmlInitCount()),
+    setFailures: (spec) => {
+      counters.symbols.fakeNvmlSetFailures(new TextEncoder().encode(spec + "\0"));
+    },
     async [Symbol.asyncDispose]() {
       counters.close();
       await Deno.remove(dir, { recursive: true });
