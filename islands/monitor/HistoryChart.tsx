@@ -16,6 +16,17 @@ export interface Line {
   drawn: boolean;
 }
 
+/** A line of a chart (drawn on its scale unless `drawn` is false: in the legend only). */
+export function line(
+  label: string,
+  kind: Line["kind"],
+  series: HistorySeries,
+  format: (value: number) => string,
+  drawn = true,
+): Line {
+  return { label, kind, series, format, drawn };
+}
+
 export const percent = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)}%`;
 export const unit = (suffix: string) => (value: number) =>
   `${value.toFixed(value < 10 ? 1 : 0)}${suffix}`;

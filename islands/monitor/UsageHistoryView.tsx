@@ -8,7 +8,7 @@ import {
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { rangeName } from "../core/history_chart.ts";
-import { bytes, HistoryChart, type Line, OneLineChart, percent, unit } from "./HistoryChart.tsx";
+import { bytes, HistoryChart, line, OneLineChart, percent, unit } from "./HistoryChart.tsx";
 
 /**
  * A history read from `path` for the chosen range, brought up to date by the stats events the
@@ -101,20 +101,8 @@ export function UsageHistoryView() {
             top={100}
             scale="0-100 %"
             lines={[
-              {
-                label: "CPU",
-                kind: "cpu",
-                series: history.cpu_percent,
-                format: percent,
-                drawn: true,
-              },
-              {
-                label: "RAM",
-                kind: "ram",
-                series: history.ram_percent,
-                format: percent,
-                drawn: true,
-              },
+              line("CPU", "cpu", history.cpu_percent, percent),
+              line("RAM", "ram", history.ram_percent, percent),
             ]}
           />
           {history.gpus.map((gpu) => (
@@ -126,34 +114,10 @@ export function UsageHistoryView() {
               top={100}
               scale="0-100 % and °C"
               lines={[
-                {
-                  label: "utilization",
-                  kind: "gpu-use",
-                  series: gpu.utilization_percent,
-                  format: percent,
-                  drawn: true,
-                },
-                {
-                  label: "VRAM",
-                  kind: "vram",
-                  series: gpu.vram_percent,
-                  format: percent,
-                  drawn: true,
-                },
-                {
-                  label: "temperature",
-                  kind: "temperature",
-                  series: gpu.temperature_c,
-                  format: unit(" °C"),
-                  drawn: true,
-                },
-                {
-                  label: "power",
-                  kind: "power",
-                  series: gpu.power_w,
-                  format: unit(" W"),
-                  drawn: false,
-                },
+                line("utilization", "gpu-use", gpu.utilization_percent, percent),
+                line("VRAM", "vram", gpu.vram_percent, percent),
+                line("temperature", "temperature", gpu.temperature_c, unit(" °C")),
+                line("power", "power", gpu.power_w, unit(" W"), false),
               ]}
             />
           ))}
@@ -165,31 +129,25 @@ export function UsageHistoryView() {
 
 /** An instance's three charts: CPU (on a scale of at least one core), memory and VRAM. */
 function instanceCharts(history: InstanceUsageHistory) {
-  const chart = (
-    title: string,
-    name: string,
-    floor: number,
-    line: Omit<Line, "drawn">,
-  ) => ({ title, name, floor, line: { ...line, drawn: true } });
   return [
-    chart("CPU (100 % = one core)", "instance-cpu", 100, {
-      label: "CPU",
-      kind: "cpu",
-      series: history.cpu_percent,
-      format: percent,
-    }),
-    chart("Memory (RSS)", "instance-rss", 1, {
-      label: "RSS",
-      kind: "ram",
-      series: history.rss_bytes,
-      format: bytes,
-    }),
-    chart("VRAM", "instance-vram", 1, {
-      label: "VRAM",
-      kind: "vram",
-      series: history.vram_bytes,
-      format: bytes,
-    }),
+    {
+      title: "CPU (100 % = one core)",
+      name: "instance-cpu",
+      floor: 100,
+      line: line("CPU", "cpu", history.cpu_percent, percent),
+    },
+    {
+      title: "Memory (RSS)",
+      name: "instance-rss",
+      floor: 1,
+      line: line("RSS", "ram", history.rss_bytes, bytes),
+    },
+    {
+      title: "VRAM",
+      name: "instance-vram",
+      floor: 1,
+      line: line("VRAM", "vram", history.vram_bytes, bytes),
+    },
   ];
 }
 
