@@ -4,6 +4,7 @@ import { formatBytes } from "../../lib/shared/stats.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { useWaitingRead } from "../core/use_waiting_read.ts";
+import { previewOf } from "../core/model_preview.ts";
 import { askModelDownload, askNewFolder, ModelDownloads } from "./ModelDownloads.tsx";
 
 /** Where a browsed folder's API is: `${api}?path=` lists, `${api}/file?path=` sends a file. */
@@ -83,6 +84,8 @@ interface EntryProps {
   api: BrowsedApi;
   folder: string;
   entry: FolderEntry;
+  /** The picture saved beside a model file, shown as its thumbnail (null: none). */
+  preview: FolderEntry | null;
   go: () => void;
   remove: () => void;
 }
@@ -148,6 +151,15 @@ function EntryItem(props: EntryProps) {
               loading="lazy"
             />
           )
+          : props.preview
+          ? (
+            <img
+              class="output-thumb"
+              src={thumbnailUrl(api.api, join(props.folder, props.preview.name), props.preview)}
+              alt={`Preview of ${entry.name}`}
+              loading="lazy"
+            />
+          )
           : <Icon kind={entry.preview === "video" ? "video" : "file"} />}
         <span class="output-name">{entry.name}</span>
       </a>
@@ -201,6 +213,7 @@ export function FolderView(props: BrowsedApi) {
     }
   };
   const shown = listing?.path === path ? listing : null;
+  const byName = new Map(shown?.entries.map((entry) => [entry.name, entry]) ?? []);
   return (
     <div class="outputs-view" data-outputs-view>
       <div class="outputs-bar">
@@ -257,6 +270,7 @@ export function FolderView(props: BrowsedApi) {
               api={props}
               folder={path}
               entry={entry}
+              preview={previewOf(entry, byName)}
               go={() => setPath(join(path, entry.name))}
               remove={() =>
                 void remove(entry)}

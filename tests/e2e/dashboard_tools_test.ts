@@ -269,6 +269,22 @@ async function models(page: Page, dataDir: string): Promise<void> {
       server.payload,
     );
     assertEquals(server.requests.map((r) => r.authorization), ["Bearer hf_e2e"]);
+    // A preview saved beside the model (NAME.preview.png) becomes the model's thumbnail.
+    await Deno.writeFile(
+      `${dataDir}/models/checkpoints/new.preview.png`,
+      await rgbPng(512, 768, () => [40, 160, 90]),
+    );
+    const preview = page.locator('[data-output="new.safetensors"] img');
+    await preview.waitFor({ timeout: 15_000 });
+    assertEquals(await preview.getAttribute("alt"), "Preview of new.safetensors");
+    assertMatch(
+      (await preview.getAttribute("src")) ?? "",
+      /^\/api\/system\/models\/thumbnail\?path=checkpoints%2Fnew\.preview\.png&v=/,
+    );
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-output="new.safetensors"] img') as HTMLImageElement | null)
+        ?.naturalWidth === 213
+    );
     await item.locator('[data-action="download-remove"]').click();
     await item.waitFor({ state: "detached" });
     await page.locator('[data-action="new-folder"]').click();
