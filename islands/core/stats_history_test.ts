@@ -1,25 +1,17 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import type { GpuStats, SystemStats } from "../../lib/shared/stats.ts";
+import { systemStats } from "../../tests/helpers/system_stats.ts";
 import { sparklinePoints, StatsHistory, TREND_SAMPLES, trendKey } from "./stats_history.ts";
 
 function sample(cpu: number, gpus: Array<Partial<GpuStats> & { id: number }> = []): SystemStats {
-  return {
-    timestamp: 0,
+  return systemStats({
     cpu_percent: cpu,
-    cpu_count: 2,
-    load_average: [0, 0, 0],
-    ram: { total: 100, used: 40, percent: 40 },
-    memory_source: "host",
-    disk: { total: 1, used: 0, free: 1, percent: 0 },
     gpus: gpus.map((gpu) => ({
       utilization_percent: null,
       vram: { total: 1, used: 0, free: 1, percent: 0 },
       ...gpu,
     })) as GpuStats[],
-    gpu_telemetry: { available: true, reason: null, driver_version: null },
-    instances: {},
-    attribution: { status: "ok", reason: null },
-  };
+  });
 }
 
 Deno.test("a trend keeps the last five minutes of each series, clamped, and forgets a gone GPU", () => {

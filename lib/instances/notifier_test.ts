@@ -21,6 +21,15 @@ const record = (status: string, exitCode: number | null = null, exitSignal: numb
     statusMessage: null,
   }) as InstanceRecord;
 
+/** A notifier on an empty settings store, with no instance logs (for notices about the machine). */
+const plainNotifier = () =>
+  new Notifier({
+    settings: new SettingsRepository(openDatabase(":memory:")),
+    sender: new WebhookSender({ logger: silentLogger }),
+    logs: new InstanceLogs(new InstancePaths("/nonexistent")),
+    logger: silentLogger,
+  });
+
 Deno.test("which change of status makes which notice", () => {
   const cases: Array<[string | undefined, InstanceRecord, string | null]> = [
     ["started", record("exited", 0), "finished"],
@@ -78,12 +87,7 @@ Deno.test("a run that ended while AiKore was down is told; a crash loop is told 
 
 Deno.test("a low disk is told when asked for, with its figures; not when the user left it out", async () => {
   const hook = startWebhookReceiver();
-  const notifier = new Notifier({
-    settings: new SettingsRepository(openDatabase(":memory:")),
-    sender: new WebhookSender({ logger: silentLogger }),
-    logs: new InstanceLogs(new InstancePaths("/nonexistent")),
-    logger: silentLogger,
-  });
+  const notifier = plainNotifier();
   try {
     notifier.update({ url: `${hook.url}/n`, events: ["failed"] });
     notifier.diskLow("/data", 1024 ** 3, 100 * 1024 ** 3); // not asked for: nothing is sent
@@ -149,12 +153,7 @@ Deno.test("a low disk is told when asked for, with its figures; not when the use
 
 Deno.test("a lost GPU is told when asked for, with the instances running on it", async () => {
   const hook = startWebhookReceiver();
-  const notifier = new Notifier({
-    settings: new SettingsRepository(openDatabase(":memory:")),
-    sender: new WebhookSender({ logger: silentLogger }),
-    logs: new InstanceLogs(new InstancePaths("/nonexistent")),
-    logger: silentLogger,
-  });
+  const notifier = plainNotifier();
   const gpu = { index: 1, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-1111" };
   try {
     notifier.update({ url: `${hook.url}/n`, events: ["failed"] });

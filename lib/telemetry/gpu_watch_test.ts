@@ -2,6 +2,7 @@ import { assertEquals } from "../../tests/helpers/assert.ts";
 import { createLogger } from "../log/mod.ts";
 import type { SystemStats } from "../shared/stats.ts";
 import type { GpuStatic } from "./gpu_provider.ts";
+import { systemStats } from "../../tests/helpers/system_stats.ts";
 import { GpuWatch, selectsGpu } from "./gpu_watch.ts";
 
 const device = (index: number): GpuStatic => ({
@@ -12,12 +13,12 @@ const device = (index: number): GpuStatic => ({
   computeCapability: "9.0",
 });
 
-/** A sample in which the GPUs `present` answered (the rest of the figures do not matter). */
+/** A sample in which the GPUs `present` answered (their other figures do not matter here). */
 const sample = (present: number[], available = true) =>
-  ({
-    gpus: present.map((id) => ({ id })),
+  systemStats({
+    gpus: present.map((id) => ({ id })) as SystemStats["gpus"],
     gpu_telemetry: { available, reason: null, driver_version: "1" },
-  }) as unknown as SystemStats;
+  });
 
 Deno.test("gpu watch: a GPU missing from a sample is told once, and again only after it came back", () => {
   const lost: number[] = [];

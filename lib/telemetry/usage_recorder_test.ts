@@ -2,17 +2,14 @@ import { assertEquals } from "../../tests/helpers/assert.ts";
 import { createLogger } from "../log/mod.ts";
 import type { SystemStats } from "../shared/stats.ts";
 import type { UsageSample } from "../shared/usage_history.ts";
+import { systemStats } from "../../tests/helpers/system_stats.ts";
 import { UsageRecorder, usageSample } from "./usage_recorder.ts";
 
 function stats(at: number, cpu: number): SystemStats {
-  return {
+  return systemStats({
     timestamp: at,
     cpu_percent: cpu,
-    cpu_count: 2,
-    load_average: [0, 0, 0],
     ram: { total: 100, used: 25, percent: 25 },
-    memory_source: "host",
-    disk: { total: 100, used: 10, free: 90, percent: 10 },
     gpus: [{
       id: 3,
       name: "GPU",
@@ -24,12 +21,10 @@ function stats(at: number, cpu: number): SystemStats {
       power_w: 300.5,
       compute_capability: "9.0",
     }],
-    gpu_telemetry: { available: true, reason: null, driver_version: "1" },
     instances: {
       "12": { cpu_percent: 250, rss_bytes: 4096, vram_bytes: null, vram_per_gpu: null },
     },
-    attribution: { status: "ok", reason: null },
-  };
+  });
 }
 
 Deno.test("usage recorder: keeps the host's and each GPU's figures of a sample", () => {
