@@ -14,6 +14,7 @@ import { registerInstanceRoutes } from "./routes/api/instances.ts";
 import { registerSystemRoutes } from "./routes/api/system.ts";
 import { registerInstanceActionRoutes } from "./routes/api/instance_actions.ts";
 import { registerRunHistoryRoutes } from "./routes/api/run_history.ts";
+import { registerDiskRoutes } from "./routes/api/disk.ts";
 import { registerOutputRoutes } from "./routes/api/outputs.ts";
 import { registerModelRoutes } from "./routes/api/models.ts";
 import { registerModelDownloadRoutes } from "./routes/api/model_downloads.ts";
@@ -100,6 +101,7 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         store: services.store,
         usageHistory: services.usageHistory,
       });
+      registerDiskRoutes(router, { disk: services.disk, instances: services.instances });
       registerInstanceActionRoutes(router, {
         service: services.instances,
         logs: services.logs,

@@ -35,6 +35,7 @@ import { portInUse } from "./lib/ports/mod.ts";
 import { WebhookSender } from "./lib/notify/mod.ts";
 import { ModelDownloads } from "./lib/downloads/mod.ts";
 import { Thumbnails } from "./lib/thumbnails/mod.ts";
+import { DiskSurvey } from "./lib/telemetry/mod.ts";
 
 /** Everything the HTTP layer and the CLI need, built from a resolved config. */
 export interface Services {
@@ -60,6 +61,8 @@ export interface Services {
   thumbnails: Thumbnails;
   /** The host's and GPUs' usage every 10 s, kept 7 days (recorded by the edge's recorder). */
   usageHistory: UsageHistoryRepository;
+  /** Where the data folder's space goes, measured on demand. */
+  disk: DiskSurvey;
   /** Downloads into the shared models folder (they go on after a restart). */
   downloads: ModelDownloads;
   /** Tells the user's webhook when a run finishes, fails or stalls, or the disk runs low. */
@@ -229,6 +232,7 @@ export async function openServices(
     cacheDir: `${config.dataDir}/cache/thumbnails`,
     logger: logger.child("thumbnails"),
   });
+  const disk = new DiskSurvey({ dataDir: config.dataDir, logger: logger.child("disk") });
   const lifetime = new AbortController();
   const services: Services = {
     lifetime: lifetime.signal,
@@ -249,6 +253,7 @@ export async function openServices(
     outputs: new FolderBrowser(paths.outputsRoot),
     models: new FolderBrowser(paths.modelsRoot),
     thumbnails,
+    disk,
     usageHistory: new UsageHistoryRepository(db),
     notifier,
     downloads,
@@ -268,6 +273,7 @@ export async function openServices(
       notifier.stop();
       downloads.stop();
       thumbnails.close();
+      await disk.close();
       db.close();
     },
   };

@@ -41,3 +41,4 @@ export type { GatewayPublisherDeps } from "./gateway_publisher.ts";
 export { type RunEntry, RunHistory } from "./run_history.ts";
 export { idleStop } from "./runtime/idle_setup.ts";
 export { IDLE_TIMING, type IdleTiming, IdleWatcher } from "./runtime/idle_watcher.ts";
+export { type DataFolderContext, labelDataFolders } from "./data_folder_labels.ts";

@@ -29,3 +29,10 @@ export {
   type UsageStore,
 } from "./usage_recorder.ts";
 export { GpuWatch, type GpuWatchOptions, selectsGpu } from "./gpu_watch.ts";
+export {
+  DiskSurvey,
+  type DiskSurveyOptions,
+  type MeasuredTree,
+  measureTree,
+  parseDuOutput,
+} from "./disk_survey.ts";
