@@ -198,7 +198,9 @@ Deno.test("DiskSurvey: a failure keeps the last figures, says why and is logged"
     statfs: () => Promise.resolve(space),
     measure: () => {
       calls++;
-      return calls === 1 ? Promise.resolve(measuredTree(500)) : Promise.reject(new Error("du exited 2"));
+      return calls === 1
+        ? Promise.resolve(measuredTree(500))
+        : Promise.reject(new Error("du exited 2"));
     },
   });
   await survey.measure();
