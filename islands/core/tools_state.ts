@@ -17,6 +17,7 @@ export type ToolsView =
   | { kind: "models" }
   | { kind: "history" }
   | { kind: "usage"; id: number }
+  | { kind: "disk" }
   | { kind: "trash" };
 
 /** One terminal tab: a server-side terminal of an instance. */
@@ -37,6 +38,7 @@ const KINDS = new Set([
   "models",
   "history",
   "usage",
+  "disk",
   "trash",
 ]);
 
@@ -44,7 +46,9 @@ const KINDS = new Set([
 export function isToolsView(value: unknown): boolean {
   const view = value as { kind?: unknown; id?: unknown } | null;
   if (!view || typeof view.kind !== "string" || !KINDS.has(view.kind)) return false;
-  const needsId = !["welcome", "terminals", "trash", "models", "history"].includes(view.kind);
+  const needsId = !["welcome", "terminals", "trash", "models", "history", "disk"].includes(
+    view.kind,
+  );
   return !needsId || (typeof view.id === "number" && Number.isInteger(view.id));
 }
 

@@ -5,6 +5,7 @@ import { isTabList, isToolsView, ToolsState } from "./tools_state.ts";
 Deno.test("remembered views and tabs are validated before use", () => {
   assertEquals(isToolsView({ kind: "console", id: 3 }), true);
   assertEquals(isToolsView({ kind: "terminals" }), true);
+  assertEquals(isToolsView({ kind: "disk" }), true);
   assertEquals(isToolsView({ kind: "console" }), false);
   assertEquals(isToolsView({ kind: "console", id: "3" }), false);
   assertEquals(isToolsView({ kind: "javascript:alert(1)" }), false);

@@ -37,6 +37,15 @@ export function SystemMonitor() {
         >
           History
         </button>
+        <button
+          type="button"
+          class="btn btn-sm"
+          data-action="disk"
+          title="Where the data folder's space goes: each instance, its outputs, the models, the trash"
+          onClick={() => tools.open({ kind: "disk" })}
+        >
+          Disk
+        </button>
       </div>
       {/* Focusable: with many GPUs (or a short pane) it scrolls, and keyboards must reach it. */}
       <div

@@ -11,6 +11,7 @@ import { TrashView } from "./TrashView.tsx";
 import { VersionView } from "./VersionView.tsx";
 import { WelcomeView } from "./WelcomeView.tsx";
 import { InstanceUsageView, UsageHistoryView } from "../monitor/UsageHistoryView.tsx";
+import { DiskUsageView } from "../monitor/DiskUsageView.tsx";
 
 function titleOf(view: ToolsView, store: DashboardStore): string {
   const name = "id" in view ? store.row(view.id)?.dto.value.name ?? `#${view.id}` : "";
@@ -37,6 +38,8 @@ function titleOf(view: ToolsView, store: DashboardStore): string {
       return "Usage history";
     case "usage":
       return `Usage history: ${name}`;
+    case "disk":
+      return "Disk usage";
     case "trash":
       return "Trash";
   }
@@ -74,6 +77,8 @@ function Body(props: { view: ToolsView }) {
       return <UsageHistoryView />;
     case "usage":
       return <InstanceUsageView key={view.id} id={view.id} />;
+    case "disk":
+      return <DiskUsageView />;
     case "trash":
       return <TrashView />;
     case "terminals":
@@ -85,7 +90,7 @@ function Body(props: { view: ToolsView }) {
 
 /**
  * The tools pane: one view at a time (logs, terminals, editor, app, versions, runs, outputs,
- * models, usage history, trash).
+ * models, usage history, disk usage, trash).
  */
 export function ToolsPane() {
   const d = useDashboard();

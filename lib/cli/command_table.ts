@@ -10,6 +10,7 @@ import { addDownload, listDownloads, MODEL_TOKEN_ENV } from "./model_commands.ts
 import { setInstance } from "./set_command.ts";
 import { stopAllInstances } from "./stop_all_command.ts";
 import { hostUsage, instanceUsage } from "./usage_commands.ts";
+import { diskUsage } from "./disk_command.ts";
 import {
   createTokenCommand,
   listTokensCommand,
@@ -177,6 +178,24 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
       ...API_DETAILS.slice(1),
     ],
     run: hostUsage,
+  },
+  {
+    words: ["disk"],
+    section: SYSTEM,
+    args: [],
+    flags: [
+      { name: "depth", value: "1|2|3", help: "how many folder levels to print (default 2)" },
+      { name: "json", help: "print the API's JSON (the whole measured tree) instead" },
+      ...API_FLAGS,
+    ],
+    summary: "Measure the data folder now and print where its space goes, folder by folder.",
+    details: [
+      "Each instance's folder (app, environment, logs), its outputs, the shared models and the " +
+      "trash, named by what they belong to. Sizes are what the files take on the disk; links " +
+      "are not followed.",
+      ...API_DETAILS.slice(1),
+    ],
+    run: diskUsage,
   },
   {
     words: ["models", "download"],

@@ -209,10 +209,21 @@ Deno.test({
       await page.locator('[data-action="history"]').click();
       await page.locator('[data-chart="host"]').waitFor();
       found.history = await axeProblems(page);
+      // The disk view: its folder tree with toggles and share bars.
+      await page.locator('[data-action="disk"]').click();
+      await page.locator('[data-disk-state="done"] [data-disk-path="instances"]').waitFor();
+      found.disk = await axeProblems(page);
       await page.goto(`${b.base}/settings`);
       await page.waitForSelector("[data-island][data-hydrated]");
       found.settings = await axeProblems(page);
-      assertEquals(found, { login: [], dashboard: [], models: [], history: [], settings: [] });
+      assertEquals(found, {
+        login: [],
+        dashboard: [],
+        models: [],
+        history: [],
+        disk: [],
+        settings: [],
+      });
       assertEquals(await b.collectProblems(), []);
     } catch (error) {
       await b.screenshot("a11y-failure").catch(() => {});

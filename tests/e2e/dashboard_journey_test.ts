@@ -320,6 +320,63 @@ async function usageHistory(b: BrowserHarness, page: Page): Promise<void> {
   assert((await rss.locator("polyline").count()) >= 1, "the memory line is drawn");
 }
 
+/** Writes `mib` MiB of random bytes (no file system stores them sparse). */
+async function randomFile(path: string, mib: number): Promise<void> {
+  const data = new Uint8Array(mib * 1048576);
+  for (let at = 0; at < data.length; at += 65536) {
+    crypto.getRandomValues(data.subarray(at, at + 65536));
+  }
+  await Deno.writeFile(path, data);
+}
+
+/**
+ * The disk view: measured when it opens, web-app's folder named and its environment found in
+ * it, and measured again after an output is written.
+ */
+async function diskUsage(b: BrowserHarness, page: Page): Promise<void> {
+  const env = `${b.harness.dataDir}/instances/web-app/env`;
+  await Deno.mkdir(env, { recursive: true });
+  await randomFile(`${env}/torch.so`, 3);
+  await page.locator('[data-action="disk"]').click();
+  assertEquals(await page.locator("[data-tools-title]").textContent(), "Disk usage");
+  const view = page.locator('[data-disk-state="done"]');
+  await view.locator('[data-disk-path="instances"]').waitFor();
+  assertMatch(
+    await page.locator("[data-disk-summary]").innerText(),
+    /^Data disk: .+ used of .+, .+ free\. AiKore's data folder holds \d/,
+  );
+  assertMatch(await page.locator("[data-disk-measured]").innerText(), /^Measured just now/);
+  await page.locator('[data-disk-path="instances"] [aria-expanded="false"]').click();
+  const instance = page.locator('[data-disk-path="instances/web-app"]');
+  assertMatch(await instance.innerText(), /web-app\s+instance "Web App"/);
+  const bytes = async (path: string) =>
+    Number(
+      await page.locator(`[data-disk-path="${path}"] [data-bytes]`).getAttribute("data-bytes"),
+    );
+  assert(await bytes("instances/web-app") >= 3 * 1048576, "its environment counts in it");
+  await instance.locator('[aria-expanded="false"]').click();
+  assertMatch(
+    await page.locator('[data-disk-path="instances/web-app/env"]').innerText(),
+    /env\s+its environment \(venv or conda\)\s+3\.\d MB/,
+  );
+  await page.locator("#pane-tools").screenshot({ path: `${ARTIFACTS}disk-usage.png` });
+
+  await Deno.mkdir(`${b.harness.dataDir}/outputs/web-app`, { recursive: true });
+  await randomFile(`${b.harness.dataDir}/outputs/web-app/image.png`, 2);
+  await Deno.mkdir(`${b.harness.dataDir}/models/checkpoints`, { recursive: true });
+  await page.locator('[data-action="measure-disk"]').click();
+  await page.waitForFunction(() =>
+    Number(
+      document.querySelector('[data-disk-state="done"] [data-disk-path="outputs"] [data-bytes]')
+        ?.getAttribute("data-bytes"),
+    ) >= 2 * 1048576
+  );
+  // The expanded folders stay expanded across measurements.
+  await page.locator('[data-disk-path="instances/web-app/env"]').waitFor();
+  await page.locator('[data-disk-path="models"] [data-action="open-models"]').click();
+  assertEquals(await page.locator("[data-tools-title]").textContent(), "Shared models");
+}
+
 Deno.test({
   name: "dashboard journey: create, start, console, app, terminal, editor, satellite, save, trash",
   // playwright-core keeps pipes and timers between calls; everything is closed in finally.
@@ -339,6 +396,7 @@ Deno.test({
       await page.locator("[data-gpu='1']").waitFor();
       await monitorTrends(page);
       await usageHistory(b, page);
+      await diskUsage(b, page);
       await page.locator("#pane-monitor").screenshot({ path: `${ARTIFACTS}system-monitor.png` });
       const sockets: string[] = [];
       page.on("websocket", (socket) => sockets.push(socket.url()));
