@@ -1,3 +1,5 @@
+import { concatBytes } from "../shared/bytes.ts";
+
 /** What the error log says about a reload that was signalled. */
 export type ReloadOutcome =
   | { state: "pending" }
@@ -44,7 +46,7 @@ export async function readLogFrom(path: string, offset: number): Promise<string>
       if (n === null || n === 0) break;
       chunks.push(buffer.slice(0, n));
     }
-    return new TextDecoder().decode(concat(chunks));
+    return new TextDecoder().decode(concatBytes(chunks));
   } finally {
     file.close();
   }
@@ -63,14 +65,4 @@ export async function logSize(path: string): Promise<number> {
 export async function logTail(path: string, offset: number, maxLines = 8): Promise<string> {
   const text = await readLogFrom(path, offset).catch(() => "");
   return text.trimEnd().split("\n").slice(-maxLines).join("\n");
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { concatBytes } from "../shared/bytes.ts";
 import { openBeneathSync, PathRefused, removeBeneathSync, renameBeneathSync } from "../fs/mod.ts";
 
 /** Size limits of a rotating log. */
@@ -126,7 +127,7 @@ export class RotatingLog {
         parts.unshift(encoder.encode(note));
         this.#unreportedDrops = 0;
       }
-      const batch = concat(parts);
+      const batch = concatBytes(parts);
       let offset = 0;
       while (offset < batch.length) {
         try {
@@ -191,15 +192,4 @@ function removeIfPresent(path: string, root: string | undefined): void {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]) return parts[0];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

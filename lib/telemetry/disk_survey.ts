@@ -7,6 +7,7 @@ import {
   type DiskUsageReport,
 } from "../shared/disk_usage.ts";
 import type { FsSpace } from "./disk_space_watch.ts";
+import { concatBytes } from "../shared/bytes.ts";
 
 /** What one measurement found: the folder tree, and how many folders it could not read. */
 export interface MeasuredTree {
@@ -63,13 +64,7 @@ async function readAtMost(stream: ReadableStream<Uint8Array>, limit: number): Pr
     parts.push(part);
     kept += part.length;
   }
-  const all = new Uint8Array(kept);
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
+  return concatBytes(parts);
 }
 
 /**

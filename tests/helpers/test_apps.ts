@@ -4,6 +4,8 @@
  * `/api/auth/check` accepts one cookie or bearer token. Each binds 127.0.0.1 on a free port.
  */
 
+import { concatBytes } from "../../lib/shared/bytes.ts";
+
 /** A running test server. */
 export interface TestServer {
   port: number;
@@ -58,13 +60,7 @@ async function digestBody(
       bytes += chunk.length;
     }
   }
-  const all = new Uint8Array(bytes);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return { bytes, sha256: await sha256Hex(all) };
+  return { bytes, sha256: await sha256Hex(concatBytes(chunks)) };
 }
 
 /** Hex SHA-256 of `data`. */
