@@ -16,6 +16,20 @@ aikore_log() {
   printf '[aikore] %s\n' "$*" >&2
 }
 
+# aikore_step TEXT...
+# Names what the blueprint is doing now ("Installing PyTorch"): logged, and shown by AiKore under
+# the instance's status while it starts (and in its message if the run ends or stalls there).
+# AiKore reads it from $AIKORE_STEP_FILE; one line of at most 200 characters. Never fails.
+aikore_step() {
+  local text="$*"
+  text="${text//[$'\t\r\n']/ }"
+  text="${text:0:200}"
+  printf '[aikore] step: %s\n' "$text" >&2
+  [[ -n "${AIKORE_STEP_FILE:-}" ]] || return 0
+  { printf '%s\n' "$text" >"$AIKORE_STEP_FILE.tmp" &&
+    mv -f -- "$AIKORE_STEP_FILE.tmp" "$AIKORE_STEP_FILE"; } 2>/dev/null || true
+}
+
 aikore_fail() {
   printf '[aikore] ERROR: %s\n' "$*" >&2
   return 1
@@ -274,8 +288,12 @@ ensure_repo() {
   [[ -n "$url" && -n "$dir" ]] || { aikore_fail "usage: ensure_repo URL DIR [VAR_NAME]"; return 1; }
   [[ "$url" != -* ]] || { aikore_fail "ensure_repo: bad URL \"$url\""; return 1; }
   if [[ ! -e "$dir/.git" ]]; then
+    aikore_step "Downloading ${url##*/} (git clone)"
     git clone --quiet -- "$url" "$dir" || { aikore_fail "ensure_repo: cloning $url failed"; return 1; }
   fi
+  local ref=""
+  if [[ "$var" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then ref="${!var-}"; fi
+  aikore_step "Updating ${url##*/} (${ref:-its default branch})"
   sync_repo "$var" "$dir"
 }
 
@@ -370,6 +388,7 @@ install_requirements() {
     if grep -qvE '^[[:space:]]*(#.*)?$' "$work/$n.txt"; then args+=(-r "$work/$n.txt"); fi
   done
   if [[ ${#args[@]} -gt 0 ]]; then
+    aikore_step "Installing the Python packages of $(basename -- "$target")"
     read -r -a pip <<<"${AIKORE_PIP:-python -m pip}"
     "${pip[@]}" install "${args[@]}" "$@" || status=$?
   else
@@ -415,7 +434,10 @@ install_done() {
 # before its parent ever finished installing).
 require_installed() {
   local env_dir="${1-}"
-  [[ -f "$env_dir/$_AIKORE_STAMP" ]] && return 0
+  if [[ -f "$env_dir/$_AIKORE_STAMP" ]]; then
+    aikore_step "Starting the app"
+    return 0
+  fi
   if install_allowed; then
     aikore_fail "the install into $env_dir did not finish"
   else
@@ -464,6 +486,7 @@ create_env() {
     aikore_log "replacing the environment $env_dir (wanted: $want)"
     _aikore_remove_env "$env_dir" || return 1
   fi
+  aikore_step "Creating the $type environment${py:+ (Python $py)}"
   if [[ "$type" == conda ]]; then
     command -v conda >/dev/null 2>&1 ||
       { aikore_fail "conda is not on PATH (install Miniforge, or use the AiKore Docker image)"; return 1; }
@@ -542,6 +565,7 @@ install_torch() {
   done
   read -r -a pip <<<"${AIKORE_PIP:-python -m pip}"
   aikore_log "installing ${pkgs[*]} from $url"
+  aikore_step "Installing PyTorch (${pkgs[*]}, a few GB)"
   "${pip[@]}" install "${pkgs[@]}" --index-url "$url"
 }
 

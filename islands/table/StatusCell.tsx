@@ -46,6 +46,16 @@ function IdlePolicy(props: { minutes: number | null | undefined }) {
   );
 }
 
+/**
+ * What a run that is not healthy yet is doing, in the row: the step its blueprint names
+ * ("Installing PyTorch", from `aikore_step`) while it starts, why it stalled once it did.
+ */
+function Step(props: { dto: InstanceDto }) {
+  const { status, status_message: message } = props.dto;
+  if (!message || (status !== "starting" && status !== "stalled")) return null;
+  return <small class="muted run-step" data-step title={message}>{message}</small>;
+}
+
 /** The live status badge (message as tooltip) and the instance's CPU/RAM/VRAM. */
 export function StatusCell(props: { dto: InstanceDto }) {
   const { dto } = props;
@@ -66,6 +76,7 @@ export function StatusCell(props: { dto: InstanceDto }) {
         {dto.status}
         {detail}
       </span>
+      <Step dto={dto} />
       <IdlePolicy minutes={dto.idle_stop_minutes} />
       <Usage id={dto.id} />
       <LastOutput dto={dto} />

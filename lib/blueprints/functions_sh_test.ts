@@ -311,6 +311,7 @@ Deno.test("install_requirements runs pip once over the folder's filtered require
     assertEquals(result.code, 0, result.stderr);
     assertMatch(result.stderr, /not installing from .*app\/requirements\.txt: torch/);
     assertMatch(result.stderr, /not installing from .*nodes\/requirements\.txt: xformers/);
+    assertMatch(result.stderr, /\[aikore\] step: Installing the Python packages of app\n/);
     const unfiltered = await bash(
       `install_requirements '${app}/requirements.txt' --dry-run --no-index`,
       {
@@ -324,5 +325,50 @@ Deno.test("install_requirements runs pip once over the folder's filtered require
     );
     const none = await bash(`install_requirements '${dir}/missing'`, { env });
     assertEquals(none.code, 1);
+  });
+});
+
+Deno.test("aikore_step logs the step and writes it, one line of at most 200 characters, to AIKORE_STEP_FILE", async () => {
+  await withTemp(async (dir) => {
+    const file = join(dir, ".aikore-step");
+    const env = { AIKORE_STEP_FILE: file };
+    const result = await bash(`aikore_step "Installing" "PyTorch"`, { env });
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(result.stderr, "[aikore] step: Installing PyTorch\n");
+    assertEquals(await read(file), "Installing PyTorch\n");
+    await ok(`aikore_step $'two\\nlines\\tand a tab'`, { env });
+    assertEquals(await read(file), "two lines and a tab\n");
+    await ok(`aikore_step "$(printf 'x%.0s' {1..300})"`, { env });
+    assertEquals(await read(file), `${"x".repeat(200)}\n`);
+    assertEquals(await exists(`${file}.tmp`), false, "written by rename");
+    // Without the variable, or where the file cannot be written, it only logs and never fails.
+    assertEquals(await ok(`aikore_step "alone"; echo after`), "after\n");
+    const unwritable = { AIKORE_STEP_FILE: join(dir, "missing-folder/step") };
+    assertEquals(await ok(`aikore_step "x"; echo after`, { env: unwritable }), "after\n");
+  });
+});
+
+Deno.test("the install helpers name their steps: clone, update, environment, start (requirements: above)", async () => {
+  await withTemp(async (dir) => {
+    const { up } = await makeUpstream(dir);
+    const app = join(dir, "app");
+    const steps = async (script: string, env: Record<string, string> = {}) => {
+      const result = await bash(script, { env: { ...GIT_ENV, ...env } });
+      return result.stderr.split("\n").filter((l) => l.startsWith("[aikore] step: "));
+    };
+    assertEquals(await steps(`ensure_repo '${up}' '${app}' GIT_REF`, { GIT_REF: "v1" }), [
+      "[aikore] step: Downloading upstream (git clone)",
+      "[aikore] step: Updating upstream (v1)",
+    ]);
+    assertEquals(await steps(`ensure_repo '${up}' '${app}'`), [
+      "[aikore] step: Updating upstream (its default branch)",
+    ]);
+    const env = join(dir, "env");
+    assertEquals(await steps(`create_env python '${env}' ''`), [
+      "[aikore] step: Creating the python environment",
+    ]);
+    assertEquals(await steps(`create_env python '${env}' ''`), [], "a kept environment: no step");
+    await Deno.writeTextFile(join(env, ".aikore-installed"), "stamp");
+    assertEquals(await steps(`require_installed '${env}'`), ["[aikore] step: Starting the app"]);
   });
 });

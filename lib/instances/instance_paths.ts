@@ -37,6 +37,10 @@ export class InstancePaths {
   outputDir(outputPath: string): string {
     return `${this.outputsRoot}/${outputPath}`;
   }
+  /** Where the blueprint names the step it is at (`aikore_step`; shown while it starts). */
+  stepFile(slug: string): string {
+    return `${this.instanceDir(slug)}/.aikore-step`;
+  }
   rebuildMarker(slug: string): string {
     return `${this.instanceDir(slug)}/.rebuild-env`;
   }

@@ -16,8 +16,16 @@ export interface InstanceLaunchPlan {
     kind: "process";
   };
   startTimeoutMs: number;
+  /** Where the blueprint names its current step (`AIKORE_STEP_FILE`), confined to `root`. */
+  stepFile: StepFile;
   /** Persistent mode: the app runs on its own virtual desktop (lib/desktop) in this folder. */
   desktop?: { instanceDir: string; slug: string };
+}
+
+/** A file beneath `root` that the app writes and AiKore reads confined (no link followed). */
+export interface StepFile {
+  root: string;
+  path: string;
 }
 
 export interface LaunchPlanInput {
@@ -99,6 +107,7 @@ export function buildLaunchPlan(input: LaunchPlanInput): InstanceLaunchPlan {
     AIKORE_FUNCTIONS: input.functionsScript,
     AIKORE_SATELLITE: parent ? "1" : "0",
     AIKORE_SKIP_INSTALL: parent ? "1" : "0",
+    AIKORE_STEP_FILE: paths.stepFile(record.slug),
   };
   const devices = cudaVisibleDevicesOf(record.gpuIds);
   if (devices !== null) env.CUDA_VISIBLE_DEVICES = devices;
@@ -120,5 +129,6 @@ export function buildLaunchPlan(input: LaunchPlanInput): InstanceLaunchPlan {
     ensureDirs: [ownDir, paths.logsDir(record.slug), outputDir, tmpDir],
     health,
     startTimeoutMs: (metadata?.startTimeoutSec ?? 180) * 1000,
+    stepFile: { root: paths.instancesRoot, path: paths.stepFile(record.slug) },
   };
 }

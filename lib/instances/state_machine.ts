@@ -1,4 +1,5 @@
 import type { InstanceStatus } from "../shared/instance_schema.ts";
+import type { StepFile } from "./launch_plan.ts";
 import {
   ACTIVE_STATUSES,
   SERVING_STATUSES,
@@ -79,6 +80,8 @@ export interface Run<P> {
   health: AbortController;
   /** Cancels the "not healthy in time" timer. */
   cancelStallTimer: () => void;
+  /** The step the blueprint said it was at while starting (`aikore_step`), and where it says it. */
+  step?: { file: StepFile; last: string | null };
 }
 
 /** Every allowed runtime change (`running → running` is a health change, not a new process). */

@@ -1,6 +1,6 @@
 /**
  * Issue 11, stale state and hidden failures, in Chromium against a real AiKore: a crash shows
- * its reason in the row and a toast that opens its log; a clone leaves "installing" by itself;
+ * its reason in the row and a toast that opens its log; a first start shows its install step; a clone leaves "installing" by itself;
  * a cut event stream and an AiKore restart under the open tab both end in a full resync
  * (rows match the API, the page says what changed, a vanished terminal says "ended" and why),
  * with an offline banner meanwhile. No reload anywhere.
@@ -74,6 +74,33 @@ async function crashInPlainSight(page: Page): Promise<void> {
   assertMatch(await run.innerText(), /exited \(3\)/);
   await run.locator("[data-run-view]").click();
   assertMatch(await page.locator("[data-run-log]").innerText(), /CUDA out of memory/);
+}
+
+/**
+ * A first start that installs: the row shows the step the blueprint names (`aikore_step`) under
+ * the badge, and when the install fails there, the status message says at which step.
+ */
+async function installProgress(page: Page, dataDir: string): Promise<void> {
+  const dir = `${dataDir}/instances/steps`;
+  await new Deno.Command("mkfifo", { args: [`${dir}/go`] }).output();
+  const answer = async (line: string) => {
+    const fifo = await Deno.open(`${dir}/go`, { write: true });
+    await fifo.write(new TextEncoder().encode(`${line}\n`));
+    fifo.close();
+  };
+  await rowAction(page, "steps", "start");
+  await answer("begin");
+  const step = row(page, "steps").locator("[data-step]");
+  await step.waitFor();
+  assertEquals(await step.innerText(), "Installing the test app");
+  assertEquals(await row(page, "steps").locator("[data-status]").innerText(), "starting");
+  await answer("fail");
+  await waitForStatus(page, "steps", "exited");
+  await step.waitFor({ state: "detached" });
+  assertEquals(
+    await row(page, "steps").locator("[data-status]").getAttribute("title"),
+    'The app ended by itself (exit code 4) at the step "Installing the test app"',
+  );
 }
 
 /** The clone's answer reaches the page only once the copy has finished (a slow network). */
@@ -150,6 +177,7 @@ Deno.test({
       await saved.body?.cancel();
       const web = await create(b, "Web", "log_ready.sh");
       await create(b, "Broken", "crash.sh");
+      await create(b, "Steps", "install_steps.sh");
       const { page } = b;
       // The browser reaches AiKore through a proxy the test can cut.
       const listen = new URL(b.base);
@@ -161,6 +189,7 @@ Deno.test({
       await rowAction(page, "web", "start");
       await waitForStatus(page, "web", "started");
       await crashInPlainSight(page);
+      await installProgress(page, dataDir);
       await cloneFinishes(b, page);
       await streamCut(b, page, proxy, web);
 

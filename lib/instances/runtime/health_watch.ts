@@ -1,16 +1,9 @@
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import { READOPTED_NOTE } from "./adopt_instance.ts";
 import type { Run } from "../state_machine.ts";
-import type { OwnerContext } from "./owner_context.ts";
+import type { OwnerContext, WatchHooks } from "./owner_context.ts";
 import type { LiveProcess } from "./process_port.ts";
-
-/** How the watch reaches back into its owner. */
-export interface WatchHooks {
-  /** Runs `work` in the owner's queue. */
-  serial(work: () => void): Promise<void>;
-  /** True while the watched run is still the owner's current run. */
-  current(): boolean;
-}
+import { lastStep } from "./step_watch.ts";
 
 /**
  * Watches a new run: "stalled" when it is not healthy within the start timeout, "started"
@@ -27,8 +20,11 @@ export function watchHealth<P extends LiveProcess>(
   run.cancelStallTimer = c.clock.setTimer(() => {
     hooks.serial(() => {
       if (!hooks.current() || c.store.get(id)?.status !== "starting") return;
+      const step = lastStep(run);
       c.store.record(id, "stalled", {
-        statusMessage: `Not healthy after ${Math.round(plan.startTimeoutMs / 1000)} s`,
+        statusMessage: `Not healthy after ${Math.round(plan.startTimeoutMs / 1000)} s${
+          step === null ? "" : ` (last step: "${step}")`
+        }`,
       });
     }).catch((error) => c.logger.warn("stall check failed", { id, error }));
   }, plan.startTimeoutMs);

@@ -18,6 +18,7 @@ import type { OwnerContext } from "./owner_context.ts";
 import { OwnerBooks } from "./owner_books.ts";
 import { reconcileInstance } from "./reconcile_instance.ts";
 import { watchHealth } from "./health_watch.ts";
+import { lastStep, watchSteps } from "./step_watch.ts";
 import type { InstanceLaunchPlan } from "../launch_plan.ts";
 import { resumeAdopted } from "./resume_adopted.ts";
 
@@ -292,19 +293,22 @@ export class InstanceOwner<P extends LiveProcess> {
   /** A live process becomes the current run: its exit and health are watched from here. */
   #begin(process: P, plan: InstanceLaunchPlan | null, onFailure: boolean): void {
     const run: Run<P> = { process, health: new AbortController(), cancelStallTimer: () => {} };
+    if (plan) run.step = { file: plan.stepFile, last: null };
     this.#set({ kind: "running", run });
     if (onFailure) this.#tracker.started();
     process.exited
       .then((status) => this.#queue.run(() => this.#onExit(run, status)))
       .catch((error) => this.c.logger.error("exit handling failed", { id: this.id, error }));
     if (plan) {
-      watchHealth(this.c, this.id, run, plan, {
-        serial: (work) => this.#queue.run(work),
+      const hooks = {
+        serial: (work: () => void) => this.#queue.run(work),
         current: () => {
           const now = this.#state;
           return now.kind === "running" && now.run === run;
         },
-      });
+      };
+      watchHealth(this.c, this.id, run, plan, hooks);
+      watchSteps(this.c, this.id, run, hooks);
     }
   }
 
@@ -359,7 +363,12 @@ export class InstanceOwner<P extends LiveProcess> {
       this.c.logger.warn("cleanup after exit failed", { id: this.id, error })
     );
     await this.#books.release(run.process);
-    const policy = this.c.store.get(this.id)?.restartPolicy;
+    const before = this.c.store.get(this.id);
+    // A run that ends before it was ever healthy says at which step (an install that failed).
+    const step = before?.status === "starting" || before?.status === "stalled"
+      ? lastStep(run)
+      : null;
+    const policy = before?.restartPolicy;
     const decision = policy === "on-failure" && !this.#closed
       ? this.#tracker.ended(status.code !== 0 || status.signal !== null)
       : null;
@@ -368,7 +377,10 @@ export class InstanceOwner<P extends LiveProcess> {
       pidStartTicks: null,
       exitCode: status.code,
       exitSignal: status.signal,
-      statusMessage: run.process.exitNote?.() ?? `The app ended by itself (${describe(status)})`,
+      statusMessage: run.process.exitNote?.() ??
+        `The app ended by itself (${describe(status)})${
+          step === null ? "" : ` at the step "${step}"`
+        }`,
     });
     if (decision?.action === "restart") {
       this.#books.update({

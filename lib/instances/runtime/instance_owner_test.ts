@@ -46,6 +46,7 @@ async function setUp(policy: "no" | "on-failure" = "no") {
         ensureDirs: [],
         health: { kind: "process" },
         startTimeoutMs: 5000,
+        stepFile: { root: dir, path: `${dir}/${record.slug}.step` },
       };
     },
     clock,
@@ -73,6 +74,7 @@ async function setUp(policy: "no" | "on-failure" = "no") {
   });
   return {
     id,
+    dir,
     repo,
     store,
     clock,
@@ -200,6 +202,75 @@ Deno.test("a delete waits for a running stop and is refused while the app lives"
     release();
     release();
     assertEquals(await t.runtime.exclusive(t.id, (s) => Promise.resolve(s.held)), 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a starting run shows the step its blueprint names; healthy clears it; an exit there names it", async () => {
+  const t = await setUp();
+  try {
+    const stepFile = `${t.dir}/app.step`;
+    await Deno.writeTextFile(stepFile, "stale step of the last run\n");
+    await t.runtime.start(t.id, SYSTEM_ACTOR);
+    // (The real preparation removes the last run's step; this fake one leaves it to be read.)
+    await Deno.writeTextFile(stepFile, "Installing PyTorch\u001b[31m (a few GB)\nsecond line\n");
+    t.clock.advance(1000);
+    await t.runtime.settled();
+    assertEquals(t.store.get(t.id)?.statusMessage, "Installing PyTorch [31m (a few GB)");
+    await Deno.writeTextFile(stepFile, "Starting the app\n");
+    t.clock.advance(1000);
+    await t.runtime.settled();
+    assertEquals(t.store.get(t.id)?.statusMessage, "Starting the app");
+    t.processes.alive(`fake.${t.id}`)[0]?.becomeHealthy();
+    await yieldTimes(5);
+    await t.runtime.settled();
+    assertEquals(t.store.get(t.id)?.status, "started");
+    assertEquals(t.store.get(t.id)?.statusMessage, null, "healthy: the step is done");
+    await Deno.writeTextFile(stepFile, "a line the app writes later\n");
+    t.clock.advance(5000);
+    await t.runtime.settled();
+    assertEquals(t.store.get(t.id)?.statusMessage, null, "no longer read once started");
+    await t.runtime.stop(t.id, SYSTEM_ACTOR);
+
+    // An install that fails: the exit message names the step, read once more at the exit.
+    await t.runtime.start(t.id, SYSTEM_ACTOR);
+    await Deno.writeTextFile(stepFile, "Installing the Python packages of ComfyUI\n");
+    t.processes.alive(`fake.${t.id}`)[0]?.exit({ code: 1, signal: null });
+    await yieldTimes(5);
+    await t.runtime.settled();
+    assertEquals(
+      t.store.get(t.id)?.statusMessage,
+      'The app ended by itself (exit code 1) at the step "Installing the Python packages of ComfyUI"',
+    );
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a run that stalls says at which step; a step file that is a link is not read", async () => {
+  const t = await setUp();
+  try {
+    await t.runtime.start(t.id, SYSTEM_ACTOR);
+    const outside = `${t.dir}/../aikore-owner-secret-${t.id}`;
+    await Deno.writeTextFile(outside, "secret\n");
+    try {
+      await Deno.symlink(outside, `${t.dir}/app.step`);
+      t.clock.advance(1000);
+      await t.runtime.settled();
+      assertEquals(t.store.get(t.id)?.statusMessage, null, "a link is never followed");
+      await Deno.remove(`${t.dir}/app.step`);
+      await Deno.writeTextFile(`${t.dir}/app.step`, "Downloading the model weights\n");
+      t.clock.advance(4000); // the start timeout (5 s) passes
+      await t.runtime.settled();
+      assertEquals(t.store.get(t.id)?.status, "stalled");
+      assertEquals(
+        t.store.get(t.id)?.statusMessage,
+        'Not healthy after 5 s (last step: "Downloading the model weights")',
+      );
+    } finally {
+      await Deno.remove(outside);
+    }
   } finally {
     await t.close();
   }

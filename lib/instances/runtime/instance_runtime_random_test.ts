@@ -95,6 +95,7 @@ Deno.test(`owner under ${STEPS} random steps (seed ${SEED}): one process per ins
           ensureDirs: [],
           health: { kind: "process" },
           startTimeoutMs: 5000,
+          stepFile: { root: dir, path: `${dir}/${record.slug}.step` },
         };
       },
       clock,

@@ -1,5 +1,11 @@
 import type { InstanceRecord } from "../../db/mod.ts";
-import { ensureDirBeneath, exists, mkdirBeneath, writeBeneath } from "../../fs/mod.ts";
+import {
+  ensureDirBeneath,
+  exists,
+  mkdirBeneath,
+  removeBeneath,
+  writeBeneath,
+} from "../../fs/mod.ts";
 import { portForChild } from "../../ports/mod.ts";
 import { DomainError, stateConflict } from "../../shared/domain_error.ts";
 import type { BlueprintSource } from "../blueprint_source.ts";
@@ -70,6 +76,10 @@ export function fileLaunchPreparer(deps: LaunchPreparationDeps): LaunchPreparer 
       if (dir.startsWith(`${instancesRoot}/`)) await ensureDirBeneath(instancesRoot, dir);
       else await Deno.mkdir(dir, { recursive: true });
     }
+    // The last run's step is not this one's.
+    await removeBeneath(plan.stepFile.root, plan.stepFile.path).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
     return plan;
   };
 }

@@ -23,3 +23,11 @@ export interface OwnerContext<P extends LiveProcess> {
   marker(id: number): string;
   audit(actor: Actor, action: string, target: string): void;
 }
+
+/** How a watch of a run (its health, its steps) reaches back into its owner. */
+export interface WatchHooks {
+  /** Runs `work` in the owner's queue. */
+  serial(work: () => void): Promise<void>;
+  /** True while the watched run is still the owner's current run. */
+  current(): boolean;
+}

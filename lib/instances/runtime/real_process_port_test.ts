@@ -14,6 +14,7 @@ function plan(dir: string, marker: string): InstanceLaunchPlan {
     ensureDirs: [],
     health: { kind: "process" },
     startTimeoutMs: 5000,
+    stepFile: { root: dir, path: `${dir}/.aikore-step` },
   };
 }
 
