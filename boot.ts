@@ -126,7 +126,7 @@ export async function openServices(
   ) {
     await Deno.mkdir(dir, { recursive: true, mode: 0o750 });
   }
-  const db = openDatabase(`${config.dataDir}/aikore.db`);
+  const db = openDatabase(`${config.dataDir}/aikore.db`, { logger: logger.child("db") });
   const settings = new SettingsRepository(db);
   const audit = new AuditRepository(db);
   const bus = new EventBus();

@@ -1,4 +1,10 @@
-export { openDatabase, transaction } from "./database.ts";
+export { openDatabase, type OpenDatabaseOptions, transaction } from "./database.ts";
+export {
+  copyBeforeUpgrade,
+  KEPT_UPGRADE_COPIES,
+  upgradeCopies,
+  type UpgradeCopy,
+} from "./upgrade_copies.ts";
 export { migrate, MigrationError, schemaVersion } from "./migration.ts";
 export type { Migration } from "./migration.ts";
 export { MIGRATIONS } from "./migrations/list.ts";

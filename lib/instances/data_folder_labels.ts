@@ -16,6 +16,7 @@ const TOP_LEVEL: Readonly<Record<string, string>> = {
   terms: "the terminals' holders",
   lib: "the blueprints' helper library",
   ".cache": "tools' caches (pip, Hugging Face …)",
+  backups: "copies of the database made before upgrades",
 };
 
 /** Folders inside an instance's folder that every blueprint has (`env`: the default venv_path). */
