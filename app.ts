@@ -114,11 +114,9 @@ export function buildApp(services: Services, options: AppOptions = {}) {
         lifetime: services.lifetime,
       });
       registerRunHistoryRoutes(router, {
-        db: services.db,
-        bus: services.bus,
+        runs: services.runs,
         service: services.instances,
         logs: services.logs,
-        lifetime: services.lifetime,
       });
       registerOutputRoutes(router, {
         service: services.instances,

@@ -15,6 +15,7 @@ import {
 import {
   chooseDesktop,
   chooseHolder,
+  EnvironmentRecorder,
   EventBus,
   FolderBrowser,
   type IdleTiming,
@@ -25,7 +26,9 @@ import {
   InstanceService,
   InstanceStore,
   Notifier,
+  RunHistory,
   sweepHeldShells,
+  takeEnvironmentSnapshot,
   TerminalManager,
   TrashStore,
 } from "./lib/instances/mod.ts";
@@ -63,6 +66,10 @@ export interface Services {
   usageHistory: UsageHistoryRepository;
   /** Where the data folder's space goes, measured on demand. */
   disk: DiskSurvey;
+  /** Each instance's runs (start, end, exit, environment), recorded from the bus. */
+  runs: RunHistory;
+  /** Records what each run's environment held (once healthy, or at a failure before). */
+  environments: EnvironmentRecorder;
   /** Downloads into the shared models folder (they go on after a restart). */
   downloads: ModelDownloads;
   /** Tells the user's webhook when a run finishes, fails or stalls, or the disk runs low. */
@@ -221,6 +228,22 @@ export async function openServices(
   });
   // Before the reconciliation: a run that ended while AiKore was down is told too.
   notifier.start(bus, store.list());
+  const runs = new RunHistory(db);
+  runs.start(bus);
+  const environments = new EnvironmentRecorder({
+    runs,
+    take: (record) =>
+      takeEnvironmentSnapshot({
+        record,
+        owner: record.parentId === null ? record : store.get(record.parentId) ?? record,
+        paths,
+        blueprints: catalog,
+        baseEnv,
+        timeoutMs: 60_000,
+      }),
+    logger: logger.child("environments"),
+  });
+  environments.start(bus);
   const downloads = new ModelDownloads({
     root: paths.modelsRoot,
     repository: new ModelDownloadRepository(db),
@@ -254,6 +277,8 @@ export async function openServices(
     models: new FolderBrowser(paths.modelsRoot),
     thumbnails,
     disk,
+    runs,
+    environments,
     usageHistory: new UsageHistoryRepository(db),
     notifier,
     downloads,
@@ -271,6 +296,8 @@ export async function openServices(
         await lifecycle.stopAll();
       }
       notifier.stop();
+      runs.stop();
+      await environments.stop();
       downloads.stop();
       thumbnails.close();
       await disk.close();

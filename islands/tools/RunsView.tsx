@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { describeChange, type RunEnvironment } from "../../lib/shared/environment_snapshot.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 
@@ -10,6 +11,7 @@ interface Run {
   exit_signal: number | null;
   duration_ms: number | null;
   has_log: boolean;
+  environment: RunEnvironment | null;
 }
 
 function duration(ms: number | null): string {
@@ -24,6 +26,36 @@ function outcome(run: Run): string {
   if (!run.outcome) return "running";
   if (run.exit_signal !== null) return `${run.outcome} (signal ${run.exit_signal})`;
   return run.exit_code !== null ? `${run.outcome} (${run.exit_code})` : run.outcome;
+}
+
+/**
+ * What a run's environment held, and what changed in it since the last run that worked: the
+ * first place to look when yesterday's app fails today.
+ */
+function Environment(props: { environment: RunEnvironment | null }) {
+  const env = props.environment;
+  if (!env) return <span class="muted">–</span>;
+  const held = `${env.packages} packages${env.checkouts ? `, ${env.checkouts} git checkouts` : ""}${
+    env.python ? ` · Python ${env.python}` : ""
+  }`;
+  if (env.changes === null) return <span title={held}>{held}</span>;
+  const since = env.since ? new Date(env.since).toLocaleString() : "";
+  if (env.changes.length === 0) {
+    return <span title={held} data-env-changes="0">no change since the run of {since}</span>;
+  }
+  return (
+    <details data-env-changes={env.changes.length}>
+      <summary title={held}>
+        {env.changes.length} change{env.changes.length === 1 ? "" : "s"} since the run of {since}
+        {env.healthy ? "" : " (this run failed)"}
+      </summary>
+      <ul class="env-changes">
+        {env.changes.map((change) => (
+          <li key={`${change.kind}:${change.name}`}>{describeChange(change)}</li>
+        ))}
+      </ul>
+    </details>
+  );
 }
 
 /** Earlier runs of an instance: start, duration, outcome; each kept log to read or download. */
@@ -55,6 +87,7 @@ export function RunsView(props: { id: number }) {
             <th scope="col">Started</th>
             <th scope="col">Duration</th>
             <th scope="col">Outcome</th>
+            <th scope="col">Environment</th>
             <th scope="col">Log</th>
           </tr>
         </thead>
@@ -64,6 +97,9 @@ export function RunsView(props: { id: number }) {
               <td>{new Date(run.started_at).toLocaleString()}</td>
               <td>{duration(run.duration_ms)}</td>
               <td>{outcome(run)}</td>
+              <td>
+                <Environment environment={run.environment} />
+              </td>
               <td>
                 {run.has_log
                   ? (

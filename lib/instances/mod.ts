@@ -39,6 +39,8 @@ export { runVersionCheck } from "./version_check.ts";
 export { GatewayPublisher } from "./gateway_publisher.ts";
 export type { GatewayPublisherDeps } from "./gateway_publisher.ts";
 export { type RunEntry, RunHistory } from "./run_history.ts";
+export { EnvironmentRecorder, type EnvironmentRecorderDeps } from "./environment_recorder.ts";
+export { takeEnvironmentSnapshot } from "./environment_snapshot.ts";
 export { idleStop } from "./runtime/idle_setup.ts";
 export { IDLE_TIMING, type IdleTiming, IdleWatcher } from "./runtime/idle_watcher.ts";
 export { type DataFolderContext, labelDataFolders } from "./data_folder_labels.ts";

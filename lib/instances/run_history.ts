@@ -5,6 +5,11 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { InstanceRecord } from "../db/mod.ts";
+import {
+  environmentChanges,
+  type EnvironmentSnapshot,
+  type RunEnvironment,
+} from "../shared/environment_snapshot.ts";
 import type { BusEvent, EventBus } from "./event_bus.ts";
 import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 
@@ -19,6 +24,23 @@ export interface RunEntry {
   outcome: string | null;
   exit_code: number | null;
   exit_signal: number | null;
+  /** What its environment held (recorded once healthy, or at a failure before), or null. */
+  environment: RunEnvironment | null;
+}
+
+interface RunRow extends Omit<RunEntry, "environment"> {
+  id: number;
+  environment: string | null;
+  environment_healthy: number | null;
+}
+
+function parseSnapshot(text: string | null): EnvironmentSnapshot | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as EnvironmentSnapshot;
+  } catch {
+    return null;
+  }
 }
 
 const OPENS = new Set(["starting", "started"]);
@@ -76,12 +98,49 @@ export class RunHistory {
     }
   }
 
-  /** The runs of an instance, newest first. */
+  /** The runs of an instance, newest first, each environment compared with the last that worked. */
   list(instanceId: number, limit = RUNS_KEPT): RunEntry[] {
-    return this.db.prepare(
-      `SELECT started_at, ended_at, outcome, exit_code, exit_signal FROM instance_runs
-       WHERE instance_id = ? ORDER BY id DESC LIMIT ?`,
-    ).all(instanceId, limit) as unknown as RunEntry[];
+    const rows = this.db.prepare(
+      `SELECT id, started_at, ended_at, outcome, exit_code, exit_signal, environment,
+              environment_healthy
+       FROM instance_runs WHERE instance_id = ? ORDER BY id DESC LIMIT ?`,
+    ).all(instanceId, limit) as unknown as RunRow[];
+    const snapshots = rows.map((row) => parseSnapshot(row.environment));
+    return rows.map(({ id: _id, environment: _text, environment_healthy, ...run }, index) => {
+      const snapshot = snapshots[index] ?? null;
+      if (snapshot === null) return { ...run, environment: null };
+      // The base: the nearest older run whose environment was recorded healthy.
+      const base = rows.findIndex((row, at) =>
+        at > index && row.environment_healthy === 1 && snapshots[at] !== null
+      );
+      const baseSnapshot = base < 0 ? null : snapshots[base] ?? null;
+      return {
+        ...run,
+        environment: {
+          python: snapshot.python,
+          packages: Object.keys(snapshot.packages).length,
+          checkouts: Object.keys(snapshot.checkouts).length,
+          healthy: environment_healthy === 1,
+          changes: baseSnapshot === null ? null : environmentChanges(baseSnapshot, snapshot),
+          since: base < 0 ? null : rows[base]?.started_at ?? null,
+        },
+      };
+    });
+  }
+
+  /** The newest run of an instance (the one running, or the one that just ended), or null. */
+  latestRun(instanceId: number): number | null {
+    const row = this.db.prepare(
+      "SELECT id FROM instance_runs WHERE instance_id = ? ORDER BY id DESC LIMIT 1",
+    ).get(instanceId) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** Keeps what a run's environment held; `healthy`: recorded once the app was healthy. */
+  recordEnvironment(runId: number, snapshot: EnvironmentSnapshot, healthy: boolean): void {
+    this.db.prepare(
+      "UPDATE instance_runs SET environment = ?, environment_healthy = ? WHERE id = ?",
+    ).run(JSON.stringify(snapshot), healthy ? 1 : 0, runId);
   }
 
   #trim(instanceId: number): void {

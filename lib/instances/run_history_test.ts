@@ -37,6 +37,7 @@ Deno.test("runs open on start, close on exit; a run open across a restart is 'in
       outcome: "interrupted",
       exit_code: null,
       exit_signal: null,
+      environment: null,
     },
     {
       started_at: "2026-12-06T10:00:00.000Z",
@@ -44,6 +45,7 @@ Deno.test("runs open on start, close on exit; a run open across a restart is 'in
       outcome: "exited",
       exit_code: 3,
       exit_signal: null,
+      environment: null,
     },
   ]);
   second.record({ id: 1, type: INSTANCE_REMOVED_EVENT, data: { id: 7 } });

@@ -33,36 +33,58 @@ export interface VersionReport {
   conflicts: string;
 }
 
-/** Runs the version check in the instance environment (parent's for a satellite). */
-export async function runVersionCheck(options: {
+/** Where an instance's environment is: the instance, and its owner (the parent of a satellite). */
+export interface InstanceEnvironment {
   record: InstanceRecord;
   owner: InstanceRecord;
   paths: InstancePaths;
   blueprints: BlueprintSource;
   baseEnv: Record<string, string>;
   timeoutMs?: number;
-}): Promise<VersionReport> {
-  // A blueprint that is gone or unreadable only loses its venv hints; the check still runs.
+}
+
+/**
+ * Runs the static bash `script` in the instance environment (the owner's venv or conda env
+ * activated by ACTIVATE_ENVIRONMENT, the instance's GPUs), from the owner's folder; its output.
+ */
+export async function runInEnvironment(
+  script: string,
+  options: InstanceEnvironment,
+): Promise<{ stdout: string; stderr: string; venvDir: string; ownerDir: string }> {
+  // A blueprint that is gone or unreadable only loses its venv hints; the script still runs.
   const blueprint = await options.blueprints.find(options.owner.blueprint).catch(() => null);
   const ownerDir = options.paths.instanceDir(options.owner.slug);
   const devices = cudaVisibleDevicesOf(options.record.gpuIds);
+  const venv = environmentVariables(blueprint, ownerDir);
   const command = new Deno.Command("bash", {
-    args: ["-c", VERSION_SCRIPT],
+    args: ["-c", script],
     // An instance never started has no folder yet: run from the data dir then.
     cwd: await Deno.stat(ownerDir).then(() => ownerDir).catch(() => options.paths.dataDir),
     env: {
       ...options.baseEnv,
-      ...environmentVariables(blueprint, ownerDir),
+      ...venv,
       ...(devices === null ? {} : { CUDA_VISIBLE_DEVICES: devices }),
     },
     clearEnv: true,
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
   });
   const output = await command.output();
-  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-  const [versions = "", conflicts = ""] = text.split(SEPARATOR);
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return {
+    stdout: decode(output.stdout),
+    stderr: decode(output.stderr),
+    venvDir: venv.AIKORE_VENV_DIR,
+    ownerDir,
+  };
+}
+
+/** Runs the version check in the instance environment (parent's for a satellite). */
+export async function runVersionCheck(options: InstanceEnvironment): Promise<VersionReport> {
+  const output = await runInEnvironment(VERSION_SCRIPT, options);
+  const [versions = "", conflicts = ""] = (output.stdout + output.stderr).split(SEPARATOR);
   const cleaned = conflicts.trim().replace(
     /^No broken requirements found\.?$/m,
     "No dependency conflicts found.",

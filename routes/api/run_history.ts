@@ -1,27 +1,23 @@
-import type { DatabaseSync } from "node:sqlite";
 import { type ApiRouter, flagQuery, idParam } from "../../lib/http/mod.ts";
-import type { EventBus, InstanceLogs, InstanceService } from "../../lib/instances/mod.ts";
-import { plainTextStream, RunHistory } from "../../lib/instances/mod.ts";
+import type { InstanceLogs, InstanceService, RunHistory } from "../../lib/instances/mod.ts";
+import { plainTextStream } from "../../lib/instances/mod.ts";
 import { HttpError, invalidField } from "../../lib/shared/http_error.ts";
 
 export interface RunHistoryDeps {
-  db: DatabaseSync;
-  bus: EventBus;
+  /** The runs, recorded by the services from the bus. */
+  runs: RunHistory;
   service: InstanceService;
   logs: InstanceLogs;
-  /** Stops recording when AiKore shuts down. */
-  lifetime: AbortSignal;
 }
 
 /**
- * `GET /api/instances/:id/runs` (start, end, outcome, exit, and which runs still have a log:
+ * `GET /api/instances/:id/runs` (start, end, outcome, exit, what its environment held and what
+ * changed in it since the last run that worked, and which runs still have a log:
  * each start rotates the log, so run n, newest first, wrote `output.log` or `output.log.n`)
  * and `GET /api/instances/:id/runs/:n/log` (that run's log as a text file).
  */
 export function registerRunHistoryRoutes(router: ApiRouter, deps: RunHistoryDeps): void {
-  const history = new RunHistory(deps.db);
-  history.start(deps.bus);
-  deps.lifetime.addEventListener("abort", () => history.stop(), { once: true });
+  const history = deps.runs;
   router
     .route(
       {

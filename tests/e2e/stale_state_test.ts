@@ -52,7 +52,7 @@ async function create(b: BrowserHarness, name: string, blueprint: string): Promi
   return body;
 }
 
-async function crashInPlainSight(page: Page): Promise<void> {
+async function crashInPlainSight(b: BrowserHarness, page: Page): Promise<void> {
   await rowAction(page, "broken", "start");
   const toast = await waitForToast(page, '"Broken" exited (3): ERROR: CUDA out of memory');
   const reason = row(page, "broken").locator("[data-last-output] summary");
@@ -68,10 +68,13 @@ async function crashInPlainSight(page: Page): Promise<void> {
     await page.locator('[data-search-option="regex"]').getAttribute("aria-pressed"),
     "true",
   );
-  // The run history lists the run with its exit, and its log can be read.
+  // The run history lists the run with its exit and what its environment held, and its log
+  // can be read.
+  await b.harness.server.services.environments.settled();
   await toolsMenu(page, "broken", "runs");
   const run = page.locator('[data-runs] tr[data-run="0"]');
   assertMatch(await run.innerText(), /exited \(3\)/);
+  assertMatch(await run.locator("td").nth(3).innerText(), /^\d+ packages/);
   await run.locator("[data-run-view]").click();
   assertMatch(await page.locator("[data-run-log]").innerText(), /CUDA out of memory/);
 }
@@ -188,7 +191,7 @@ Deno.test({
       await page.waitForSelector("[data-island][data-hydrated]");
       await rowAction(page, "web", "start");
       await waitForStatus(page, "web", "started");
-      await crashInPlainSight(page);
+      await crashInPlainSight(b, page);
       await installProgress(page, dataDir);
       await cloneFinishes(b, page);
       await streamCut(b, page, proxy, web);

@@ -6,6 +6,7 @@ import { instanceRuns } from "./004_instance_runs.ts";
 import { idleStop } from "./005_idle_stop.ts";
 import { modelDownloads } from "./006_model_downloads.ts";
 import { usageHistory } from "./007_usage_history.ts";
+import { runEnvironments } from "./008_run_environments.ts";
 
 /** Every migration, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   idleStop,
   modelDownloads,
   usageHistory,
+  runEnvironments,
 ];

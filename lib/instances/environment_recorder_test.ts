@@ -1,0 +1,120 @@
+/**
+ * Each run's environment is recorded once the app is healthy, or when the run ends before it
+ * ever was; the run history then says what changed since the last run that worked.
+ */
+import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { openDatabase } from "../db/database.ts";
+import type { InstanceRecord } from "../db/mod.ts";
+import { createLogger } from "../log/mod.ts";
+import type { EnvironmentSnapshot } from "../shared/environment_snapshot.ts";
+import { describeChange } from "../shared/environment_snapshot.ts";
+import { EnvironmentRecorder } from "./environment_recorder.ts";
+import { EventBus } from "./event_bus.ts";
+import { INSTANCE_EVENT } from "./instance_store.ts";
+import { RunHistory } from "./run_history.ts";
+
+const at = (status: string, extra: Partial<InstanceRecord> = {}) =>
+  ({
+    id: 7,
+    slug: "comfy",
+    status,
+    startedAt: null,
+    exitCode: null,
+    exitSignal: null,
+    ...extra,
+  }) as InstanceRecord;
+
+const env = (torch: string, extra: Record<string, string> = {}): EnvironmentSnapshot => ({
+  python: "3.12.7",
+  packages: { torch, aiohttp: "3.10.0", ...extra },
+  checkouts: { ComfyUI: "a".repeat(40) },
+});
+
+Deno.test("environments: recorded when healthy and at a failure before; changes since the last run that worked", async () => {
+  const db = openDatabase(":memory:");
+  const bus = new EventBus();
+  const runs = new RunHistory(db);
+  runs.start(bus);
+  const logs: string[] = [];
+  let next: EnvironmentSnapshot | Error = env("2.5.1");
+  const taken: string[] = [];
+  const recorder = new EnvironmentRecorder({
+    runs,
+    take: (record) => {
+      taken.push(record.status);
+      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+    },
+    logger: createLogger("info", "test", (line) => logs.push(line)),
+  });
+  recorder.start(bus);
+  const run = async (...statuses: string[]) => {
+    for (const status of statuses) bus.publish(INSTANCE_EVENT, at(status, { exitCode: 1 }));
+    await recorder.settled();
+  };
+  try {
+    await run("starting", "started", "stopping", "stopped"); // run 1 works: torch 2.5.1
+    next = env("2.6.0", { xformers: "0.0.29" });
+    await run("starting", "exited"); // run 2 fails before it is healthy
+    next = env("2.6.0");
+    await run("starting", "stalled", "started", "stopping", "stopped"); // run 3 works again
+    await run("starting", "started", "stopping", "stopped"); // run 4: nothing changed
+    next = new Error("could not list the environment's packages: no python");
+    await run("starting", "started"); // run 5: the record fails, only logged
+
+    assertEquals(taken, ["started", "exited", "started", "started", "started"]);
+    const [fifth, fourth, third, second, first] = runs.list(7);
+    assertEquals(fifth?.environment, null);
+    assertEquals(logs.length, 1);
+    assertMatch(logs[0] ?? "", /background task failed: record the environment of a run/);
+    assertEquals(first?.environment, {
+      python: "3.12.7",
+      packages: 2,
+      checkouts: 1,
+      healthy: true,
+      changes: null,
+      since: null,
+    });
+    assertEquals(second?.environment?.healthy, false);
+    assertEquals(second?.environment?.changes?.map(describeChange), [
+      "torch 2.5.1 → 2.6.0",
+      "+ xformers 0.0.29",
+    ]);
+    assertEquals(second?.environment?.since, first?.started_at);
+    // Compared with the last run that WORKED (run 1), not with the failed run 2.
+    assertEquals(third?.environment?.changes?.map(describeChange), ["torch 2.5.1 → 2.6.0"]);
+    assertEquals(fourth?.environment?.changes, []);
+    assertEquals(fourth?.environment?.since, third?.started_at);
+  } finally {
+    await recorder.stop();
+    runs.stop();
+    db.close();
+  }
+});
+
+Deno.test("environments: a run re-adopted as started, or stopped while starting, records nothing", async () => {
+  const db = openDatabase(":memory:");
+  const bus = new EventBus();
+  const runs = new RunHistory(db);
+  runs.start(bus);
+  let takes = 0;
+  const recorder = new EnvironmentRecorder({
+    runs,
+    take: () => (takes++, Promise.resolve(env("2.5.1"))),
+    logger: createLogger("info", "test", () => {}),
+  });
+  recorder.start(bus);
+  try {
+    bus.publish(INSTANCE_EVENT, at("started")); // first seen already started (after a restart)
+    bus.publish(INSTANCE_EVENT, at("stopping"));
+    bus.publish(INSTANCE_EVENT, at("stopped"));
+    bus.publish(INSTANCE_EVENT, at("starting"));
+    bus.publish(INSTANCE_EVENT, at("stopping"));
+    bus.publish(INSTANCE_EVENT, at("stopped"));
+    await recorder.settled();
+    assertEquals(takes, 0);
+  } finally {
+    await recorder.stop();
+    runs.stop();
+    db.close();
+  }
+});

@@ -1,0 +1,98 @@
+/**
+ * What each run's environment held, through the real parts: a real venv (a package installed by
+ * its metadata, as pip leaves it) and a real git checkout in the instance's folder, read when the
+ * app turns healthy; the next run lists what changed since the last run that worked.
+ */
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { startHarness, waitForStatus } from "../../tests/helpers/harness.ts";
+import type { RunEnvironment } from "../../lib/shared/environment_snapshot.ts";
+import { describeChange } from "../../lib/shared/environment_snapshot.ts";
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@t",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@t",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  HOME: "/nonexistent",
+};
+
+async function run(cwd: string, command: string, ...args: string[]): Promise<string> {
+  const out = await new Deno.Command(command, { args, cwd, env: GIT_ENV }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return text;
+}
+
+/** Installs `name` `version` into the venv the way pip leaves it: a dist-info folder. */
+async function installFake(sitePackages: string, name: string, version: string): Promise<void> {
+  for await (const entry of Deno.readDir(sitePackages)) {
+    if (entry.name.startsWith(`${name}-`)) {
+      await Deno.remove(`${sitePackages}/${entry.name}`, { recursive: true });
+    }
+  }
+  const info = `${sitePackages}/${name}-${version}.dist-info`;
+  await Deno.mkdir(info);
+  await Deno.writeTextFile(
+    `${info}/METADATA`,
+    `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`,
+  );
+}
+
+Deno.test("each run records its environment once healthy; the next lists what changed since", async () => {
+  const h = await startHarness();
+  try {
+    const created = await h.json("POST", "/api/instances", {
+      name: "venvy",
+      base_blueprint: "venv_app.sh",
+      gpu_ids: "none",
+    });
+    assertEquals(created.status, 201);
+    const id = created.body.id as number;
+    const dir = `${h.dataDir}/instances/venvy`;
+    await run(dir, "python3", "-m", "venv", "--without-pip", "env");
+    const lib = [...Deno.readDirSync(`${dir}/env/lib`)][0]?.name;
+    assert(lib, "the venv has its lib/pythonX.Y");
+    const sitePackages = `${dir}/env/lib/${lib}/site-packages`;
+    await installFake(sitePackages, "Fake_Torch", "2.5.1");
+    await Deno.mkdir(`${dir}/app`);
+    await run(`${dir}/app`, "git", "init", "-q", "-b", "main");
+    await Deno.writeTextFile(`${dir}/app/main.py`, "one");
+    await run(`${dir}/app`, "git", "add", "main.py");
+    await run(`${dir}/app`, "git", "commit", "-qm", "one");
+    const first = await run(`${dir}/app`, "git", "rev-parse", "HEAD");
+
+    const latest = async (): Promise<RunEnvironment | null> => {
+      await h.services.environments.settled();
+      const { body } = await h.json("GET", `/api/instances/${id}/runs`);
+      return body.runs[0].environment;
+    };
+    await h.json("POST", `/api/instances/${id}/start`);
+    await waitForStatus(h, id, "started");
+    const before = await latest();
+    assertMatch(before?.python ?? "", /^3\.\d+\.\d+$/);
+    assertEquals(
+      { ...before, python: null },
+      { python: null, packages: 1, checkouts: 1, healthy: true, changes: null, since: null },
+    );
+    await h.json("POST", `/api/instances/${id}/stop`);
+
+    await installFake(sitePackages, "Fake_Torch", "2.6.0");
+    await Deno.writeTextFile(`${dir}/app/main.py`, "two");
+    await run(`${dir}/app`, "git", "commit", "-qam", "two");
+    const second = await run(`${dir}/app`, "git", "rev-parse", "HEAD");
+    await h.json("POST", `/api/instances/${id}/start`);
+    await waitForStatus(h, id, "started");
+    const after = await latest();
+    assertEquals(after?.changes?.map(describeChange), [
+      "fake-torch 2.5.1 → 2.6.0",
+      `app ${first.slice(0, 12)} → ${second.slice(0, 12)}`,
+    ]);
+    const { body } = await h.json("GET", `/api/instances/${id}/runs`);
+    assertEquals(after?.since, body.runs[1].started_at);
+  } finally {
+    await h.close();
+  }
+});
