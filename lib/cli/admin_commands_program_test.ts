@@ -57,7 +57,17 @@ Deno.test("help lists the table; every command answers --help with its usage; he
   assertEquals(group.code, 0);
   const verbs = COMMAND_TABLE.filter((spec) => spec.words[0] === "instances")
     .map((spec) => spec.words[1]);
-  assertEquals(verbs, ["ls", "start", "stop", "stop-all", "restart", "set", "usage", "logs"]);
+  assertEquals(verbs, [
+    "ls",
+    "start",
+    "stop",
+    "stop-all",
+    "restart",
+    "set",
+    "usage",
+    "runs",
+    "logs",
+  ]);
   assert(group.stdout.startsWith(`usage: aikore instances <${verbs.join("|")}> …`), group.stdout);
 });
 

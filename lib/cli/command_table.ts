@@ -11,6 +11,7 @@ import { setInstance } from "./set_command.ts";
 import { stopAllInstances } from "./stop_all_command.ts";
 import { hostUsage, instanceUsage } from "./usage_commands.ts";
 import { diskUsage } from "./disk_command.ts";
+import { instanceRuns } from "./runs_command.ts";
 import {
   createTokenCommand,
   listTokensCommand,
@@ -148,6 +149,20 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
       ...API_DETAILS,
     ],
     run: instanceUsage,
+  },
+  {
+    words: ["instances", "runs"],
+    section: INSTANCES,
+    args: ["NAME"],
+    flags: [{ name: "json", help: "print the API's JSON instead" }, ...API_FLAGS],
+    summary: "Print an instance's runs: start, duration, outcome, and what changed in its " +
+      "environment since the last run that worked.",
+    details: [
+      "The environment (its packages and git checkouts) is read once a run is healthy, or when " +
+      "it fails before.",
+      ...API_DETAILS,
+    ],
+    run: instanceRuns,
   },
   {
     words: ["instances", "logs"],
