@@ -1,32 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { describeChange, type RunEnvironment } from "../../lib/shared/environment_snapshot.ts";
+import { type ListedRun, runDuration, runOutcome } from "../../lib/shared/run_entry.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
-
-interface Run {
-  started_at: string;
-  ended_at: string | null;
-  outcome: string | null;
-  exit_code: number | null;
-  exit_signal: number | null;
-  duration_ms: number | null;
-  has_log: boolean;
-  environment: RunEnvironment | null;
-}
-
-function duration(ms: number | null): string {
-  if (ms === null) return "running";
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-function outcome(run: Run): string {
-  if (!run.outcome) return "running";
-  if (run.exit_signal !== null) return `${run.outcome} (signal ${run.exit_signal})`;
-  return run.exit_code !== null ? `${run.outcome} (${run.exit_code})` : run.outcome;
-}
 
 /**
  * What a run's environment held, and what changed in it since the last run that worked: the
@@ -61,11 +37,11 @@ function Environment(props: { environment: RunEnvironment | null }) {
 /** Earlier runs of an instance: start, duration, outcome; each kept log to read or download. */
 export function RunsView(props: { id: number }) {
   const { api } = useDashboard();
-  const [runs, setRuns] = useState<Run[] | null>(null);
+  const [runs, setRuns] = useState<ListedRun[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [shown, setShown] = useState<{ index: number; text: string } | null>(null);
   useEffect(() => {
-    api.get<{ runs: Run[] }>(`/api/instances/${props.id}/runs`)
+    api.get<{ runs: ListedRun[] }>(`/api/instances/${props.id}/runs`)
       .then((body) => setRuns(body.runs))
       .catch((error) => setFailure(errorText(error)));
   }, []);
@@ -95,8 +71,8 @@ export function RunsView(props: { id: number }) {
           {runs.map((run, index) => (
             <tr key={run.started_at} data-run={index}>
               <td>{new Date(run.started_at).toLocaleString()}</td>
-              <td>{duration(run.duration_ms)}</td>
-              <td>{outcome(run)}</td>
+              <td>{runDuration(run.duration_ms)}</td>
+              <td>{runOutcome(run)}</td>
               <td>
                 <Environment environment={run.environment} />
               </td>

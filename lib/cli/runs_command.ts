@@ -2,28 +2,12 @@
  * `instances runs NAME`: the run history from a shell — each run's start, duration and outcome,
  * and what changed in its environment since the last run that worked.
  */
-import type { RunEntry } from "../instances/mod.ts";
 import { describeChange } from "../shared/environment_snapshot.ts";
+import { type ListedRun, runDuration, runOutcome } from "../shared/run_entry.ts";
 import type { CommandResult } from "./blueprint_commands.ts";
 import type { CliContext, ParsedArgs } from "./command_spec.ts";
 import { withApi } from "./instance_commands.ts";
 import { textColumns } from "./text_columns.ts";
-
-type ListedRun = RunEntry & { duration_ms: number | null };
-
-function duration(ms: number | null): string {
-  if (ms === null) return "running";
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-function outcome(run: ListedRun): string {
-  if (!run.outcome) return "running";
-  if (run.exit_signal !== null) return `${run.outcome} (signal ${run.exit_signal})`;
-  return run.exit_code !== null ? `${run.outcome} (${run.exit_code})` : run.outcome;
-}
 
 /** The environment column: its size, and the changes since the last run that worked. */
 function environment(run: ListedRun): string {
@@ -47,8 +31,8 @@ export function instanceRuns(args: ParsedArgs, context: CliContext): Promise<Com
     if (runs.length === 0) return { exitCode: 0, output: `${target.slug} has not run yet` };
     const rows = runs.map((run) => [
       new Date(run.started_at).toISOString().replace("T", " ").slice(0, 19),
-      duration(run.duration_ms),
-      outcome(run),
+      runDuration(run.duration_ms),
+      runOutcome(run),
       environment(run),
     ]);
     return {

@@ -5,28 +5,15 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { InstanceRecord } from "../db/mod.ts";
-import {
-  environmentChanges,
-  type EnvironmentSnapshot,
-  type RunEnvironment,
-} from "../shared/environment_snapshot.ts";
+import { environmentChanges, type EnvironmentSnapshot } from "../shared/environment_snapshot.ts";
+import type { RunEntry } from "../shared/run_entry.ts";
+
+export type { RunEntry };
 import type { BusEvent, EventBus } from "./event_bus.ts";
 import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 
 /** How many runs are kept per instance. */
 export const RUNS_KEPT = 50;
-
-/** One run as the API returns it, newest first. */
-export interface RunEntry {
-  started_at: string;
-  ended_at: string | null;
-  /** stopped | exited | error | interrupted (AiKore stopped meanwhile), null while running. */
-  outcome: string | null;
-  exit_code: number | null;
-  exit_signal: number | null;
-  /** What its environment held (recorded once healthy, or at a failure before), or null. */
-  environment: RunEnvironment | null;
-}
 
 interface RunRow extends Omit<RunEntry, "environment"> {
   id: number;
