@@ -16,11 +16,11 @@ import {
   HostSampler,
   openGpuProvider,
   ProcessTreeSampler,
-  selectsGpu,
   StatsHub,
   UsageRecorder,
 } from "./lib/telemetry/mod.ts";
 import { ACTIVE_STATUSES } from "./lib/shared/instance_status.ts";
+import { selectsGpu } from "./lib/shared/gpu_sharing.ts";
 import { type BootOptions, openServices, type Services } from "./boot.ts";
 
 /** What sits at the edge of the services: telemetry and the gateway, built but not started. */

@@ -3,6 +3,7 @@ import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import { canStart, canStop } from "../core/status.ts";
+import { startOnBusyGpus } from "./lifecycle_actions.tsx";
 
 /** Runs `action` on the selected instances it applies to; the selection is kept. */
 export async function bulkLifecycle(d: Dashboard, action: "start" | "stop"): Promise<void> {
@@ -14,6 +15,7 @@ export async function bulkLifecycle(d: Dashboard, action: "start" | "stop"): Pro
     d.ui.toast("info", `None of the selected instances can be ${action}ed now.`);
     return;
   }
+  if (action === "start" && !await startOnBusyGpus(d, targets)) return;
   const mark = d.store.mark();
   const results = await Promise.allSettled(
     targets.map((dto) => d.api.post<InstanceDto>(`/api/instances/${dto.id}/${action}`)),

@@ -1,5 +1,5 @@
 import { deleteInstance } from "../actions/delete_flow.tsx";
-import { startInstance, stopInstance } from "../actions/lifecycle_actions.ts";
+import { startInstance, stopInstance } from "../actions/lifecycle_actions.tsx";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import type { RowState } from "../core/dashboard_store.ts";
 import { appUrl, canStart, canStop, openBlocker } from "../core/status.ts";

@@ -1,6 +1,6 @@
 /** The row's Tools menu: its entries, each disabled with the reason when it does not apply. */
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
-import { rebuildInstance } from "../actions/lifecycle_actions.ts";
+import { rebuildInstance } from "../actions/lifecycle_actions.tsx";
 import { cloneInstance, instantiateSatellite } from "../actions/name_flows.ts";
 import { showTerminal } from "../actions/terminal_actions.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";

@@ -84,6 +84,8 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     summary: "Start an instance and wait until it is started or has failed.",
     details: [
       'Prints the final status ("slug: started", or "slug: exited (3) — reason" with exit 1).',
+      "Warns on stderr, and starts anyway, when one of its GPUs is busy: another running " +
+      "instance uses it, or under a quarter of its memory is free.",
       ...API_DETAILS,
     ],
     run: instanceAction("start"),

@@ -1,4 +1,6 @@
+import { describeSharedGpu, sharedGpusFor } from "../shared/gpu_sharing.ts";
 import type { InstanceDto, InstanceStatus } from "../shared/instance_schema.ts";
+import type { SystemStats } from "../shared/stats.ts";
 import { ApiClient, ApiFailure } from "./api_client.ts";
 import type { CommandResult } from "./blueprint_commands.ts";
 import type { CliContext, ParsedArgs } from "./command_spec.ts";
@@ -35,6 +37,31 @@ export function listInstances(args: ParsedArgs, context: CliContext): Promise<Co
   });
 }
 
+/**
+ * Says on stderr which GPUs `target` would share (another running instance, or little free
+ * memory) before it starts: the dashboard asks; a script is only told, and goes on.
+ */
+async function warnOfSharedGpus(
+  api: ApiClient,
+  target: InstanceDto,
+  context: CliContext,
+): Promise<void> {
+  let instances: InstanceDto[];
+  let stats: SystemStats;
+  try {
+    [instances, stats] = await Promise.all([
+      api.json<InstanceDto[]>("GET", "/api/instances"),
+      api.json<SystemStats>("GET", "/api/system/stats"),
+    ]);
+  } catch (error) {
+    if (error instanceof ApiFailure) return; // no figures (a 503): nothing to warn with
+    throw error;
+  }
+  for (const gpu of sharedGpusFor(target, instances, stats.gpus)) {
+    await context.note(`warning: a busy GPU: ${describeSharedGpu(gpu)}\n`);
+  }
+}
+
 /** `instances start|stop|restart NAME`: acts, then waits for where it ends and prints it. */
 export function instanceAction(
   action: "start" | "stop" | "restart",
@@ -46,6 +73,7 @@ export function instanceAction(
         throw new ApiFailure(timeout.problem, true);
       }
       const target = await api.instance(args.positionals[0] as string);
+      if (action !== "stop") await warnOfSharedGpus(api, target, context);
       let instance = await api.json<InstanceDto>("POST", `/api/instances/${target.id}/${action}`);
       const done = action === "stop" ? STOP_DONE : START_DONE;
       if (!args.flags.has("no-wait") && !done.has(instance.status)) {

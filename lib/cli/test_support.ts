@@ -79,11 +79,12 @@ export interface ApiServer {
 }
 
 /**
- * Starts AiKore (no nginx, fake-free: no NVML library) on an ephemeral port; `start` may
- * shorten the idle-stop minute.
+ * Starts AiKore (no nginx, no NVML library unless `env` names one) on an ephemeral port; `start`
+ * may shorten the idle-stop minute.
  */
 export async function startApiServer(
   start: Pick<StartOptions, "idleTiming"> = {},
+  env: Record<string, string> = {},
 ): Promise<ApiServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "aikore-cli-srv-" });
   const config = loadConfig({
@@ -93,6 +94,7 @@ export async function startApiServer(
     AIKORE_INSTANCE_PORT_RANGE: await freeRange(10),
     AIKORE_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1",
     AIKORE_PASSWORD: TEST_PASSWORD,
+    ...env,
   }, { cwd: Deno.cwd(), stockBlueprintsDir: FIXTURE_BLUEPRINTS });
   // Port 0: the kernel picks a free port; with nginx off the backend URL is the dashboard.
   const server = await startServer(

@@ -42,9 +42,3 @@ export class GpuWatch {
     }
   }
 }
-
-/** Whether an instance's GPU selection (`gpu_ids`: "" all, "none", indices or UUIDs) takes `gpu`. */
-export function selectsGpu(gpuIds: string, gpu: Pick<GpuStatic, "index" | "uuid">): boolean {
-  if (gpuIds === "") return true;
-  return gpuIds.split(",").some((part) => part === String(gpu.index) || part === gpu.uuid);
-}

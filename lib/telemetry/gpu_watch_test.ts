@@ -3,7 +3,8 @@ import { createLogger } from "../log/mod.ts";
 import type { SystemStats } from "../shared/stats.ts";
 import type { GpuStatic } from "./gpu_provider.ts";
 import { systemStats } from "../../tests/helpers/system_stats.ts";
-import { GpuWatch, selectsGpu } from "./gpu_watch.ts";
+import { GpuWatch } from "./gpu_watch.ts";
+import { selectsGpu } from "../shared/gpu_sharing.ts";
 
 const device = (index: number): GpuStatic => ({
   index,

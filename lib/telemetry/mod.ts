@@ -28,7 +28,7 @@ export {
   usageSample,
   type UsageStore,
 } from "./usage_recorder.ts";
-export { GpuWatch, type GpuWatchOptions, selectsGpu } from "./gpu_watch.ts";
+export { GpuWatch, type GpuWatchOptions } from "./gpu_watch.ts";
 export {
   DiskSurvey,
   type DiskSurveyOptions,

@@ -1,10 +1,49 @@
 /** Start, stop and rebuild, with toasts for the outcome. */
+import { describeSharedGpu, sharedGpusFor } from "../../lib/shared/gpu_sharing.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import { isActive } from "../core/status.ts";
 
+/**
+ * Whether to start `targets` on GPUs that are busy: another running instance (or another of the
+ * targets) is pinned to one, or one is short of memory. A CUDA out-of-memory error ends whichever
+ * run asks next, a long training included, so the user decides knowing it. True at once when
+ * nothing is shared.
+ */
+export async function startOnBusyGpus(d: Dashboard, targets: InstanceDto[]): Promise<boolean> {
+  const starting = new Set(targets.map((t) => t.id));
+  const instances = [...d.store.rows.peek().values()].map((row) => {
+    const dto = row.dto.peek();
+    return starting.has(dto.id) ? { ...dto, status: "starting" as const } : dto;
+  });
+  const gpus = d.store.stats.peek()?.gpus ?? [];
+  const lines = targets.flatMap((target) =>
+    sharedGpusFor(target, instances, gpus).map((gpu) =>
+      `${targets.length > 1 ? `"${target.name}": ` : ""}${describeSharedGpu(gpu)}`
+    )
+  );
+  if (lines.length === 0) return true;
+  const what = targets.length === 1 ? `"${targets[0]?.name}"` : `${targets.length} instances`;
+  return await d.ui.confirm({
+    title: `Start ${what} on a busy GPU?`,
+    message: (
+      <>
+        <ul data-shared-gpus>
+          {lines.map((line) => <li key={line}>{line}</li>)}
+        </ul>
+        <p>
+          If the GPU runs out of memory, whichever app asks for more next fails: a running job there
+          may be lost. Choose other GPUs for it in its row, or start it anyway.
+        </p>
+      </>
+    ),
+    confirmLabel: "Start anyway",
+  });
+}
+
 export async function startInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
+  if (!await startOnBusyGpus(d, [dto])) return;
   try {
     const mark = d.store.mark();
     d.store.applyResponse(await d.api.post<InstanceDto>(`/api/instances/${dto.id}/start`), mark);
