@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { GIT_ENV } from "../../tests/helpers/git.ts";
 
 const FUNCTIONS = new URL("../../blueprints/functions.sh", import.meta.url).pathname;
 
@@ -160,15 +161,6 @@ Deno.test("clean_env refuses to delete anything outside the instance folder", as
     assertEquals([await exists(join(instance, "env")), await exists(outside)], [false, true]);
   });
 });
-
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.invalid",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
 
 /** A local "upstream" repo: main (2 commits, tag v1 on the first), branch dev. */
 async function makeUpstream(

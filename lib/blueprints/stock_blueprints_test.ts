@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { GIT_ENV } from "../../tests/helpers/git.ts";
 import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { parseBlueprintMetadata } from "./parse_blueprint_metadata.ts";
 
@@ -304,15 +305,6 @@ async function readCalls(log: string): Promise<Call[]> {
     return { argv: fields.slice(0, cut), env };
   });
 }
-
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.invalid",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
 
 async function sh(script: string, cwd: string): Promise<void> {
   const result = await new Deno.Command("bash", {

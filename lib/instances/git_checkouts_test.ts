@@ -5,34 +5,7 @@
  */
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { findCheckouts, headCommit } from "./git_checkouts.ts";
-
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@t",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@t",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_CONFIG_SYSTEM: "/dev/null",
-  HOME: "/nonexistent",
-};
-
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd, env: GIT_ENV, clearEnv: false }).output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
-}
-
-/** A repository at `dir` with one commit; its SHA. */
-async function repo(dir: string): Promise<string> {
-  await Deno.mkdir(dir, { recursive: true });
-  await git(dir, "init", "-q", "-b", "main");
-  await Deno.writeTextFile(`${dir}/file`, dir);
-  await git(dir, "add", "file");
-  await git(dir, "commit", "-qm", "one");
-  return await git(dir, "rev-parse", "HEAD");
-}
+import { git, gitRepo as repo } from "../../tests/helpers/git.ts";
 
 Deno.test("findCheckouts: each checkout's HEAD commit, nested ones too; links, env and depth respected", async () => {
   const root = await Deno.makeTempDir({ prefix: "aikore-checkouts-" });

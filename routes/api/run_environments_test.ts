@@ -7,24 +7,7 @@ import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts
 import { startHarness, waitForStatus } from "../../tests/helpers/harness.ts";
 import type { RunEnvironment } from "../../lib/shared/environment_snapshot.ts";
 import { describeChange } from "../../lib/shared/environment_snapshot.ts";
-
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@t",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@t",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  HOME: "/nonexistent",
-};
-
-async function run(cwd: string, command: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command(command, { args, cwd, env: GIT_ENV }).output();
-  const text = new TextDecoder().decode(out.stdout).trim();
-  if (!out.success) {
-    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return text;
-}
+import { git } from "../../tests/helpers/git.ts";
 
 /** Installs `name` `version` into the venv the way pip leaves it: a dist-info folder. */
 async function installFake(sitePackages: string, name: string, version: string): Promise<void> {
@@ -52,17 +35,20 @@ Deno.test("each run records its environment once healthy; the next lists what ch
     assertEquals(created.status, 201);
     const id = created.body.id as number;
     const dir = `${h.dataDir}/instances/venvy`;
-    await run(dir, "python3", "-m", "venv", "--without-pip", "env");
+    const venv = await new Deno.Command("python3", {
+      args: ["-m", "venv", "--without-pip", `${dir}/env`],
+    }).output();
+    assert(venv.success, "python3 -m venv");
     const lib = [...Deno.readDirSync(`${dir}/env/lib`)][0]?.name;
     assert(lib, "the venv has its lib/pythonX.Y");
     const sitePackages = `${dir}/env/lib/${lib}/site-packages`;
     await installFake(sitePackages, "Fake_Torch", "2.5.1");
     await Deno.mkdir(`${dir}/app`);
-    await run(`${dir}/app`, "git", "init", "-q", "-b", "main");
+    await git(`${dir}/app`, "init", "-q", "-b", "main");
     await Deno.writeTextFile(`${dir}/app/main.py`, "one");
-    await run(`${dir}/app`, "git", "add", "main.py");
-    await run(`${dir}/app`, "git", "commit", "-qm", "one");
-    const first = await run(`${dir}/app`, "git", "rev-parse", "HEAD");
+    await git(`${dir}/app`, "add", "main.py");
+    await git(`${dir}/app`, "commit", "-qm", "one");
+    const first = await git(`${dir}/app`, "rev-parse", "HEAD");
 
     const latest = async (): Promise<RunEnvironment | null> => {
       await h.services.environments.settled();
@@ -81,8 +67,8 @@ Deno.test("each run records its environment once healthy; the next lists what ch
 
     await installFake(sitePackages, "Fake_Torch", "2.6.0");
     await Deno.writeTextFile(`${dir}/app/main.py`, "two");
-    await run(`${dir}/app`, "git", "commit", "-qam", "two");
-    const second = await run(`${dir}/app`, "git", "rev-parse", "HEAD");
+    await git(`${dir}/app`, "commit", "-qam", "two");
+    const second = await git(`${dir}/app`, "rev-parse", "HEAD");
     await h.json("POST", `/api/instances/${id}/start`);
     await waitForStatus(h, id, "started");
     const after = await latest();
