@@ -54,7 +54,10 @@ export function buildApp(services: Services, options: AppOptions = {}) {
       record,
       urlContextOf(c.req.url, c.req.header("host"), c.req.header("x-forwarded-proto")),
       publication(record),
-      () => services.logs.lastOutput(record.slug),
+      {
+        lastOutput: () => services.logs.lastOutput(record.slug),
+        environmentChanges: () => services.runs.failedRunChanges(record.id),
+      },
     );
   const config = services.config;
   return createApp({

@@ -241,6 +241,11 @@ export async function openServices(
         baseEnv,
         timeoutMs: 60_000,
       }),
+    // A failed run's changes are part of its instance's view: publish it again.
+    onRecorded: (id) => {
+      const record = store.get(id);
+      if (record) store.published(record);
+    },
     logger: logger.child("environments"),
   });
   environments.start(bus);

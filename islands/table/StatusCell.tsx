@@ -31,6 +31,23 @@ function LastOutput(props: { dto: InstanceDto }) {
   );
 }
 
+/**
+ * A failed run whose environment changed since the last run that worked: the likeliest cause,
+ * in the row, expanding (like the failure line above it) to every change.
+ */
+function EnvironmentChanged(props: { changes: string[] | null | undefined }) {
+  const changes = props.changes;
+  if (!changes?.length) return null;
+  return (
+    <details class="env-changed" data-env-changed>
+      <summary title={`Changed since it last worked:\n${changes.join("\n")}`}>
+        changed since it last worked
+      </summary>
+      <ul>{changes.map((change) => <li key={change}>{change}</li>)}</ul>
+    </details>
+  );
+}
+
 /** The idle-stop policy under the badge ("idle stop: 30 min"), when one is set. */
 function IdlePolicy(props: { minutes: number | null | undefined }) {
   const label = idleStopLabel(props.minutes);
@@ -80,6 +97,7 @@ export function StatusCell(props: { dto: InstanceDto }) {
       <IdlePolicy minutes={dto.idle_stop_minutes} />
       <Usage id={dto.id} />
       <LastOutput dto={dto} />
+      <EnvironmentChanged changes={dto.environment_changes} />
     </div>
   );
 }

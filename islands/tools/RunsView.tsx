@@ -4,6 +4,8 @@ import { type ListedRun, runDuration, runOutcome } from "../../lib/shared/run_en
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /**
  * What a run's environment held, and what changed in it since the last run that worked: the
  * first place to look when yesterday's app fails today.
@@ -11,9 +13,9 @@ import { useDashboard } from "../core/dashboard_context.ts";
 function Environment(props: { environment: RunEnvironment | null }) {
   const env = props.environment;
   if (!env) return <span class="muted">–</span>;
-  const held = `${env.packages} packages${env.checkouts ? `, ${env.checkouts} git checkouts` : ""}${
-    env.python ? ` · Python ${env.python}` : ""
-  }`;
+  const held = `${plural(env.packages, "package")}${
+    env.checkouts ? `, ${plural(env.checkouts, "git checkout")}` : ""
+  }${env.python ? ` · Python ${env.python}` : ""}`;
   if (env.changes === null) return <span title={held}>{held}</span>;
   const since = env.since ? new Date(env.since).toLocaleString() : "";
   if (env.changes.length === 0) {

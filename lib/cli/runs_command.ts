@@ -13,7 +13,7 @@ import { textColumns } from "./text_columns.ts";
 function environment(run: ListedRun): string {
   const env = run.environment;
   if (!env) return "-";
-  const held = `${env.packages} packages`;
+  const held = `${env.packages} package${env.packages === 1 ? "" : "s"}`;
   if (env.changes === null) return held;
   if (env.changes.length === 0) return `${held}, no change`;
   return `${held}; changed: ${env.changes.map(describeChange).join(", ")}`;

@@ -14,6 +14,8 @@ export interface EnvironmentRecorderDeps {
   runs: RunHistory;
   /** What the instance's environment holds now. */
   take: (record: InstanceRecord) => Promise<EnvironmentSnapshot>;
+  /** Told once a run's environment is recorded (the instance's view may change with it). */
+  onRecorded?: (instanceId: number) => void;
   logger: Logger;
 }
 
@@ -60,7 +62,10 @@ export class EnvironmentRecorder {
     const runId = this.deps.runs.latestRun(record.id);
     if (runId === null || this.#busy.has(record.id)) return;
     const work = this.deps.take(record)
-      .then((snapshot) => this.deps.runs.recordEnvironment(runId, snapshot, healthy))
+      .then((snapshot) => {
+        this.deps.runs.recordEnvironment(runId, snapshot, healthy);
+        this.deps.onRecorded?.(record.id);
+      })
       .finally(() => this.#busy.delete(record.id));
     this.#busy.set(record.id, work.catch(() => {}));
     background(work, this.deps.logger, {

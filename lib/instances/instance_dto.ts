@@ -21,9 +21,15 @@ export function toInstanceDto(
   record: InstanceRecord,
   url: UrlContext | null,
   publication: Publication,
-  /** The last lines of the current run's log, asked only for a failed run. */
-  lastOutput?: () => string[] | null,
+  /** What the failed run asks, only for a failed run. */
+  failure?: {
+    /** The last lines of the current run's log. */
+    lastOutput: () => string[] | null;
+    /** What changed in its environment since the last run that worked. */
+    environmentChanges: () => string[] | null;
+  },
 ): InstanceDto {
+  const failed = failure && (record.status === "exited" || record.status === "error");
   const portUrl = url && record.port !== null && publication.portRoute
     ? `${url.protocol}//${url.hostname}:${record.port}/`
     : null;
@@ -63,9 +69,8 @@ export function toInstanceDto(
     persistent_display: record.vncDisplay,
     urls: { port: portUrl, path: pathUrl, custom: customUrl },
     published: { ok: publication.ok, reason: publication.reason },
-    last_output: lastOutput && (record.status === "exited" || record.status === "error")
-      ? lastOutput()
-      : null,
+    last_output: failed ? failure.lastOutput() : null,
+    environment_changes: failed ? failure.environmentChanges() : null,
   };
 }
 

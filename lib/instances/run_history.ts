@@ -5,7 +5,11 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { InstanceRecord } from "../db/mod.ts";
-import { environmentChanges, type EnvironmentSnapshot } from "../shared/environment_snapshot.ts";
+import {
+  describeChange,
+  environmentChanges,
+  type EnvironmentSnapshot,
+} from "../shared/environment_snapshot.ts";
 import type { RunEntry } from "../shared/run_entry.ts";
 
 export type { RunEntry };
@@ -113,6 +117,16 @@ export class RunHistory {
         },
       };
     });
+  }
+
+  /**
+   * What changed in the environment of the instance's newest run since the last run that worked,
+   * in words, when that run failed before it was healthy and something did change; else null.
+   */
+  failedRunChanges(instanceId: number): string[] | null {
+    const environment = this.list(instanceId)[0]?.environment;
+    if (!environment || environment.healthy || !environment.changes?.length) return null;
+    return environment.changes.map(describeChange);
   }
 
   /** The newest run of an instance (the one running, or the one that just ended), or null. */

@@ -153,4 +153,9 @@ export interface InstanceDto {
   published: { ok: boolean; reason: string | null };
   /** The last lines of the log of a failed run (exited/error), else null. Additive. */
   last_output?: string[] | null;
+  /**
+   * A failed run (exited/error) whose environment changed since the last run that worked: the
+   * changes in words ("torch 2.5.1 → 2.6.0"), torch/CUDA first; else null. Additive.
+   */
+  environment_changes?: string[] | null;
 }

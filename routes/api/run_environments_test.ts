@@ -78,6 +78,25 @@ Deno.test("each run records its environment once healthy; the next lists what ch
     ]);
     const { body } = await h.json("GET", `/api/instances/${id}/runs`);
     assertEquals(after?.since, body.runs[1].started_at);
+    assertEquals((await h.json("GET", `/api/instances/${id}`)).body.environment_changes, null);
+    await h.json("POST", `/api/instances/${id}/stop`);
+
+    // A run that fails after torch changed: its instance says what changed since it last worked,
+    // published again once the record is made (the view needs no reload).
+    await installFake(sitePackages, "Fake_Torch", "2.7.0");
+    await Deno.writeTextFile(`${dir}/fail`, "");
+    const republished = new Promise<string[]>((resolve) => {
+      const stop = h.services.bus.subscribe(() => {
+        const changes = h.services.runs.failedRunChanges(id);
+        if (changes) (stop(), resolve(changes));
+      });
+    });
+    await h.json("POST", `/api/instances/${id}/start`);
+    await waitForStatus(h, id, "exited");
+    assertEquals(await republished, ["fake-torch 2.6.0 → 2.7.0"]);
+    const failed = await h.json("GET", `/api/instances/${id}`);
+    assertEquals(failed.body.environment_changes, ["fake-torch 2.6.0 → 2.7.0"]);
+    assertEquals(failed.body.last_output, ["venv_app: failing on purpose"]);
   } finally {
     await h.close();
   }
