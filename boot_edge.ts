@@ -105,6 +105,7 @@ export async function openAikore(
     clock: options.clock ?? systemClock,
     logger: logger.child("idle"),
     ...(options.idleTiming ? { timing: options.idleTiming } : {}),
+    activity: (maxAgeMs) => stats.current(maxAgeMs),
   });
   // nginx asks per request where it goes; answered before the app's routing (it is hot).
   const endpoint = new GatewayEndpoint({

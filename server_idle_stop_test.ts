@@ -1,7 +1,8 @@
 /**
  * Idle stop and wake on request with a real AiKore, real nginx and a real app
  * (tests/fixtures/gateway): an instance idle past its policy is stopped through its owner and
- * shows "stopped (idle)"; an open WebSocket through the gateway keeps it awake; the next
+ * shows "stopped (idle)"; an open WebSocket through the gateway keeps it awake, and so does a
+ * job that keeps its app working with nobody connected; the next
  * request starts it (once) behind the starting page and lands on the app; a user's stop does
  * not wake; bad policies are refused with 422 naming the field.
  *
@@ -100,6 +101,26 @@ Deno.test("an open WebSocket through the gateway keeps the app awake; closed, th
     await closed;
     const stopped = await h.waitStatus(app.id, "stopped", 20_000) as unknown as Dto;
     assertEquals(stopped.status_message, IDLE_STOP_NOTE, "stopped once the socket closed");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("an app that works with nobody connected (a queued batch) is not idle; once done, it is stopped", async () => {
+  const h = await startGatewayHarness({}, TIMING);
+  try {
+    const app = await h.started("batch", "plane_busy.sh", { idle_stop_minutes: 1 });
+    // Three policy minutes without a request or a connection, its job busy on a core.
+    await sleep(3 * MINUTE_MS);
+    const usage = h.server.services.store.get(app.id);
+    assertEquals((await dto(h, app.id)).status, "started", "working: not idle");
+    assert(usage?.pid, "still running");
+    const done = performance.now();
+    await Deno.writeTextFile(`${h.server.services.paths.instanceDir("batch")}/done`, "");
+    const stopped = await h.waitStatus(app.id, "stopped", 20_000) as unknown as Dto;
+    assertEquals(stopped.status_message, IDLE_STOP_NOTE);
+    const idleFor = performance.now() - done;
+    assert(idleFor >= MINUTE_MS - 2, `stopped a policy minute after the job ended (${idleFor} ms)`);
   } finally {
     await h.close();
   }

@@ -1,6 +1,7 @@
 import { WakeGate } from "../../gateway/mod.ts";
 import type { Logger } from "../../log/mod.ts";
 import { establishedConnections } from "../../procfs/mod.ts";
+import type { SystemStats } from "../../shared/stats.ts";
 import type { InstanceStore } from "../instance_store.ts";
 import type { Clock } from "./clock.ts";
 import { stopIdle, wakeIdle } from "./idle_actions.ts";
@@ -15,6 +16,8 @@ export interface IdleStopDeps {
   logger: Logger;
   /** Tests shorten the policy minute and the period of the watcher's looks. */
   timing?: Partial<IdleTiming>;
+  /** The latest resource figures: an app that works is not idle (see `appIsWorking`). */
+  activity?: (maxAgeMs: number) => Promise<SystemStats | null>;
 }
 
 /**
@@ -28,13 +31,16 @@ export function idleStop(d: IdleStopDeps): { gate: WakeGate; watcher: IdleWatche
     wake: (id, actor) => wakeIdle(actions, id, actor),
     logger: d.logger,
   });
+  const timing = { ...IDLE_TIMING, ...d.timing };
+  const activity = d.activity;
   const watcher = new IdleWatcher({
     records: () => d.store.list(),
     lastRequest: (id) => gate.lastRequest(id),
     connections: establishedConnections,
     stop: (id, stillIdle) => stopIdle(actions, id, stillIdle),
+    ...(activity ? { activity: () => activity(timing.checkEveryMs / 2) } : {}),
     clock: d.clock,
-    timing: { ...IDLE_TIMING, ...d.timing },
+    timing,
     logger: d.logger,
   });
   return { gate, watcher };

@@ -1,6 +1,31 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import type { Logger } from "../../log/mod.ts";
+import { selectsGpu } from "../../shared/gpu_sharing.ts";
+import type { SystemStats } from "../../shared/stats.ts";
 import type { Clock } from "./clock.ts";
+
+/** An app's process tree using this much CPU (100 = one core) is working, not idle. */
+export const WORKING_CPU_PERCENT = 20;
+/** A GPU of the app this busy is working for it (a job queued from a page since closed). */
+export const WORKING_GPU_PERCENT = 10;
+
+/**
+ * Whether the app of `record` is working, by the latest figures: its process tree uses CPU, or
+ * one of its GPUs computes while it holds memory there (where VRAM cannot be attributed to
+ * instances, any of its GPUs computing counts). A batch queued in ComfyUI or a training started
+ * from a page that was then closed makes no request, yet must never be stopped as idle.
+ */
+export function appIsWorking(record: InstanceRecord, stats: SystemStats | null): boolean {
+  if (stats === null) return false;
+  const own = stats.instances[String(record.id)];
+  if (own && own.cpu_percent >= WORKING_CPU_PERCENT) return true;
+  return stats.gpus.some((gpu) =>
+    selectsGpu(record.gpuIds, { index: gpu.id, uuid: gpu.uuid }) &&
+    (gpu.utilization_percent ?? 0) >= WORKING_GPU_PERCENT &&
+    (own?.vram_per_gpu === null || own?.vram_per_gpu === undefined ||
+      (own.vram_per_gpu[String(gpu.id)] ?? 0) > 0)
+  );
+}
 
 /** How the watcher measures time: the length of a policy minute and how often it looks. */
 export interface IdleTiming {
@@ -20,6 +45,8 @@ export interface IdleWatcherDeps {
   lastRequest: (id: number) => number | null;
   /** Established TCP connections per local port, for the given app ports. */
   connections: (ports: ReadonlySet<number>) => Map<number, number>;
+  /** The latest resource figures (per instance and per GPU), or null when there are none. */
+  activity?: () => Promise<SystemStats | null>;
   /** Stops `id` through its owner unless `stillIdle` (asked in the owner's turn) says no. */
   stop: (id: number, stillIdle: (record: InstanceRecord) => boolean) => Promise<boolean>;
   clock: Clock;
@@ -34,10 +61,11 @@ interface Watched {
 }
 
 /**
- * Stops instances whose idle policy ran out: no request through the gateway and no open
- * connection to the app's port for `idle_stop_minutes`. Idleness counts from the start of a
- * run, the last request, or the last moment a connection was open, whichever is latest. It
- * looks every `checkEveryMs`; a failed look or stop is logged and the next look comes anyway.
+ * Stops instances whose idle policy ran out: no request through the gateway, no open
+ * connection to the app's port, and no work (CPU or GPU, see `appIsWorking`) for
+ * `idle_stop_minutes`. Idleness counts from the start of a run, the last request, or the last
+ * moment a connection was open or the app worked, whichever is latest. It looks every
+ * `checkEveryMs`; a failed look or stop is logged and the next look comes anyway.
  */
 export class IdleWatcher {
   readonly #watched = new Map<number, Watched>();
@@ -79,11 +107,13 @@ export class IdleWatcher {
     const candidates = this.d.records().filter(watchable);
     const ports = new Set(candidates.map((record) => record.appPort as number));
     const open = this.d.connections(ports);
+    const stats = candidates.length === 0 ? null : await this.#activity();
     const due: Array<{ record: InstanceRecord; since: number }> = [];
     const seen = new Set<number>();
     for (const record of candidates) {
       seen.add(record.id);
-      const since = this.#lastUse(record, now, open.get(record.appPort as number) ?? 0);
+      const inUse = (open.get(record.appPort as number) ?? 0) > 0 || appIsWorking(record, stats);
+      const since = this.#lastUse(record, now, inUse);
       const limit = (record.idleStopMinutes ?? 0) * this.d.timing.minuteMs;
       if (now - since >= limit) due.push({ record, since });
     }
@@ -104,13 +134,23 @@ export class IdleWatcher {
     return stopped;
   }
 
+  /** The figures of use; none (logged) when they cannot be had: then only requests count. */
+  async #activity(): Promise<SystemStats | null> {
+    try {
+      return await this.d.activity?.() ?? null;
+    } catch (error) {
+      this.d.logger.warn("no resource figures for the idle check", { error });
+      return null;
+    }
+  }
+
   /** The latest sign of use of `record`'s current run, remembered for the next look. */
-  #lastUse(record: InstanceRecord, now: number, connections: number): number {
+  #lastUse(record: InstanceRecord, now: number, inUse: boolean): number {
     const run = record.startedAt ?? "";
     const known = this.#watched.get(record.id);
     let since = known && known.run === run ? known.since : now;
     since = Math.max(since, this.d.lastRequest(record.id) ?? 0);
-    if (connections > 0) since = now;
+    if (inUse) since = now;
     this.#watched.set(record.id, { run, since });
     return since;
   }

@@ -3,7 +3,9 @@ import { FakeClock, yieldTimes } from "../../../tests/helpers/fake_runtime.ts";
 import { routeRecord } from "../../nginx/testdata/gateway_fixture.ts";
 import type { InstanceRecord } from "../../db/mod.ts";
 import { createLogger } from "../../log/mod.ts";
-import { IdleWatcher } from "./idle_watcher.ts";
+import { appIsWorking, IdleWatcher } from "./idle_watcher.ts";
+import { systemStats } from "../../../tests/helpers/system_stats.ts";
+import type { SystemStats } from "../../shared/stats.ts";
 
 const MINUTE = 60_000;
 
@@ -16,7 +18,10 @@ function setup(rows: InstanceRecord[]) {
   const logs: string[] = [];
   let failStops = false;
   let beforeTurn = () => {};
+  let activity: SystemStats | Error | null = null;
   const watcher = new IdleWatcher({
+    activity: () =>
+      activity instanceof Error ? Promise.reject(activity) : Promise.resolve(activity),
     records: () => rows,
     lastRequest: (id) => requests.get(id) ?? null,
     connections: (ports) => new Map([...ports].map((p) => [p, open.get(p) ?? 0])),
@@ -40,6 +45,8 @@ function setup(rows: InstanceRecord[]) {
     request: (id: number) => requests.set(id, clock.now()),
     open,
     failStops: (on: boolean) => (failStops = on),
+    /** The figures the next looks see (an Error: they cannot be had). */
+    activity: (next: SystemStats | Error | null) => (activity = next),
     /** Runs before the owner's turn (something happens while the stop waits in its queue). */
     beforeTurn: (fn: () => void) => (beforeTurn = fn),
   };
@@ -121,4 +128,52 @@ Deno.test("the watcher looks on its period, logs a failed stop with the instance
   assertEquals(t.stops, [7], "the next look still came and stopped it");
   await t.watcher.close();
   assertEquals(t.clock.pendingTimers, 0, "no look is scheduled after close");
+});
+
+Deno.test("an app that works (CPU) with no request or connection is not idle; once it rests, it is", async () => {
+  const t = setup([app(1)]);
+  await t.watcher.check();
+  const busy = systemStats({
+    instances: { "1": { cpu_percent: 100, rss_bytes: 1, vram_bytes: null, vram_per_gpu: null } },
+  });
+  t.activity(busy);
+  t.clock.advance(10 * MINUTE);
+  assertEquals(await t.watcher.check(), [], "a queued batch keeps it awake");
+  t.activity(new Error("NVML hung"));
+  t.clock.advance(MINUTE);
+  assertEquals(await t.watcher.check(), [], "no figures: the count goes on from the last work");
+  assertEquals(t.logs.filter((l) => l.includes("no resource figures")).length, 1);
+  t.activity(systemStats());
+  t.clock.advance(MINUTE - 1);
+  assertEquals(await t.watcher.check(), [], "two minutes after the work, not before");
+  t.clock.advance(1);
+  assertEquals(await t.watcher.check(), [1]);
+});
+
+Deno.test("appIsWorking: its tree's CPU, or a GPU of its computing where it holds memory", () => {
+  const record = app(1, { gpuIds: "0" });
+  const gpu = (id: number, utilization: number): SystemStats["gpus"][number] => ({
+    id,
+    name: "GPU",
+    uuid: `GPU-${id}`,
+    vram: { total: 8e9, used: 6e9, free: 2e9, percent: 75 },
+    utilization_percent: utilization,
+    memory_utilization_percent: null,
+    temperature_c: null,
+    power_w: null,
+    compute_capability: null,
+  });
+  const withTree = (cpu: number, vram: Record<string, number> | null, gpus = [gpu(0, 90)]) =>
+    systemStats({
+      gpus,
+      instances: { "1": { cpu_percent: cpu, rss_bytes: 1, vram_bytes: null, vram_per_gpu: vram } },
+    });
+  assertEquals(appIsWorking(record, null), false, "no figures");
+  assertEquals(appIsWorking(record, withTree(25, {})), true, "CPU");
+  assertEquals(appIsWorking(record, withTree(2, { "0": 5e9 })), true, "its GPU computes");
+  assertEquals(appIsWorking(record, withTree(2, { "0": 0 })), false, "another's work there");
+  assertEquals(appIsWorking(record, withTree(2, null)), true, "not attributable: its GPU busy");
+  assertEquals(appIsWorking(record, withTree(2, { "0": 5e9 }, [gpu(0, 3)])), false, "GPU at rest");
+  assertEquals(appIsWorking(record, withTree(2, null, [gpu(1, 90)])), false, "not its GPU");
+  assertEquals(appIsWorking(app(1, { gpuIds: "none" }), withTree(2, null)), false, "CPU only");
 });
