@@ -9,6 +9,7 @@ import type { InstancePaths } from "./instance_paths.ts";
 import type { EventBus } from "./event_bus.ts";
 import { INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import { writeFileAtomic } from "../fs/mod.ts";
+import { sessionHasOthers } from "../procfs/mod.ts";
 import {
   adoptHeldShells,
   type HeldPty,
@@ -45,7 +46,10 @@ export interface TerminalManagerDeps {
   baseEnv: Record<string, string>;
   /** Most terminals alive at once; beyond it a clear refusal. */
   limit: number;
-  /** A terminal nobody watched for this long is closed (default 30 min). */
+  /**
+   * A terminal nobody watched, that printed nothing and runs no job for this long, is closed
+   * (default 30 min).
+   */
   idleMs?: number;
   now?: () => number;
   /** The instance events: a deleted instance's terminals end with it. */
@@ -244,12 +248,17 @@ export class TerminalManager {
     await this.closeAll();
   }
 
-  /** Closes terminals nobody has watched for the idle time; returns how many. */
+  /**
+   * Closes the idle terminals: nobody watched them and they printed nothing for the idle time,
+   * and their shell runs no job (a silent download or a training left running must never get
+   * the hang-up a close sends); returns how many.
+   */
   async reapIdle(): Promise<number> {
     const idleMs = this.#d.idleMs ?? 30 * 60_000;
     const now = this.#now();
     const idle = [...this.#terminals.values()].filter((t) =>
-      t.session.viewerCount === 0 && now - t.lastActiveAt >= idleMs
+      t.session.viewerCount === 0 && now - t.lastActiveAt >= idleMs &&
+      !sessionHasOthers(t.session.pid)
     );
     await Promise.all(idle.map((t) => this.close(t.id)));
     return idle.length;

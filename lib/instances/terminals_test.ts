@@ -3,6 +3,7 @@ import { TestOutput } from "../pty/test_output.ts";
 import { TERMINAL_STARTING } from "./terminals.ts";
 import { startHarness } from "../../tests/helpers/harness.ts";
 import { createdInstance, terminalManager } from "./test_support.ts";
+import { holderBinary } from "../holder/test_support.ts";
 
 Deno.test("terminals nobody watches are reaped after the idle time; watched ones stay", async () => {
   const h = await startHarness();
@@ -35,6 +36,46 @@ Deno.test("terminals nobody watches are reaped after the idle time; watched ones
     await h.close();
   }
 });
+
+for (const held of [false, true]) {
+  Deno.test(
+    `a terminal running a job (a silent download, a training) is never reaped as idle; done, it is (${
+      held ? "under its holder" : "on AiKore's pty"
+    })`,
+    async () => {
+      const h = await startHarness();
+      let now = 1_000_000;
+      const root = held ? await Deno.makeTempDir({ prefix: "aikore-terms-" }) : null;
+      const manager = terminalManager(h, {
+        idleMs: 60_000,
+        now: () => now,
+        ...(root ? { holder: { binary: await holderBinary(), root } } : {}),
+      });
+      try {
+        const record = await createdInstance(h, "busy");
+        const terminal = await manager.open(record, null);
+        const output = new TestOutput();
+        terminal.session.onOutput(output.add);
+        // A job that prints nothing for hours, nobody watching: `wget -q`, `python train.py > log`.
+        terminal.session.write('sleep 1000 & echo "job=$!"; wait\n');
+        const job = Number((await output.waitFor(/job=(\d+)/)).match(/job=(\d+)/)?.[1]);
+        assert(job > 0, "the job started");
+        now += 10 * 60_000;
+        assertEquals(await manager.reapIdle(), 0, "its job is running: not idle");
+        assertEquals(manager.get(terminal.id, record.id)?.id, terminal.id);
+        Deno.kill(job, "SIGKILL");
+        terminal.session.write("echo back-$((1+1))\n");
+        await output.waitFor("back-2"); // ran: the shell is back at its prompt, its job gone
+        now += 60_000;
+        assertEquals(await manager.reapIdle(), 1, "done and silent: idle");
+      } finally {
+        await manager.closeAll();
+        await h.close();
+        if (root) await Deno.remove(root, { recursive: true });
+      }
+    },
+  );
+}
 
 Deno.test("deleting an instance ends its terminals; the next instance gets a new id and none of them", async () => {
   const h = await startHarness();

@@ -19,6 +19,7 @@ export {
   listLiveProcesses,
   readEnviron,
   readPidStat,
+  sessionHasOthers,
 } from "./processes.ts";
 export { isDirectory, readBytes, readNumber, readText } from "./read_file.ts";
 export { countEstablishedIn, establishedConnections } from "./tcp_connections.ts";

@@ -33,6 +33,14 @@ export function listLiveProcesses(procRoot = DEFAULT_ROOT): PidStat[] {
 }
 
 /**
+ * Whether a process other than its leader lives in session `sid`: a shell's foreground or
+ * background job (a download, a training), anything it started that did not leave the session.
+ */
+export function sessionHasOthers(sid: number, procRoot = DEFAULT_ROOT): boolean {
+  return listLiveProcesses(procRoot).some((stat) => stat.sid === sid && stat.pid !== sid);
+}
+
+/**
  * The entries of /proc/<pid>/environ (as the process's memory shows them now: a program may
  * have overwritten them); null when unreadable.
  */
