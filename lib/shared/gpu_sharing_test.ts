@@ -1,20 +1,14 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { describeSharedGpu, sharedGpusFor } from "./gpu_sharing.ts";
 import type { InstanceStatus } from "./instance_schema.ts";
-import type { GpuStats } from "./stats.ts";
+import { gpuStats } from "../../tests/helpers/system_stats.ts";
 
 const GIB = 2 ** 30;
-const gpu = (id: number, usedGib: number): GpuStats => ({
-  id,
-  name: "RTX 4090",
-  uuid: `GPU-${id}`,
-  vram: { total: 24 * GIB, used: usedGib * GIB, free: (24 - usedGib) * GIB, percent: 0 },
-  utilization_percent: null,
-  memory_utilization_percent: null,
-  temperature_c: null,
-  power_w: null,
-  compute_capability: null,
-});
+const gpu = (id: number, usedGib: number) =>
+  gpuStats(id, {
+    name: "RTX 4090",
+    vram: { total: 24 * GIB, used: usedGib * GIB, free: (24 - usedGib) * GIB, percent: 0 },
+  });
 const instance = (id: number, name: string, status: InstanceStatus, gpu_ids: string | null) => ({
   id,
   name,

@@ -18,6 +18,19 @@ export interface GpuStats {
   power_w: number | null;
   /** "major.minor", e.g. "9.0". */
   compute_capability: string | null;
+  /** The compute processes on it; null when the driver cannot list them (before 510). */
+  processes: GpuProcessStats[] | null;
+}
+
+/** A process NVML reports on a GPU, and whose it is. */
+export interface GpuProcessStats {
+  pid: number;
+  /** Its command name; null where it cannot be read (another PID namespace). */
+  name: string | null;
+  /** VRAM it holds; null when NVML cannot tell (MIG). */
+  vram_bytes: number | null;
+  /** The instance whose process tree it is in; null for another's (or when it cannot be told). */
+  instance_id: number | null;
 }
 
 /** Resource use of one instance's whole process tree. */

@@ -19,11 +19,18 @@ export interface SystemStatsInput {
   roots: InstanceRoot[];
   trees: Map<number, ProcessTreeSample>;
   attribution: GpuAttribution;
+  /** A GPU process's command name (asked only when its pids are this /proc's). */
+  processName?: (pid: number) => string | null;
 }
 
 /** Combines the samplers' results into the payload browsers receive. */
 export function buildSystemStats(input: SystemStatsInput): SystemStats {
   const { host, attribution } = input;
+  const ours = attribution.attribution === "ok";
+  const instanceOf = new Map<number, number>();
+  for (const { instanceId, pid } of input.roots) {
+    for (const member of input.trees.get(pid)?.pids ?? []) instanceOf.set(member, instanceId);
+  }
   const instances: Record<string, InstanceStats> = {};
   for (const { instanceId, pid } of input.roots) {
     const tree = input.trees.get(pid);
@@ -69,6 +76,14 @@ export function buildSystemStats(input: SystemStatsInput): SystemStats {
       temperature_c: gpu.temperatureC,
       power_w: gpu.powerWatts,
       compute_capability: gpu.computeCapability,
+      processes: gpu.processesAvailable
+        ? gpu.processes.map((process) => ({
+          pid: process.pid,
+          name: ours ? input.processName?.(process.pid) ?? null : null,
+          vram_bytes: process.usedMemoryBytes,
+          instance_id: ours ? instanceOf.get(process.pid) ?? null : null,
+        }))
+        : null,
     })),
     gpu_telemetry: {
       available: input.gpu.available,

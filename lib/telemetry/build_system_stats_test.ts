@@ -51,3 +51,44 @@ Deno.test("buildSystemStats keeps the Python field names and omits instances wit
     attribution: { status: "ok", reason: null },
   });
 });
+
+Deno.test("buildSystemStats: each GPU's processes with their instance and name, only when the pids are ours", () => {
+  const gpu = (processesAvailable: boolean) => ({
+    index: 0,
+    name: "GPU",
+    uuid: "GPU-0",
+    memoryTotalBytes: 100,
+    memoryUsedBytes: 50,
+    memoryFreeBytes: 50,
+    utilizationGpuPercent: 10,
+    utilizationMemoryPercent: null,
+    temperatureC: null,
+    powerWatts: null,
+    computeCapability: null,
+    processes: [{ pid: 11, usedMemoryBytes: 30 }, { pid: 99, usedMemoryBytes: null }],
+    processesAvailable,
+  });
+  const input = (attribution: "ok" | "unavailable", available = true) => ({
+    timestamp: 5,
+    host,
+    gpus: [gpu(available)],
+    gpu: { available: true, reason: null, driverVersion: "550" },
+    roots: [{ instanceId: 7, pid: 10 }],
+    trees: new Map([[10, { rootPid: 10, pids: [10, 11], cpuPercent: 0, rssBytes: 1 }]]),
+    attribution: { attribution, reason: null, byRoot: new Map() },
+    processName: (pid: number) => pid === 11 ? "python" : "trainer",
+  });
+  assertEquals(buildSystemStats(input("ok")).gpus[0]?.processes, [
+    { pid: 11, name: "python", vram_bytes: 30, instance_id: 7 },
+    { pid: 99, name: "trainer", vram_bytes: null, instance_id: null },
+  ]);
+  assertEquals(
+    buildSystemStats(input("unavailable")).gpus[0]?.processes,
+    [
+      { pid: 11, name: null, vram_bytes: 30, instance_id: null },
+      { pid: 99, name: null, vram_bytes: null, instance_id: null },
+    ],
+    "another PID namespace: the pids are not ours to name",
+  );
+  assertEquals(buildSystemStats(input("ok", false)).gpus[0]?.processes, null, "driver < 510");
+});

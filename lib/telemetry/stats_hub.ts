@@ -1,4 +1,5 @@
 import type { Logger } from "../log/mod.ts";
+import { readPidStat } from "../procfs/mod.ts";
 import type { SystemStats } from "../shared/stats.ts";
 import { attributeGpuMemory } from "./attribute_gpu_memory.ts";
 import { buildSystemStats, type InstanceRoot } from "./build_system_stats.ts";
@@ -162,6 +163,7 @@ export class StatsHub {
         roots,
         trees,
         attribution,
+        processName: (pid) => readPidStat(pid)?.comm ?? null,
       });
       return this.#latest;
     } catch (error) {

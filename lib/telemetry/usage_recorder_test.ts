@@ -2,7 +2,7 @@ import { assertEquals } from "../../tests/helpers/assert.ts";
 import { createLogger } from "../log/mod.ts";
 import type { SystemStats } from "../shared/stats.ts";
 import type { UsageSample } from "../shared/usage_history.ts";
-import { systemStats } from "../../tests/helpers/system_stats.ts";
+import { gpuStats, systemStats } from "../../tests/helpers/system_stats.ts";
 import { UsageRecorder, usageSample } from "./usage_recorder.ts";
 
 function stats(at: number, cpu: number): SystemStats {
@@ -10,17 +10,12 @@ function stats(at: number, cpu: number): SystemStats {
     timestamp: at,
     cpu_percent: cpu,
     ram: { total: 100, used: 25, percent: 25 },
-    gpus: [{
-      id: 3,
-      name: "GPU",
-      uuid: "GPU-x",
+    gpus: [gpuStats(3, {
       vram: { total: 100, used: 40, free: 60, percent: 40 },
       utilization_percent: 97,
-      memory_utilization_percent: 30,
       temperature_c: 71,
       power_w: 300.5,
-      compute_capability: "9.0",
-    }],
+    })],
     instances: {
       "12": { cpu_percent: 250, rss_bytes: 4096, vram_bytes: null, vram_per_gpu: null },
     },

@@ -40,6 +40,28 @@ Deno.test("GPU info and stats come from NVML read once; requests never call NVML
   }
 });
 
+Deno.test("each GPU lists its processes: pid, name, VRAM, and whose they are", async () => {
+  const other = new Deno.Command("sleep", { args: ["60"] }).spawn();
+  await using nvml = await fakeNvml({
+    gpuCount: 2,
+    pids: [{ pid: other.pid, bytes: 3 * 2 ** 30 }, { pid: Deno.pid, bytes: null }],
+  });
+  const h = await startServerHarness({ AIKORE_NVML_LIBRARY: nvml.library });
+  try {
+    const stats = await (await h.fetch("/api/system/stats")).json();
+    assertEquals(stats.attribution.status, "ok");
+    assertEquals(stats.gpus[0].processes, [
+      { pid: other.pid, name: "sleep", vram_bytes: 3 * 2 ** 30, instance_id: null },
+      { pid: Deno.pid, name: "deno", vram_bytes: null, instance_id: null },
+    ]);
+    assertEquals(stats.gpus[1].processes, []);
+  } finally {
+    await h.close();
+    other.kill();
+    await other.status;
+  }
+});
+
 Deno.test("without NVML the server says why and everything else works", async () => {
   const h = await startServerHarness();
   try {
@@ -104,8 +126,10 @@ Deno.test("usage history: recorded from the start with nobody watching, per GPU,
   const h = await startServerHarness({ AIKORE_NVML_LIBRARY: nvml.library });
   try {
     // No page and no event stream is open: the server records the first sample as it starts.
+    // The sample may fall in the bucket before the one that holds now: look for it, not at(-1).
+    const recorded = (series: (number | null)[]) => series.findLast((v) => v !== null) ?? null;
     let history = await (await h.fetch("/api/system/stats/history?hours=1")).json();
-    for (let i = 0; i < 50 && history.cpu_percent.at(-1) === null; i++) {
+    for (let i = 0; i < 100 && recorded(history.cpu_percent) === null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       history = await (await h.fetch("/api/system/stats/history?hours=1")).json();
     }
@@ -113,16 +137,16 @@ Deno.test("usage history: recorded from the start with nobody watching, per GPU,
     assertEquals(history.step_ms, 10_000);
     assertEquals(history.cpu_percent.length, 360);
     assert(history.from + 360 * 10_000 > Date.now(), "the last bucket holds now");
-    const last = history.cpu_percent.at(-1);
+    const last = recorded(history.cpu_percent);
     assert(typeof last === "number" && last >= 0 && last <= 100, `cpu ${last}`);
     assertEquals(history.cpu_percent.filter((v: number | null) => v !== null).length, 1);
     assertEquals(history.gpus.map((g: { id: number }) => g.id), [0, 1]);
-    const vram = history.gpus[1].vram_percent.at(-1);
+    const vram = recorded(history.gpus[1].vram_percent);
     assert(typeof vram === "number" && vram > 0 && vram <= 100, `vram ${vram}`);
 
     const week = await (await h.fetch("/api/system/stats/history?hours=168")).json();
     assertEquals([week.step_ms, week.cpu_percent.length], [1_800_000, 336], "5-minute averages");
-    assert(week.cpu_percent.at(-1) !== null, "the averages hold the latest sample");
+    assert(recorded(week.cpu_percent) !== null, "the averages hold the latest sample");
     for (const hours of ["2", "0", "-1", "1e3", "abc", ""]) {
       const refused = await h.fetch(`/api/system/stats/history?hours=${hours}`);
       const body = await refused.json();

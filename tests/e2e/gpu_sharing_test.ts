@@ -1,7 +1,8 @@
 /**
  * Starting an instance on a GPU another running instance uses, in Chromium against a real AiKore
  * with the fake NVML library (GPU 0: 80 GiB): the dashboard names the GPU, how much of it is in
- * use and by whom, and starts only once the user says so. Cancel leaves it stopped.
+ * use and by whom, and starts only once the user says so. Cancel leaves it stopped. The GPU's
+ * card lists the processes on it, a program outside AiKore among them.
  */
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
 import { startBrowserHarness } from "../helpers/browser.ts";
@@ -13,7 +14,12 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    await using nvml = await fakeNvml({ gpuCount: 2, pids: [] });
+    // A program outside AiKore holds 3 GiB on GPU 0 (its card lists it).
+    const outsider = new Deno.Command("sleep", { args: ["120"] }).spawn();
+    await using nvml = await fakeNvml({
+      gpuCount: 2,
+      pids: [{ pid: outsider.pid, bytes: 3 * 2 ** 30 }],
+    });
     const b = await startBrowserHarness({ AIKORE_NVML_LIBRARY: nvml.library });
     try {
       const create = async (name: string, gpu_ids: string) => {
@@ -33,6 +39,11 @@ Deno.test({
       await started.body?.cancel();
       await waitForStatus(page, "trainer", "started");
       await page.locator("[data-gpu='0']").waitFor(); // the GPU figures have arrived
+      assertMatch(
+        (await page.locator(`[data-gpu='0'] [data-gpu-process="${outsider.pid}"]`).textContent()) ??
+          "",
+        new RegExp(`^sleep · pid ${outsider.pid} · not an instance's\\s*3\\.0 GB$`),
+      );
 
       await rowAction(page, "painter", "start");
       const dialog = modal(page);
@@ -63,6 +74,8 @@ Deno.test({
       throw error;
     } finally {
       await b.close();
+      outsider.kill();
+      await outsider.status;
     }
   },
 });

@@ -4,7 +4,7 @@ import { routeRecord } from "../../nginx/testdata/gateway_fixture.ts";
 import type { InstanceRecord } from "../../db/mod.ts";
 import { createLogger } from "../../log/mod.ts";
 import { appIsWorking, IdleWatcher } from "./idle_watcher.ts";
-import { systemStats } from "../../../tests/helpers/system_stats.ts";
+import { gpuStats, systemStats } from "../../../tests/helpers/system_stats.ts";
 import type { SystemStats } from "../../shared/stats.ts";
 
 const MINUTE = 60_000;
@@ -152,17 +152,8 @@ Deno.test("an app that works (CPU) with no request or connection is not idle; on
 
 Deno.test("appIsWorking: its tree's CPU, or a GPU of its computing where it holds memory", () => {
   const record = app(1, { gpuIds: "0" });
-  const gpu = (id: number, utilization: number): SystemStats["gpus"][number] => ({
-    id,
-    name: "GPU",
-    uuid: `GPU-${id}`,
-    vram: { total: 8e9, used: 6e9, free: 2e9, percent: 75 },
-    utilization_percent: utilization,
-    memory_utilization_percent: null,
-    temperature_c: null,
-    power_w: null,
-    compute_capability: null,
-  });
+  const gpu = (id: number, utilization: number) =>
+    gpuStats(id, { utilization_percent: utilization });
   const withTree = (cpu: number, vram: Record<string, number> | null, gpus = [gpu(0, 90)]) =>
     systemStats({
       gpus,
