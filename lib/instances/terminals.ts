@@ -223,7 +223,7 @@ export class TerminalManager {
     return true;
   }
 
-  /** Closes the terminals of one instance (deleted or renamed). */
+  /** Closes the terminals of one instance (it was deleted). */
   async closeFor(instanceId: number): Promise<void> {
     const ids = [...this.#terminals.values()].filter((t) => t.instanceId === instanceId).map((t) =>
       t.id
