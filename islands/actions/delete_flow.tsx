@@ -1,5 +1,7 @@
 /** Deleting an instance: trash or permanent, the real refusal shown, trash overwrite asked. */
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
+import type { TerminalInfo } from "../../lib/shared/terminal_list.ts";
+import { closedTerminalsText } from "../core/closed_terminals.ts";
 import { ApiError, errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 
@@ -17,8 +19,20 @@ async function send(d: Dashboard, dto: InstanceDto, mode: string, overwrite: boo
   );
 }
 
+/**
+ * What deleting does to the instance's open terminals, in words (their shells end with it, and a
+ * job running in one with them), or null when it has none or they cannot be listed.
+ */
+async function terminalsNote(d: Dashboard, dto: InstanceDto): Promise<string | null> {
+  const terminals = await d.api.get<{ terminals: TerminalInfo[] }>(
+    `/api/instances/${dto.id}/terminals`,
+  ).then((body) => body.terminals, () => null);
+  return terminals === null ? null : closedTerminalsText(terminals);
+}
+
 /** Asks how to delete, then deletes; a trash name conflict offers to overwrite. */
 export async function deleteInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
+  const terminals = await terminalsNote(d, dto);
   const mode = await d.ui.choose({
     title: `Delete "${dto.name}"?`,
     message: (
@@ -26,6 +40,7 @@ export async function deleteInstance(d: Dashboard, dto: InstanceDto): Promise<vo
         <p>
           Move it to the trash (restorable from the Trash view) or delete its folder for good.
         </p>
+        {terminals && <p data-delete-terminals>{terminals}</p>}
         <p class="muted">Outputs in "{dto.output_path}" are never deleted.</p>
       </>
     ),

@@ -9,7 +9,8 @@ import type { InstancePaths } from "./instance_paths.ts";
 import type { EventBus } from "./event_bus.ts";
 import { INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import { writeFileAtomic } from "../fs/mod.ts";
-import { sessionHasOthers } from "../procfs/mod.ts";
+import { sessionsWithJobs } from "../procfs/mod.ts";
+import type { TerminalInfo } from "../shared/terminal_list.ts";
 import {
   adoptHeldShells,
   type HeldPty,
@@ -31,13 +32,7 @@ export interface Terminal {
 }
 
 /** What the API lists about a terminal. */
-export interface TerminalInfo {
-  id: string;
-  instance_id: number;
-  created_at: string;
-  last_active_at: string;
-  viewers: number;
-}
+export type { TerminalInfo };
 
 export interface TerminalManagerDeps {
   paths: InstancePaths;
@@ -202,14 +197,17 @@ export class TerminalManager {
    * moment its viewers are told, while its pty is still being released.
    */
   list(instanceId?: number): TerminalInfo[] {
-    return [...this.#terminals.values()]
-      .filter((t) => (instanceId === undefined || t.instanceId === instanceId) && isLive(t))
+    const live = [...this.#terminals.values()]
+      .filter((t) => (instanceId === undefined || t.instanceId === instanceId) && isLive(t));
+    const busy = live.length === 0 ? new Set<number>() : sessionsWithJobs();
+    return live
       .map((t) => ({
         id: t.id,
         instance_id: t.instanceId,
         created_at: new Date(t.createdAt).toISOString(),
         last_active_at: new Date(t.lastActiveAt).toISOString(),
         viewers: t.session.viewerCount,
+        running_job: busy.has(t.session.pid),
       }));
   }
 
@@ -256,10 +254,11 @@ export class TerminalManager {
   async reapIdle(): Promise<number> {
     const idleMs = this.#d.idleMs ?? 30 * 60_000;
     const now = this.#now();
-    const idle = [...this.#terminals.values()].filter((t) =>
-      t.session.viewerCount === 0 && now - t.lastActiveAt >= idleMs &&
-      !sessionHasOthers(t.session.pid)
+    const quiet = [...this.#terminals.values()].filter((t) =>
+      t.session.viewerCount === 0 && now - t.lastActiveAt >= idleMs
     );
+    const busy = quiet.length === 0 ? new Set<number>() : sessionsWithJobs();
+    const idle = quiet.filter((t) => !busy.has(t.session.pid));
     await Promise.all(idle.map((t) => this.close(t.id)));
     return idle.length;
   }

@@ -60,12 +60,14 @@ for (const held of [false, true]) {
         terminal.session.write('sleep 1000 & echo "job=$!"; wait\n');
         const job = Number((await output.waitFor(/job=(\d+)/)).match(/job=(\d+)/)?.[1]);
         assert(job > 0, "the job started");
+        assertEquals(manager.list(record.id).map((t) => t.running_job), [true], "listed busy");
         now += 10 * 60_000;
         assertEquals(await manager.reapIdle(), 0, "its job is running: not idle");
         assertEquals(manager.get(terminal.id, record.id)?.id, terminal.id);
         Deno.kill(job, "SIGKILL");
         terminal.session.write("echo back-$((1+1))\n");
         await output.waitFor("back-2"); // ran: the shell is back at its prompt, its job gone
+        assertEquals(manager.list(record.id).map((t) => t.running_job), [false]);
         now += 60_000;
         assertEquals(await manager.reapIdle(), 1, "done and silent: idle");
       } finally {

@@ -19,7 +19,7 @@ export {
   listLiveProcesses,
   readEnviron,
   readPidStat,
-  sessionHasOthers,
+  sessionsWithJobs,
 } from "./processes.ts";
 export { isDirectory, readBytes, readNumber, readText } from "./read_file.ts";
 export { countEstablishedIn, establishedConnections } from "./tcp_connections.ts";

@@ -33,11 +33,14 @@ export function listLiveProcesses(procRoot = DEFAULT_ROOT): PidStat[] {
 }
 
 /**
- * Whether a process other than its leader lives in session `sid`: a shell's foreground or
- * background job (a download, a training), anything it started that did not leave the session.
+ * The sessions in which a process other than the leader lives: for a shell that leads its
+ * session, a foreground or background job (a download, a training), anything it started that did
+ * not leave the session. One read of /proc for every session asked about.
  */
-export function sessionHasOthers(sid: number, procRoot = DEFAULT_ROOT): boolean {
-  return listLiveProcesses(procRoot).some((stat) => stat.sid === sid && stat.pid !== sid);
+export function sessionsWithJobs(procRoot = DEFAULT_ROOT): Set<number> {
+  const busy = new Set<number>();
+  for (const stat of listLiveProcesses(procRoot)) if (stat.pid !== stat.sid) busy.add(stat.sid);
+  return busy;
 }
 
 /**

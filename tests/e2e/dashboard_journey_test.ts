@@ -198,6 +198,11 @@ async function stopDeleteRestore(page: Page): Promise<void> {
   await modal(page).locator('[data-choice="trash"]').click();
   await row(page, "sat-one").waitFor({ state: "detached" });
   await rowAction(page, "web-app", "delete");
+  // Its terminal (opened above, at its prompt) is named: closing it stops nothing running.
+  assertMatch(
+    await modal(page).locator("[data-delete-terminals]").innerText(),
+    /^Its (open terminal is|\d+ open terminals are) closed with it\.$/,
+  );
   await modal(page).locator('[data-choice="trash"]').click();
   await row(page, "web-app").waitFor({ state: "detached" });
   await page.click('[data-action="trash"]');
