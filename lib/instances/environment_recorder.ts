@@ -22,12 +22,15 @@ export interface EnvironmentRecorderDeps {
 /**
  * Records each run's environment into the run history, from the instance events on the bus: once
  * the app turns healthy (a known-good environment) and when a run ends before it ever was (the
- * environment that broke it). In the background, one at a time per instance; a failure is logged
- * and costs only that record.
+ * environment that broke it). In the background and one at a time (twenty instances turning
+ * healthy after a boot read their environments one after another, not twenty Pythons at once);
+ * a failure is logged and costs only that record.
  */
 export class EnvironmentRecorder {
   readonly #last = new Map<number, InstanceStatus>();
   readonly #busy = new Map<number, Promise<void>>();
+  /** The records being taken, one after another. */
+  #queue: Promise<unknown> = Promise.resolve();
   #unsubscribe: () => void = () => {};
 
   constructor(private readonly deps: EnvironmentRecorderDeps) {}
@@ -61,13 +64,14 @@ export class EnvironmentRecorder {
     if (!healthy && record.status !== "exited" && record.status !== "error") return;
     const runId = this.deps.runs.latestRun(record.id);
     if (runId === null || this.#busy.has(record.id)) return;
-    const work = this.deps.take(record)
+    const work = this.#queue.then(() => this.deps.take(record))
       .then((snapshot) => {
         this.deps.runs.recordEnvironment(runId, snapshot, healthy);
         this.deps.onRecorded?.(record.id);
       })
       .finally(() => this.#busy.delete(record.id));
     this.#busy.set(record.id, work.catch(() => {}));
+    this.#queue = work.catch(() => {});
     background(work, this.deps.logger, {
       task: "record the environment of a run",
       instance: record.slug,

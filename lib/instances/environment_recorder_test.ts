@@ -118,3 +118,41 @@ Deno.test("environments: a run re-adopted as started, or stopped while starting,
     db.close();
   }
 });
+
+Deno.test("environments: many instances turning healthy at once are read one after another", async () => {
+  const db = openDatabase(":memory:");
+  const bus = new EventBus();
+  const runs = new RunHistory(db);
+  runs.start(bus);
+  let running = 0;
+  let most = 0;
+  const finishers: Array<() => void> = [];
+  const recorder = new EnvironmentRecorder({
+    runs,
+    take: () => {
+      most = Math.max(most, ++running);
+      return new Promise<EnvironmentSnapshot>((resolve) =>
+        finishers.push(() => (running--, resolve(env("2.5.1"))))
+      );
+    },
+    logger: createLogger("info", "test", () => {}),
+  });
+  recorder.start(bus);
+  try {
+    for (const id of [1, 2, 3]) {
+      bus.publish(INSTANCE_EVENT, at("starting", { id, slug: `app${id}` }));
+      bus.publish(INSTANCE_EVENT, at("started", { id, slug: `app${id}` }));
+    }
+    for (let done = 0; done < 3; done++) {
+      while (finishers.length === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      finishers.shift()?.();
+    }
+    await recorder.settled();
+    assertEquals(most, 1, "never two at once");
+    assertEquals([1, 2, 3].map((id) => runs.list(id)[0]?.environment?.packages), [2, 2, 2]);
+  } finally {
+    await recorder.stop();
+    runs.stop();
+    db.close();
+  }
+});
