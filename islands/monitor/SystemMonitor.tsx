@@ -13,6 +13,20 @@ function gpuNotice(reason: string | null): string {
   return text || "unknown reason";
 }
 
+/** The System pane's views in the tools pane. */
+const VIEWS = [
+  {
+    kind: "history",
+    label: "History",
+    title: "CPU, RAM and each GPU over the last hour, day or week",
+  },
+  {
+    kind: "disk",
+    label: "Disk",
+    title: "Where the data folder's space goes: each instance, its outputs, the models, the trash",
+  },
+] as const;
+
 /** CPU, RAM, disk and one card per GPU, from the `stats` events (1 Hz, no polling). */
 export function SystemMonitor() {
   const { store, tools } = useDashboard();
@@ -28,24 +42,18 @@ export function SystemMonitor() {
             load {stats.load_average.map((n) => n.toFixed(2)).join(" ")}
           </span>
         )}
-        <button
-          type="button"
-          class="btn btn-sm"
-          data-action="history"
-          title="CPU, RAM and each GPU over the last hour, day or week"
-          onClick={() => tools.open({ kind: "history" })}
-        >
-          History
-        </button>
-        <button
-          type="button"
-          class="btn btn-sm"
-          data-action="disk"
-          title="Where the data folder's space goes: each instance, its outputs, the models, the trash"
-          onClick={() => tools.open({ kind: "disk" })}
-        >
-          Disk
-        </button>
+        {VIEWS.map((view) => (
+          <button
+            key={view.kind}
+            type="button"
+            class="btn btn-sm"
+            data-action={view.kind}
+            title={view.title}
+            onClick={() => tools.open({ kind: view.kind })}
+          >
+            {view.label}
+          </button>
+        ))}
       </div>
       {/* Focusable: with many GPUs (or a short pane) it scrolls, and keyboards must reach it. */}
       <div

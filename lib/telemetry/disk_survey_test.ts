@@ -2,7 +2,13 @@ import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts
 import { createLogger, silentLogger } from "../log/mod.ts";
 import type { DiskFolder } from "../shared/disk_usage.ts";
 import { ownFilesBytes } from "../shared/disk_usage.ts";
-import { DiskSurvey, type MeasuredTree, measureTree, parseDuOutput } from "./disk_survey.ts";
+import {
+  DiskSurvey,
+  type DiskSurveyOptions,
+  type MeasuredTree,
+  measureTree,
+  parseDuOutput,
+} from "./disk_survey.ts";
 
 const encoder = new TextEncoder();
 
@@ -157,14 +163,23 @@ function heldMeasure() {
   return { calls, measure, finish: (value: MeasuredTree) => finish(value) };
 }
 
-Deno.test("DiskSurvey: one measurement at a time, a waiting read woken when it ends", async () => {
-  const held = heldMeasure();
-  const survey = new DiskSurvey({
+/** A survey of a pretend "/data" with the given measuring (and the fixed statfs above). */
+function fakeSurvey(
+  measure: DiskSurveyOptions["measure"],
+  extra: Partial<DiskSurveyOptions> = {},
+): DiskSurvey {
+  return new DiskSurvey({
     dataDir: "/data",
     logger: silentLogger,
     statfs: () => Promise.resolve(space),
-    measure: held.measure,
+    ...(measure ? { measure } : {}),
+    ...extra,
   });
+}
+
+Deno.test("DiskSurvey: one measurement at a time, a waiting read woken when it ends", async () => {
+  const held = heldMeasure();
+  const survey = fakeSurvey(held.measure);
   assertEquals(survey.report().state, "none");
   assertEquals(survey.report().root, null);
   const first = survey.measure();
@@ -215,12 +230,7 @@ Deno.test("DiskSurvey: a failure keeps the last figures, says why and is logged"
 });
 
 Deno.test("DiskSurvey: unreadable folders are named in the report", async () => {
-  const survey = new DiskSurvey({
-    dataDir: "/data",
-    logger: silentLogger,
-    statfs: () => Promise.resolve(space),
-    measure: () => Promise.resolve({ ...measuredTree(1), unreadable: 2 }),
-  });
+  const survey = fakeSurvey(() => Promise.resolve({ ...measuredTree(1), unreadable: 2 }));
   await survey.measure();
   assertEquals(survey.report().state, "done");
   assertMatch(survey.report().problem ?? "", /^2 folder\(s\) could not be read/);
@@ -229,13 +239,7 @@ Deno.test("DiskSurvey: unreadable folders are named in the report", async () => 
 
 Deno.test("DiskSurvey: a measurement past its time is stopped and reported", async () => {
   const held = heldMeasure();
-  const survey = new DiskSurvey({
-    dataDir: "/data",
-    logger: silentLogger,
-    timeoutMs: 20,
-    statfs: () => Promise.resolve(space),
-    measure: held.measure,
-  });
+  const survey = fakeSurvey(held.measure, { timeoutMs: 20 });
   await survey.measure();
   assert(held.calls[0]?.aborted, "the measuring was told to stop");
   assertEquals(survey.report().state, "failed");
@@ -245,12 +249,7 @@ Deno.test("DiskSurvey: a measurement past its time is stopped and reported", asy
 
 Deno.test("DiskSurvey: close stops a running measurement, and none starts after", async () => {
   const held = heldMeasure();
-  const survey = new DiskSurvey({
-    dataDir: "/data",
-    logger: silentLogger,
-    statfs: () => Promise.resolve(space),
-    measure: held.measure,
-  });
+  const survey = fakeSurvey(held.measure);
   const running = survey.measure();
   const waiting = survey.changed(survey.report().version, 30_000);
   await survey.close();
