@@ -20,7 +20,7 @@ import {
   UsageRecorder,
 } from "./lib/telemetry/mod.ts";
 import { ACTIVE_STATUSES } from "./lib/shared/instance_status.ts";
-import { selectsGpu } from "./lib/shared/gpu_sharing.ts";
+import { heldBackText, selectsGpu, sharedGpusFor } from "./lib/shared/gpu_sharing.ts";
 import { type BootOptions, openServices, type Services } from "./boot.ts";
 
 /** What sits at the edge of the services: telemetry and the gateway, built but not started. */
@@ -106,6 +106,20 @@ export async function openAikore(
     logger: logger.child("idle"),
     ...(options.idleTiming ? { timing: options.idleTiming } : {}),
     activity: (maxAgeMs) => stats.current(maxAgeMs),
+    // A wake is automatic: never onto a GPU another run uses (from the latest figures).
+    heldBack: (id) => {
+      const record = services.store.get(id);
+      if (!record) return null;
+      const instances = services.store.list().map((r) => ({
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        gpu_ids: r.gpuIds,
+      }));
+      const gpus = stats.getLatest()?.gpus ?? [];
+      const shared = sharedGpusFor({ id, gpu_ids: record.gpuIds }, instances, gpus);
+      return shared.length === 0 ? null : heldBackText(shared);
+    },
   });
   // nginx asks per request where it goes; answered before the app's routing (it is hot).
   const endpoint = new GatewayEndpoint({

@@ -14,6 +14,7 @@ import { type GatewayHarness, startGatewayHarness } from "./tests/helpers/gatewa
 import { rawUpgrade } from "./lib/nginx/testdata/raw_http.ts";
 import { IDLE_STOP_NOTE } from "./lib/shared/idle_stop.ts";
 import { print } from "./tests/helpers/print.ts";
+import { fakeNvml } from "./tests/helpers/fake_nvml.ts";
 
 const MINUTE_MS = 2000;
 const TIMING = { idleTiming: { minuteMs: MINUTE_MS, checkEveryMs: 100 } };
@@ -121,6 +122,42 @@ Deno.test("an app that works with nobody connected (a queued batch) is not idle;
     assertEquals(stopped.status_message, IDLE_STOP_NOTE);
     const idleFor = performance.now() - done;
     assert(idleFor >= MINUTE_MS - 2, `stopped a policy minute after the job ended (${idleFor} ms)`);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("a request does not wake an idle-stopped instance onto a GPU another instance now uses; once free, it does", async () => {
+  await using nvml = await fakeNvml({ gpuCount: 2, pids: [] });
+  const h = await startGatewayHarness({ AIKORE_NVML_LIBRARY: nvml.library }, TIMING);
+  try {
+    const created = await h.started("dozy", "plane_app.sh", { idle_stop_minutes: 1, gpu_ids: "0" });
+    const app = { ...created, portUrl: `http://127.0.0.1:${created.port}` };
+    await h.waitStatus(app.id, "stopped", 20_000);
+    // Longer now, so that it does not fall asleep again while the test looks at it.
+    await h.fetch(`/api/instances/${app.id}`, {
+      method: "PUT",
+      body: JSON.stringify({ idle_stop_minutes: 60 }),
+    });
+    // While it sleeps, a training takes its GPU.
+    const trainer = await h.started("trainer", "plane_app.sh", { gpu_ids: "0" });
+    const cookie = h.authHeaders().cookie ?? "";
+    const startsBefore = startsIn(h, "dozy");
+    const held = await fetch(`${app.portUrl}/`, { headers: { cookie, accept: "text/html" } });
+    const html = await held.text();
+    assert(
+      /Not started by itself: GPU 0 \(.+\): .+ in use, by &quot;trainer&quot;/.test(html),
+      html,
+    );
+    assert(html.includes("Start dozy"), "the page offers the explicit Start");
+    assertEquals(startsIn(h, "dozy"), startsBefore, "no automatic start");
+    assertEquals((await dto(h, app.id)).status_message, IDLE_STOP_NOTE, "still asleep");
+
+    await h.stop(trainer.id);
+    await h.waitStatus(trainer.id, "stopped");
+    const woken = await fetch(`${app.portUrl}/`, { headers: { cookie, accept: "text/html" } });
+    assert(/id="status">(starting|started)</.test(await woken.text()), "woken once free");
+    await h.waitStatus(app.id, "started", 20_000);
   } finally {
     await h.close();
   }

@@ -28,7 +28,7 @@ export interface GatewayEndpointDeps {
   start: (id: number, actor: { actor: string; client: string | null }) => Promise<unknown>;
   logger: Logger;
   /** Idle stop: records requests passed to apps, wakes idle-stopped instances. */
-  wake?: Pick<WakeGate, "seen" | "wake">;
+  wake?: Pick<WakeGate, "seen" | "wake" | "heldBack">;
   /** Wall clock in ms (the cache deadline must be on nginx's clock); default Date.now. */
   now?: () => number;
 }
@@ -135,9 +135,12 @@ export class GatewayEndpoint {
       ? "/"
       : `${proto}://${name}:${this.d.settings.dashboardPort}/`;
     const csrfToken = principal?.csrfToken ?? null;
-    let notice: string | null = null;
     const client = request.headers.get("x-real-ip");
-    const waking = entry !== null && principal !== null &&
+    const heldBack = entry !== null && principal !== null
+      ? this.d.wake?.heldBack(entry) ?? null
+      : null;
+    let notice: string | null = heldBack;
+    const waking = entry !== null && principal !== null && heldBack === null &&
       this.d.wake?.wake(entry, { actor: principal.actor, client }) === true;
     if (!waking && request.method === "POST" && entry && principal && uri.startsWith("/")) {
       const refused = await this.startFromPage(request, `${proto}://${host}`, csrfToken);

@@ -13,6 +13,11 @@ export interface WakeGateDeps {
   now: () => number;
   /** Starts instance `id` if the idle policy stopped it (decided again inside its owner). */
   wake: (id: number, actor: WakeActor) => Promise<unknown>;
+  /**
+   * Why waking instance `id` now could harm another run (its GPU is busy), or null. A wake is
+   * automatic: it never starts an app where it might run another's GPU out of memory.
+   */
+  heldBack?: (id: number) => string | null;
   logger: Logger;
 }
 
@@ -43,7 +48,7 @@ export class WakeGate {
    * it is started (once) and true is returned (the page shows it starting); else false.
    */
   wake(entry: RouteEntry, actor: WakeActor): boolean {
-    if (!isIdleStopped(entry)) return false;
+    if (!isIdleStopped(entry) || this.heldBack(entry) !== null) return false;
     if (!this.#waking.has(entry.id)) {
       const id = entry.id;
       const waking = this.d.wake(id, actor)
@@ -58,6 +63,11 @@ export class WakeGate {
       this.#waking.set(id, waking);
     }
     return true;
+  }
+
+  /** Why `entry`, stopped by its idle policy, is not woken by a request now; null if it would be. */
+  heldBack(entry: RouteEntry): string | null {
+    return isIdleStopped(entry) ? this.d.heldBack?.(entry.id) ?? null : null;
   }
 
   /** Resolves once no wake is in progress (tests, shutdown). */

@@ -80,3 +80,9 @@ export function describeSharedGpu(gpu: SharedGpu): string {
   const memory = `${formatBytes(gpu.usedBytes, 1)} of ${formatBytes(gpu.totalBytes, 1)} in use`;
   return `GPU ${gpu.id} (${gpu.name}): ${memory}${users}`;
 }
+
+/** Why an automatic start (a wake on request) waits for the user: the busy GPUs, in words. */
+export function heldBackText(shared: readonly SharedGpu[]): string {
+  return `Not started by itself: ${shared.map(describeSharedGpu).join("; ")}. Started there, it ` +
+    "could run the GPU out of memory and end a run on it. Start it here if you mean to.";
+}

@@ -18,6 +18,8 @@ export interface IdleStopDeps {
   timing?: Partial<IdleTiming>;
   /** The latest resource figures: an app that works is not idle (see `appIsWorking`). */
   activity?: (maxAgeMs: number) => Promise<SystemStats | null>;
+  /** Why waking instance `id` now could harm another run (a busy GPU), or null. */
+  heldBack?: (id: number) => string | null;
 }
 
 /**
@@ -29,6 +31,7 @@ export function idleStop(d: IdleStopDeps): { gate: WakeGate; watcher: IdleWatche
   const gate = new WakeGate({
     now: () => d.clock.now(),
     wake: (id, actor) => wakeIdle(actions, id, actor),
+    ...(d.heldBack ? { heldBack: d.heldBack } : {}),
     logger: d.logger,
   });
   const timing = { ...IDLE_TIMING, ...d.timing };
