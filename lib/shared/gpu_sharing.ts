@@ -20,6 +20,19 @@ export function selectsGpu(
   return gpuIds.split(",").some((part) => part === String(gpu.index) || part === gpu.uuid);
 }
 
+/**
+ * Whether two stored GPU selections can share a GPU, with no GPU list at hand (at AiKore's start,
+ * before the first sample): all GPUs shares with every selection but CPU only; index or UUID
+ * lists share when they name one GPU alike.
+ */
+export function gpuSelectionsOverlap(a: string | null, b: string | null): boolean {
+  const every = (s: string | null) => s === null || s === "" || s === "all";
+  if (a === "none" || b === "none") return false;
+  if (every(a) || every(b)) return true;
+  const named = new Set((a ?? "").split(","));
+  return (b ?? "").split(",").some((part) => named.has(part));
+}
+
 /** Below this share of free memory a GPU counts as busy, whoever uses it. */
 export const BUSY_FREE_SHARE = 0.25;
 

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { describeSharedGpu, sharedGpusFor } from "./gpu_sharing.ts";
+import { describeSharedGpu, gpuSelectionsOverlap, sharedGpusFor } from "./gpu_sharing.ts";
 import type { InstanceStatus } from "./instance_schema.ts";
 import { gpuStats } from "../../tests/helpers/system_stats.ts";
 
@@ -42,4 +42,13 @@ Deno.test("sharedGpusFor: another running instance on a chosen GPU, or a GPU sho
   assertEquals(sharedGpusFor({ id: 4, gpu_ids: "none" }, instances, gpus), [], "CPU only");
   assertEquals(sharedGpusFor({ id: 5, gpu_ids: "GPU-2" }, alone, gpus).length, 1, "by UUID");
   assertEquals(sharedGpusFor({ id: 5, gpu_ids: "0" }, instances, []), [], "no telemetry");
+});
+
+Deno.test("gpuSelectionsOverlap without a GPU list", () => {
+  assertEquals(gpuSelectionsOverlap("0", "0,1"), true);
+  assertEquals(gpuSelectionsOverlap("0", "1"), false);
+  assertEquals(gpuSelectionsOverlap("", "1"), true, "all GPUs");
+  assertEquals(gpuSelectionsOverlap(null, "all"), true);
+  assertEquals(gpuSelectionsOverlap("none", ""), false, "CPU only");
+  assertEquals(gpuSelectionsOverlap("GPU-a", "GPU-a,2"), true, "by UUID");
 });

@@ -121,6 +121,41 @@ Deno.test("a counter app keeps running with the same pid across SIGTERM and kill
   });
 });
 
+Deno.test("an autostart never lands on the GPU of a run that kept going through AiKore's restart", async () => {
+  await withProgram({ AIKORE_ON_SHUTDOWN: "leave" }, async (program) => {
+    const make = async (name: string, gpu_ids: string, autostart: boolean) => {
+      const created = await program.api("POST", "/api/instances", {
+        name,
+        base_blueprint: "counter.sh",
+        gpu_ids,
+        autostart,
+      });
+      assertEquals(created.status, 201, JSON.stringify(created.body));
+      return created.body.id as number;
+    };
+    const trainer = await make("trainer", "0", false);
+    const painter = await make("painter", "0", true); // stopped by its user, autostart on
+    const elsewhere = await make("elsewhere", "1", true);
+    assertEquals((await program.api("POST", `/api/instances/${trainer}/start`)).status, 200);
+    await program.waitFor(trainer, ["started"]);
+    await program.kill("SIGKILL"); // an upgrade, a crash: the training goes on
+    await program.start();
+    const get = async (id: number) => (await program.api("GET", `/api/instances/${id}`)).body;
+    assertEquals((await get(trainer)).status_message, NOTE, "the training was taken back");
+    const held = await get(painter);
+    assertEquals(held.status, "stopped");
+    assertEquals(
+      held.status_message,
+      'Not started with AiKore: its GPUs are used by "trainer", which kept running through ' +
+        "AiKore's restart. Start it if you mean to share them.",
+    );
+    await program.waitFor(elsewhere, ["started"]); // another GPU: autostarted as ever
+    // A start by hand is the user's to make.
+    assertEquals((await program.api("POST", `/api/instances/${painter}/start`)).status, 200);
+    await program.waitFor(painter, ["started"]);
+  });
+});
+
 Deno.test("an app that ended while AiKore was down is shown exited with its code and time", async () => {
   await withProgram({ AIKORE_ON_SHUTDOWN: "leave" }, async (program, dataDir) => {
     const { id } = await create(program, "short", "ends_soon.sh");

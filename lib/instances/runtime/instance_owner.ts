@@ -153,6 +153,20 @@ export class InstanceOwner<P extends LiveProcess> {
     return this.#queue.run(() => this.#reconcile());
   }
 
+  /** Whether reconciliation found the instance should start now (autostart, on-failure). */
+  get wantsBootStart(): boolean {
+    return this.#wantsBootStart && this.#state.kind === "idle" && !this.#closed;
+  }
+
+  /** Boot: the start reconciliation asked for is not made; the row says why. */
+  holdBootStart(reason: string): Promise<void> {
+    return this.#queue.run(() => {
+      if (!this.#wantsBootStart) return;
+      this.#wantsBootStart = false;
+      this.#books.update({ statusMessage: reason });
+    });
+  }
+
   /** Boot: starts the instance if reconciliation found it should run (autostart, on-failure). */
   bootStart(): Promise<boolean> {
     return this.#queue.run(async () => {

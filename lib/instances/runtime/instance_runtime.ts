@@ -1,5 +1,7 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import { DomainError } from "../../shared/domain_error.ts";
+import { gpuSelectionsOverlap } from "../../shared/gpu_sharing.ts";
+import { ACTIVE_STATUSES } from "../../shared/instance_status.ts";
 import type { Actor } from "../actor.ts";
 import type { RuntimeKind } from "../state_machine.ts";
 import { InstanceOwner, type OwnerSection } from "./instance_owner.ts";
@@ -90,10 +92,31 @@ export class InstanceRuntime<P extends LiveProcess> {
    * (in parallel), then those with autostart, or on-failure ones that were running, start.
    */
   async reconcile(): Promise<{ cleaned: number; started: number }> {
-    const owners = this.context.store.list().map((record) => this.#owner(record.id));
+    const store = this.context.store;
+    const wasRunning = new Set(
+      store.list().filter((r) => ACTIVE_STATUSES.has(r.status)).map((r) => r.id),
+    );
+    const owners = store.list().map((record) => this.#owner(record.id));
     const results = await Promise.all(owners.map((owner) => owner.reconcile()));
+    // Runs that kept going through AiKore's restart (a training): an autostart of an instance
+    // that was not running never lands on their GPUs. One that ran before (an on-failure
+    // restart) only takes back its place beside them.
+    const survivors = owners.filter((owner) => owner.kind === "running")
+      .flatMap((owner) => store.get(owner.id) ?? []);
     let started = 0;
-    for (const owner of owners) if (await owner.bootStart()) started++;
+    for (const owner of owners) {
+      const record = store.get(owner.id);
+      const blocking = record && owner.wantsBootStart && !wasRunning.has(record.id)
+        ? survivors.filter((s) => gpuSelectionsOverlap(record.gpuIds, s.gpuIds))
+        : [];
+      if (blocking.length > 0) {
+        const names = blocking.map((s) => JSON.stringify(s.name)).join(", ");
+        await owner.holdBootStart(
+          `Not started with AiKore: its GPUs are used by ${names}, which kept running ` +
+            "through AiKore's restart. Start it if you mean to share them.",
+        );
+      } else if (await owner.bootStart()) started++;
+    }
     return { cleaned: results.reduce((sum, result) => sum + result.cleaned, 0), started };
   }
 
