@@ -5,7 +5,7 @@ import { type InstanceEnvironment, runInEnvironment } from "./version_check.ts";
 
 /**
  * Lists the environment's distributions through importlib.metadata (what pip lists, without
- * starting pip: a tenth of the time), as one JSON line. Static: values come from the environment.
+ * starting pip: 0.6 s of CPU against 1.4-1.5 s for `pip list`, 103 packages here), as one JSON line. Static: values come from the environment.
  */
 const PACKAGES_SCRIPT = `${ACTIVATE_ENVIRONMENT}PY=$(command -v python || command -v python3)
 if [ -z "$PY" ]; then echo '{"python":null,"packages":{}}'; exit 0; fi
