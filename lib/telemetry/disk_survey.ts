@@ -21,8 +21,9 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /**
  * What `root` holds, down to `depth` levels, measured by coreutils' `du` at the lowest CPU
  * priority: allocated bytes (what fills a disk), links not followed, other file systems left out
- * (`-x`), hard links counted once, names NUL-terminated (a name may hold a newline). `du` walks a
- * million files in seconds in C, in a process of its own: AiKore's event loop never waits on it.
+ * (`-x`), hard links counted once, names NUL-terminated (a name may hold a newline). `du` walks
+ * 163 000 entries in 1-2 s of wall time here (0.9-1.5 s of CPU), in a process of its own:
+ * AiKore's event loop never waits on it.
  * A folder it cannot read is counted in `unreadable`; its size is then too low, not refused.
  */
 export async function measureTree(
