@@ -55,8 +55,10 @@ Deno.test("environments: recorded when healthy and at a failure before; changes 
     await run("starting", "started", "stopping", "stopped"); // run 1 works: torch 2.5.1
     next = env("2.6.0", { xformers: "0.0.29" });
     await run("starting", "exited"); // run 2 fails before it is healthy
+    assertEquals(runs.failedRunChanges(7), ["torch 2.5.1 → 2.6.0", "+ xformers 0.0.29"]);
     next = env("2.6.0");
     await run("starting", "stalled", "started", "stopping", "stopped"); // run 3 works again
+    assertEquals(runs.failedRunChanges(7), null, "the newest run worked");
     await run("starting", "started", "stopping", "stopped"); // run 4: nothing changed
     next = new Error("could not list the environment's packages: no python");
     await run("starting", "started"); // run 5: the record fails, only logged

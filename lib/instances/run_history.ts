@@ -124,9 +124,21 @@ export class RunHistory {
    * in words, when that run failed before it was healthy and something did change; else null.
    */
   failedRunChanges(instanceId: number): string[] | null {
-    const environment = this.list(instanceId)[0]?.environment;
-    if (!environment || environment.healthy || !environment.changes?.length) return null;
-    return environment.changes.map(describeChange);
+    // Asked for every failed instance each time it is presented: two rows read, not fifty.
+    const latest = this.db.prepare(
+      `SELECT id, environment, environment_healthy FROM instance_runs WHERE instance_id = ?
+       ORDER BY id DESC LIMIT 1`,
+    ).get(instanceId) as Pick<RunRow, "id" | "environment" | "environment_healthy"> | undefined;
+    if (!latest || latest.environment_healthy !== 0) return null;
+    const base = this.db.prepare(
+      `SELECT environment FROM instance_runs WHERE instance_id = ? AND id < ?
+       AND environment_healthy = 1 ORDER BY id DESC LIMIT 1`,
+    ).get(instanceId, latest.id) as Pick<RunRow, "environment"> | undefined;
+    const before = parseSnapshot(base?.environment ?? null);
+    const after = parseSnapshot(latest.environment);
+    if (before === null || after === null) return null;
+    const changes = environmentChanges(before, after);
+    return changes.length === 0 ? null : changes.map(describeChange);
   }
 
   /** The newest run of an instance (the one running, or the one that just ended), or null. */
