@@ -207,3 +207,42 @@ Deno.test("waiting for a status gives up at the timeout, naming the status it is
     await server.close();
   }
 });
+
+Deno.test("instances start prints each install step the blueprint names while it starts", async () => {
+  const server = await startApiServer();
+  try {
+    const { id } = await server.create("steps", "install_steps.sh");
+    const dir = `${server.dataDir}/instances/steps`;
+    await new Deno.Command("mkfifo", { args: [`${dir}/go`] }).output();
+    const answer = async (line: string) => {
+      const fifo = await Deno.open(`${dir}/go`, { write: true });
+      await fifo.write(new TextEncoder().encode(`${line}\n`));
+      fifo.close();
+    };
+    const child = spawnProgram(["instances", "start", "steps"], {
+      env: { AIKORE_URL: server.url, AIKORE_TOKEN: server.token },
+    });
+    const stdout = new Response(child.stdout).text();
+    await answer("begin");
+    // The app waits for "go" until the CLI has printed its step: read its stderr as it comes.
+    let stderr = "";
+    const decoder = new TextDecoder();
+    const reader = child.stderr.getReader();
+    while (!stderr.includes("Installing the test app")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += decoder.decode(value, { stream: true });
+    }
+    await answer("go");
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      stderr += decoder.decode(part.value, { stream: true });
+    }
+    const status = await child.status;
+    assertEquals(status.code, 0, stderr);
+    assertMatch(stderr, /^steps: starting — Installing the test app…$/m);
+    assertEquals((await stdout).trim(), "steps: started");
+    assertEquals(server.server.services.store.get(id)?.status, "started");
+  } finally {
+    await server.close();
+  }
+});

@@ -5,7 +5,8 @@ import { readServerEvents } from "./event_stream.ts";
 /**
  * Follows the event stream until instance `id` reaches one of `done`: the snapshot sent on
  * connect gives the state now, then each change arrives as an event (nothing is polled).
- * `onChange` sees every status on the way (e.g. installing). Throws on timeout or deletion.
+ * `onChange` sees every status on the way (e.g. installing), and each new message within one
+ * (the install step a starting app is at). Throws on timeout or deletion.
  */
 export async function waitForStatus(
   api: ApiClient,
@@ -35,7 +36,10 @@ export async function waitForStatus(
         if (removed.id === id) throw new ApiFailure(`instance ${id} was deleted meanwhile`);
       }
       if (!current) continue;
-      if (current.status !== last?.status) await options.onChange?.(current);
+      // A new status, or a new message within one (the install step a starting app is at).
+      if (current.status !== last?.status || current.status_message !== last?.status_message) {
+        await options.onChange?.(current);
+      }
       last = current;
       if (done.has(current.status)) return current;
     }
