@@ -4,25 +4,15 @@
  */
 import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { openDatabase } from "../db/database.ts";
-import type { InstanceRecord } from "../db/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import type { EnvironmentSnapshot } from "../shared/environment_snapshot.ts";
 import { describeChange } from "../shared/environment_snapshot.ts";
 import { EnvironmentRecorder } from "./environment_recorder.ts";
+import type { InstanceRecord } from "../db/mod.ts";
 import { EventBus } from "./event_bus.ts";
 import { INSTANCE_EVENT } from "./instance_store.ts";
 import { RunHistory } from "./run_history.ts";
-
-const at = (status: string, extra: Partial<InstanceRecord> = {}) =>
-  ({
-    id: 7,
-    slug: "comfy",
-    status,
-    startedAt: null,
-    exitCode: null,
-    exitSignal: null,
-    ...extra,
-  }) as InstanceRecord;
+import { instanceAt as at } from "./test_support.ts";
 
 const env = (torch: string, extra: Record<string, string> = {}): EnvironmentSnapshot => ({
   python: "3.12.7",
@@ -30,28 +20,47 @@ const env = (torch: string, extra: Record<string, string> = {}): EnvironmentSnap
   checkouts: { ComfyUI: "a".repeat(40) },
 });
 
-Deno.test("environments: recorded when healthy and at a failure before; changes since the last run that worked", async () => {
+/**
+ * Runs `body` with a recorder over a run history on a real (in-memory) SQLite database and a
+ * bus, taking snapshots with `take`; closes all of it after.
+ */
+async function withRecorder(
+  take: (record: InstanceRecord) => Promise<EnvironmentSnapshot>,
+  body: (t: { bus: EventBus; runs: RunHistory; recorder: EnvironmentRecorder }) => Promise<void>,
+  logs: string[] = [],
+): Promise<void> {
   const db = openDatabase(":memory:");
   const bus = new EventBus();
   const runs = new RunHistory(db);
   runs.start(bus);
-  const logs: string[] = [];
-  let next: EnvironmentSnapshot | Error = env("2.5.1");
-  const taken: string[] = [];
   const recorder = new EnvironmentRecorder({
     runs,
-    take: (record) => {
-      taken.push(record.status);
-      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
-    },
+    take,
     logger: createLogger("info", "test", (line) => logs.push(line)),
   });
   recorder.start(bus);
-  const run = async (...statuses: string[]) => {
-    for (const status of statuses) bus.publish(INSTANCE_EVENT, at(status, { exitCode: 1 }));
-    await recorder.settled();
-  };
   try {
+    await body({ bus, runs, recorder });
+  } finally {
+    await recorder.stop();
+    runs.stop();
+    db.close();
+  }
+}
+
+Deno.test("environments: recorded when healthy and at a failure before; changes since the last run that worked", async () => {
+  const logs: string[] = [];
+  let next: EnvironmentSnapshot | Error = env("2.5.1");
+  const taken: string[] = [];
+  const take = (record: InstanceRecord) => {
+    taken.push(record.status);
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+  };
+  await withRecorder(take, async ({ bus, runs, recorder }) => {
+    const run = async (...statuses: string[]) => {
+      for (const status of statuses) bus.publish(INSTANCE_EVENT, at(status, { exitCode: 1 }));
+      await recorder.settled();
+    };
     await run("starting", "started", "stopping", "stopped"); // run 1 works: torch 2.5.1
     next = env("2.6.0", { xformers: "0.0.29" });
     await run("starting", "exited"); // run 2 fails before it is healthy
@@ -86,26 +95,12 @@ Deno.test("environments: recorded when healthy and at a failure before; changes 
     assertEquals(third?.environment?.changes?.map(describeChange), ["torch 2.5.1 → 2.6.0"]);
     assertEquals(fourth?.environment?.changes, []);
     assertEquals(fourth?.environment?.since, third?.started_at);
-  } finally {
-    await recorder.stop();
-    runs.stop();
-    db.close();
-  }
+  }, logs);
 });
 
 Deno.test("environments: a run re-adopted as started, or stopped while starting, records nothing", async () => {
-  const db = openDatabase(":memory:");
-  const bus = new EventBus();
-  const runs = new RunHistory(db);
-  runs.start(bus);
   let takes = 0;
-  const recorder = new EnvironmentRecorder({
-    runs,
-    take: () => (takes++, Promise.resolve(env("2.5.1"))),
-    logger: createLogger("info", "test", () => {}),
-  });
-  recorder.start(bus);
-  try {
+  await withRecorder(() => (takes++, Promise.resolve(env("2.5.1"))), async ({ bus, recorder }) => {
     bus.publish(INSTANCE_EVENT, at("started")); // first seen already started (after a restart)
     bus.publish(INSTANCE_EVENT, at("stopping"));
     bus.publish(INSTANCE_EVENT, at("stopped"));
@@ -114,33 +109,20 @@ Deno.test("environments: a run re-adopted as started, or stopped while starting,
     bus.publish(INSTANCE_EVENT, at("stopped"));
     await recorder.settled();
     assertEquals(takes, 0);
-  } finally {
-    await recorder.stop();
-    runs.stop();
-    db.close();
-  }
+  });
 });
 
 Deno.test("environments: many instances turning healthy at once are read one after another", async () => {
-  const db = openDatabase(":memory:");
-  const bus = new EventBus();
-  const runs = new RunHistory(db);
-  runs.start(bus);
   let running = 0;
   let most = 0;
   const finishers: Array<() => void> = [];
-  const recorder = new EnvironmentRecorder({
-    runs,
-    take: () => {
-      most = Math.max(most, ++running);
-      return new Promise<EnvironmentSnapshot>((resolve) =>
-        finishers.push(() => (running--, resolve(env("2.5.1"))))
-      );
-    },
-    logger: createLogger("info", "test", () => {}),
-  });
-  recorder.start(bus);
-  try {
+  const take = () => {
+    most = Math.max(most, ++running);
+    return new Promise<EnvironmentSnapshot>((resolve) =>
+      finishers.push(() => (running--, resolve(env("2.5.1"))))
+    );
+  };
+  await withRecorder(take, async ({ bus, runs, recorder }) => {
     for (const id of [1, 2, 3]) {
       bus.publish(INSTANCE_EVENT, at("starting", { id, slug: `app${id}` }));
       bus.publish(INSTANCE_EVENT, at("started", { id, slug: `app${id}` }));
@@ -152,9 +134,5 @@ Deno.test("environments: many instances turning healthy at once are read one aft
     await recorder.settled();
     assertEquals(most, 1, "never two at once");
     assertEquals([1, 2, 3].map((id) => runs.list(id)[0]?.environment?.packages), [2, 2, 2]);
-  } finally {
-    await recorder.stop();
-    runs.stop();
-    db.close();
-  }
+  });
 });

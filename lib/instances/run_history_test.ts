@@ -1,19 +1,9 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { openDatabase } from "../db/database.ts";
-import type { InstanceRecord } from "../db/mod.ts";
 import { EventBus } from "./event_bus.ts";
 import { INSTANCE_EVENT, INSTANCE_REMOVED_EVENT } from "./instance_store.ts";
 import { RunHistory } from "./run_history.ts";
-
-const at = (status: string, extra: Partial<InstanceRecord> = {}) =>
-  ({
-    id: 7,
-    status,
-    startedAt: null,
-    exitCode: null,
-    exitSignal: null,
-    ...extra,
-  }) as InstanceRecord;
+import { instanceAt as at } from "./test_support.ts";
 
 Deno.test("runs open on start, close on exit; a run open across a restart is 'interrupted'", () => {
   const db = openDatabase(":memory:");

@@ -26,3 +26,19 @@ export async function createdInstance(h: Harness, name: string): Promise<Instanc
   if (!record) throw new Error(`no record for ${name}: ${JSON.stringify(created.body)}`);
   return record;
 }
+
+/**
+ * Instance 7 ("comfy") as an instance event carries it, in `status`: the fields the bus-driven
+ * recorders (run history, environments) read, and what a test sets over them.
+ */
+export function instanceAt(status: string, extra: Partial<InstanceRecord> = {}): InstanceRecord {
+  return {
+    id: 7,
+    slug: "comfy",
+    status,
+    startedAt: null,
+    exitCode: null,
+    exitSignal: null,
+    ...extra,
+  } as InstanceRecord;
+}
