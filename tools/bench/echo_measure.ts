@@ -21,8 +21,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface EchoPath {
   label: string;
   sendKey(key: string): void;
-  /** Registers the one listener told of every output (called once). */
-  onOutput(listener: () => void): void;
+  /**
+   * Registers the one listener told of every output (called once). A path that times the round
+   * trip itself (the C floor) passes its figure; the others are timed here.
+   */
+  onOutput(listener: (measuredMs?: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -42,13 +45,14 @@ function shuffled(n: number, random: () => number): number[] {
 
 export async function measureEcho(paths: EchoPath[], keystrokes: number): Promise<number[][]> {
   const random = seededRandom(ECHO_ORDER_SEED);
-  const waiters = paths.map(() => ({ wake: null as (() => void) | null }));
+  type Waiter = { wake: ((measuredMs?: number) => void) | null };
+  const waiters = paths.map((): Waiter => ({ wake: null }));
   paths.forEach((path, index) => {
-    const waiter = waiters[index] as { wake: (() => void) | null };
-    path.onOutput(() => {
+    const waiter = waiters[index] as Waiter;
+    path.onOutput((measuredMs) => {
       const wake = waiter.wake;
       waiter.wake = null;
-      wake?.();
+      wake?.(measuredMs);
     });
   });
   const samples = paths.map((): number[] => []);
@@ -63,12 +67,12 @@ export async function measureEcho(paths: EchoPath[], keystrokes: number): Promis
     // one path's bias (measured: the path right after the raw one read about 0.05 ms slower).
     for (const index of shuffled(paths.length, random)) {
       const path = paths[index] as EchoPath;
-      const waiter = waiters[index] as { wake: (() => void) | null };
-      const echoed = new Promise<void>((resolve) => (waiter.wake = resolve));
+      const waiter = waiters[index] as Waiter;
+      const echoed = new Promise<number | undefined>((resolve) => (waiter.wake = resolve));
       const started = performance.now();
       path.sendKey(String.fromCharCode(97 + (i % 26)));
-      await echoed;
-      if (i >= WARM_UP_KEYS) samples[index]?.push(performance.now() - started);
+      const measuredMs = await echoed;
+      if (i >= WARM_UP_KEYS) samples[index]?.push(measuredMs ?? performance.now() - started);
       await sleep(2);
     }
   }
@@ -82,17 +86,20 @@ export function rawEchoPath(): EchoPath {
   return {
     label: "raw pty write → read",
     sendKey: (key) => pty.write(key),
-    onOutput: (listener) => pty.onData(listener),
+    onOutput: (listener) => pty.onData(() => listener()),
     close: () => pty.close(),
   };
 }
 
-/** One summary line: the percentiles, and the p50 above the floor's where one is given. */
-export function echoSummary(samples: number[], floor?: number[]): string {
+/**
+ * One summary line: the percentiles, and the p50 above each floor given (by name: "raw" for
+ * Deno's own pty read, "C" for the machine's).
+ */
+export function echoSummary(samples: number[], floors: Record<string, number[]> = {}): string {
   const p = (q: number) => percentile(samples, q).toFixed(3);
-  const above = floor
-    ? `, p50 above raw ${(percentile(samples, 50) - percentile(floor, 50)).toFixed(3)} ms`
-    : "";
+  const above = Object.entries(floors).map(([name, floor]) =>
+    `, p50 above ${name} ${(percentile(samples, 50) - percentile(floor, 50)).toFixed(3)} ms`
+  ).join("");
   return `p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${
     Math.max(...samples).toFixed(3)
   } ms (${samples.length} keys)${above}`;

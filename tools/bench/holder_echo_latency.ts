@@ -48,7 +48,7 @@ try {
   try {
     const [direct = [], held = []] = await measureEcho(paths, keystrokes);
     print(`${"direct pty in Deno:".padEnd(22)} ${echoSummary(direct)}`);
-    print(`${"through the holder:".padEnd(22)} ${echoSummary(held, direct)}`);
+    print(`${"through the holder:".padEnd(22)} ${echoSummary(held, { raw: direct })}`);
   } finally {
     for (const path of paths) await path.close();
   }

@@ -23,6 +23,12 @@ export interface ClientRequest {
   expectBytes?: number;
 }
 
+/**
+ * A run in which no output arrives for this long ends there, short of its bytes: a peer that
+ * stalls (wetty did once in a run, its last output never sent) must not hang the benchmark.
+ */
+const STALL_MS = 30_000;
+
 /** Wetty's client acknowledges every 256 KiB of characters it wrote to xterm. */
 const WETTY_ACK_CHARS = 262144;
 
@@ -70,6 +76,15 @@ export async function runClient(request: ClientRequest): Promise<ClientResult> {
       if (bytes >= (request.expectBytes ?? Infinity)) finish();
     } else if (kind === "disconnect") finish();
   };
+  // Output, not frames: wetty's pings go on while its output has stopped.
+  let lastBytes = 0;
+  let lastOutputAt = performance.now();
+  const stallCheck = setInterval(() => {
+    if (bytes !== lastBytes) {
+      lastBytes = bytes;
+      lastOutputAt = performance.now();
+    } else if (performance.now() - lastOutputAt > STALL_MS) finish();
+  }, 1000);
   const socket = await openLeanSocket(request.url, (payload, text) => {
     if (request.protocol === "wetty") return wetty(decoder.decode(payload));
     if (request.protocol === "terminado") return terminado(decoder.decode(payload));
@@ -88,6 +103,7 @@ export async function runClient(request: ClientRequest): Promise<ClientResult> {
     if (ack) socket.sendText(encodeClientMessage(ack));
   });
   await Promise.race([finished, socket.closed]);
+  clearInterval(stallCheck);
   const result: ClientResult = { bytes, frames, ms: performance.now() - started };
   socket.close();
   return result;

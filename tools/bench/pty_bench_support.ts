@@ -90,9 +90,9 @@ export function serveBridged(
   };
 }
 
-/** The p-th percentile (0–100) of `values`, nearest rank. */
+/** The p-th percentile (0–100) of `values`, nearest rank; gaps (NaN: a round left out) skipped. */
 export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index] ?? NaN;
 }

@@ -1,6 +1,8 @@
 /**
  * PTY output throughput: `cat` of a base64 file (100 MB by default; (76-column lines, cooked tty, so
  * ONLCR turns "\n" into "\r\n"), read these ways in one run (interleaved rounds, medians):
+ *   0. the kernel's pace: a plain C program (kernel_pace.c) reading the pty, nothing behind it:
+ *      what this machine allows any reader at all (the paths are also given against it);
  *   1. raw: AiKore's FFI pty read loop in Deno alone, nothing behind it: the reference of the
  *      targets (the C holder reads a pty for about half its CPU);
  *   2. bridged: pty → PtySession → socket bridge → a real loopback WebSocket → a client that
@@ -45,6 +47,7 @@ import {
 import { HOLDER_READY, holderFarm, interactiveShell } from "./pty_bench_paths.ts";
 import { TERMINAL_SESSION } from "../../lib/instances/mod.ts";
 import { availablePeers, type Peer } from "./pty_bench_peers.ts";
+import { buildKernelPace, kernelRead } from "./kernel_pace_support.ts";
 
 // --pin: the app (`cat`) on core 0; this process (server, holder, client) on core 1. In use the
 // client is a browser on another machine; on a 2-core machine unpinned, its thread competes with
@@ -232,6 +235,10 @@ class Row {
     this.frames = m.frames;
     this.bytes = m.bytes;
   }
+  /** A round that did not complete: a gap, so that the rounds stay paired with the others'. */
+  leaveOut(): void {
+    for (const list of [this.rates, this.cpu, this.switches]) list.push(NaN);
+  }
   get rate(): number {
     return percentile(this.rates, 50);
   }
@@ -258,6 +265,8 @@ try {
   if (useWorker && !clientProcess) await (clientWorker = new ClientWorker()).ready();
   const { peers, skipped } = await availablePeers();
   const farm = await holderFarm();
+  const kernelPace = await buildKernelPace();
+  const kernel = new Row("C read (kernel's pace)");
   const rows = {
     raw: new Row("raw pty read"),
     bridge: new Row("pty → bridge → ws"),
@@ -273,6 +282,11 @@ try {
   for (let round = 0; round < rounds; round++) {
     const r = await counted(() => raw(path));
     rows.raw.add({ ...r, frames: 0 }, r.bytes);
+    // Its CPU is the C reader's own; this process only waits meanwhile.
+    kernel.add(
+      { ...await kernelRead(kernelPace.binary, catCommand(path)), frames: 0, switches: 0 },
+      r.bytes,
+    );
     rows.bridge.add(await counted(() => bridged(path)), r.bytes);
     // Plus the prompt and the echoed command.
     const shell = await counted(() => bridged(path, TERMINAL_SESSION, farm.terminal(path)));
@@ -287,16 +301,24 @@ try {
     rows.console.add({ ...held, holderCpu: farm.takeHolderCpuMs() }, r.bytes + ready, 2);
     rows.transport.add(await counted(() => webSocketOnly(payload)), payload.length);
     for (const [i, each] of peers.entries()) {
-      peerRows[i]?.add(await counted(() => peer(each, path, r.bytes)), r.bytes);
+      const result = await counted(() => peer(each, path, r.bytes));
+      if (result.bytes === r.bytes) {
+        peerRows[i]?.add(result, r.bytes);
+        continue;
+      }
+      peerRows[i]?.leaveOut();
+      const shortfall = `${result.bytes} of ${r.bytes} bytes came, then nothing`;
+      print(`${each.label}, round ${round + 1}: ${shortfall}; round left out`);
     }
   }
   await farm.close();
+  await Deno.remove(kernelPace.dir, { recursive: true });
   clientWorker?.close();
   const list = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(", ");
   const base = rows.raw;
   /** Median over the rounds of a[i] ÷ b[i]: each round against the same round of the other. */
   const paired = (a: number[], b: number[]) => percentile(a.map((x, i) => x / (b[i] ?? NaN)), 50);
-  for (const row of [...Object.values(rows), ...peerRows]) {
+  for (const row of [kernel, ...Object.values(rows), ...peerRows]) {
     print(
       `${row.label.padEnd(24)} ${row.rate.toFixed(1).padStart(6)} MiB/s [${list(row.rates)}]` +
         `  ×raw ${(row.rate / base.rate).toFixed(2)} (per round ${
@@ -341,6 +363,14 @@ try {
         `(≥ 1.50): ${met ? "targets met" : "MISSED"}`,
     );
   }
+  for (const row of [rows.raw, rows.bridge, rows.shell, rows.shellDirect, rows.console]) {
+    print(
+      `${row.label.padEnd(24)} against the kernel's pace, per round: rate ×C ` +
+        `${paired(row.rates, kernel.rates).toFixed(2)}, CPU ×C ${
+          paired(whole(row), kernel.cpu).toFixed(2)
+        } (the C reader's own CPU ${kernel.cpuPerMib.toFixed(2)} ms/MiB)`,
+    );
+  }
   for (const peerRow of peerRows) {
     const ratio = (row: Row) =>
       `${(row.rate / peerRow.rate).toFixed(2)}× (per round ${
@@ -349,7 +379,8 @@ try {
     print(
       `vs ${peerRow.label}: bridge ${ratio(rows.bridge)}, terminal (held) ${ratio(rows.shell)}, ` +
         `terminal without a holder ${ratio(rows.shellDirect)}, console ${ratio(rows.console)}; ` +
-        `raw read (the ceiling of paths read in Deno) ${ratio(base)}`,
+        `raw read (the ceiling of paths read in Deno) ${ratio(base)}, ` +
+        `the kernel's pace (the ceiling of any reader) ${ratio(kernel)}`,
     );
   }
   for (const line of skipped) print(`skipped ${line}`);
