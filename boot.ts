@@ -115,6 +115,12 @@ function terminalsRoot(config: Config): string {
 }
 
 /** Creates the data folders, opens and migrates the database and builds the services. */
+/**
+ * A failure notice waits at most this long for the failed run's environment to be read (one
+ * Python listing its packages, queued behind other instances'), to say what changed in it.
+ */
+const FAILURE_NOTICE_WAITS_MS = 30_000;
+
 export async function openServices(
   config: Config,
   logger: Logger,
@@ -219,15 +225,6 @@ export async function openServices(
   });
   await auth.applyInitialPassword(config.initialPassword);
   const logs = new InstanceLogs(paths);
-  const notifyLogger = logger.child("notify");
-  const notifier = new Notifier({
-    settings,
-    sender: new WebhookSender({ logger: notifyLogger }),
-    logs,
-    logger: notifyLogger,
-  });
-  // Before the reconciliation: a run that ended while AiKore was down is told too.
-  notifier.start(bus, store.list());
   const runs = new RunHistory(db);
   runs.start(bus);
   const environments = new EnvironmentRecorder({
@@ -248,6 +245,19 @@ export async function openServices(
     },
     logger: logger.child("environments"),
   });
+  const notifyLogger = logger.child("notify");
+  const notifier = new Notifier({
+    settings,
+    sender: new WebhookSender({ logger: notifyLogger }),
+    logs,
+    logger: notifyLogger,
+    environmentChanges: async (record) => {
+      await environments.recorded(record.id, FAILURE_NOTICE_WAITS_MS);
+      return runs.failedRunChanges(record.id);
+    },
+  });
+  // Before the reconciliation: a run that ended while AiKore was down is told too.
+  notifier.start(bus, store.list());
   environments.start(bus);
   const downloads = new ModelDownloads({
     root: paths.modelsRoot,

@@ -51,6 +51,22 @@ export class EnvironmentRecorder {
     await this.settled();
   }
 
+  /**
+   * Resolves once the record being taken of the instance's run is made (at once when none is),
+   * or after `withinMs`, whichever comes first: a failure notice waits on it to say what changed.
+   */
+  async recorded(instanceId: number, withinMs: number): Promise<void> {
+    const work = this.#busy.get(instanceId);
+    if (work === undefined) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    try {
+      await Promise.race([work, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Resolves once no record is being taken. */
   async settled(): Promise<void> {
     while (this.#busy.size > 0) await Promise.all(this.#busy.values());

@@ -136,3 +136,30 @@ Deno.test("environments: many instances turning healthy at once are read one aft
     assertEquals([1, 2, 3].map((id) => runs.list(id)[0]?.environment?.packages), [2, 2, 2]);
   });
 });
+
+Deno.test("environments: a failure notice can wait for the failed run's record, never past its bound", async () => {
+  let release: (snapshot: EnvironmentSnapshot) => void = () => {};
+  const take = () => new Promise<EnvironmentSnapshot>((resolve) => (release = resolve));
+  await withRecorder(take, async ({ bus, runs, recorder }) => {
+    await recorder.recorded(7, 10_000); // nothing being taken: at once
+    bus.publish(INSTANCE_EVENT, at("starting"));
+    bus.publish(INSTANCE_EVENT, at("exited", { exitCode: 1 }));
+    let done = false;
+    const waited = recorder.recorded(7, 10_000).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assertEquals(done, false, "waits while the record is being taken");
+    release(env("2.6.0"));
+    await waited;
+    assertEquals(
+      runs.list(7)[0]?.environment?.healthy,
+      false,
+      "the record is made when it resolves",
+    );
+
+    bus.publish(INSTANCE_EVENT, at("starting"));
+    bus.publish(INSTANCE_EVENT, at("exited", { exitCode: 1 }));
+    await recorder.recorded(7, 30); // a take that hangs: it returns at its bound, not after
+    assertEquals(runs.list(7)[0]?.environment, null, "not recorded yet");
+    release(env("2.6.0"));
+  });
+});

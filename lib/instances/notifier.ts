@@ -6,6 +6,7 @@
  * holds an instance).
  */
 import type { InstanceRecord, SettingsRepository } from "../db/mod.ts";
+import { background } from "../guard/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type Notice, webhookRequest, type WebhookSender } from "../notify/mod.ts";
 import { formatBytes } from "../shared/stats.ts";
@@ -39,8 +40,16 @@ export interface NotifierDeps {
   sender: WebhookSender;
   logs: InstanceLogs;
   logger: Logger;
+  /**
+   * What changed in the failed run's environment since the instance last worked, in words, once
+   * that run's environment is recorded (the caller bounds the wait); null when nothing is known.
+   */
+  environmentChanges?: (record: InstanceRecord) => Promise<string[] | null>;
   now?: () => number;
 }
+
+/** A failure notice names at most this many changes of the environment, then how many more. */
+const CHANGES_IN_TEXT = 5;
 
 /** Which notice a change of status makes, if any. */
 export function noticeEventOf(
@@ -133,7 +142,7 @@ export class Notifier {
       exitSignal: null,
       statusMessage: "This is a test notification from AiKore's settings.",
     } as InstanceRecord;
-    const notice = this.runNotice("failed", example, []);
+    const notice = this.runNotice("failed", example, [], ["torch 2.5.1 → 2.6.0"]);
     return await this.deps.sender.tryOnce(webhookRequest(settings.format, settings.url, notice));
   }
 
@@ -208,11 +217,30 @@ export class Notifier {
     const key = `${record.id}:${kind}`;
     const last = this.#sentAt.get(key);
     if (last !== undefined && this.#now() - last < REPEAT_AFTER_MS) return;
-    const sent = this.#send(kind, () => {
-      const lastLines = kind === "stalled" ? [] : this.deps.logs.lastOutput(record.slug) ?? [];
-      return this.runNotice(kind, record, lastLines);
-    });
+    const lastLines = kind === "stalled" ? [] : this.deps.logs.lastOutput(record.slug) ?? [];
+    const sent = kind === "failed"
+      ? this.#sendLater(kind, record, async () => {
+        // The bus calls its listeners one after another: past this await, the environment
+        // recorder has seen this exit too, and its record of the run is under way.
+        await null;
+        const changes = await this.#environmentChanges(record);
+        return this.runNotice(kind, record, lastLines, changes);
+      })
+      : this.#send(kind, () => this.runNotice(kind, record, lastLines));
     if (sent) this.#sentAt.set(key, this.#now());
+  }
+
+  /** What changed since the instance last worked; null when unknown or when asking failed. */
+  async #environmentChanges(record: InstanceRecord): Promise<string[] | null> {
+    try {
+      return await this.deps.environmentChanges?.(record) ?? null;
+    } catch (error) {
+      this.deps.logger.warn("could not say what changed in the environment of a failed run", {
+        instance: record.slug,
+        error,
+      });
+      return null;
+    }
   }
 
   /** Queues the notice `build` makes when the user wants `kind`; false when not wanted. */
@@ -223,13 +251,37 @@ export class Notifier {
     return true;
   }
 
-  /** What a run's notice says: its outcome, the line that most likely says why, its last lines. */
-  runNotice(event: NoticeEvent, record: InstanceRecord, lastLines: string[]): Notice {
+  /** `#send` for a notice that takes a while to make: queued once made (never fails). */
+  #sendLater(kind: NoticeEvent, record: InstanceRecord, build: () => Promise<Notice>): boolean {
+    const settings = this.settings();
+    const url = settings.url;
+    if (url === null || !settings.events.includes(kind)) return false;
+    const queued = build().then((notice) =>
+      this.deps.sender.send(webhookRequest(settings.format, url, notice))
+    );
+    background(queued, this.deps.logger, {
+      task: `make the ${kind} notice`,
+      instance: record.slug,
+    });
+    return true;
+  }
+
+  /**
+   * What a run's notice says: its outcome, the line that most likely says why, what changed in its
+   * environment since the instance last worked (a failure, where known), its last lines.
+   */
+  runNotice(
+    event: NoticeEvent,
+    record: InstanceRecord,
+    lastLines: string[],
+    environmentChanges: string[] | null = null,
+  ): Notice {
     const reason = event === "failed"
       ? failureLine(lastLines) ?? record.statusMessage
       : record.statusMessage;
     const lines = [`${record.name} (${record.slug}): ${outcomeOf(record)}`];
     if (reason) lines.push(reason);
+    if (environmentChanges?.length) lines.push(changedSince(environmentChanges));
     return {
       event,
       title: `AiKore: "${record.name}" ${event}`,
@@ -241,11 +293,19 @@ export class Notifier {
         exit_code: record.exitCode,
         exit_signal: record.exitSignal,
         reason,
+        environment_changes: environmentChanges,
         last_lines: lastLines,
       },
       at: new Date(this.#now()).toISOString(),
     };
   }
+}
+
+/** "Changed since it last worked: torch 2.5.1 → 2.6.0, + xformers 0.0.29, and 3 more". */
+function changedSince(changes: string[]): string {
+  const named = changes.slice(0, CHANGES_IN_TEXT).join(", ");
+  const more = changes.length - CHANGES_IN_TEXT;
+  return `Changed since it last worked: ${named}${more > 0 ? `, and ${more} more` : ""}`;
 }
 
 /** "exited (3)", "exited (signal 9)", "error": the outcome as the dashboard's badge says it. */

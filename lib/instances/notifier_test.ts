@@ -1,7 +1,7 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
+import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { startWebhookReceiver } from "../../tests/helpers/webhook_receiver.ts";
 import { type InstanceRecord, openDatabase, SettingsRepository } from "../db/mod.ts";
-import { silentLogger } from "../log/mod.ts";
+import { createLogger, silentLogger } from "../log/mod.ts";
 import { WebhookSender } from "../notify/mod.ts";
 import { EventBus } from "./event_bus.ts";
 import { InstanceLogs } from "./instance_logs.ts";
@@ -178,5 +178,67 @@ Deno.test("a lost GPU is told when asked for, with the instances running on it",
   } finally {
     notifier.stop();
     await hook.close();
+  }
+});
+
+Deno.test("a failure notice says what changed in the environment since the instance last worked", async () => {
+  const hook = startWebhookReceiver();
+  const dataDir = await Deno.makeTempDir({ prefix: "aikore-notices-" });
+  let answer: () => Promise<string[] | null> = () => Promise.resolve(null);
+  const asked: number[] = [];
+  const logs: string[] = [];
+  const notifier = new Notifier({
+    settings: new SettingsRepository(openDatabase(":memory:")),
+    sender: new WebhookSender({ logger: silentLogger }),
+    logs: new InstanceLogs(new InstancePaths(dataDir)),
+    logger: createLogger("info", "test", (line) => logs.push(line)),
+    environmentChanges: (failed) => (asked.push(failed.id), answer()),
+  });
+  const bus = new EventBus();
+  const failRun = (id: number) => {
+    bus.publish(INSTANCE_EVENT, { ...record("starting"), id });
+    bus.publish(INSTANCE_EVENT, { ...record("exited", 1), id });
+  };
+  try {
+    notifier.update({ url: `${hook.url}/n`, format: "json" });
+    notifier.start(bus, []);
+    const changes = Array.from({ length: 7 }, (_, i) => `+ package-${i} 1.0`);
+    changes[0] = "torch 2.5.1 → 2.6.0";
+    let release: () => void = () => {};
+    answer = () => new Promise((resolve) => (release = () => resolve(changes)));
+    failRun(1);
+    bus.publish(INSTANCE_EVENT, { ...record("exited", 0), id: 2, status: "started" });
+    bus.publish(INSTANCE_EVENT, { ...record("exited", 0), id: 2 });
+    // The finish is told while the failure waits for its environment to be read.
+    assertEquals(JSON.parse((await hook.nth(1)).body).event, "finished");
+    release();
+    const failed = JSON.parse((await hook.nth(2)).body);
+    assertEquals([failed.event, failed.instance.id], ["failed", 1]);
+    assertEquals(failed.environment_changes, changes);
+    assertEquals(
+      failed.text.split("\n").at(-1),
+      "Changed since it last worked: torch 2.5.1 → 2.6.0, + package-1 1.0, + package-2 1.0, " +
+        "+ package-3 1.0, + package-4 1.0, and 2 more",
+    );
+
+    // Nothing known, or the question fails: the notice goes without that line.
+    answer = () => Promise.resolve(null);
+    failRun(3);
+    const plain = JSON.parse((await hook.nth(3)).body);
+    assertEquals([plain.instance.id, plain.environment_changes], [3, null]);
+    assertEquals(plain.text.includes("Changed since"), false);
+    answer = () => Promise.reject(new Error("database is locked"));
+    failRun(4);
+    const despite = JSON.parse((await hook.nth(4)).body);
+    assertEquals([despite.instance.id, despite.environment_changes], [4, null]);
+    assertMatch(
+      logs.join("\n"),
+      /could not say what changed in the environment.*database is locked/s,
+    );
+    assertEquals(asked, [1, 3, 4], "asked for failures only");
+  } finally {
+    notifier.stop();
+    await hook.close();
+    await Deno.remove(dataDir, { recursive: true });
   }
 });

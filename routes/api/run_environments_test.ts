@@ -8,6 +8,7 @@ import { startHarness, waitForStatus } from "../../tests/helpers/harness.ts";
 import type { RunEnvironment } from "../../lib/shared/environment_snapshot.ts";
 import { describeChange } from "../../lib/shared/environment_snapshot.ts";
 import { git } from "../../tests/helpers/git.ts";
+import { startWebhookReceiver } from "../../tests/helpers/webhook_receiver.ts";
 
 /** Installs `name` `version` into the venv the way pip leaves it: a dist-info folder. */
 async function installFake(sitePackages: string, name: string, version: string): Promise<void> {
@@ -25,8 +26,10 @@ async function installFake(sitePackages: string, name: string, version: string):
 }
 
 Deno.test("each run records its environment once healthy; the next lists what changed since", async () => {
+  const hook = startWebhookReceiver();
   const h = await startHarness();
   try {
+    await h.json("PUT", "/api/system/notifications", { url: `${hook.url}/n`, events: ["failed"] });
     const created = await h.json("POST", "/api/instances", {
       name: "venvy",
       base_blueprint: "venv_app.sh",
@@ -97,7 +100,13 @@ Deno.test("each run records its environment once healthy; the next lists what ch
     const failed = await h.json("GET", `/api/instances/${id}`);
     assertEquals(failed.body.environment_changes, ["fake-torch 2.6.0 → 2.7.0"]);
     assertEquals(failed.body.last_output, ["venv_app: failing on purpose"]);
+    // The webhook is told the same, once the environment was read.
+    const notice = JSON.parse((await hook.nth(1)).body);
+    assertEquals([notice.event, notice.instance.slug], ["failed", "venvy"]);
+    assertEquals(notice.environment_changes, ["fake-torch 2.6.0 → 2.7.0"]);
+    assertMatch(notice.text, /Changed since it last worked: fake-torch 2\.6\.0 → 2\.7\.0/);
   } finally {
     await h.close();
+    await hook.close();
   }
 });
