@@ -3,7 +3,7 @@ import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import { canStart, canStop } from "../core/status.ts";
-import { startOnBusyGpus } from "./lifecycle_actions.tsx";
+import { startOnBusyGpus, stopWhileWorking } from "./lifecycle_actions.tsx";
 
 /** Runs `action` on the selected instances it applies to; the selection is kept. */
 export async function bulkLifecycle(d: Dashboard, action: "start" | "stop"): Promise<void> {
@@ -16,6 +16,7 @@ export async function bulkLifecycle(d: Dashboard, action: "start" | "stop"): Pro
     return;
   }
   if (action === "start" && !await startOnBusyGpus(d, targets)) return;
+  if (action === "stop" && !await stopWhileWorking(d, targets)) return;
   const mark = d.store.mark();
   const results = await Promise.allSettled(
     targets.map((dto) => d.api.post<InstanceDto>(`/api/instances/${dto.id}/${action}`)),

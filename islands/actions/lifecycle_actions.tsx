@@ -1,4 +1,5 @@
 /** Start, stop and rebuild, with toasts for the outcome. */
+import { appWork, describeAppWork } from "../../lib/shared/app_work.ts";
 import { describeSharedGpu, sharedGpusFor } from "../../lib/shared/gpu_sharing.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { errorText } from "../core/api_client.ts";
@@ -52,7 +53,46 @@ export async function startInstance(d: Dashboard, dto: InstanceDto): Promise<voi
   }
 }
 
+/**
+ * Whether to stop `targets` while some of them work (their processes keep a CPU busy, or a GPU of
+ * theirs computes, by the latest figures): a stop ends the work, and what it has not saved is
+ * lost, so a misplaced click must not end a week-long training. True at once when none works.
+ */
+export async function stopWhileWorking(d: Dashboard, targets: InstanceDto[]): Promise<boolean> {
+  const stats = d.store.stats.peek();
+  const lines = targets.flatMap((target) => {
+    const work = appWork({ id: target.id, gpuIds: target.gpu_ids }, stats);
+    if (work === null) return [];
+    const said = describeAppWork(work);
+    return [
+      targets.length > 1 ? `"${target.name}": ${said}` : said[0]?.toUpperCase() + said.slice(1),
+    ];
+  });
+  if (lines.length === 0) return true;
+  const what = targets.length === 1 ? `"${targets[0]?.name}"` : `${targets.length} instances`;
+  return await d.ui.confirm({
+    title: targets.length === 1
+      ? `Stop ${what} while it works?`
+      : `Stop ${what} while ${lines.length === 1 ? "one works" : `${lines.length} work`}?`,
+    message: (
+      <>
+        <ul data-working-apps>
+          {lines.map((line) => <li key={line}>{line}</li>)}
+        </ul>
+        <p>
+          Stopping ends {lines.length === 1 ? "its" : "their"}{" "}
+          processes: what they have not saved is lost (a training since its last checkpoint, the
+          rest of a batch).
+        </p>
+      </>
+    ),
+    confirmLabel: "Stop anyway",
+    danger: true, // Enter keeps it running: Cancel has the focus
+  });
+}
+
 export async function stopInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
+  if (!await stopWhileWorking(d, [dto])) return;
   try {
     const mark = d.store.mark();
     d.store.applyResponse(await d.api.post<InstanceDto>(`/api/instances/${dto.id}/stop`), mark);

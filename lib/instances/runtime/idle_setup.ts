@@ -16,7 +16,7 @@ export interface IdleStopDeps {
   logger: Logger;
   /** Tests shorten the policy minute and the period of the watcher's looks. */
   timing?: Partial<IdleTiming>;
-  /** The latest resource figures: an app that works is not idle (see `appIsWorking`). */
+  /** The latest resource figures: an app that works is not idle (see `appWork`). */
   activity?: (maxAgeMs: number) => Promise<SystemStats | null>;
   /** Why waking instance `id` now could harm another run (a busy GPU), or null. */
   heldBack?: (id: number) => string | null;

@@ -1,31 +1,8 @@
 import type { InstanceRecord } from "../../db/mod.ts";
 import type { Logger } from "../../log/mod.ts";
-import { selectsGpu } from "../../shared/gpu_sharing.ts";
+import { appWork } from "../../shared/app_work.ts";
 import type { SystemStats } from "../../shared/stats.ts";
 import type { Clock } from "./clock.ts";
-
-/** An app's process tree using this much CPU (100 = one core) is working, not idle. */
-export const WORKING_CPU_PERCENT = 20;
-/** A GPU of the app this busy is working for it (a job queued from a page since closed). */
-export const WORKING_GPU_PERCENT = 10;
-
-/**
- * Whether the app of `record` is working, by the latest figures: its process tree uses CPU, or
- * one of its GPUs computes while it holds memory there (where VRAM cannot be attributed to
- * instances, any of its GPUs computing counts). A batch queued in ComfyUI or a training started
- * from a page that was then closed makes no request, yet must never be stopped as idle.
- */
-export function appIsWorking(record: InstanceRecord, stats: SystemStats | null): boolean {
-  if (stats === null) return false;
-  const own = stats.instances[String(record.id)];
-  if (own && own.cpu_percent >= WORKING_CPU_PERCENT) return true;
-  return stats.gpus.some((gpu) =>
-    selectsGpu(record.gpuIds, { index: gpu.id, uuid: gpu.uuid }) &&
-    (gpu.utilization_percent ?? 0) >= WORKING_GPU_PERCENT &&
-    (own?.vram_per_gpu === null || own?.vram_per_gpu === undefined ||
-      (own.vram_per_gpu[String(gpu.id)] ?? 0) > 0)
-  );
-}
 
 /** How the watcher measures time: the length of a policy minute and how often it looks. */
 export interface IdleTiming {
@@ -62,7 +39,7 @@ interface Watched {
 
 /**
  * Stops instances whose idle policy ran out: no request through the gateway, no open
- * connection to the app's port, and no work (CPU or GPU, see `appIsWorking`) for
+ * connection to the app's port, and no work (CPU or GPU, see `appWork` in lib/shared/app_work.ts) for
  * `idle_stop_minutes`. Idleness counts from the start of a run, the last request, or the last
  * moment a connection was open or the app worked, whichever is latest. It looks every
  * `checkEveryMs`; a failed look or stop is logged and the next look comes anyway.
@@ -112,7 +89,8 @@ export class IdleWatcher {
     const seen = new Set<number>();
     for (const record of candidates) {
       seen.add(record.id);
-      const inUse = (open.get(record.appPort as number) ?? 0) > 0 || appIsWorking(record, stats);
+      const inUse = (open.get(record.appPort as number) ?? 0) > 0 ||
+        appWork(record, stats) !== null;
       const since = this.#lastUse(record, now, inUse);
       const limit = (record.idleStopMinutes ?? 0) * this.d.timing.minuteMs;
       if (now - since >= limit) due.push({ record, since });

@@ -3,8 +3,8 @@ import { FakeClock, yieldTimes } from "../../../tests/helpers/fake_runtime.ts";
 import { routeRecord } from "../../nginx/testdata/gateway_fixture.ts";
 import type { InstanceRecord } from "../../db/mod.ts";
 import { createLogger } from "../../log/mod.ts";
-import { appIsWorking, IdleWatcher } from "./idle_watcher.ts";
-import { gpuStats, systemStats } from "../../../tests/helpers/system_stats.ts";
+import { IdleWatcher } from "./idle_watcher.ts";
+import { systemStats } from "../../../tests/helpers/system_stats.ts";
 import type { SystemStats } from "../../shared/stats.ts";
 
 const MINUTE = 60_000;
@@ -148,23 +148,4 @@ Deno.test("an app that works (CPU) with no request or connection is not idle; on
   assertEquals(await t.watcher.check(), [], "two minutes after the work, not before");
   t.clock.advance(1);
   assertEquals(await t.watcher.check(), [1]);
-});
-
-Deno.test("appIsWorking: its tree's CPU, or a GPU of its computing where it holds memory", () => {
-  const record = app(1, { gpuIds: "0" });
-  const gpu = (id: number, utilization: number) =>
-    gpuStats(id, { utilization_percent: utilization });
-  const withTree = (cpu: number, vram: Record<string, number> | null, gpus = [gpu(0, 90)]) =>
-    systemStats({
-      gpus,
-      instances: { "1": { cpu_percent: cpu, rss_bytes: 1, vram_bytes: null, vram_per_gpu: vram } },
-    });
-  assertEquals(appIsWorking(record, null), false, "no figures");
-  assertEquals(appIsWorking(record, withTree(25, {})), true, "CPU");
-  assertEquals(appIsWorking(record, withTree(2, { "0": 5e9 })), true, "its GPU computes");
-  assertEquals(appIsWorking(record, withTree(2, { "0": 0 })), false, "another's work there");
-  assertEquals(appIsWorking(record, withTree(2, null)), true, "not attributable: its GPU busy");
-  assertEquals(appIsWorking(record, withTree(2, { "0": 5e9 }, [gpu(0, 3)])), false, "GPU at rest");
-  assertEquals(appIsWorking(record, withTree(2, null, [gpu(1, 90)])), false, "not its GPU");
-  assertEquals(appIsWorking(app(1, { gpuIds: "none" }), withTree(2, null)), false, "CPU only");
 });
