@@ -1,10 +1,10 @@
 /** Start, stop and rebuild, with toasts for the outcome. */
-import { appWork, describeAppWork } from "../../lib/shared/app_work.ts";
 import { describeSharedGpu, sharedGpusFor } from "../../lib/shared/gpu_sharing.ts";
 import type { InstanceDto } from "../../lib/shared/instance_schema.ts";
 import { errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import { isActive } from "../core/status.ts";
+import { workInProgress } from "../core/work_in_progress.ts";
 
 /**
  * Whether to start `targets` on GPUs that are busy: another running instance (or another of the
@@ -61,9 +61,8 @@ export async function startInstance(d: Dashboard, dto: InstanceDto): Promise<voi
 export async function stopWhileWorking(d: Dashboard, targets: InstanceDto[]): Promise<boolean> {
   const stats = d.store.stats.peek();
   const lines = targets.flatMap((target) => {
-    const work = appWork({ id: target.id, gpuIds: target.gpu_ids }, stats);
-    if (work === null) return [];
-    const said = describeAppWork(work);
+    const said = workInProgress(stats, target);
+    if (said === null) return [];
     return [
       targets.length > 1 ? `"${target.name}": ${said}` : said[0]?.toUpperCase() + said.slice(1),
     ];
@@ -104,10 +103,12 @@ export async function stopInstance(d: Dashboard, dto: InstanceDto): Promise<void
 
 export async function rebuildInstance(d: Dashboard, dto: InstanceDto): Promise<void> {
   const running = isActive(dto.status);
+  const working = running ? workInProgress(d.store.stats.peek(), dto) : null;
   const ok = await d.ui.confirm({
     title: `Rebuild the environment of "${dto.name}"?`,
     message: running
-      ? "The instance is running: it is stopped now, and its environment is rebuilt as it starts again."
+      ? "The instance is running: it is stopped now, and its environment is rebuilt as it starts again." +
+        (working ? ` It works now (${working}): what it has not saved is lost.` : "")
       : "The environment is rebuilt the next time the instance starts.",
     confirmLabel: running ? "Rebuild and restart" : "Rebuild at next start",
   });

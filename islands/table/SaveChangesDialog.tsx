@@ -3,17 +3,26 @@ import { saveRow } from "../actions/save_changes.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
 import type { RowState } from "../core/dashboard_store.ts";
 import { changesOf, needsRestart } from "../core/editable.ts";
+import { useDashboard } from "../core/dashboard_context.ts";
+import { workInProgress } from "../core/work_in_progress.ts";
 
 function RowChanges(props: { row: RowState; error: string | null | undefined }) {
   const dto = props.row.dto.value;
   const changes = changesOf(dto, props.row.draft.value);
   const restart = needsRestart(dto, props.row.draft.value);
+  const { store } = useDashboard();
+  const working = restart ? workInProgress(store.stats.peek(), dto) : null;
   return (
     <li class="change-row" data-change-row={dto.slug}>
       <strong>{dto.name}</strong>
       {restart && (
         <span class="warn-text" data-restart-warning>
           {` — running (${dto.status}): saving stops and restarts it`}
+        </span>
+      )}
+      {working && (
+        <span class="warn-text" data-working-warning>
+          {` It works now (${working}): what it has not saved is lost.`}
         </span>
       )}
       <ul>

@@ -4,6 +4,7 @@ import { saveAsCustomBlueprint } from "../actions/blueprint_actions.ts";
 import { errorText } from "../core/api_client.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import { isActive } from "../core/status.ts";
+import { workInProgress } from "../core/work_in_progress.ts";
 import type { ShellEditor } from "../editor/code_editor.ts";
 
 type Loaded = { state: "loading" } | { state: "ready"; source: string } | {
@@ -69,9 +70,11 @@ export function EditorView(props: { id: number }) {
     if (!dto || !editor.current) return;
     let restart = false;
     if (isActive(dto.status)) {
+      const working = workInProgress(d.store.stats.peek(), dto);
       const choice = await d.ui.choose({
         title: "Restart the instance?",
-        message: `"${dto.name}" is ${dto.status}. The new script takes effect when it restarts.`,
+        message: `"${dto.name}" is ${dto.status}. The new script takes effect when it restarts.` +
+          (working ? ` It works now (${working}): a restart ends that work.` : ""),
         choices: [
           { id: "restart", label: "Save and restart", tone: "primary" },
           { id: "save", label: "Save only (applies at next start)" },

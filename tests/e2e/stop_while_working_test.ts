@@ -1,7 +1,8 @@
 /**
  * Stopping an app while it works, in Chromium against a real AiKore: a Stop that would end work
  * in progress (its processes keep a CPU busy, by the latest figures) asks first and says what the
- * app is doing; Cancel leaves it running. An app at rest stops without a question, and a bulk
+ * app is doing; Cancel leaves it running. A change that restarts it says so in the Save changes
+ * dialog. An app at rest stops without a question, and a bulk
  * Stop asks once, naming the apps that work.
  */
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
@@ -79,6 +80,16 @@ Deno.test({
       await dialog.getByRole("button", { name: "Cancel" }).click();
       await dialog.waitFor({ state: "detached" });
       assertEquals((await api("GET", `/api/instances/${ids.cruncher}`)).body.status, "started");
+
+      // A change that restarts it says so too, before anything is saved.
+      await row(page, "cruncher").locator('[data-field="output_path"]').fill("elsewhere");
+      await page.locator('[data-action="save-changes"]').click();
+      assertMatch(
+        (await dialog.locator("[data-working-warning]").innerText()).trim(),
+        /^It works now \(its processes .+\): what it has not saved is lost\.$/,
+      );
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "detached" });
 
       // At rest: no question.
       await rowAction(page, "resting", "stop");
