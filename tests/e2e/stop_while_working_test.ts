@@ -2,8 +2,8 @@
  * Stopping an app while it works, in Chromium against a real AiKore: a Stop that would end work
  * in progress (its processes keep a CPU busy, by the latest figures) asks first and says what the
  * app is doing; Cancel leaves it running. A change that restarts it says so in the Save changes
- * dialog. An app at rest stops without a question, and a bulk
- * Stop asks once, naming the apps that work.
+ * dialog. An app at rest stops without a question, and a bulk Stop asks once, naming the apps
+ * that work.
  */
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
 import { startBrowserHarness } from "../helpers/browser.ts";
