@@ -52,7 +52,8 @@ export async function ensureBaseImage(): Promise<BaseImage> {
     const [suite, ...sources] = BASE_ARGS.filter((arg) => !arg.startsWith("--"));
     const options = BASE_ARGS.filter((arg) => arg.startsWith("--"));
     const made = await new Deno.Command("mmdebstrap", {
-      args: ["--quiet", ...options, suite ?? "bookworm", partial, ...sources],
+      // The format is said, not left to the name: mmdebstrap reads "….tar.partial" as a folder.
+      args: ["--quiet", "--format=tar", ...options, suite ?? "bookworm", partial, ...sources],
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",
