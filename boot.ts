@@ -114,13 +114,13 @@ function terminalsRoot(config: Config): string {
   return `${config.dataDir}/terms`;
 }
 
-/** Creates the data folders, opens and migrates the database and builds the services. */
 /**
  * A failure notice waits at most this long for the failed run's environment to be read (one
  * Python listing its packages, queued behind other instances'), to say what changed in it.
  */
 const FAILURE_NOTICE_WAITS_MS = 30_000;
 
+/** Creates the data folders, opens and migrates the database and builds the services. */
 export async function openServices(
   config: Config,
   logger: Logger,

@@ -218,51 +218,50 @@ export class Notifier {
     const last = this.#sentAt.get(key);
     if (last !== undefined && this.#now() - last < REPEAT_AFTER_MS) return;
     const lastLines = kind === "stalled" ? [] : this.deps.logs.lastOutput(record.slug) ?? [];
-    const sent = kind === "failed"
-      ? this.#sendLater(kind, record, async () => {
-        // The bus calls its listeners one after another: past this await, the environment
-        // recorder has seen this exit too, and its record of the run is under way.
-        await null;
-        const changes = await this.#environmentChanges(record);
-        return this.runNotice(kind, record, lastLines, changes);
-      })
-      : this.#send(kind, () => this.runNotice(kind, record, lastLines));
+    const sent = this.#send(
+      kind,
+      () =>
+        kind === "failed"
+          ? this.#failureNotice(record, lastLines)
+          : this.runNotice(kind, record, lastLines),
+      record.slug,
+    );
     if (sent) this.#sentAt.set(key, this.#now());
   }
 
-  /** What changed since the instance last worked; null when unknown or when asking failed. */
-  async #environmentChanges(record: InstanceRecord): Promise<string[] | null> {
+  /** A failure's notice, with what changed in its environment since the instance last worked. */
+  async #failureNotice(record: InstanceRecord, lastLines: string[]): Promise<Notice> {
+    // The bus calls its listeners one after another: past this await, the environment recorder
+    // has seen this exit too, and its record of the run is under way.
+    await null;
+    let changes: string[] | null = null;
     try {
-      return await this.deps.environmentChanges?.(record) ?? null;
+      changes = await this.deps.environmentChanges?.(record) ?? null;
     } catch (error) {
       this.deps.logger.warn("could not say what changed in the environment of a failed run", {
         instance: record.slug,
         error,
       });
-      return null;
     }
+    return this.runNotice("failed", record, lastLines, changes);
   }
 
-  /** Queues the notice `build` makes when the user wants `kind`; false when not wanted. */
-  #send(kind: NoticeEvent, build: () => Notice): boolean {
-    const settings = this.settings();
-    if (settings.url === null || !settings.events.includes(kind)) return false;
-    this.deps.sender.send(webhookRequest(settings.format, settings.url, build()));
-    return true;
-  }
-
-  /** `#send` for a notice that takes a while to make: queued once made (never fails). */
-  #sendLater(kind: NoticeEvent, record: InstanceRecord, build: () => Promise<Notice>): boolean {
+  /**
+   * Queues the notice `build` makes when the user wants `kind`; false when not wanted. A notice
+   * that takes a while to make (a promise) is queued once made; notices made meanwhile go first.
+   */
+  #send(kind: NoticeEvent, build: () => Notice | Promise<Notice>, instance?: string): boolean {
     const settings = this.settings();
     const url = settings.url;
     if (url === null || !settings.events.includes(kind)) return false;
-    const queued = build().then((notice) =>
-      this.deps.sender.send(webhookRequest(settings.format, url, notice))
-    );
-    background(queued, this.deps.logger, {
-      task: `make the ${kind} notice`,
-      instance: record.slug,
-    });
+    const queue = (notice: Notice) =>
+      this.deps.sender.send(webhookRequest(settings.format, url, notice));
+    const made = build();
+    if (!(made instanceof Promise)) queue(made);
+    else {background(made.then(queue), this.deps.logger, {
+        task: `make the ${kind} notice`,
+        instance,
+      });}
     return true;
   }
 
