@@ -1,6 +1,8 @@
 /** Opening and closing server-side terminals (tabs survive reloads through localStorage). */
+import type { TerminalInfo } from "../../lib/shared/terminal_list.ts";
 import { ApiError, errorText } from "../core/api_client.ts";
 import type { Dashboard } from "../core/dashboard_context.ts";
+import type { TerminalTab } from "../core/tools_state.ts";
 
 /** Opens a new terminal of `instanceId` and shows it. */
 export async function openTerminal(d: Dashboard, instanceId: number): Promise<void> {
@@ -29,8 +31,47 @@ export function showTerminal(d: Dashboard, instanceId: number): Promise<void> {
   return Promise.resolve();
 }
 
+/** Whether the terminal's shell runs a job now (a download, a training); null when unknown. */
+async function runsJob(d: Dashboard, tab: TerminalTab): Promise<boolean | null> {
+  try {
+    const list = await d.api.get<{ terminals: TerminalInfo[] }>(
+      `/api/instances/${tab.instanceId}/terminals`,
+    );
+    return list.terminals.find((terminal) => terminal.id === tab.id)?.running_job ?? null;
+  } catch {
+    return null; // the question below still asks
+  }
+}
+
+/**
+ * Closes a terminal once the user agrees: closing ends its shell and whatever runs in it, so the
+ * question says when a job runs there now. An ended tab closes without asking.
+ */
+export async function askAndCloseTerminal(
+  d: Dashboard,
+  tab: TerminalTab,
+  label: string,
+): Promise<void> {
+  if (d.tools.ended.peek()[tab.id] === undefined) {
+    const job = await runsJob(d, tab);
+    const sure = await d.ui.confirm({
+      title: job
+        ? `Close the terminal "${label}" while it runs a job?`
+        : `Close the terminal "${label}"?`,
+      message: job
+        ? "A job runs in it now (a download, a training): closing the terminal ends its shell " +
+          "and the job with it."
+        : "The shell ends, and so does any program still running in it.",
+      confirmLabel: "Close terminal",
+      danger: true,
+    });
+    if (!sure) return;
+  }
+  await closeTerminal(d, tab.id);
+}
+
 /** Closes a terminal on the server and removes its tab. */
-export async function closeTerminal(d: Dashboard, id: string): Promise<void> {
+async function closeTerminal(d: Dashboard, id: string): Promise<void> {
   try {
     await d.api.del(`/api/terminals/${id}`);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { closeTerminal, openTerminal } from "../actions/terminal_actions.ts";
+import { askAndCloseTerminal, openTerminal } from "../actions/terminal_actions.ts";
 import { useDashboard } from "../core/dashboard_context.ts";
 import type { TerminalTab } from "../core/tools_state.ts";
 
@@ -45,16 +45,6 @@ export function TerminalsView() {
     session.term.focus();
   }, [pool, active?.id]);
   const ended = d.tools.ended.value;
-  // Closing ends the shell and whatever runs in it; an ended tab closes without asking.
-  const askClose = async (tab: TerminalTab, label: string) => {
-    const sure = d.tools.ended.peek()[tab.id] !== undefined || await d.ui.confirm({
-      title: `Close the terminal "${label}"?`,
-      message: "The shell ends, and so does any program still running in it.",
-      confirmLabel: "Close terminal",
-      danger: true,
-    });
-    if (sure) await closeTerminal(d, tab.id);
-  };
 
   if (!active) {
     return (
@@ -85,7 +75,7 @@ export function TerminalsView() {
                 type="button"
                 class="icon-btn"
                 aria-label={`Close terminal ${tabLabel(tabs, tab, name)}`}
-                onClick={() => void askClose(tab, tabLabel(tabs, tab, name))}
+                onClick={() => void askAndCloseTerminal(d, tab, tabLabel(tabs, tab, name))}
               >
                 ×
               </button>

@@ -64,9 +64,20 @@ async function terminals(page: Page): Promise<void> {
   await page.click('[data-action="new-terminal"]');
   const toast = await waitForToast(page, "No terminal opened");
   assertMatch(await toast.innerText(), /Too many terminals open \(1\)/);
+  // Closing asks; with a job running in the shell, the question says so.
   await page.getByRole("button", { name: "Close terminal logs" }).click();
-  // Closing warns that a program may still run in it.
   await modal(page).getByText("any program still running in it").waitFor();
+  await modal(page).getByRole("button", { name: "Cancel" }).click();
+  await modal(page).waitFor({ state: "detached" });
+  await page.locator("[data-terminal] .xterm-helper-textarea").focus();
+  await page.keyboard.type("sleep 300 & echo job-$((6*7))\n");
+  await waitForTerminalText(page, "[data-terminal]", /^job-42\s*$/m);
+  await page.getByRole("button", { name: "Close terminal logs" }).click();
+  assertEquals(
+    await modal(page).locator("h2").innerText(),
+    'Close the terminal "logs" while it runs a job?',
+  );
+  await modal(page).getByText("closing the terminal ends its shell and the job with it").waitFor();
   await modal(page).locator('[data-choice="yes"]').click();
   await page.getByText("No terminal is open.").waitFor();
 }
