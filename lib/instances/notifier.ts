@@ -257,11 +257,12 @@ export class Notifier {
     const queue = (notice: Notice) =>
       this.deps.sender.send(webhookRequest(settings.format, url, notice));
     const made = build();
-    if (!(made instanceof Promise)) queue(made);
-    else {background(made.then(queue), this.deps.logger, {
-        task: `make the ${kind} notice`,
-        instance,
-      });}
+    if (made instanceof Promise) {
+      // background() logs a failure to make it; the server goes on.
+      background(made.then(queue), this.deps.logger, { task: `make the ${kind} notice`, instance });
+    } else {
+      queue(made);
+    }
     return true;
   }
 

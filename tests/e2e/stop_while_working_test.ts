@@ -34,24 +34,21 @@ Deno.test({
         });
         return { status: response.status, body: await response.json() };
       };
-      const blueprints: Array<[string, string]> = [
-        ["cruncher.sh", "while :; do :; done"],
-        ["resting.sh", "exec sleep 600"],
-      ];
-      for (const [filename, body] of blueprints) {
-        const content = processApp(filename, body);
+      // Each app: a custom blueprint of its name, and an instance of it (CPU only), started.
+      const apps = { cruncher: "while :; do :; done", resting: "exec sleep 600" };
+      const ids: Record<string, number> = {};
+      for (const [name, body] of Object.entries(apps)) {
+        const filename = `${name}.sh`;
+        const content = processApp(name, body);
         const saved = await api("POST", "/api/system/blueprints/custom", { filename, content });
         assertEquals(saved.status, 201, JSON.stringify(saved.body));
-      }
-      const ids: Record<string, number> = {};
-      for (const [name, blueprint] of [["cruncher", "cruncher.sh"], ["resting", "resting.sh"]]) {
         const created = await api("POST", "/api/instances", {
           name,
-          base_blueprint: blueprint,
+          base_blueprint: filename,
           gpu_ids: "none",
         });
         assertEquals(created.status, 201, JSON.stringify(created.body));
-        ids[name ?? ""] = created.body.id;
+        ids[name] = created.body.id;
         await api("POST", `/api/instances/${created.body.id}/start`);
       }
       const { page } = b;
