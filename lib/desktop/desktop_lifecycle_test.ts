@@ -8,6 +8,7 @@ import { readPidStat } from "../procfs/mod.ts";
 import { claimDisplay } from "./claim_display.ts";
 import { adoptDesktop, findDesktops, startDesktop, sweepDesktops } from "./mod.ts";
 import { killMarked, leftovers, orphanDesktop, tempDirs } from "./test_support.ts";
+import { environAfterExec } from "../../tests/helpers/environ_after_exec.ts";
 
 /** Markers unique to this run, so a leftover of an aborted earlier run never counts. */
 const RUN = crypto.randomUUID().slice(0, 8);
@@ -25,10 +26,10 @@ Deno.test("10 start/stop cycles leave no process, X lock, socket, lease or port 
       displays: { first: 330, last: 339 },
       app: { argv: ["xeyes"], env: {}, cwd: root },
     });
-    assert(
-      desktop.appPid !== null && findMarkedProcesses(marker).includes(desktop.appPid),
-      "the app runs",
-    );
+    assert(desktop.appPid !== null, "the app was started");
+    // A child caught before its exec still shows AiKore's environment: wait for xeyes itself.
+    await environAfterExec(desktop.appPid, "xeyes");
+    assert(findMarkedProcesses(marker).includes(desktop.appPid), "the app runs, marked");
     displays.add(desktop.display);
     await desktop.stop();
     assertEquals((await desktop.exited).reason, "stopped");
